@@ -1,0 +1,222 @@
+"""Page cleaning, sentence splitting and section finding, all keeping raw character offsets.
+
+Cleaning never changes the length of the text: furniture is blanked with spaces and odd
+characters are replaced one for one (middle-dot decimals, thin spaces, en dashes), so an
+offset into the cleaned text is the same offset into the raw document and every evidence
+span can be checked against the file itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from il2kg.model import Evidence
+
+# One-for-one character replacements (same length, so offsets survive).
+_CHAR_MAP = {
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
+    "\u202f": " ", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'",
+    "\t": " ", "\u200b": " ", "\ufeff": " ",
+}
+_MIDDOT_DECIMAL = re.compile(r"(?<=\d)[\u00b7\u2219\u22c5](?=\d)")
+
+# Lines that are page furniture on journal, PubMed and citation pages (whole line, case-insensitive).
+_FURNITURE_LINE = re.compile(
+    r"""^\s*(?:[\u2022*\-|]\s*)?(?:
+        skip\ to\ (?:main\ )?(?:page\ )?content | log\ ?in\b.* | sign\ ?(?:in|up)\b.* | register\b.* |
+        forgot\ your\b.* | username\ ?\*? | password\ ?\*? | subscribe | basket | search(?:\ for\ this\ keyword)? |
+        advanced\ search | more | close | main\ menu | email\ alerts | article\ (?:text|menu|info|metrics) |
+        citation\ tools | share | rapid\ responses | alerts | latest\ content | current\ issue | archive |
+        authors | about | podcasts | home | you\ are\ here | \[image:[^\]]*\].* | \[bookmark:[^\]]*\] |
+        .*cookies?\b.*(?:accept|settings|policy|consent).* | accept(?:\ all)?(?:\ cookies)? |
+        an\ official\ website\ of\ the\ united\ states\ government | u\.s\.\ flag | dot\ gov | https |
+        the\ \.gov\ means\ it.s\ official\. | the\ site\ is\ secure\. |
+        federal\ government\ websites\ often\ end\ in.* | the\ https://\ ensures\ that.* |
+        access\ keys\b.* | pubmed\ disclaimer | cite\ this | cite | view\ full\ text.* |
+        help\ me\ understand\ this\ report | search\ citation\ statements | order\ by:.* |
+        select\.\.\. | show\ more | download\ pdf | pdf | request\ permissions | for\ personal\ accounts.*
+    )\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Headings that open a reference list; everything after one is reference furniture.
+_REFERENCES_HEADING = re.compile(r"^\s*(?:references|bibliography|literature cited)\s*$", re.IGNORECASE)
+
+SECTION_NAMES = {
+    "background": "background", "introduction": "background", "context": "background",
+    "objective": "objectives", "objectives": "objectives", "aim": "objectives", "aims": "objectives",
+    "purpose": "objectives",
+    "methods": "methods", "method": "methods", "design": "methods", "patients and methods": "methods",
+    "methods and findings": "methods",
+    "findings": "results", "results": "results",
+    "interpretation": "conclusions", "conclusion": "conclusions", "conclusions": "conclusions",
+    "funding": "funding",
+    "trial registration": "registration", "trial registration number": "registration",
+    "clinical trial registration": "registration", "registration": "registration",
+    "keywords": "keywords",
+}
+_SECTION_ALT = "|".join(sorted((re.escape(k) for k in SECTION_NAMES), key=len, reverse=True))
+# "Methods: We ...", "Methods We ..." (BMJ style), "MethodsWe ..." (squashed) at a line or sentence start.
+_SECTION_HEAD = re.compile(
+    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?P<name>{_SECTION_ALT})(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
+    re.IGNORECASE,
+)
+
+_ABBREVIATIONS = (
+    "et al", "e.g", "i.e", "vs", "fig", "figs", "no", "dr", "prof", "approx", "ca", "cf", "resp", "ref",
+    "refs", "vol", "suppl", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mr", "mrs", "ms", "st", "inc", "ltd", "co", "dept", "univ", "min", "max", "approx", "n.s",
+)
+_SENTENCE_END = re.compile(r"[.!?…](?=[\"')\]]*(?:\s+|$))|\n\s*\n|\n(?=\s*[\u2022*]\s)")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: half-open span in the document, its text (whitespace collapsed), its section."""
+
+    start: int
+    end: int
+    text: str
+    section: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A named section: the span from its heading's end to the next heading."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A document read for extraction: raw text, the same-length cleaned text, sentences, sections."""
+
+    raw: str
+    clean: str
+    sections: tuple[Section, ...]
+    sentences: tuple[Sentence, ...]
+
+    def evidence(self, start: int, end: int, method: str) -> Evidence:
+        """Build the Evidence for a span: the enclosing sentence's raw text and the rule name."""
+        sentence = self.sentence_at(start)
+        text = sentence.text if sentence else collapse(self.raw[start:end])
+        return Evidence(start, end, text, method)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """Return the sentence containing an offset, if any."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return None
+
+    def section_of(self, offset: int) -> str | None:
+        """Return the name of the section containing an offset."""
+        for section in self.sections:
+            if section.start <= offset < section.end:
+                return section.name
+        return None
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends."""
+    return " ".join(text.split())
+
+
+def normalise_chars(text: str) -> str:
+    """Replace typographic characters one for one: decimals, spaces, dashes, quotes."""
+    text = _MIDDOT_DECIMAL.sub(".", text)
+    return text.translate(str.maketrans(_CHAR_MAP))
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def clean(raw: str) -> str:
+    """Return the cleaned page: same length as `raw`, furniture, reference lists and repeats blanked."""
+    text = normalise_chars(raw)
+    seen: set[str] = set()
+    offset = 0
+    in_references = False
+    for line in text.splitlines(keepends=True):
+        body = line.strip()
+        start, end = offset, offset + len(line.rstrip("\r\n"))
+        offset += len(line)
+        if not body:
+            continue
+        if in_references or _FURNITURE_LINE.match(body):
+            text = _blank(text, start, end)
+            continue
+        if _REFERENCES_HEADING.match(body):
+            in_references = True
+            text = _blank(text, start, end)
+            continue
+        key = collapse(body).lower()
+        if len(key) >= 40 and key in seen:  # a repeated block (a title shown twice, a duplicated quote)
+            text = _blank(text, start, end)
+            continue
+        seen.add(key)
+    return text
+
+
+def find_sections(text: str) -> tuple[Section, ...]:
+    """Find section headings in cleaned text and return the spans they govern."""
+    heads = [(m.group("name").lower(), m.start("name"), m.end()) for m in _SECTION_HEAD.finditer(text)]
+    sections = []
+    for i, (name, _start, body_start) in enumerate(heads):
+        end = heads[i + 1][1] if i + 1 < len(heads) else len(text)
+        sections.append(Section(SECTION_NAMES[name.strip()], body_start, end))
+    return tuple(sections)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, dot - 12) : dot])
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    if token in _ABBREVIATIONS:
+        return True
+    return len(token) == 1 and token.isalpha()  # initials: "Pamela J. Shaw"
+
+
+def split_sentences(text: str, sections: tuple[Section, ...] = ()) -> tuple[Sentence, ...]:
+    """Split cleaned text into sentences with offsets; headings start new sentences."""
+    cuts = {0, len(text)}
+    for section in sections:
+        cuts.add(section.start)
+    for match in _SENTENCE_END.finditer(text):
+        if match.group(0) == "." and _is_abbreviation(text, match.start()):
+            continue
+        nxt = text[match.end() : match.end() + 40].lstrip()
+        if match.group(0) in ".!?…" and nxt[:1].islower():
+            continue  # "p < 0.05. and" or an abbreviation we do not know: not a boundary
+        cuts.add(match.end())
+    for line in re.finditer(r"\n", text):  # a line that ends without punctuation ends a sentence
+        before = text[: line.start()].rstrip(" ")
+        if before and before[-1] not in ",;:-(" and not text[line.end() : line.end() + 1].islower():
+            cuts.add(line.end())
+    bounds = sorted(cuts)
+    out = []
+    for start, end in zip(bounds, bounds[1:]):
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        if trail <= lead:
+            continue
+        s, e = start + lead, start + trail
+        section = next((sec.name for sec in sections if sec.start <= s < sec.end), None)
+        out.append(Sentence(s, e, collapse(text[s:e]), section))
+    return tuple(out)
+
+
+def read_page(raw: str) -> Page:
+    """Clean a raw document and split it into sections and sentences."""
+    text = clean(raw)
+    sections = find_sections(text)
+    sentences = split_sentences(text, sections)
+    raw_sentences = tuple(Sentence(s.start, s.end, collapse(raw[s.start : s.end]), s.section) for s in sentences)
+    return Page(raw=raw, clean=text, sections=sections, sentences=raw_sentences)

@@ -1,0 +1,360 @@
+"""Every namespace, the prefix map, the closed il2kg vocabulary and the IRI minting functions.
+
+This is the only module that spells out an IRI. `IL` is closed (`_fail = True`): a term that
+the ontology does not declare raises at once, and a test keeps the two lists equal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
+
+BASE = "https://w3id.org/il2kg/"
+ONTOLOGY_IRI = URIRef(BASE)
+ID = Namespace(BASE + "id/")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+CITO = Namespace("http://purl.org/spar/cito/")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+SCHEMA = Namespace("https://schema.org/")
+MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+HGNC = Namespace("http://identifiers.org/hgnc/")
+DOI = Namespace("https://doi.org/")
+PUBMED = Namespace("https://pubmed.ncbi.nlm.nih.gov/")
+CLINICALTRIALS = Namespace("https://clinicaltrials.gov/study/")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+
+
+class IL(DefinedNamespace):
+    """The il2kg ontology's terms (classes, properties, vocabulary individuals)."""
+
+    _NS = Namespace(BASE)
+    _fail = True
+
+    AdverseEventFinding: URIRef
+    Agent: URIRef
+    AnalysisPopulation: URIRef
+    Arm: URIRef
+    ArmRole: URIRef
+    Authorship: URIRef
+    AutoimmuneDisease: URIRef
+    AutoimmuneDiseaseTrial: URIRef
+    Biomarker: URIRef
+    CellPopulation: URIRef
+    Citation: URIRef
+    CitationIntent: URIRef
+    CitationMetric: URIRef
+    ClinicalScore: URIRef
+    DesignFeature: URIRef
+    Direction: URIRef
+    Disease: URIRef
+    DiseaseCategory: URIRef
+    DoubleBlindTrial: URIRef
+    EndpointRole: URIRef
+    Evidence: URIRef
+    ExtractionActivity: URIRef
+    Funder: URIRef
+    InflammatoryDisease: URIRef
+    Intervention: URIRef
+    Mechanism: URIRef
+    NeurodegenerativeDisease: URIRef
+    NeurodegenerativeDiseaseTrial: URIRef
+    OpenLabelTrial: URIRef
+    Outcome: URIRef
+    PlaceboArm: URIRef
+    PlaceboControlledTrial: URIRef
+    PrimaryOutcome: URIRef
+    Publication: URIRef
+    RandomisedControlledTrial: URIRef
+    RandomisedTrial: URIRef
+    Result: URIRef
+    SignificantResult: URIRef
+    SolubleMarker: URIRef
+    SourceDocument: URIRef
+    StatisticType: URIRef
+    Trial: URIRef
+    TrialPhase: URIRef
+    acronym: URIRef
+    activeComparator: URIRef
+    activeControlled: URIRef
+    aldesleukin: URIRef
+    allocationRatio: URIRef
+    alopeciaAreata: URIRef
+    alsfrsR: URIRef
+    alzheimerDisease: URIRef
+    antiDsDna: URIRef
+    antidrugAntibodies: URIRef
+    armLabel: URIRef
+    armSize: URIRef
+    articleNumber: URIRef
+    atopicDermatitis: URIRef
+    authorName: URIRef
+    authorPosition: URIRef
+    bilag: URIRef
+    breakLengthUnit: URIRef
+    breakLengthValue: URIRef
+    bvas: URIRef
+    cPeptide: URIRef
+    ccl2: URIRef
+    cd8TCells: URIRef
+    characterCount: URIRef
+    chronicGraftVersusHostDisease: URIRef
+    ciLevel: URIRef
+    ciLower: URIRef
+    ciUpper: URIRef
+    citingSection: URIRef
+    citingStatement: URIRef
+    clinicalResponse: URIRef
+    comparedWith: URIRef
+    comparisonText: URIRef
+    complement: URIRef
+    completeRemission: URIRef
+    count: URIRef
+    country: URIRef
+    crossover: URIRef
+    crp: URIRef
+    cycleLengthUnit: URIRef
+    cycleLengthValue: URIRef
+    das28: URIRef
+    decrease: URIRef
+    denominator: URIRef
+    dermatomyositis: URIRef
+    diseaseActivity: URIRef
+    documentKind: URIRef
+    doseAmount: URIRef
+    doseUnit: URIRef
+    dosingDays: URIRef
+    doubleBlind: URIRef
+    drugRelated: URIRef
+    durationUnit: URIRef
+    durationValue: URIRef
+    efavaleukinAlfa: URIRef
+    effectSize: URIRef
+    effectorTCellActivation: URIRef
+    effectorTCells: URIRef
+    eligibilityCriterion: URIRef
+    endpointMet: URIRef
+    eosinophils: URIRef
+    estimateUnit: URIRef
+    estimateValue: URIRef
+    eventCount: URIRef
+    eventTerm: URIRef
+    evidenceFor: URIRef
+    evidenceObject: URIRef
+    evidenceProperty: URIRef
+    evidenceValue: URIRef
+    experimental: URIRef
+    exploratory: URIRef
+    extractionMethod: URIRef
+    fileName: URIRef
+    followUpUnit: URIRef
+    followUpValue: URIRef
+    forArm: URIRef
+    frequency: URIRef
+    fundedBy: URIRef
+    funderName: URIRef
+    hasAdverseEventFinding: URIRef
+    hasAgent: URIRef
+    hasArm: URIRef
+    hasArmRole: URIRef
+    hasAuthorship: URIRef
+    hasCitationMetric: URIRef
+    hasDesignFeature: URIRef
+    hasDirection: URIRef
+    hasDiseaseCategory: URIRef
+    hasEndpointRole: URIRef
+    hasOutcome: URIRef
+    hasPhase: URIRef
+    hasResult: URIRef
+    hasStatistic: URIRef
+    hazardRatio: URIRef
+    hba1c: URIRef
+    hcvVasculitis: URIRef
+    ilt101: URIRef
+    immuneThrombocytopenia: URIRef
+    immunogenicity: URIRef
+    inPopulation: URIRef
+    inSubgroup: URIRef
+    increase: URIRef
+    indicatesMechanism: URIRef
+    inflammation: URIRef
+    intentionToTreat: URIRef
+    interleukin2: URIRef
+    isFormulationOf: URIRef
+    issue: URIRef
+    journal: URIRef
+    keySecondary: URIRef
+    keyword: URIRef
+    maintenanceFrequency: URIRef
+    mean: URIRef
+    meanChange: URIRef
+    meanDifference: URIRef
+    measures: URIRef
+    median: URIRef
+    mentionsAgent: URIRef
+    mentionsBiomarker: URIRef
+    mentionsDisease: URIRef
+    metricCount: URIRef
+    metricKind: URIRef
+    metricSource: URIRef
+    motorFunction: URIRef
+    multicentre: URIRef
+    multipleSclerosis: URIRef
+    neuroaxonalDamage: URIRef
+    neuroinflammation: URIRef
+    nfl: URIRef
+    nkCellActivation: URIRef
+    nkCells: URIRef
+    noChange: URIRef
+    nonRandomised: URIRef
+    numberEnrolled: URIRef
+    numberOfCentres: URIRef
+    numberOfCycles: URIRef
+    numberRandomised: URIRef
+    numerator: URIRef
+    oddsRatio: URIRef
+    openLabel: URIRef
+    outcomeDescription: URIRef
+    pValue: URIRef
+    pValueComparator: URIRef
+    pValueText: URIRef
+    pages: URIRef
+    parallelGroup: URIRef
+    parkinsonDisease: URIRef
+    pasi: URIRef
+    perProtocol: URIRef
+    phase1: URIRef
+    phase1_2: URIRef
+    phase2: URIRef
+    phase2_3: URIRef
+    phase2a: URIRef
+    phase2b: URIRef
+    phase3: URIRef
+    phase4: URIRef
+    phaseLabel: URIRef
+    placebo: URIRef
+    placeboComparator: URIRef
+    placeboControlled: URIRef
+    postHoc: URIRef
+    prednisoneDose: URIRef
+    prespecified: URIRef
+    primary: URIRef
+    proportion: URIRef
+    prospective: URIRef
+    publicationTitle: URIRef
+    publicationType: URIRef
+    publicationYear: URIRef
+    quote: URIRef
+    randomised: URIRef
+    receives: URIRef
+    recruitmentEnd: URIRef
+    recruitmentStart: URIRef
+    registryId: URIRef
+    reportedIn: URIRef
+    reports: URIRef
+    respiratoryFunction: URIRef
+    responseRate: URIRef
+    rezpegaldesleukin: URIRef
+    riskRatio: URIRef
+    route: URIRef
+    safety: URIRef
+    safetyPopulation: URIRef
+    sampleSize: URIRef
+    scheduleText: URIRef
+    secondary: URIRef
+    selenaSledai: URIRef
+    serious: URIRef
+    sha256: URIRef
+    significant: URIRef
+    singleBlind: URIRef
+    singleCentre: URIRef
+    singleGroup: URIRef
+    singleGroupArm: URIRef
+    sjogrenSyndrome: URIRef
+    slowVitalCapacity: URIRef
+    softwareVersion: URIRef
+    spanEnd: URIRef
+    spanStart: URIRef
+    spanText: URIRef
+    sri4: URIRef
+    standardDeviation: URIRef
+    studiesDisease: URIRef
+    subgroupPopulation: URIRef
+    systemicSclerosis: URIRef
+    th17Cells: URIRef
+    timepoint: URIRef
+    tregExpansion: URIRef
+    tregNumber: URIRef
+    tregPercentage: URIRef
+    tregs: URIRef
+    trialTitle: URIRef
+    volume: URIRef
+
+
+PREFIXES: dict[str, Namespace] = {
+    "il2kg": Namespace(BASE),
+    "id": ID,
+    "obo": OBO,
+    "cito": CITO,
+    "fabio": FABIO,
+    "bibo": BIBO,
+    "dcterms": Namespace(str(DCTERMS)),
+    "prov": Namespace(str(PROV)),
+    "schema": SCHEMA,
+    "skos": Namespace(str(SKOS)),
+    "owl": Namespace(str(OWL)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "xsd": Namespace(str(XSD)),
+    "sh": Namespace(str(SH)),
+    "mesh": MESH,
+}
+
+# CURIE prefixes the lexicon uses for vocabulary individuals; OBO ids are written MONDO:0004976.
+_CURIE_BASES = {"il2kg": BASE, "cito": str(CITO), "hgnc": str(HGNC)}
+
+
+def expand(curie: str) -> URIRef:
+    """Expand a lexicon CURIE ("MONDO:0004976", "il2kg:ccl2") to its IRI."""
+    prefix, _, local = curie.partition(":")
+    if prefix in _CURIE_BASES:
+        return URIRef(_CURIE_BASES[prefix] + local)
+    if prefix.isupper():
+        return OBO[f"{prefix}_{local}"]
+    raise ValueError(f"unknown CURIE prefix in {curie!r}")
+
+
+def compact(iri: URIRef | str) -> str:
+    """Compact an IRI to the lexicon's CURIE form (inverse of `expand`)."""
+    text = str(iri)
+    if text.startswith(str(OBO)):
+        prefix, _, local = text[len(str(OBO)) :].partition("_")
+        return f"{prefix}:{local}"
+    for prefix, base in sorted(_CURIE_BASES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(base):
+            return f"{prefix}:{text[len(base):]}"
+    raise ValueError(f"no CURIE form for {text}")
+
+
+def code_term(code: str) -> URIRef:
+    """Map a record code ("double-blind", "per-protocol", "response-rate") to its il2kg individual."""
+    head, *rest = code.split("-")
+    return IL[head + "".join(part[:1].upper() + part[1:] for part in rest)]
+
+
+def slug(text: str) -> str:
+    """Lower-case, ASCII, hyphen-separated key for an IRI path segment."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def short_hash(*parts: object) -> str:
+    """First 16 hex digits of the sha256 of the parts joined by '|': content-derived ids."""
+    return hashlib.sha256("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def mint(kind: str, *path: str) -> URIRef:
+    """Mint a data IRI: id:<kind>/<path...>."""
+    return ID["/".join((kind, *path))]
