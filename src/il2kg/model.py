@@ -142,7 +142,8 @@ class Result:
     numerator: Fact[int] | None = None
     denominator: Fact[int] | None = None
     n: Fact[int] | None = None
-    population: Fact[str] | None = None  # "intention-to-treat" | "per-protocol" | "safety-population" | "subgroup-population"
+    # "intention-to-treat" | "per-protocol" | "safety-population" | "subgroup-population"
+    population: Fact[str] | None = None
     subgroup: Fact[str] | None = None  # lexicon CURIE of the subgroup's disease, if any
     post_hoc: Fact[bool] | None = None
     prespecified: Fact[bool] | None = None

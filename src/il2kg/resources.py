@@ -36,7 +36,10 @@ def query_files() -> list[Path]:
 
 def read_query(name: str) -> str:
     """Return the text of a named query (file stem, or path relative to queries/ without .rq)."""
-    candidates = [p for p in query_files() if p.stem == name or p.relative_to(QUERIES_DIR).with_suffix("").as_posix() == name]
+    def named(path: Path) -> bool:
+        return path.stem == name or path.relative_to(QUERIES_DIR).with_suffix("").as_posix() == name
+
+    candidates = [p for p in query_files() if named(p)]
     if not candidates:
         raise QueryError(f"no query named {name!r} under {QUERIES_DIR}: run 'il2kg queries' to list them")
     if len(candidates) > 1:

@@ -19,8 +19,11 @@ class TermMatch:
 
 
 def _is_case_sensitive(label: str) -> bool:
-    # Short acronyms (ALS, SLE, NFL, SVC, CD4) collide with words when matched loosely.
+    # Short acronyms (ALS, SLE, NFL, SVC, CD4) collide with words when matched loosely; a short
+    # lower-case word ("lupus", "eczema") may still open a sentence with a capital.
     letters = [c for c in label if c.isalpha()]
+    if letters and all(c.islower() for c in letters):
+        return False
     return len(label) <= 6 or (bool(letters) and all(c.isupper() for c in letters))
 
 
@@ -55,3 +58,8 @@ def find_terms(text: str, lexicon: Lexicon, kind: str | None = None) -> list[Ter
         if all(hit.end <= t.start or hit.start >= t.end for t in taken):
             taken.append(hit)
     return sorted(taken)
+
+
+def find_terms_in(text: str, start: int, end: int, lexicon: Lexicon, kind: str | None = None) -> list[TermMatch]:
+    """Return term matches inside text[start:end], with offsets into the whole text."""
+    return [TermMatch(m.start + start, m.end + start, m.term) for m in find_terms(text[start:end], lexicon, kind)]

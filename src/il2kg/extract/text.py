@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from il2kg.model import Evidence
+from il2kg.model import Evidence, Fact
 
 # One-for-one character replacements (same length, so offsets survive).
 _CHAR_MAP = {
@@ -55,12 +55,26 @@ SECTION_NAMES = {
     "funding": "funding",
     "trial registration": "registration", "trial registration number": "registration",
     "clinical trial registration": "registration", "registration": "registration",
-    "keywords": "keywords",
+    "keywords": "keywords", "key words": "keywords",
+    "abstract": "abstract",
+    # Back matter: a heading of its own, so that the abstract's last section stops before it.
+    "data availability statement": "back-matter", "data availability": "back-matter",
+    "competing interests": "back-matter", "conflict of interest statement": "back-matter",
+    "conflicts of interest": "back-matter", "footnotes": "back-matter", "contributors": "back-matter",
+    "ethics approval": "back-matter", "patient consent for publication": "back-matter",
+    "provenance and peer review": "back-matter", "supplementary materials": "back-matter",
+    "handling editor": "back-matter", "acknowledgements": "back-matter", "acknowledgments": "back-matter",
+    "comment in": "back-matter", "publication types": "back-matter", "associated data": "back-matter",
+    "original language": "back-matter", "affiliations": "back-matter", "correspondence to": "back-matter",
+    "author information": "back-matter", "copyright": "back-matter", "disclosure": "back-matter",
 }
+# Sections that are one paragraph: they end with the line that carries their text.
+_ONE_LINE_SECTIONS = frozenset({"funding", "registration", "keywords", "back-matter", "abstract"})
 _SECTION_ALT = "|".join(sorted((re.escape(k) for k in SECTION_NAMES), key=len, reverse=True))
-# "Methods: We ...", "Methods We ..." (BMJ style), "MethodsWe ..." (squashed) at a line or sentence start.
+# "Methods: We ...", "Methods We ..." (BMJ style), "MethodsWe ..." (squashed) at a line or sentence start,
+# also after a list bullet ("• Funding The work was ...").
 _SECTION_HEAD = re.compile(
-    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?P<name>{_SECTION_ALT})(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
+    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?:[\u2022*][ ]*)?(?P<name>{_SECTION_ALT})(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
     re.IGNORECASE,
 )
 
@@ -105,6 +119,10 @@ class Page:
         sentence = self.sentence_at(start)
         text = sentence.text if sentence else collapse(self.raw[start:end])
         return Evidence(start, end, text, method)
+
+    def fact(self, value: object, start: int, end: int, method: str) -> Fact:
+        """Build a Fact for a value read from the half-open span [start, end)."""
+        return Fact(value, self.evidence(start, end, method))
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """Return the sentence containing an offset, if any."""
@@ -163,13 +181,30 @@ def clean(raw: str) -> str:
     return text
 
 
+def _line_end(text: str, start: int, limit: int) -> int:
+    """Return the end of the first non-blank line at or after `start` (not beyond `limit`)."""
+    body = start + len(text[start:limit]) - len(text[start:limit].lstrip())
+    newline = text.find("\n", body, limit)
+    return limit if newline < 0 else newline
+
+
+# A blank line followed by a list bullet or a short line without final punctuation: the prose has stopped.
+_PROSE_STOP = re.compile(r"\n[ ]*\n\s*(?:[\u2022*]|[^\n]{1,60}(?<![.!?:;,])[ ]*\n)")
+
+
 def find_sections(text: str) -> tuple[Section, ...]:
     """Find section headings in cleaned text and return the spans they govern."""
     heads = [(m.group("name").lower(), m.start("name"), m.end()) for m in _SECTION_HEAD.finditer(text)]
     sections = []
     for i, (name, _start, body_start) in enumerate(heads):
         end = heads[i + 1][1] if i + 1 < len(heads) else len(text)
-        sections.append(Section(SECTION_NAMES[name.strip()], body_start, end))
+        canonical = SECTION_NAMES[" ".join(name.split())]
+        if canonical in _ONE_LINE_SECTIONS:
+            end = _line_end(text, body_start, end)
+        else:
+            stop = _PROSE_STOP.search(text, body_start, end)
+            end = stop.start() if stop else end
+        sections.append(Section(canonical, body_start, end))
     return tuple(sections)
 
 
@@ -211,6 +246,17 @@ def split_sentences(text: str, sections: tuple[Section, ...] = ()) -> tuple[Sent
         section = next((sec.name for sec in sections if sec.start <= s < sec.end), None)
         out.append(Sentence(s, e, collapse(text[s:e]), section))
     return tuple(out)
+
+
+def iter_lines(text: str) -> list[tuple[int, int]]:
+    """Return the (start, end) spans of the non-blank lines of a text, stripped of surrounding spaces."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        body = match.group(0)
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            spans.append((match.start() + lead, match.start() + len(body.rstrip())))
+    return spans
 
 
 def read_page(raw: str) -> Page:

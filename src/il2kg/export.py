@@ -1,0 +1,114 @@
+"""Deterministic writers: Turtle with the fixed prefix map, sorted N-Triples, atomic file writes.
+
+rdflib's own Turtle output order is not stable across processes, so diffs under data/triples/
+would be noise; this writer sorts subjects, predicates and objects and labels blank nodes
+canonically, so the same graph always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDF, XSD
+
+from il2kg.vocab import PREFIXES
+
+_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$|^[0-9][A-Za-z0-9_\-]*$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to a path through a temporary file and a rename, so no reader sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Names:
+    """Prefix-aware term formatting, longest namespace first."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+    def iri(self, iri: URIRef) -> str:
+        text = str(iri)
+        for prefix, base in self.prefixes:
+            if text.startswith(base) and _LOCAL.match(text[len(base) :]):
+                return f"{prefix}:{text[len(base):]}"
+        return f"<{text}>"
+
+    def term(self, term: object) -> str:
+        if isinstance(term, URIRef):
+            return "a" if term == RDF.type else self.iri(term)
+        if isinstance(term, BNode):
+            return f"_:{term}"
+        assert isinstance(term, Literal)
+        lexical = str(term)
+        if term.datatype == XSD.integer and _INTEGER.match(lexical):
+            return lexical
+        if term.datatype == XSD.decimal and _DECIMAL.match(lexical):
+            return lexical
+        if term.datatype == XSD.boolean and lexical in ("true", "false"):
+            return lexical
+        quoted = '"' + "".join(_ESCAPES.get(c, c) for c in lexical) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{quoted}^^{self.iri(term.datatype)}"
+        return quoted
+
+
+def canonical(graph: Graph) -> Graph:
+    """Relabel blank nodes canonically (RGDA1) so the same graph gets the same labels."""
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        return to_canonical_graph(graph)
+    return graph
+
+
+def turtle_bytes(graph: Graph, prefixes: dict[str, object] | None = None) -> bytes:
+    """Serialise a graph as sorted Turtle with the fixed prefixes."""
+    prefixes = {k: str(v) for k, v in (prefixes or PREFIXES).items()}
+    names = _Names(prefixes)
+    graph = canonical(graph)
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
+    blocks: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in graph:
+        predicate = "a" if p == RDF.type else names.iri(p)
+        blocks.setdefault(names.term(s), {}).setdefault(predicate, []).append(names.term(o))
+    for subject in sorted(blocks, key=lambda s: (s.startswith("_:"), s)):
+        lines.append("")
+        preds = blocks[subject]
+        order = sorted(preds, key=lambda p: (p != "a", p))
+        body = [f"    {p} {' , '.join(sorted(set(preds[p])))}" for p in order]
+        lines.append(subject + "\n" + " ;\n".join(body) + " .")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def ntriples_bytes(graph: Graph) -> bytes:
+    """Serialise a graph as N-Triples, lines sorted, blank nodes labelled canonically."""
+    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
+    rows = sorted({line for line in text.splitlines() if line.strip()})
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def write_turtle(graph: Graph, path: Path, prefixes: dict[str, object] | None = None) -> None:
+    """Write deterministic Turtle atomically."""
+    atomic_write(path, turtle_bytes(graph, prefixes))
+
+
+def write_ntriples(graph: Graph, path: Path) -> None:
+    """Write sorted N-Triples atomically."""
+    atomic_write(path, ntriples_bytes(graph))

@@ -1,0 +1,242 @@
+"""Citation-statement pages (scite-like and index pages): the cited work, its counts and its citing statements."""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
+from il2kg.extract.text import Page, clean, collapse
+from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
+
+_NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
+_SOURCE = re.compile(r"\s*\(\s*(?P<source>[A-Z][A-Za-z .&-]{1,30}?)\s*\)")
+# (kind, rule, pattern): each count phrasing seen on citation and index pages; searched on short lines only.
+_COUNT_RULES = (
+    ("citation-statements", "statements", re.compile(rf"(?<![\w.,]){_NUM}\s+citation\s+statements?\b", re.I)),
+    ("citation-statements", "statements_label", re.compile(rf"\bcitation\s+statements?\s*[:(]\s*{_NUM}", re.I)),
+    ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*:?\s*{_NUM}(?![\w.,])", re.I)),
+    ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}\s+citations?\b(?!\s+statements?)", re.I)),
+    ("citing-publications", "citations_label", re.compile(rf"^citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
+    ("references", "references", re.compile(rf"^references\s*(?::\s*|\(\s*)?{_NUM}\)?(?:\s+(?:publications?|articles?|works?))?$", re.I)),
+    ("references", "n_references", re.compile(rf"(?<![\w.,]){_NUM}\s+references\b", re.I)),
+)
+_TYPES = ("supporting", "mentioning", "contrasting")
+_TYPES_HEADING = re.compile(r"^citation\s+types?$", re.I)
+_TYPE_LABELLED = re.compile(
+    r"^(?:(?P<t1>supporting|mentioning|contrasting)\s*[:(]?\s*(?P<n1>\d+)\)?|(?P<n2>\d+)\s+(?P<t2>supporting|mentioning|contrasting))$",
+    re.I,
+)
+_INTENT_OF = {"mentioning": "mentions", "supporting": "supports", "contrasting": "disputes"}
+_SECTION_LINE = re.compile(r"^section\s*:\s*(?P<section>.*?)\s*(?P<intent>mentioning|supporting|contrasting)?$", re.I)
+_INTENT_LINE = re.compile(r"^(?P<intent>mentioning|supporting|contrasting)$", re.I)
+_CONFIDENCE_LINE = re.compile(r"^confidence\s*:?\s*\d+(?:\.\d+)?\s*%$", re.I)
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+_HEADER_END = re.compile(r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)", re.I)
+_TITLE_LABEL = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", re.I)
+_YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
+_YEAR_LABEL = re.compile(r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$", re.I)
+_MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
+
+
+def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
+    """Extract the cited Publication (title, DOI, year, counts) and one Citation per distinct statement."""
+    page = read_plain_page(text)
+    lines = split_lines(page.clean)
+    statements, statement_lines = _statements(page, lines, lexicon)
+    plain = [line for line in lines if line.start not in statement_lines]
+    header = _header(plain)
+    publication = Publication(
+        title=_title(page, header),
+        doi=_doi(page, header),
+        year=_year(page, header),
+        citation_counts=_counts(page, plain),
+    )
+    has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
+    return ([publication] if has_any else []) + statements
+
+
+def _header(lines: list[Line]) -> list[Line]:
+    """Lines before the first count phrase, type block or abstract: where the cited work is named."""
+    out = []
+    for line in lines:
+        if _HEADER_END.match(line.text) or _count_matches(line):
+            break
+        if clean(line.text).strip():  # text.clean blanks page furniture ("Sign up to set email alerts")
+            out.append(line)
+    return out
+
+
+def _count_matches(line: Line) -> list[tuple[str, str, re.Match[str]]]:
+    if len(line.text) > _MAX_COUNT_LINE:
+        return []
+    return [(kind, rule, m) for kind, rule, pattern in _COUNT_RULES for m in pattern.finditer(line.text)]
+
+
+def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
+    """Collect counts by kind; a kind shown with two different numbers is ambiguous and left out."""
+    found: dict[str, list[CitationCount]] = {}
+    for line in lines:
+        for kind, rule, m in _count_matches(line):
+            start, end = line.start + m.start("n"), line.start + m.end("n")
+            source = _SOURCE.match(line.text, m.end())
+            fact = Fact(int(m.group("n").replace(",", "")), page.evidence(start, end, f"citation_page.{rule}"))
+            found.setdefault(kind, []).append(CitationCount(kind, fact, source.group("source") if source else None))
+    counts = [items[0] for items in found.values() if len({c.count.value for c in items}) == 1]
+    statements = next((c.count.value for c in counts if c.kind == "citation-statements"), None)
+    counts.extend(_type_counts(page, lines, statements))
+    return tuple(sorted(counts, key=lambda c: c.count.evidence.start))
+
+
+def _type_counts(page: Page, lines: list[Line], statements: int | None) -> list[CitationCount]:
+    """Supporting/mentioning/contrasting counts, kept only when they agree and sum to the statement count."""
+    blocks = [_typed_block(page, lines, i) for i, line in enumerate(lines) if _TYPES_HEADING.match(line.text)]
+    blocks += [[_labelled(page, line)] for line in lines if _TYPE_LABELLED.match(line.text)]
+    found: dict[str, CitationCount] = {}
+    for block in blocks:
+        for count in block:
+            if count is None:
+                continue
+            if count.kind in found and found[count.kind].count.value != count.count.value:
+                return []
+            found.setdefault(count.kind, count)
+    if set(found) != set(_TYPES) or statements is None:
+        return []
+    if sum(c.count.value for c in found.values()) != statements:
+        return []
+    return list(found.values())
+
+
+def _typed_block(page: Page, lines: list[Line], heading: int) -> list[CitationCount | None]:
+    """The three bare numbers under a "Citation Types" heading, in the order supporting, mentioning, contrasting."""
+    numbers = lines[heading + 1 : heading + 4]
+    if len(numbers) < 3 or not all(line.text.isdigit() for line in numbers):
+        return []
+    return [
+        CitationCount(kind, Fact(int(line.text), page.evidence(line.start, line.end, "citation_page.type_block")))
+        for kind, line in zip(_TYPES, numbers)
+    ]
+
+
+def _labelled(page: Page, line: Line) -> CitationCount:
+    m = _TYPE_LABELLED.match(line.text)
+    group = "n1" if m.group("n1") else "n2"
+    kind = (m.group("t1") or m.group("t2")).lower()
+    start, end = line.start + m.start(group), line.start + m.end(group)
+    return CitationCount(kind, Fact(int(m.group(group)), page.evidence(start, end, "citation_page.type_label")))
+
+
+def _title(page: Page, header: list[Line]) -> Fact[str] | None:
+    """A "Title:" line, else the first header line that reads like a title (five or more words, no label)."""
+    for line in header:
+        m = _TITLE_LABEL.match(line.text)
+        if m:
+            start = line.start + m.start("title")
+            return Fact(collapse(page.raw[start : line.end]), page.evidence(start, line.end, "citation_page.title_label"))
+    for line in header:
+        words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
+        labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
+        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not _DOI.search(line.text):
+            return Fact(collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title"))
+    return None
+
+
+def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
+    """The first DOI in the header: the cited work's (statements and lists of citing works come later)."""
+    for line in header:
+        m = _DOI.search(line.text)
+        if m:
+            doi = m.group(0).rstrip(".,;)]")
+            start = line.start + m.start()
+            return Fact(doi, page.evidence(start, start + len(doi), "citation_page.doi"))
+    return None
+
+
+def _year(page: Page, header: list[Line]) -> Fact[int] | None:
+    """A labelled year in the header, or a year ending the line next to the DOI line (journal and year)."""
+    candidates = [(line, _YEAR_LABEL.match(line.text), "year_label") for line in header]
+    for i, line in enumerate(header):
+        if _DOI.search(line.text):
+            near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
+            candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
+            break
+    for line, m, rule in candidates:
+        if m:
+            start, end = line.start + m.start("year"), line.start + m.end("year")
+            return Fact(int(m.group("year")), page.evidence(start, end, f"citation_page.{rule}"))
+    return None
+
+
+def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[list[Citation], set[int]]:
+    """One Citation per distinct quoted statement with an intent; also the starts of the lines they use."""
+    citations: list[Citation] = []
+    used: set[int] = set()
+    seen: set[str] = set()
+    i = 0
+    while i < len(lines):
+        span = _quote(lines, i)
+        if span is None:
+            i += 1
+            continue
+        body_start, body_end, last = span
+        meta, after = _metadata(page, lines, last + 1)
+        used.update(line.start for line in lines[i:after])
+        key = collapse(page.clean[body_start:body_end]).lower()
+        if "intent" in meta and key not in seen:
+            seen.add(key)
+            citations.append(_citation(page, body_start, body_end, meta, lexicon))
+        i = after
+    return citations, used
+
+
+def _quote(lines: tuple[Line, ...], first: int) -> tuple[int, int, int] | None:
+    """If a quoted statement opens at lines[first], return its body span (no quotes, no ellipses) and last line."""
+    if not lines[first].text.startswith('"'):
+        return None
+    for last in range(first, min(first + 20, len(lines))):
+        text = lines[last].text
+        if text.endswith('"') and (last > first or len(text) > 1):
+            start, end = lines[first].start + 1, lines[last].end - 1
+            return (start, end, last) if end - start >= 30 else None
+    return None
+
+
+def _metadata(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[str, tuple[int, int]], int]:
+    """Read the section, intent and confidence lines after a statement; return their spans and the next line."""
+    meta: dict[str, tuple[int, int]] = {}
+    i = first
+    while i < len(lines) and "intent" not in meta:
+        line = lines[i]
+        m = _SECTION_LINE.match(line.text) or _INTENT_LINE.match(line.text)
+        if not m and not _CONFIDENCE_LINE.match(line.text):
+            break
+        for name in ("section", "intent"):
+            if m and name in m.groupdict() and m.group(name):
+                meta.setdefault(name, (line.start + m.start(name), line.start + m.end(name)))
+        i += 1
+    while i < len(lines) and _CONFIDENCE_LINE.match(lines[i].text):
+        i += 1
+    return meta, i
+
+
+def _citation(page: Page, start: int, end: int, meta: dict[str, tuple[int, int]], lexicon: Lexicon) -> Citation:
+    text = page.clean[start:end]
+    lead = len(text) - len(text.lstrip(" .…\n"))
+    trail = len(text.rstrip(" .…\n"))
+    tail = text[trail:].strip()
+    if tail.startswith(".") and not tail.startswith(".."):
+        trail += 1  # the sentence's own full stop before the closing ellipsis
+    start, end = start + lead, start + trail
+    intent_start, intent_end = meta["intent"]
+    intent = _INTENT_OF[page.clean[intent_start:intent_end].lower()]
+    section = None
+    if "section" in meta:
+        s, e = meta["section"]
+        section = Fact(collapse(page.raw[s:e]), page.evidence(s, e, "citation_page.section"))
+    return Citation(
+        statement=Fact(collapse(page.raw[start:end]), page.evidence(start, end, "citation_page.statement")),
+        intent=Fact(intent, page.evidence(intent_start, intent_end, "citation_page.intent")),
+        section=section,
+        diseases=term_facts(page, start, end, lexicon, "disease", "citation_page.term"),
+        agents=term_facts(page, start, end, lexicon, "agent", "citation_page.term"),
+        biomarkers=term_facts(page, start, end, lexicon, "biomarker", "citation_page.term"),
+    )

@@ -1,0 +1,263 @@
+"""Bibliographic facts of an article page: title, authors, journal, year, volume, DOI, funders, counts."""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.text import Page, iter_lines
+from il2kg.model import CitationCount, Fact, Publication
+
+_NOT_TITLE = re.compile(r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output", re.IGNORECASE)
+_REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
+_REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^\s*(?:systematic\s+)?review\s*$", re.IGNORECASE | re.M)
+# "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
+_CITATION = re.compile(
+    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+)*\.) )?(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?: \d{1,2})?)?"
+    r";(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?:(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
+)
+_VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
+# "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
+_ET_AL = re.compile(
+    r"(?P<author>[A-Z][\w'\-]+(?: [A-Z][\w'\-]*\.?)*) et al\.\s+(?P<journal>[A-Z][^\n]*?\.)\s+(?P<year>(?:19|20)\d\d)\b"
+)
+_PUBLISHED = re.compile(r"\b(?:Publication status[ ]*Published|Published(?: online)?)[ ]*[-:]?[ ]*(?:\d{1,2} )?"
+                        r"(?:[A-Z][a-z]{2,8}\.? )?(?P<year>(?:19|20)\d\d)\b")
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+_PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b")
+_ARTICLE_NUMBER = re.compile(r"\bArticle (?:number|no\.?)\s*:?\s*(?P<n>[A-Za-z]?\d+)\b")
+_PAGES_FROM_TO = re.compile(r"\bPages \(from-to\)\s*(?P<p>\d+(?:-\d+)?)")
+_JOURNAL_ROW = re.compile(r"^Journal\s*:?\s*(?P<j>[A-Z][^\n]{2,80}?)\s*$", re.M)
+_CITATIONS = re.compile(r"\b(?P<n>\d[\d,]*)\s+Citations?\s*\((?P<source>[A-Z][\w .\-]{1,30})\)")
+_FUNDING_LEAD = re.compile(
+    r"^\W*(?:(?:this|the) (?:work|study|trial|research|project) (?:was|is) )?(?:(?:financially|partly|partially) )?"
+    r"(?:supported|funded|sponsored)(?: in part)?(?: by)?\s*:?\s*",
+    re.IGNORECASE,
+)
+_FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) was (?:\w+ )?(?:supported|funded) by\b", re.I)
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"metadata.{rule}")
+
+
+def _abstract_start(page: Page) -> int:
+    heads = [s.start for s in page.sections if s.name not in ("back-matter", "abstract")]
+    return min(heads) if heads else len(page.clean)
+
+
+def find_title(page: Page) -> tuple[int, int] | None:
+    """Return the span of the first substantial heading line before the abstract."""
+    limit = _abstract_start(page)
+    for start, end in iter_lines(page.clean):
+        if start >= limit:
+            break
+        line = page.clean[start:end]
+        words = line.split()
+        if len(words) < 5 or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
+            continue
+        if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
+            continue
+        return start, end - (1 if line.endswith(".") else 0)
+    return None
+
+
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
+_NOT_NAME = frozenset(
+    "trial article clinical journal abstract review research study text info tools metrics citation alerts"
+    " responses content access open original free full affiliations authors keywords department university"
+    " hospital institute centre center school disease diseases medicine".split()
+)
+_ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
+_AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
+
+
+def _is_name(chunk: str) -> bool:
+    tokens = chunk.split()
+    if not 2 <= len(tokens) <= 5 or any(t.lower() in _NOT_NAME for t in tokens):
+        return False
+    return all(_NAME_TOKEN.match(t) for t in tokens) and tokens[-1][0].isupper()
+
+
+def _name_chunks(line: str, offset: int) -> list[tuple[int, int]]:
+    """Split a line into name spans (offsets absolute), after blanking ORCID URLs and affiliation marks."""
+    masked = _AFFIL_MARKS.sub(lambda m: " " * len(m.group(0)), _ORCID.sub(lambda m: " " * len(m.group(0)), line))
+    spans = []
+    for m in re.finditer(r"[^,;]+", re.sub(r"\band\b|&", lambda m: "," + " " * (len(m.group(0)) - 1), masked)):
+        body = m.group(0)
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            spans.append((offset + m.start() + lead, offset + m.start() + len(body.rstrip())))
+    return spans
+
+
+def _names_in(line: str) -> bool:
+    chunks = _name_chunks(line, 0)
+    return bool(chunks) and all(_is_name(line[s:e]) for s, e in chunks)
+
+
+def _split_squashed(page: Page, start: int, end: int) -> list[tuple[int, int]]:
+    # Pure pages glue the last two authors: "Timothy TreeGilbert Bensimon".
+    text = page.clean[start:end]
+    m = re.search(r"(?<=[a-z]{3})(?=[A-Z][a-z]+ [A-Z][\w'\-]+$)", text)
+    if m and len(text.split()) >= 3 and not re.search(r"(?:Mc|Mac)$", text[: m.start()]):
+        return [(start, start + m.start()), (start + m.start(), end)]
+    return [(start, end)]
+
+
+def find_authors(page: Page) -> tuple[Fact[str], ...]:
+    """Return the authors in page order: the author block after the title, or the first of an "et al." line."""
+    et_al = _ET_AL.search(page.clean, 0, _abstract_start(page))
+    if et_al:
+        return (_fact(page, et_al.group("author"), et_al.start("author"), et_al.end("author"), "et-al-author"),)
+    title = find_title(page)
+    if not title:
+        return ()
+    spans: list[tuple[int, int]] = []
+    skipped = 0
+    for start, end in iter_lines(page.clean[: _abstract_start(page)]):
+        if start < title[1]:
+            continue
+        chunks = _name_chunks(page.clean[start:end], start)
+        if chunks and all(_is_name(page.clean[s:e]) for s, e in chunks):
+            spans.extend(chunks)
+            continue
+        if spans or skipped >= 15:
+            break
+        skipped += 1
+    if spans:
+        spans = spans[:-1] + _split_squashed(page, *spans[-1])
+    return tuple(_fact(page, page.clean[s:e], s, e, "author-list") for s, e in spans)
+
+
+def _journal(page: Page) -> Fact[str] | None:
+    for pattern, rule in ((_ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row")):
+        m = pattern.search(page.clean)
+        group = "j" if pattern is _JOURNAL_ROW else "journal"
+        if m and m.group(group):
+            return _fact(page, m.group(group).strip(), m.start(group), m.end(group), rule)
+    return None
+
+
+def _year(page: Page) -> Fact[int] | None:
+    for pattern, rule in ((_CITATION, "citation-year"), (_PUBLISHED, "published-year"), (_ET_AL, "et-al-year")):
+        m = pattern.search(page.clean)
+        if m:
+            return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
+    return None
+
+
+def _group_fact(page: Page, pattern: re.Pattern[str], group: str, rule: str) -> Fact[str] | None:
+    m = pattern.search(page.clean)
+    if not m or not m.group(group):
+        return None
+    return _fact(page, m.group(group), m.start(group), m.end(group), rule)
+
+
+def _doi(page: Page) -> Fact[str] | None:
+    matches = list(_DOI.finditer(page.clean))
+    labelled = [m for m in matches if re.search(r"doi(?:\.org/|:)?\s*$", page.clean[max(0, m.start() - 12) : m.start()], re.I)]
+    for m in labelled or matches[:1]:
+        value = m.group(0).rstrip(".,;)]")
+        return _fact(page, value, m.start(), m.start() + len(value), "doi")
+    return None
+
+
+def find_keywords(page: Page) -> tuple[Fact[str], ...]:
+    """Return the keywords: a "Keywords:" section, else the first run of three or more short bullet lines."""
+    for section in page.sections:
+        if section.name == "keywords":
+            items = re.finditer(r"[^;,.\n]+", page.clean[section.start : section.end])
+            spans = [(section.start + m.start(), section.start + m.end()) for m in items if m.group(0).strip()]
+            return tuple(_fact(page, page.clean[s:e].strip(), s, e, "keywords-section") for s, e in spans)
+    run: list[tuple[int, int]] = []
+    for start, end in [*iter_lines(page.clean), (len(page.clean), len(page.clean))]:
+        m = re.match(r"[\u2022*]\s*(?P<kw>[^.\n]{2,60})$", page.clean[start:end])
+        if m and len(m.group("kw").split()) <= 6:
+            run.append((start + m.start("kw"), end))
+            continue
+        if len(run) >= 3:
+            return tuple(_fact(page, page.clean[s:e], s, e, "keyword-bullets") for s, e in run)
+        run = []
+    return ()
+
+
+def _split_funders(text: str, offset: int) -> list[tuple[int, int]]:
+    """Split a funding statement at top-level commas and at a last "and" between named funders."""
+    cuts, depth, out, last = [], 0, [], 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and ch in ",;":
+            cuts.append((last, i))
+            last = i + 1
+    cuts.append((last, len(text.rstrip().rstrip("."))))
+    for start, end in cuts:
+        piece = text[start:end]
+        # "... Fellowship to DY and Beijing SL PHARM": "and" after a grant id, initials or ")" joins two funders.
+        m = re.search(r"(?<=[)A-Z0-9]) and (?=[A-Z])", piece)
+        parts = [(start, start + m.start()), (start + m.end(), end)] if m else [(start, end)]
+        for s, e in parts:
+            lead = re.match(r"\s*(?:and\s+)?(?:the\s+)?", text[s:e], re.I)
+            s += lead.end() if lead else 0
+            if len(text[s:e].strip()) >= 3:
+                out.append((offset + s, offset + s + len(text[s:e].rstrip())))
+    return out
+
+
+def find_funders(page: Page) -> tuple[Fact[str], ...]:
+    """Return one Fact per funder named in a Funding section or a "was supported by" sentence."""
+    spans = [(s.start, s.end) for s in page.sections if s.name == "funding"]
+    if not spans:
+        spans = [(s.start, s.end) for s in page.sentences if _FUNDING_SENTENCE.search(page.clean[s.start : s.end])]
+    facts = []
+    for start, end in spans[:1]:
+        text = page.clean[start:end]
+        lead = _FUNDING_LEAD.match(text)
+        if lead is None or lead.end() == 0:
+            lead = re.match(r"\W*", text)
+        body_start = start + lead.end()
+        for s, e in _split_funders(page.clean[body_start:end], body_start):
+            facts.append(_fact(page, page.clean[s:e], s, e, "funder"))
+    return tuple(facts)
+
+
+def find_citation_counts(page: Page) -> tuple[CitationCount, ...]:
+    """Return counts such as "37 Citations (Scopus)" shown on an article page."""
+    out = []
+    for m in _CITATIONS.finditer(page.clean):
+        count = _fact(page, int(m.group("n").replace(",", "")), m.start("n"), m.end("n"), "citation-count")
+        out.append(CitationCount("citing-publications", count, m.group("source").strip()))
+    return tuple(out)
+
+
+def is_review(page: Page) -> bool:
+    """Tell whether the page presents a review or meta-analysis rather than original research."""
+    title = find_title(page)
+    if title and _REVIEW.search(page.clean[title[0] : title[1]]):
+        return True
+    return bool(_REVIEW_TYPE.search(page.clean[: _abstract_start(page)]))
+
+
+def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
+    """Read the page's bibliographic record; `describes_trial` makes it a trial report."""
+    title = find_title(page)
+    kind_span = title or (0, 0)
+    kind = "trial-report" if describes_trial else "review" if is_review(page) else "article"
+    citation = _CITATION.search(page.clean)
+    volume_issue = _VOLUME_ISSUE.search(page.clean)
+    source = citation or volume_issue
+    return Publication(
+        title=_fact(page, page.clean[title[0] : title[1]], *title, "title") if title else None,
+        authors=find_authors(page),
+        journal=_journal(page),
+        year=_year(page),
+        volume=_fact(page, source.group("volume"), *source.span("volume"), "volume") if source else None,
+        issue=_fact(page, source.group("issue"), *source.span("issue"), "issue") if source and source.group("issue") else None,
+        pages=_group_fact(page, _CITATION, "pages", "pages") or _group_fact(page, _PAGES_FROM_TO, "p", "pages"),
+        article_number=_group_fact(page, _ARTICLE_NUMBER, "n", "article-number"),
+        doi=_doi(page),
+        pmid=_group_fact(page, _PMID, 1, "pmid"),
+        publication_type=_fact(page, kind, *kind_span, "publication-type"),
+        keywords=find_keywords(page),
+        funders=find_funders(page),
+        citation_counts=find_citation_counts(page),
+    )

@@ -1,0 +1,172 @@
+"""Pure number parsers with offsets: decimals, p-values, confidence intervals, mean (SD), percentages, fractions, n.
+
+Every parser takes cleaned text (middle dots already mapped to '.', en dashes to '-') and an
+`offset` added to every span, so spans point into the raw document when the text is a slice of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# A decimal as written: "6.2", "0,05" (comma decimal), ".03" (leading dot, as in "P = .03").
+_DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
+_SIGNED = rf"[+-]?{_DIGITS}"
+NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
+
+_P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
+_P_VALUE = re.compile(
+    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*values?)?
+    (?:\s*(?P<op><=|≤|⩽|<|>(?!=)|=)|\s+(?:of|was|is|were)(?:\s+(?P<op2><|=))?|\s*:|\s+(?=[0.]))
+    \s*(?P<num>{_DIGITS})(?![\w]|[.,]\d)""",
+    re.VERBOSE,
+)
+_NOT_SIGNIFICANT = re.compile(r"(?<![\w.])(?:NS|n\.s\.)(?![\w])")
+
+_CI = re.compile(
+    rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?)
+        |(?:CI|IC)\s*(?P<level2>\d{{2}}(?:\.\d+)?)\s*%?)
+    \s*(?:[:,=]\s*)?(?:[\[(]\s*)?
+    (?P<low>{_SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{_SIGNED})(?![\w]|[.,]\d)""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_VALUE_SD = re.compile(
+    rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?\s*(?:(?:\[|\()\s*(?:SD\s*[:=]?\s*|±\s*)?(?P<sd>{_DIGITS})\s*[\])]"
+    rf"|±\s*(?P<sd2>{_DIGITS})(?![\w]|[.,]\d))"
+)
+_FRACTION = re.compile(r"(?<![\w/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\w/]|[.,]\d)")
+_COUNT = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<n>\d+)(?![\w]|[.,]\d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number at [start, end); the span includes the sign and a trailing '%' when `percent`."""
+
+    start: int
+    end: int
+    value: Decimal
+    percent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PValue:
+    """A p-value: the whole expression at [start, end), its number at [num_start, num_end)."""
+
+    start: int
+    end: int
+    value: Decimal | None  # None for "NS"
+    comparator: str | None  # "=" | "<" | "<=" | ">"
+    num_start: int
+    num_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A confidence interval with its level (95) and bounds."""
+
+    start: int
+    end: int
+    level: Number
+    low: Number
+    high: Number
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSD:
+    """A value followed by its standard deviation: "+6.2% [2.2]", "3.1 (1.2)", "3.1 ± 1.2"."""
+
+    value: Number
+    sd: Number
+
+
+@dataclass(frozen=True, slots=True)
+class Fraction:
+    """A count over a total: "7/13"."""
+
+    start: int
+    end: int
+    numerator: Number
+    denominator: Number
+
+
+def to_decimal(text: str) -> Decimal | None:
+    """Parse a number as written ("0,05", ".03", "+6.2"); a comma followed by 3 digits is a thousands separator."""
+    text = text.strip().replace(" ", "")
+    if re.fullmatch(r"[+-]?\d+,\d{3}", text):
+        text = text.replace(",", "")
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _number(match: re.Match[str], group: str, offset: int, percent: bool = False) -> Number:
+    value = to_decimal(match.group(group))
+    assert value is not None  # the pattern only matches digits
+    end = match.end("pct") if percent and match.group("pct") else match.end(group)
+    return Number(offset + match.start(group), offset + end, value, percent)
+
+
+def find_numbers(text: str, offset: int = 0) -> list[Number]:
+    """Return the numbers in text (signed, with '%' when written), not those inside words or fractions."""
+    return [_number(m, "num", offset, bool(m.group("pct"))) for m in NUMBER.finditer(text)]
+
+
+def find_percentages(text: str, offset: int = 0) -> list[Number]:
+    """Return the numbers written with a '%' sign."""
+    return [n for n in find_numbers(text, offset) if n.percent]
+
+
+def find_p_values(text: str, offset: int = 0) -> list[PValue]:
+    """Return p-values ("p < 0.0001", "P = .03", "p value of 0.01", "NS"); impossible values are dropped."""
+    found = []
+    for m in _P_VALUE.finditer(text):
+        value = to_decimal(m.group("num"))
+        op = _P_OPS[m.group("op") or m.group("op2") or "="]
+        if value is None or value > 1 or (value == 0 and op == "="):
+            continue
+        start, end = offset + m.start(), offset + m.end()
+        found.append(PValue(start, end, value, op, offset + m.start("num"), end))
+    for m in _NOT_SIGNIFICANT.finditer(text):
+        found.append(PValue(offset + m.start(), offset + m.end(), None, None, offset + m.start(), offset + m.end()))
+    return sorted(found, key=lambda p: p.start)
+
+
+def find_intervals(text: str, offset: int = 0) -> list[Interval]:
+    """Return confidence intervals ("95% CI 2.3-4.9", "(IC95%: 2.3-4.9)", "95% CI, -0.5 to 3") with their level."""
+    found = []
+    for m in _CI.finditer(text):
+        group = "level" if m.group("level") else "level2"
+        level, low, high = (_number(m, g, offset) for g in (group, "low", "high"))
+        if not 50 <= level.value < 100 or low.value > high.value:
+            continue
+        found.append(Interval(offset + m.start(), offset + m.end(), level, low, high))
+    return found
+
+
+def find_values_with_sd(text: str, offset: int = 0) -> list[ValueSD]:
+    """Return values followed by a bracketed SD ("+6.2% [2.2]", "3.1 (1.2)") or "3.1 ± 1.2"."""
+    found = []
+    for m in _VALUE_SD.finditer(text):
+        sd_group = "sd" if m.group("sd") else "sd2"
+        found.append(ValueSD(_number(m, "num", offset, bool(m.group("pct"))), _number(m, sd_group, offset)))
+    return found
+
+
+def find_fractions(text: str, offset: int = 0) -> list[Fraction]:
+    """Return fractions "7/13" whose numerator does not exceed a non-zero denominator."""
+    found = []
+    for m in _FRACTION.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if b == 0 or a > b or (a <= 31 and 1900 <= b <= 2100):  # "12/2015" is a date
+            continue
+        num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
+        den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))
+        found.append(Fraction(offset + m.start(), offset + m.end(), num, den))
+    return found
+
+
+def find_counts(text: str, offset: int = 0) -> list[Number]:
+    """Return sample sizes written "n=53" / "N = 12" (the span covers the digits)."""
+    return [Number(offset + m.start("n"), offset + m.end("n"), Decimal(m.group("n"))) for m in _COUNT.finditer(text)]

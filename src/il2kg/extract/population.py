@@ -1,0 +1,160 @@
+"""Who the trial studied: diseases, eligibility, numbers randomised or enrolled, recruitment, centres, countries."""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.design import trial_spans
+from il2kg.extract.metadata import find_title
+from il2kg.extract.terms import find_terms_in
+from il2kg.extract.text import Page
+from il2kg.model import Fact, Lexicon
+
+# A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
+_CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|condition)s?$")
+_PATIENT_CUE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|individuals?|people|volunteers)\b", re.I)
+_ELIGIBILITY = re.compile(
+    r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
+)
+_PEOPLE = r"(?:patients|subjects|participants|adults|children|individuals|people|volunteers)"
+_COUNT = re.compile(rf"(?<![\d./(=])(?P<n>\d{{1,5}})(?![\d.,%/])\s+(?:[a-zA-Z-]+\s+){{0,3}}?{_PEOPLE}\b")
+_RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
+_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
+                        r"(?:group|arm)\b", re.I)
+_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+_MONTHS = ("january february march april may june july august september october november december").split()
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
+         r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_PERIOD = re.compile(
+    rf"\b(?:recruited|enrolled|included|randomi[sz]ed|recruitment|enrolment|enrollment)\b[^.]{{0,60}}?"
+    rf"\b(?:from|between)\s+(?P<m1>{_MONTH})\s+(?P<y1>(?:19|20)\d\d)\s+(?:to|and|until|through)\s+"
+    rf"(?P<m2>{_MONTH})\s+(?P<y2>(?:19|20)\d\d)\b",
+    re.I,
+)
+_CENTRES = re.compile(r"\b(?P<n>\d{1,3})\s+(?:\w+\s+)?(?:centres|centers|sites|hospitals|institutions)\b", re.I)
+_COUNTRY_NAMES = (
+    "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
+    "Estonia|Finland|France|Germany|Greece|Hungary|India|Iran|Ireland|Israel|Italy|Japan|Korea|Latvia|Lithuania|"
+    "Mexico|Netherlands|New Zealand|Norway|Poland|Portugal|Romania|Russia|Serbia|Singapore|Slovakia|Slovenia|"
+    "South Africa|Spain|Sweden|Switzerland|Taiwan|Thailand|Turkey|Ukraine|United Kingdom|UK|United States|USA"
+)
+_COUNTRY = re.compile(rf"\b(?:{_COUNTRY_NAMES})\b")
+_COUNTRY_CUE = re.compile(r"\b(?:cent(?:re|er)s?|sites?|hospitals?|conducted|performed|carried out)\b[^.]{0,40}\bin\b", re.I)
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"population.{rule}")
+
+
+def _is_category(labels: tuple[str, ...]) -> bool:
+    return any(_CATEGORY_LABEL.match(label) for label in labels)
+
+
+def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    """Return the diseases of the trial's patients, from the title and own-trial sentences about patients."""
+    title = find_title(page)
+    hits = []
+    for start, end in trial_spans(page):
+        if (start, end) != title and not _PATIENT_CUE.search(page.clean, start, end):
+            continue
+        hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
+    specific = [h for h in hits if not _is_category(h.term.labels)]
+    chosen = specific or hits
+    seen: dict[str, Fact[str]] = {}
+    for hit in sorted(chosen):
+        if hit.term.curie not in seen:
+            seen[hit.term.curie] = _fact(page, hit.term.curie, hit.start, hit.end, "disease")
+    return tuple(seen.values())
+
+
+def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:
+    text = page.clean[start:end].rstrip(". ")
+    out = []
+    for m in re.finditer(r"[^,;]+", text):
+        piece = re.sub(r"^\s*(?:and|or)\s+", lambda x: " " * len(x.group(0)), m.group(0))
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append((start + m.start() + lead, start + m.start() + len(piece.rstrip())))
+    return out
+
+
+def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
+    """Return eligibility criteria listed after "Eligibility criteria included ..."."""
+    for sentence in page.sentences:
+        m = _ELIGIBILITY.search(page.clean, sentence.start, sentence.end)
+        if m:
+            spans = _split_list(page, m.end(), sentence.end)
+            return tuple(_fact(page, page.clean[s:e], s, e, "eligibility") for s, e in spans)
+    return ()
+
+
+def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
+    """Return (n_randomised, n_enrolled) read from own-trial sentences."""
+    randomised = enrolled = None
+    for start, end in trial_spans(page):
+        m = _COUNT.search(page.clean, start, end)
+        if not m:
+            continue
+        n = int(m.group("n"))
+        if _RANDOMISED.search(page.clean, start, end) and randomised is None:
+            randomised = _fact(page, n, m.start("n"), m.end("n"), "n-randomised")
+        elif enrolled is None and not _RANDOMISED.search(page.clean, start, end):
+            enrolled = _fact(page, n, m.start("n"), m.end("n"), "n-enrolled")
+    return randomised, enrolled
+
+
+def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
+    """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
+    out: list[tuple[str | None, Fact[int]]] = []
+    for sentence in page.sentences:
+        if sentence.section not in ("methods", "results", None):
+            continue
+        m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
+        if m and not out:
+            return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
+        if sentence.section == "methods" and re.search(r"\b(?:received|randomi[sz]ed|assigned) (?:to )?either\b",
+                                                       page.clean[sentence.start : sentence.end]):
+            for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
+                label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
+                out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
+            if out:
+                return tuple(out)
+    return ()
+
+
+def _month(name: str) -> int:
+    key = name.lower().rstrip(".")[:3]
+    return next(i for i, month in enumerate(_MONTHS, 1) if month.startswith(key))
+
+
+def find_recruitment(page: Page) -> tuple[Fact[str] | None, Fact[str] | None]:
+    """Return the recruitment start and end as "yyyy-mm"."""
+    for sentence in page.sentences:
+        m = _PERIOD.search(page.clean, sentence.start, sentence.end)
+        if m:
+            first = f"{m.group('y1')}-{_month(m.group('m1')):02d}"
+            last = f"{m.group('y2')}-{_month(m.group('m2')):02d}"
+            return (_fact(page, first, m.start("m1"), m.end("y1"), "recruitment-start"),
+                    _fact(page, last, m.start("m2"), m.end("y2"), "recruitment-end"))
+    return None, None
+
+
+def find_centres(page: Page) -> Fact[int] | None:
+    """Return the number of centres stated in an own-trial sentence."""
+    for start, end in trial_spans(page):
+        m = _CENTRES.search(page.clean, start, end)
+        if m:
+            return _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "centres")
+    return None
+
+
+def find_countries(page: Page) -> tuple[Fact[str], ...]:
+    """Return countries where the trial ran ("at 12 centres in France and Germany")."""
+    seen: dict[str, Fact[str]] = {}
+    for start, end in trial_spans(page):
+        cue = _COUNTRY_CUE.search(page.clean, start, end)
+        if not cue:
+            continue
+        for m in _COUNTRY.finditer(page.clean, cue.end(), end):
+            seen.setdefault(m.group(0), _fact(page, m.group(0), m.start(), m.end(), "country"))
+    return tuple(seen.values())

@@ -1,0 +1,40 @@
+"""Turn one document's records into RDF: `to_graph(records, source)`; the only writer of data triples."""
+
+from __future__ import annotations
+
+from rdflib import Graph
+
+from il2kg.graph.emit import Emitter, Source
+from il2kg.graph.publication import add_citation, add_publication, publication_key
+from il2kg.graph.trial import add_trial, trial_key
+from il2kg.model import Citation, Publication, Record, Trial
+from il2kg.vocab import IL, PREFIXES
+
+__all__ = ["Source", "to_graph", "new_graph"]
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's fixed prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph
+
+
+def to_graph(records: list[Record], source: Source, graph: Graph | None = None) -> Graph:
+    """Add the records of one document to a graph (a new one by default) with full provenance."""
+    graph = new_graph() if graph is None else graph
+    em = Emitter(graph, source)
+    publications = [r for r in records if isinstance(r, Publication)]
+    main = publications[0] if publications else None
+    pub_key = publication_key(main) if main else None
+    pub_iri = add_publication(em, main, pub_key) if main and pub_key else None
+    for record in records:
+        if isinstance(record, Trial):
+            trial = add_trial(em, record, trial_key(record, pub_key, source.sha256[:16]))
+            if pub_iri is not None:
+                em.link(pub_iri, IL.reports, trial)
+                em.link(trial, IL.reportedIn, pub_iri)
+        elif isinstance(record, Citation) and pub_iri is not None:
+            add_citation(em, record, pub_iri)
+    return graph

@@ -1,0 +1,70 @@
+"""Load the ontology source and write its release artefacts (RDF/XML for Protégé, merged Turtle)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF
+
+from il2kg import resources
+from il2kg.export import atomic_write, canonical, turtle_bytes
+from il2kg.store import read_turtle
+from il2kg.vocab import PREFIXES
+
+
+def load_ontology(path: Path | None = None) -> Graph:
+    """Parse the ontology source (ontology/il2kg.ttl by default)."""
+    return read_turtle(path or resources.ONTOLOGY)
+
+
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+def _split(iri: str) -> tuple[str, str]:
+    match = _NCNAME.search(iri)
+    if not match:
+        raise ValueError(f"predicate {iri} has no XML local name")
+    return iri[: match.start()], match.group(0)
+
+
+def _node_attr(term: object, attr: str) -> str:
+    if isinstance(term, BNode):
+        return f'rdf:nodeID="{term}"'
+    return f'{attr}="{escape(str(term), {chr(34): "&quot;"})}"'
+
+
+def rdfxml_bytes(graph: Graph) -> bytes:
+    """Serialise as flat, sorted RDF/XML (rdflib's writer orders by hash, so its bytes vary by process)."""
+    graph = canonical(graph)
+    namespaces = sorted({_split(str(p))[0] for p in graph.predicates()} - {str(RDF)})
+    xmlns = {str(RDF): "rdf", **{ns: f"ns{i}" for i, ns in enumerate(namespaces, start=1)}}
+    known = {str(v): k for k, v in PREFIXES.items()}
+    xmlns.update({ns: known[ns] for ns in namespaces if ns in known})
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
+    lines += [f'  xmlns:{prefix}="{ns}"' for ns, prefix in sorted(xmlns.items(), key=lambda kv: kv[1])]
+    lines[-1] += ">"
+    for subject in sorted(set(graph.subjects()), key=lambda t: t.n3()):
+        lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
+        for _, p, o in sorted(graph.triples((subject, None, None)), key=lambda t: (t[1].n3(), t[2].n3())):
+            ns, local = _split(str(p))
+            tag = f"{xmlns[ns]}:{local}"
+            if isinstance(o, Literal):
+                attrs = f' xml:lang="{o.language}"' if o.language else ""
+                attrs += f' rdf:datatype="{o.datatype}"' if o.datatype else ""
+                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
+            else:
+                lines.append(f"    <{tag} {_node_attr(o, 'rdf:resource')}/>")
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_release(merged: Graph, out_dir: Path) -> list[Path]:
+    """Write il2kg.owl (RDF/XML) and il2kg.ttl (Turtle) of the merged ontology and data."""
+    owl, ttl = out_dir / "il2kg.owl", out_dir / "il2kg.ttl"
+    atomic_write(owl, rdfxml_bytes(merged))
+    atomic_write(ttl, turtle_bytes(merged))
+    return [owl, ttl]

@@ -1,0 +1,105 @@
+"""OWL reasoning with HermiT (through owlready2): consistency and inferred classifications.
+
+HermiT does not scale past a few thousand individuals, so it sees a reasoning view: the ontology
+plus the domain individuals' types and object-property links (and the boolean il2kg:significant),
+without evidence nodes or other literals. Java is needed; without it reasoning is skipped, loudly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF
+
+from il2kg.ontology import rdfxml_bytes
+from il2kg.vocab import BASE, IL, PREFIXES
+
+_SKIP_TYPES = {IL.Evidence, IL.SourceDocument, IL.ExtractionActivity, IL.Authorship, IL.CitationMetric}
+_SKIP_PROPERTIES = {IL.evidenceFor, IL.evidenceObject}
+_META = (str(OWL), str(RDF), "http://www.w3.org/2000/01/rdf-schema#")
+
+
+@dataclass(frozen=True, slots=True)
+class Reasoning:
+    """The outcome of a reasoner run: consistency (None when skipped) and the new class assertions."""
+
+    consistent: bool | None
+    inferred: tuple[tuple[str, str], ...]  # (individual IRI, class IRI), sorted
+    individuals: int
+    seconds: float
+    skipped: str | None = None
+
+
+def reasoning_view(ontology: Graph, data: Graph | None) -> Graph:
+    """The ontology plus the data's class assertions and object-property links between domain nodes."""
+    view = Graph(bind_namespaces="none")
+    for triple in ontology:
+        view.add(triple)
+    if data is not None:
+        _add_data(view, ontology, data)
+    # owlready2 only sees individuals that are declared: declare every subject typed with a domain class.
+    for individual, cls in list(view.subject_objects(RDF.type)):
+        if not str(cls).startswith(_META):
+            view.add((individual, RDF.type, OWL.NamedIndividual))
+    return view
+
+
+def _add_data(view: Graph, ontology: Graph, data: Graph) -> None:
+    object_properties = set(ontology.subjects(RDF.type, OWL.ObjectProperty)) - _SKIP_PROPERTIES
+    skipped = {s for cls in _SKIP_TYPES for s in data.subjects(RDF.type, cls)}
+    for s, p, o in data:
+        if s in skipped or o in skipped:
+            continue
+        if p == RDF.type and str(o).startswith(BASE) or p in object_properties:
+            view.add((s, p, o))
+        elif p == IL.significant and isinstance(o, Literal):
+            view.add((s, p, o))
+
+
+def reason(ontology: Graph, data: Graph | None = None) -> Reasoning:
+    """Run HermiT on the reasoning view; report consistency and the inferred il2kg classes."""
+    view = reasoning_view(ontology, data)
+    individuals = len(set(view.subjects(RDF.type, OWL.NamedIndividual)))
+    if shutil.which("java") is None:
+        hint = "Java not found: install a JRE (apt-get install default-jre-headless) to reason with HermiT"
+        return Reasoning(None, (), individuals, 0.0, skipped=hint)
+    import owlready2
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "view.owl"
+        path.write_bytes(rdfxml_bytes(view))
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load()
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError:
+            return Reasoning(False, (), individuals, time.perf_counter() - started)
+        inferred = _new_types(world, view)
+    return Reasoning(True, inferred, individuals, time.perf_counter() - started)
+
+
+def _new_types(world, view: Graph) -> tuple[tuple[str, str], ...]:
+    found = set()
+    for individual in world.individuals():
+        iri = URIRef(individual.iri)
+        asserted = set(view.objects(iri, RDF.type))
+        for cls in individual.is_a:
+            cls_iri = getattr(cls, "iri", None)
+            if cls_iri and cls_iri.startswith(str(PREFIXES["il2kg"])) and URIRef(cls_iri) not in asserted:
+                found.add((str(iri), cls_iri))
+    return tuple(sorted(found))
+
+
+def inferred_graph(result: Reasoning) -> Graph:
+    """The inferred class assertions as triples."""
+    graph = Graph(bind_namespaces="none")
+    for individual, cls in result.inferred:
+        graph.add((URIRef(individual), RDF.type, URIRef(cls)))
+    return graph
