@@ -15,6 +15,7 @@ from il2kg.errors import InputFileError, SourceChanged
 from il2kg.extract import extract
 from il2kg.graph import Source, to_graph
 from il2kg.model import Lexicon, Publication, Record
+from il2kg.vocab import DOI, PUBMED
 
 MAX_MEGABYTES = 10
 MANIFEST_FIELDS = ("file_name", "sha256", "kind", "doi", "pmid", "url")
@@ -85,7 +86,7 @@ def manifest_row(extraction: Extraction) -> dict[str, str]:
     pub = next((r for r in extraction.records if isinstance(r, Publication)), None)
     doi = pub.doi.value if pub and pub.doi else ""
     pmid = pub.pmid.value if pub and pub.pmid else ""
-    url = f"https://doi.org/{doi}" if doi else (f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid else "")
+    url = str(DOI[doi]) if doi else (str(PUBMED[f"{pmid}/"]) if pmid else "")
     return {"file_name": extraction.document.name, "sha256": extraction.document.sha256,
             "kind": extraction.kind, "doi": doi, "pmid": pmid, "url": url}
 

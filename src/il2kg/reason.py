@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL, RDF, RDFS
 
 from il2kg.ontology import rdfxml_bytes
 from il2kg.vocab import BASE, IL, PREFIXES
 
 _SKIP_TYPES = {IL.Evidence, IL.SourceDocument, IL.ExtractionActivity, IL.Authorship, IL.CitationMetric}
 _SKIP_PROPERTIES = {IL.evidenceFor, IL.evidenceObject}
-_META = (str(OWL), str(RDF), "http://www.w3.org/2000/01/rdf-schema#")
+_META = (str(OWL), str(RDF), str(RDFS))
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
 _PEOPLE = r"(?:patients|subjects|participants|adults|children|individuals|people|volunteers)"
-_COUNT = re.compile(rf"(?<![\d./(=])(?P<n>\d{{1,5}})(?![\d.,%/])\s+(?:[a-zA-Z-]+\s+){{0,3}}?{_PEOPLE}\b")
+_COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>\d{{1,5}})(?![\d.,%/])\s+(?:[a-zA-Z-]+\s+){{0,2}}?{_PEOPLE}\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
                         r"(?:group|arm)\b", re.I)

@@ -131,7 +131,7 @@ def _value(f: Fact | None) -> object:
 
 
 def _add_result(em: Emitter, outcome: URIRef, r: Result, arms: dict[str, URIRef]) -> None:
-    identity = [outcome, r.arm, r.comparator] + [_value(getattr(r, f.name)) for f in fields(r)][2:]
+    identity = [outcome, r.arm, r.comparator] + [_value(getattr(r, f.name)) for f in fields(r)[2:]]
     res = em.node(mint("result", short_hash(*identity)), IL.Result)
     em.link(outcome, IL.hasResult, res)
     if r.arm in arms:

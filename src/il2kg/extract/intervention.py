@@ -1,0 +1,233 @@
+"""Trial arms and what they receive: agent, dose, route, frequency and the dosing schedule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from il2kg.extract.design import trial_spans
+from il2kg.extract.terms import TermMatch, find_terms_in
+from il2kg.extract.text import Page
+from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
+
+PLACEBO = "il2kg:placebo"
+_NUM = r"\d+(?:\.\d+)?"
+_UNITS: tuple[tuple[str, str], ...] = (
+    (r"MIU\s*/\s*m(?:2|²)", "MIU/m2"),
+    (r"(?:MIU|million (?:international units?|IU|units?))(?!\s*/\s*(?:kg|m))", "MIU"),
+    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU", "MIU"),
+    (r"IU\s*/\s*m(?:2|²)", "IU/m2"),
+    (r"IU\s*/\s*kg", "IU/kg"),
+    (r"IU\b(?!\s*/\s*(?:kg|m))", "IU"),
+    (r"(?:µg|μg|ug|mcg)\b(?!\s*/)", "ug"),
+)
+_DOSE = re.compile(
+    rf"(?<![\w.])(?P<nums>{_NUM}(?:\s*(?:,\s*(?:and|or)?|and|or)\s*{_NUM})*)\s*"
+    rf"(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})(?P<daily>\s*/\s*(?:day|d)\b|\s+(?:per|a) day\b)?"
+)
+_ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"), (r"\bintravenous(?:ly)?\b|\bi\.v\.", "intravenous"),
+           (r"\boral(?:ly)?\b", "oral"))
+_FREQUENCIES = (
+    (r"\bonce[ -]daily\b|\bdaily\b|\bonce a day\b|\bper day\b|\bevery day\b", "once daily"),
+    (r"\bevery other day\b|\bon alternate days\b|\bevery second day\b", "every other day"),
+    (r"\btwice (?:a |per )?week(?:ly)?\b", "twice weekly"),
+    (r"\bthree times (?:a |per )?week\b", "three times weekly"),
+    (r"\bfortnightly\b|\bbiweekly\b|\bevery (?:2|two) weeks\b|\bevery other week\b", "fortnightly"),
+    (r"\bonce[ -]weekly\b|\bweekly\b|\bonce a week\b|\bevery week\b", "weekly"),
+)
+_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10}
+# Unnamed groups: a pattern may hold several alternatives; `_count_unit` reads the first number and unit.
+_COUNT = r"(\d{1,3}|" + "|".join(_WORD_NUMBERS) + r")"
+_UNIT_WORD = r"(day|week|month|year)s?"
+_DOSING_DAYS = re.compile(rf"\bfor {_COUNT} (?:consecutive )?days\b|\b{_COUNT}-day (?:course|induction|cycle)s?\b", re.I)
+_CYCLE_LENGTH = re.compile(rf"\bevery {_COUNT} {_UNIT_WORD}\b|\b{_COUNT}-{_UNIT_WORD} (?:treatment )?cycles?\b", re.I)
+_CYCLES = re.compile(rf"\b(?:for )?{_COUNT} (?:treatment )?cycles\b", re.I)
+_BREAK = re.compile(rf"\b{_COUNT}[- ]{_UNIT_WORD}[- ](?:break|rest|pause|washout|(?:drug|treatment)[- ]free)\b|"
+                    rf"\b(?:break|rest|pause) of {_COUNT} {_UNIT_WORD}\b", re.I)
+_MAINTENANCE_CUE = re.compile(r"\bfollowed by\b|\bthen\b", re.I)
+_FOR_PERIOD = re.compile(rf"\bfor {_COUNT} {_UNIT_WORD}\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class _Dose:
+    value: Decimal
+    unit: str
+    start: int
+    end: int
+    daily: tuple[int, int] | None  # span of a "/day" suffix
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"intervention.{rule}")
+
+
+def _unit_code(text: str) -> str:
+    return next(code for pattern, code in _UNITS if re.fullmatch(pattern, text))
+
+
+def find_doses(page: Page, start: int, end: int) -> list[_Dose]:
+    """Return every dose in a span, one per number ("1 and 2 MIU" gives two), in text order."""
+    out = []
+    for m in _DOSE.finditer(page.clean, start, end):
+        unit = _unit_code(m.group("unit"))
+        daily = m.span("daily") if m.group("daily") else None
+        for num in re.finditer(_NUM, m.group("nums")):
+            out.append(_Dose(Decimal(num.group(0)), unit, m.start("nums") + num.start(), m.end("unit"), daily))
+    return out
+
+
+def _number(text: str) -> int:
+    return _WORD_NUMBERS.get(text.lower()) or int(text)
+
+
+def _first(page: Page, pattern: re.Pattern[str], start: int, end: int) -> re.Match[str] | None:
+    return pattern.search(page.clean, start, end) if start < end else None
+
+
+def _frequency(page: Page, start: int, end: int, rule: str) -> Fact[str] | None:
+    hits = []
+    for pattern, code in _FREQUENCIES:
+        m = re.compile(pattern, re.I).search(page.clean, start, end)
+        if m:
+            hits.append((m.start(), m.end(), code))
+    if not hits:
+        return None
+    s, e, code = min(hits)
+    return _fact(page, code, s, e, rule)
+
+
+def _count_unit(m: re.Match[str]) -> tuple[int, str | None]:
+    groups = [g for g in m.groups() if g]
+    value = next(g for g in groups if g.isdigit() or g.lower() in _WORD_NUMBERS)
+    unit = next((g.lower() for g in groups if g.lower() in ("day", "week", "month", "year")), None)
+    return _number(value), unit
+
+
+def _quantity(page: Page, m: re.Match[str], rule: str) -> Fact[Quantity]:
+    value, unit = _count_unit(m)
+    return _fact(page, Quantity(Decimal(value), unit or "day"), m.start(), m.end(), rule)
+
+
+def parse_schedule(page: Page, start: int, end: int, doses: list[_Dose]) -> dict[str, Fact]:
+    """Read the schedule fields of a regimen sentence into Intervention keyword arguments."""
+    cue = _first(page, _MAINTENANCE_CUE, start, end)
+    pause = _first(page, _BREAK, start, end)
+    induction_end = cue.start() if cue and not (pause and pause.start() < cue.end() + 12) else end
+    fields: dict[str, Fact] = {}
+    for pattern, code in _ROUTES:
+        m = re.search(pattern, page.clean[start:end], re.I)
+        if m and "route" not in fields:
+            fields["route"] = _fact(page, code, start + m.start(), start + m.end(), "route")
+    daily = next((d.daily for d in doses if d.daily), None)
+    fields["frequency"] = _frequency(page, start, induction_end, "frequency") or (
+        _fact(page, "once daily", *daily, "per-day-dose") if daily else None
+    )
+    days = _first(page, _DOSING_DAYS, start, induction_end)
+    if days:
+        fields["dosing_days"] = _fact(page, _count_unit(days)[0], *days.span(), "dosing-days")
+        cycle = _first(page, _CYCLE_LENGTH, days.end(), induction_end)
+        if cycle:
+            fields["cycle_length"] = _quantity(page, cycle, "cycle-length")
+            if fields["frequency"] and fields["frequency"].evidence.start >= cycle.start():
+                fields["frequency"] = None  # "every 2 weeks" after "for 5 days" is the cycle, not the frequency
+    cycles = _first(page, _CYCLES, start, end)
+    if cycles:
+        fields["cycles"] = _fact(page, _count_unit(cycles)[0], *cycles.span(), "cycles")
+    if pause:
+        fields["break_length"] = _quantity(page, pause, "break-length")
+    if cue and induction_end == cue.start():
+        fields.update(_maintenance(page, cue.end(), end))
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _maintenance(page: Page, start: int, end: int) -> dict[str, Fact]:
+    frequency = _frequency(page, start, end, "maintenance-frequency")
+    period = _first(page, _FOR_PERIOD, frequency.evidence.end if frequency else start, end)
+    out: dict[str, Fact] = {}
+    if frequency:
+        out["maintenance_frequency"] = frequency
+    if frequency and period:
+        out["duration"] = _quantity(page, period, "duration")
+    return out
+
+
+def _schedule_text(page: Page, fields: dict[str, Fact]) -> Fact[str] | None:
+    spans = [f.evidence for k, f in fields.items() if k != "route" and f.evidence.method != "intervention.per-day-dose"]
+    if not spans:
+        return None
+    start, end = min(e.start for e in spans), max(e.end for e in spans)
+    return _fact(page, page.raw[start:end], start, end, "schedule-text")
+
+
+def _agents(page: Page, lexicon: Lexicon, start: int, end: int) -> list[TermMatch]:
+    """Return the active agents named in a span; a product named in parentheses replaces the agent before it."""
+    hits = [h for h in find_terms_in(page.clean, start, end, lexicon, "agent") if h.term.curie != PLACEBO]
+    out = []
+    for i, hit in enumerate(hits):
+        after = hits[i + 1] if i + 1 < len(hits) else None
+        if after and re.fullmatch(r"\s*\(\s*", page.clean[hit.end : after.start]):
+            continue  # "IL-2 (ILT-101)": the product name is the more specific agent
+        out.append(hit)
+    return out
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+def _regimen_span(page: Page, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Return the first own-trial sentence (not the title) that states a dose."""
+    return next(((s, e) for s, e in spans[1:] if find_doses(page, s, e)), None)
+
+
+def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tuple[Arm, ...]:
+    """Return the trial's arms with their interventions, in text order (sizes are set by the caller)."""
+    spans = trial_spans(page)
+    regimen = _regimen_span(page, spans)
+    if regimen is None:
+        return ()
+    start, end = regimen
+    doses = list({(d.value, d.unit): d for d in reversed(find_doses(page, start, end))}.values())[::-1]
+    agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
+    if not agents:
+        return ()
+    agent = agents[0]
+    placebo = re.search(r"\bplacebo\b", page.clean[start:end], re.I)
+    fields = parse_schedule(page, start, end, doses)
+    fields["schedule_text"] = _schedule_text(page, fields)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    by_dose = len(doses) >= 2
+    controlled = bool(placebo) or "randomised" in design
+    arms = []
+    for dose in doses:
+        label = f"{_plain(dose.value)} {dose.unit}" if by_dose else page.clean[agent.start : agent.end]
+        role = "experimental" if controlled or by_dose else "single-group-arm"
+        intervention = Intervention(
+            agent=_fact(page, agent.term.curie, agent.start, agent.end, "agent"),
+            dose=_fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end, "dose"),
+            **fields,
+        )
+        arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention)))
+    if placebo:
+        s, e = start + placebo.start(), start + placebo.end()
+        intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **fields)
+        arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
+    return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...]) -> tuple[Arm, ...]:
+    """Give arms their sizes: a size for every arm (key None), or one keyed by the arm's text ("placebo", "IL-2")."""
+    out = []
+    active = [a for a in arms if a.label != "placebo"]
+    for arm in arms:
+        size = None
+        for key, fact in sizes:
+            if key is None:
+                size = fact
+            elif ("placebo" in key.lower()) == (arm.label == "placebo") and (
+                arm.label == "placebo" or len(active) == 1 or arm.label.lower() in key.lower()
+            ):
+                size = fact
+        out.append(replace(arm, size=size) if size else arm)
+    return tuple(out)

@@ -1,0 +1,216 @@
+"""Trial registry records as text (ClinicalTrials.gov, EU CTR, ISRCTN, ChiCTR): one Trial with evidence."""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract import registry_arms
+from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
+from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
+from il2kg.extract.text import Page, collapse
+from il2kg.model import Fact, Lexicon, Record, Trial
+
+# (pattern, normaliser): registry identifiers, as "NCT02059759", "EudraCT 2014-000123-45", "ISRCTN12345678".
+_IDS = (
+    (re.compile(r"\bNCT\d{8}\b", re.I), lambda m: m.group(0).upper()),
+    (re.compile(r"(?<![\d-])(?P<n>\d{4}-5\d{5}-\d{2}-\d{2})(?![\d-])"), lambda m: f"EU CT {m.group('n')}"),
+    (re.compile(r"(?<![\d-])(?P<n>(?:19|20)\d{2}-\d{6}-\d{2})(?![\d-])"), lambda m: f"EudraCT {m.group('n')}"),
+    (re.compile(r"\bISRCTN ?\d{8}\b"), lambda m: m.group(0).replace(" ", "")),
+    (re.compile(r"\bChiCTR-?(?:[A-Z]{2,4}-)?\d{8,10}\b"), lambda m: m.group(0)),
+    (re.compile(r"\bACTRN\d{14}\b"), lambda m: m.group(0)),
+    (re.compile(r"\bDRKS\d{8}\b"), lambda m: m.group(0)),
+    (re.compile(r"\bCTRI/\d{4}/\d{2,3}/\d{6}\b"), lambda m: m.group(0)),
+)
+_HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
+_ACTUAL = re.compile(r"\bactual\b", re.I)
+_PLANNED = re.compile(r"\b(?:estimated|anticipated|expected|target|planned)\b", re.I)
+_FINISHED = re.compile(r"\b(?:completed|terminated|active,? not recruiting)\b", re.I)
+# Design words as registries write them (values of Allocation, Intervention Model, Masking, Study design).
+_DESIGN_WORDS = (
+    ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
+    ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|^yes$", re.I)),
+    ("open-label", re.compile(r"\bopen[- ]label\b", re.I)),
+    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|^(?:double|triple|quadruple)\b", re.I)),
+    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|^single\b(?! group)", re.I)),
+    ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
+    ("multicentre", re.compile(r"\bmulti-?cent(?:re|er|ric)\b", re.I)),
+    ("single-centre", re.compile(r"\bsingle[- ]cent(?:re|er)\b|\bmonocent(?:re|er|ric)\b", re.I)),
+    ("parallel-group", re.compile(r"\bparallel\b", re.I)),
+    ("crossover", re.compile(r"\bcross-?over\b", re.I)),
+    ("single-group", re.compile(r"\bsingle[- ]group\b|\bsingle[- ]arm\b", re.I)),
+)
+# EU CTR yes/no design lines ("E.8.1.4 Double blind: Yes").
+_FLAGS = {"open": "open-label", "single blind": "single-blind", "double blind": "double-blind",
+          "placebo": "placebo-controlled", "parallel group": "parallel-group", "cross over": "crossover"}
+_FLAG_LINE = re.compile(r"^(?:[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?P<flag>" + "|".join(_FLAGS) + r")\s*:\s*Yes$", re.I)
+_PLACEBO_ARM = re.compile(r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:matching\s+)?placebo\b)", re.I)
+_ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
+_PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
+_EU_PHASE = re.compile(r"\(Phase (?P<p>I{1,3}|IV)\)\s*:\s*Yes\b")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_DATES = (
+    re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?\b"),
+    re.compile(r"\b(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?:\d{1,2},?\s+)?(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(r"\b\d{1,2}\s+(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<y>(?:19|20)\d\d)\b"),
+)
+_COUNT = re.compile(r"^\(?(?P<n>\d{1,4})\)?(?:\s+(?:study\s+)?(?:locations?|sites?|centres?|centers?))?$", re.I)
+
+
+def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
+    """Extract the Trial a registry record describes; nothing when the text has no registry fields."""
+    page = read_plain_page(text)
+    fields = parse_fields(page)
+    if not fields:
+        return []
+    lines = split_lines(page.clean)
+    arm_lines = tuple(line for f in fields_named(fields, "arms") for line in f.lines) or lines
+    arms = registry_arms.arms(page, arm_lines, lexicon)
+    centres = _centres(page, fields)
+    trial = Trial(
+        registry_ids=_ids(page, fields, lines),
+        acronym=_acronym(page, fields),
+        title=_text(page, first_field(fields, "title_official", "title_brief"), "registry.title"),
+        design=_design(page, fields, lines, centres),
+        phase=_phase(page, fields, lines),
+        n_enrolled=_enrolled(page, fields),
+        diseases=tuple(d for f in fields_named(fields, "conditions") for d in _diseases(page, f, lexicon)),
+        recruitment_start=_date(page, fields, "start", 0),
+        recruitment_end=_date(page, fields, "end", 1),
+        centres=centres,
+        countries=_countries(page, fields),
+        arms=arms,
+        outcomes=registry_arms.outcomes(page, fields, lexicon),
+    )
+    return [trial] if trial != Trial() else []
+
+
+def _text(page: Page, field: Field | None, method: str) -> Fact[str] | None:
+    """The field's first value line as written."""
+    if field is None:
+        return None
+    line = field.lines[0]
+    return Fact(collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, method))
+
+
+def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tuple[Fact[str], ...]:
+    """Registry ids in the id fields; in the record's first lines when no id field names one."""
+    id_lines = [line for f in fields_named(fields, "id") for line in f.lines]
+    for group, rule in ((id_lines, "registry.id_field"), (list(lines[:_HEADER_LINES]), "registry.id_header")):
+        found: dict[str, Fact[str]] = {}
+        for line in group:
+            for pattern, normalise in _IDS:
+                for m in pattern.finditer(line.text):
+                    span = m.span("n") if "n" in pattern.groupindex else m.span()
+                    found.setdefault(normalise(m), Fact(normalise(m), page.evidence(line.start + span[0], line.start + span[1], rule)))
+        if found:
+            return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
+    return ()
+
+
+def _acronym(page: Page, fields: tuple[Field, ...]) -> Fact[str] | None:
+    fact = _text(page, first_field(fields, "acronym"), "registry.acronym")
+    ok = fact is not None and len(fact.value) <= 30 and len(fact.value.split()) <= 2 and fact.value.lower() not in {"n/a", "none"}
+    return fact if ok else None
+
+
+def _diseases(page: Page, field: Field, lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    return term_facts(page, field.start, field.end, lexicon, "disease", "registry.condition")
+
+
+def _design(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...], centres: Fact[int] | None) -> tuple[Fact[str], ...]:
+    """Design codes from the design fields, EU CTR yes/no lines, comparator arms and the number of sites."""
+    found: dict[str, Fact[str]] = {}
+    for field in fields_named(fields, "allocation", "model", "masking"):
+        for line in field.lines:
+            for code, pattern in _DESIGN_WORDS:
+                m = pattern.search(line.text)
+                if m and not (code == "randomised" and "non-randomised" in found):
+                    found.setdefault(code, Fact(code, page.evidence(line.start + m.start(), line.start + m.end(), "registry.design")))
+    for line in lines:
+        for pattern, code in ((_FLAG_LINE, None), (_PLACEBO_ARM, "placebo-controlled"), (_ACTIVE_ARM, "active-controlled")):
+            m = pattern.match(line.text)
+            if m:
+                value = code or _FLAGS[collapse(m.group("flag")).lower()]
+                found.setdefault(value, Fact(value, page.evidence(line.start, line.start + m.end(), "registry.design_arm")))
+    if centres is not None and centres.value >= 1:
+        code = "multicentre" if centres.value > 1 else "single-centre"
+        found.setdefault(code, Fact(code, page.evidence(centres.evidence.start, centres.evidence.end, "registry.design_sites")))
+    return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
+
+
+def _phase(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> Fact[str] | None:
+    """Phase(s) as written, joined with "/": "Phase 1/Phase 2" -> "1/2"; EU CTR "(Phase II): Yes" lines."""
+    field = first_field(fields, "phase")
+    if field is not None:
+        text = " ".join(line.text for line in field.lines)
+        if re.search(r"\bearly\b|not applicable|\bn/a\b", text, re.I):
+            return None
+        tokens = [(line, m) for line in field.lines for m in _PHASE_TOKEN.finditer(line.text)]
+    else:
+        tokens = [(line, m) for line in lines for m in _EU_PHASE.finditer(line.text)]
+    if not tokens:
+        return None
+    value = "/".join(dict.fromkeys(m.group("p").upper().replace("A", "a").replace("B", "b") for _l, m in tokens))
+    start = tokens[0][0].start + tokens[0][1].start("p")
+    end = tokens[-1][0].start + tokens[-1][1].end("p")
+    return Fact(value, page.evidence(start, end, "registry.phase"))
+
+
+def _enrolled(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
+    """Actual enrolment only; a bare number counts when the record's status says the trial has finished recruiting."""
+    field = first_field(fields, "enrollment")
+    if field is None:
+        return None
+    line = field.lines[0]
+    m = re.match(r"^(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text)
+    label = page.clean[field.label_start : field.label_end].lower()
+    if m is None or "target" in label or "sample size" in label or _PLANNED.search(line.text) or field.qualifier not in {None, "actual"}:
+        return None
+    status = first_field(fields, "status")
+    actual = field.qualifier == "actual" or _ACTUAL.search(line.text) or "final" in label
+    if not actual and not (status and _FINISHED.search(status.lines[0].text)):
+        return None
+    start = line.start + m.start("n")
+    return Fact(int(m.group("n").replace(",", "")), page.evidence(start, start + len(m.group("n")), "registry.enrollment"))
+
+
+def _date(page: Page, fields: tuple[Field, ...], name: str, period_index: int) -> Fact[str] | None:
+    """A start or end date as "YYYY-MM", unless the record marks it as estimated; ChiCTR gives "From ... To ..."."""
+    field = first_field(fields, name)
+    index = 0
+    if field is None:
+        field, index = first_field(fields, "recruiting_time"), period_index
+    if field is None or field.qualifier not in {None, "actual"} or _PLANNED.search(field.lines[0].text):
+        return None
+    line = field.lines[0]
+    hits = sorted((m for pattern in _DATES for m in pattern.finditer(line.text)), key=lambda m: m.start())
+    if len(hits) <= index:
+        return None
+    m = hits[index]
+    month = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else _MONTHS.get(m.group("mon")[:3].lower())
+    if not month or not 1 <= month <= 12:
+        return None
+    value = f"{m.group('y')}-{month:02d}"
+    return Fact(value, page.evidence(line.start + m.start(), line.start + m.end(), f"registry.{name}_date"))
+
+
+def _centres(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
+    """A number of sites when the record states it ("Locations: 12", "Number of sites: 3")."""
+    field = first_field(fields, "locations")
+    if field is None:
+        return None
+    line = field.lines[0]
+    m = _COUNT.match(line.text)
+    if m is None or not (field.lines[0].start - field.label_end) < 5:
+        return None
+    return Fact(int(m.group("n")), page.evidence(line.start + m.start("n"), line.start + m.end("n"), "registry.sites"))
+
+
+def _countries(page: Page, fields: tuple[Field, ...]) -> tuple[Fact[str], ...]:
+    out = []
+    for field in fields_named(fields, "countries"):
+        for line in field.lines:
+            for m in re.finditer(r"[A-Z][A-Za-z .'-]{1,40}?(?=\s*(?:[,;]|$))", line.text):
+                span = (line.start + m.start(), line.start + m.end())
+                out.append(Fact(collapse(page.raw[span[0] : span[1]]), page.evidence(*span, "registry.country")))
+    return tuple(out)

@@ -1,0 +1,120 @@
+"""Labelled fields of trial registry records (ClinicalTrials.gov, EU CTR, ISRCTN, ChiCTR) with their value lines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from il2kg.extract.layout import Line, split_lines
+from il2kg.extract.text import Page
+
+# Field name -> label alternatives as registries write them. "other" labels only end the field before them.
+_LABELS = (
+    ("id", r"NCT Number|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Registration number|EudraCT number"
+     r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?"),
+    ("title_brief", r"Brief Title|Public title|Study title|Title"),
+    ("title_official", r"Official Title|Scientific title|Full title(?: of the trial)?"),
+    ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
+    ("conditions", r"Conditions?|Condition\(s\)|Health condition\(s\) or problem\(s\) studied|Target disease"
+     r"|Medical condition\(s\) being investigated|Medical condition"),
+    ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment"),
+    ("study_type", r"Study Type"),
+    ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase"),
+    ("allocation", r"Allocation|Randomi[sz]ation|Randomi[sz]ed"),
+    ("model", r"Intervention Model|Study design|Study model"),
+    ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
+    ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|Sample size"),
+    ("start", r"Study Start(?: Date)?|Recruitment start date|Date of first enrolment"),
+    ("end", r"Recruitment end date"),
+    ("recruiting_time", r"Recruiting time"),
+    ("status", r"(?:Overall |Recruitment )?Status|Overall trial status"),
+    ("primary_outcome", r"Primary Outcome Measures?|Primary outcome(?: measures?)?|Primary end ?points?(?:\(s\))?"
+     r"|Main outcome(?: measures?)?"),
+    ("secondary_outcome", r"Secondary Outcome Measures?|Secondary outcome(?: measures?)?|Secondary end ?points?(?:\(s\))?"),
+    ("other_outcome", r"Other (?:Pre-specified )?Outcome Measures?"),
+    ("timepoint", r"Timepoint\(s\) of evaluation of this end ?point"),
+    ("arms", r"Arms and Interventions|Arms?(?: ?[/|] ?Assigned Interventions?)?|Arm Groups?|Participant Group ?/ ?Arm"
+     r"|Study Arms?"),
+    ("locations", r"(?:Study )?Locations?|Number of (?:trial |study )?(?:sites|centres|centers)"),
+    ("countries", r"Location Countries|Countries of recruitment|Countries"),
+    ("other", r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
+     r"|Gender|Ages?|Accepts Healthy Volunteers|Sponsor|Collaborators?|Investigators?|Responsible Party|Primary Purpose"
+     r"|(?:Study|Primary) Completion(?: Date)?|First (?:Posted|Submitted)|Last Update Posted|Results First Posted"
+     r"|Publications|Overall (?:study|trial) (?:start|end) date|Record Verification Date|Keywords|Outcome Measures"
+     r"|Study Documents|More Information|Contacts and Locations|Study Description|Study Overview"),
+)
+_QUALIFIER = r"actual|estimated|anticipated|expected|target"
+_LABEL_LINE = {
+    name: re.compile(
+        rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
+        rf"[ ]*(?:\((?P<qual>{_QUALIFIER})\))?[ ]*(?::[ \t]*|\t+[ ]*|[ ]{{2,}}|$)(?P<value>.*)$",
+        re.I,
+    )
+    for name, alternatives in _LABELS
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A labelled field: its name, the label's span, its qualifier ("actual", "estimated"...) and value lines."""
+
+    name: str
+    label_start: int
+    label_end: int
+    qualifier: str | None
+    lines: tuple[Line, ...]
+
+    @property
+    def start(self) -> int:
+        """Offset where the value starts (or the label ends, for an empty field)."""
+        return self.lines[0].start if self.lines else self.label_end
+
+    @property
+    def end(self) -> int:
+        """Offset where the value ends."""
+        return self.lines[-1].end if self.lines else self.label_end
+
+
+def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
+    """The longest field label that opens a line (matched on the raw text, where tabs still separate cells)."""
+    raw = page.raw[line.start : line.end]
+    best = None
+    for name, pattern in _LABEL_LINE.items():
+        m = pattern.match(raw)
+        if m and (best is None or m.end("label") > best[1].end("label")):
+            best = (name, m)
+    return best
+
+
+def parse_fields(page: Page) -> tuple[Field, ...]:
+    """Split a record into labelled fields; a field's value runs to the next label line."""
+    fields: list[Field] = []
+    for line in split_lines(page.clean):
+        found = _label(page, line)
+        if found is None:
+            if fields:
+                last = fields[-1]
+                fields[-1] = Field(last.name, last.label_start, last.label_end, last.qualifier, (*last.lines, line))
+            continue
+        name, m = found
+        qualifier = (m.group("pre") or m.group("qual") or "").lower() or None
+        value = ()
+        if m.group("value").strip():
+            start = line.start + m.start("value")
+            value = (Line(start, line.end, page.clean[start : line.end]),)
+        fields.append(Field(name, line.start + m.start("label"), line.start + m.end("label"), qualifier, value))
+    return tuple(fields)
+
+
+def fields_named(fields: tuple[Field, ...], *names: str) -> list[Field]:
+    """Return the fields with any of the names, in document order."""
+    return [f for f in fields if f.name in names]
+
+
+def first_field(fields: tuple[Field, ...], *names: str) -> Field | None:
+    """Return the first non-empty field with one of the names, preferring the names' order."""
+    for name in names:
+        for field in fields:
+            if field.name == name and field.lines:
+                return field
+    return None

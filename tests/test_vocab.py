@@ -1,0 +1,69 @@
+"""The closed vocabulary agrees with the ontology; IRIs are spelled only in vocab.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from il2kg import resources
+from il2kg.vocab import BASE, IL, code_term, compact, expand, slug
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "il2kg"
+IL_TERM = re.compile(r"il2kg:([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def ontology_terms() -> set[str]:
+    graph = Graph().parse(resources.ONTOLOGY)
+    return {str(s)[len(BASE):] for s in graph.subjects() if isinstance(s, URIRef)
+            and str(s).startswith(BASE) and "/" not in str(s)[len(BASE):] and str(s) != BASE}
+
+
+def test_closed_namespace_equals_ontology_terms():
+    declared = {name for name in IL.__annotations__}
+    assert declared == ontology_terms()
+
+
+def test_unknown_term_raises():
+    with pytest.raises(AttributeError):
+        IL.hasDoes  # noqa: B018
+
+
+@pytest.mark.parametrize("folder", ["shapes", "queries"])
+def test_terms_used_in_shapes_and_queries_are_declared(folder):
+    used = set()
+    for path in (resources.ROOT / folder).rglob("*"):
+        if path.suffix in (".ttl", ".rq"):
+            used |= set(IL_TERM.findall(path.read_text(encoding="utf-8")))
+    assert used <= ontology_terms(), sorted(used - ontology_terms())
+
+
+def test_only_vocab_spells_iris():
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "vocab.py" or "extract" in path.parts:  # extractors match URLs in page text
+            continue
+        if re.search(r"https?://", path.read_text(encoding="utf-8")):
+            offenders.append(str(path))
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("code", "local"),
+    [("double-blind", "doubleBlind"), ("per-protocol", "perProtocol"), ("response-rate", "responseRate"),
+     ("placebo-comparator", "placeboComparator"), ("no-change", "noChange"), ("intention-to-treat", "intentionToTreat")],
+)
+def test_code_terms_exist(code, local):
+    assert code_term(code) == IL[local]
+
+
+@pytest.mark.parametrize("curie", ["MONDO:0004976", "il2kg:ccl2", "CL:0000815"])
+def test_expand_compact_round_trip(curie):
+    assert compact(expand(curie)) == curie
+
+
+def test_slug_is_ascii_and_stable():
+    assert slug("2 MIU") == "2-miu"
+    assert slug("Behçet's") == "beh-et-s"
