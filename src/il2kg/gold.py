@@ -3,7 +3,7 @@
 Every fact is one string; parts are joined with "|"; a missing part (None) prints as "-".
 Numbers: Decimals are normalised and never use an exponent ("0.0001", "6.2", "-0.49", "30"),
 ints print plainly. A Quantity prints as "<value> <unit>" ("2 MIU", "4 week", "125000 IU/m2"),
-except "%" which is glued to the value ("6.2%") and an empty unit which is left out ("3.7").
+except "%" which is glued to the value ("6.2%") and a unitless "" or "1" which is left out ("3.7").
 Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are printed as extracted.
 
     kind                          the document kind: "article" | "citation-page" | "registry-record"
@@ -39,9 +39,11 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     citation                      "<intent>|<section>|<first 60 chars of the statement>"
     citation.mentions             "<curie>" (diseases, agents and biomarkers of every citing statement)
 
-Timepoints and sections are lower case. A statement is whitespace-collapsed, stripped of the quotes and
-ellipses around it, cut to 60 characters and right-stripped. In "<arm>", "-" means the whole trial,
-a comparison of all arms, or a number the text attributes to no arm.
+Timepoints and sections are lower case; a result without a timepoint of its own is printed with its
+outcome's timepoint (the result is a reading of that outcome). A statement is whitespace-collapsed, stripped of the quotes and
+ellipses around it, cut to 60 characters and right-stripped. In "<arm>", a value read in one arm carries that
+arm's label; a comparison (p, odds ratio, mean difference) carries the experimental arm compared with the
+comparator; "-" means the whole trial, several arms at once, or a number the text attributes to no arm.
 
 A gold file is JSON: {"document": "<file name>", "facts": {field: [value, ...]}, "notes": "..."};
 only the fields it lists are scored for that document, and for those fields it is complete.
@@ -61,6 +63,24 @@ from il2kg.model import Citation, Fact, Publication, Quantity, Record, Result, T
 
 Add = Callable[..., None]
 
+# Every field facts_of can print, in the order the module docstring lists them.
+FIELDS = (
+    "kind",
+    "publication.title", "publication.journal", "publication.volume", "publication.issue", "publication.pages",
+    "publication.article_number", "publication.pmid", "publication.author", "publication.doi", "publication.year",
+    "publication.type", "publication.keyword", "publication.funder", "publication.citation_count",
+    "trial.registry_id", "trial.acronym", "trial.phase", "trial.allocation_ratio", "trial.design",
+    "trial.n_randomised", "trial.n_enrolled", "trial.centres", "trial.disease", "trial.country",
+    "trial.recruitment", "trial.follow_up",
+    "arm", "arm.agent", "arm.dose", "arm.cycle_length", "arm.break_length", "arm.duration", "arm.route",
+    "arm.frequency", "arm.maintenance_frequency", "arm.dosing_days", "arm.cycles",
+    "outcome", "outcome.met",
+    "result.value", "result.sd", "result.n", "result.ci", "result.p", "result.direction", "result.significant",
+    "result.post_hoc", "result.fraction", "result.subgroup",
+    "adverse_event", "adverse_event.serious", "adverse_event.drug_related",
+    "citation", "citation.mentions",
+)
+
 _FUNDER_TRIM = re.compile(r"^(?:the\s+)|(?:\s*\([^()]*\))+$", re.IGNORECASE)
 _STATEMENT_TRIM = " \"'\u201c\u201d\u2018\u2019\u2026."
 
@@ -77,7 +97,7 @@ def show(value: object) -> str:
         return format(value.normalize(), "f")
     if isinstance(value, Quantity):
         number, unit = show(value.value), value.unit.strip()
-        return number + unit if unit in ("%", "") else f"{number} {unit}"
+        return number + ("" if unit == "1" else unit) if unit in ("%", "", "1") else f"{number} {unit}"
     return " ".join(str(value).split())
 
 
@@ -148,7 +168,7 @@ def _trial(trial: Trial, add: Add) -> None:
         if outcome.met is not None:
             add("outcome.met", measure, outcome.met)
         for result in outcome.results:
-            _result(measure, result, add)
+            _result(measure, result, add, outcome.timepoint)
     for event in trial.adverse_events:
         term, arm = _lower(event.term), show(event.arm)
         add("adverse_event", term, arm, show(event.count) if event.count is not None else _lower(event.comparison))
@@ -169,8 +189,9 @@ def _intervention(label: str, intervention, add: Add) -> None:
             add(f"arm.{name}", label, fact)
 
 
-def _result(measure: str, result: Result, add: Add) -> None:
-    arm, population, timepoint = show(result.arm), show(result.population), _lower(result.timepoint)
+def _result(measure: str, result: Result, add: Add, outcome_timepoint: Fact[str] | None) -> None:
+    arm, population = show(result.arm), show(result.population)
+    timepoint = _lower(result.timepoint if result.timepoint is not None else outcome_timepoint)
     if result.value is not None:
         add("result.value", measure, arm, result.statistic, result.value, population, timepoint)
     if result.sd is not None:
@@ -218,6 +239,8 @@ def read_gold_file(path: Path) -> tuple[str, dict[str, list[str]]]:
     if not isinstance(document, str) or not isinstance(facts, dict):
         raise InputFileError(f"{path}: a gold file needs a 'document' name and a 'facts' object")
     for field, values in facts.items():
+        if field not in FIELDS:  # a misspelt field would silently go unscored
+            raise InputFileError(f"{path}: unknown gold field {field!r}")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise InputFileError(f"{path}: gold field {field!r} must be a list of strings")
     return document, {field: list(values) for field, values in facts.items()}

@@ -17,7 +17,11 @@ _COUNT_RULES = (
     ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*:?\s*{_NUM}(?![\w.,])", re.I)),
     ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}\s+citations?\b(?!\s+statements?)", re.I)),
     ("citing-publications", "citations_label", re.compile(rf"^citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
-    ("references", "references", re.compile(rf"^references\s*(?::\s*|\(\s*)?{_NUM}\)?(?:\s+(?:publications?|articles?|works?))?$", re.I)),
+    (
+        "references",
+        "references",
+        re.compile(rf"^references\s*(?::\s*|\(\s*)?{_NUM}\)?(?:\s+(?:publications?|articles?|works?))?$", re.I),
+    ),
     ("references", "n_references", re.compile(rf"(?<![\w.,]){_NUM}\s+references\b", re.I)),
 )
 _TYPES = ("supporting", "mentioning", "contrasting")
@@ -34,7 +38,9 @@ _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _HEADER_END = re.compile(r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)", re.I)
 _TITLE_LABEL = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", re.I)
 _YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
-_YEAR_LABEL = re.compile(r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$", re.I)
+_YEAR_LABEL = re.compile(
+    r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$", re.I
+)
 _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
 
 
@@ -113,7 +119,7 @@ def _typed_block(page: Page, lines: list[Line], heading: int) -> list[CitationCo
         return []
     return [
         CitationCount(kind, Fact(int(line.text), page.evidence(line.start, line.end, "citation_page.type_block")))
-        for kind, line in zip(_TYPES, numbers)
+        for kind, line in zip(_TYPES, numbers, strict=True)
     ]
 
 
@@ -131,12 +137,16 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
         m = _TITLE_LABEL.match(line.text)
         if m:
             start = line.start + m.start("title")
-            return Fact(collapse(page.raw[start : line.end]), page.evidence(start, line.end, "citation_page.title_label"))
+            return Fact(
+                collapse(page.raw[start : line.end]), page.evidence(start, line.end, "citation_page.title_label")
+            )
     for line in header:
         words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
         labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
         if len(words) >= 5 and not labelled and not line.text.startswith('"') and not _DOI.search(line.text):
-            return Fact(collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title"))
+            return Fact(
+                collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title")
+            )
     return None
 
 
@@ -231,7 +241,7 @@ def _citation(page: Page, start: int, end: int, meta: dict[str, tuple[int, int]]
     section = None
     if "section" in meta:
         s, e = meta["section"]
-        section = Fact(collapse(page.raw[s:e]), page.evidence(s, e, "citation_page.section"))
+        section = Fact(collapse(page.raw[s:e]).lower(), page.evidence(s, e, "citation_page.section"))
     return Citation(
         statement=Fact(collapse(page.raw[start:end]), page.evidence(start, end, "citation_page.statement")),
         intent=Fact(intent, page.evidence(intent_start, intent_end, "citation_page.intent")),

@@ -13,7 +13,8 @@ from il2kg.model import Fact, Lexicon
 _OWN_TRIAL = re.compile(
     r"\bwe (?:\w+ )?(?:performed|conducted|did|carried out|report|present|undertook|designed|evaluated|assessed|"
     r"investigated|randomi[sz]ed|randomly|enrolled|recruited|aimed|tested|studied)\b|"
-    r"\b(?:this|the present|the current|our) (?:\w+ ){0,3}(?:study|trial)\b|\b(?:patients|participants|subjects) were\b",
+    r"\b(?:this|the present|the current|our) (?:\w+ ){0,3}(?:study|trial)\b|"
+    r"\b(?:patients|participants|subjects) were\b",
     re.IGNORECASE,
 )
 _OTHER_WORK = re.compile(r"\b(?:previous(?:ly)?|suggested|have shown|has shown|is required|are needed|prior)\b", re.I)
@@ -66,7 +67,7 @@ def trial_spans(page: Page) -> list[tuple[int, int]]:
         text = page.clean[sentence.start : sentence.end]
         if title and sentence.start < title[1] or sentence.section in ("results", "conclusions", "back-matter"):
             continue
-        if _OTHER_WORK.search(text):
+        if sentence.section != "methods" and _OTHER_WORK.search(text):
             continue
         if sentence.section == "methods" or _OWN_TRIAL.search(text):
             spans.append((sentence.start, sentence.end))

@@ -12,21 +12,23 @@ from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
 
 PLACEBO = "il2kg:placebo"
-_NUM = r"\d+(?:\.\d+)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?"  # "250,000" before "0.5"
 _UNITS: tuple[tuple[str, str], ...] = (
     (r"MIU\s*/\s*m(?:2|²)", "MIU/m2"),
     (r"(?:MIU|million (?:international units?|IU|units?))(?!\s*/\s*(?:kg|m))", "MIU"),
-    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU", "MIU"),
+    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU\s*/\s*m(?:2|²)", "MIU/m2"),
+    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU(?!\s*/\s*(?:kg|m))", "MIU"),
     (r"IU\s*/\s*m(?:2|²)", "IU/m2"),
     (r"IU\s*/\s*kg", "IU/kg"),
     (r"IU\b(?!\s*/\s*(?:kg|m))", "IU"),
     (r"(?:µg|μg|ug|mcg)\b(?!\s*/)", "ug"),
 )
 _DOSE = re.compile(
-    rf"(?<![\w.])(?P<nums>{_NUM}(?:\s*(?:,\s*(?:and|or)?|and|or)\s*{_NUM})*)\s*"
+    rf"(?<![\w.,])(?P<nums>{_NUM}(?:\s*(?:,\s*(?:and|or)?|and|or)\s*{_NUM})*)\s*"
     rf"(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})(?P<daily>\s*/\s*(?:day|d)\b|\s+(?:per|a) day\b)?"
 )
-_ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"), (r"\bintravenous(?:ly)?\b|\bi\.v\.", "intravenous"),
+_ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"),
+           (r"\bintravenous(?:ly)?\b|\bi\.v\.", "intravenous"),
            (r"\boral(?:ly)?\b", "oral"))
 _FREQUENCIES = (
     (r"\bonce[ -]daily\b|\bdaily\b|\bonce a day\b|\bper day\b|\bevery day\b", "once daily"),
@@ -40,7 +42,8 @@ _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 # Unnamed groups: a pattern may hold several alternatives; `_count_unit` reads the first number and unit.
 _COUNT = r"(\d{1,3}|" + "|".join(_WORD_NUMBERS) + r")"
 _UNIT_WORD = r"(day|week|month|year)s?"
-_DOSING_DAYS = re.compile(rf"\bfor {_COUNT} (?:consecutive )?days\b|\b{_COUNT}-day (?:course|induction|cycle)s?\b", re.I)
+_DOSING_DAYS = re.compile(rf"\bfor {_COUNT} (?:consecutive )?days\b|\b{_COUNT}-day (?:course|induction|cycle)s?\b",
+                          re.I)
 _CYCLE_LENGTH = re.compile(rf"\bevery {_COUNT} {_UNIT_WORD}\b|\b{_COUNT}-{_UNIT_WORD} (?:treatment )?cycles?\b", re.I)
 _CYCLES = re.compile(rf"\b(?:for )?{_COUNT} (?:treatment )?cycles\b", re.I)
 _BREAK = re.compile(rf"\b{_COUNT}[- ]{_UNIT_WORD}[- ](?:break|rest|pause|washout|(?:drug|treatment)[- ]free)\b|"
@@ -73,7 +76,8 @@ def find_doses(page: Page, start: int, end: int) -> list[_Dose]:
         unit = _unit_code(m.group("unit"))
         daily = m.span("daily") if m.group("daily") else None
         for num in re.finditer(_NUM, m.group("nums")):
-            out.append(_Dose(Decimal(num.group(0)), unit, m.start("nums") + num.start(), m.end("unit"), daily))
+            value = Decimal(num.group(0).replace(",", ""))
+            out.append(_Dose(value, unit, m.start("nums") + num.start(), m.end("unit"), daily))
     return out
 
 
@@ -138,6 +142,10 @@ def parse_schedule(page: Page, start: int, end: int, doses: list[_Dose]) -> dict
         fields["break_length"] = _quantity(page, pause, "break-length")
     if cue and induction_end == cue.start():
         fields.update(_maintenance(page, cue.end(), end))
+    elif not (pause or cycles or days):  # "once daily for 12 weeks": the whole treatment period
+        period = _first(page, _FOR_PERIOD, start, end)
+        if period and _count_unit(period)[1] in ("week", "month", "year"):
+            fields["duration"] = _quantity(page, period, "duration")
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -201,7 +209,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     controlled = bool(placebo) or "randomised" in design
     arms = []
     for dose in doses:
-        label = f"{_plain(dose.value)} {dose.unit}" if by_dose else page.clean[agent.start : agent.end]
+        written = re.sub(r"^(?:ultra-?)?low[- ]dose\s+", "", page.clean[agent.start : agent.end], flags=re.I)
+        label = f"{_plain(dose.value)} {dose.unit}" if by_dose else written
         role = "experimental" if controlled or by_dose else "single-group-arm"
         intervention = Intervention(
             agent=_fact(page, agent.term.curie, agent.start, agent.end, "agent"),

@@ -27,7 +27,10 @@ _REGISTRY_LABELS = re.compile(
     r"|Primary Outcome Measures?|Secondary Outcome Measures?|Arms and Interventions|(?:Actual |Estimated )?Study Start"
     r"|Primary Completion|Study Completion|Primary Purpose|Conditions|Phases?|EudraCT number|Full title of the trial"
     r"|Medical condition\(s\) being investigated|Public title|Scientific title|Registration number|Recruiting time"
-    r"|Study design|ISRCTN|Target disease|Overall (?:study )?status|Recruitment status)"
+    r"|Study design|ISRCTN|Target disease|Overall (?:study )?status|Recruitment status|Acronym"
+    r"|(?:Primary|Secondary) end ?points?(?:\(s\))?|(?:Primary|Secondary) outcome measures?|Sponsor Protocol Number"
+    r"|Timepoint\(s\) of evaluation of this end ?point|Health condition\(s\) or problem\(s\) studied"
+    r"|Countries of recruitment|Recruitment (?:start|end) date|Total final enrolment|Sample size)"
     r"[ \t]*(?:\((?:actual|estimated|anticipated)\))?[ \t]*(?::|\t|[ ]{2,}|$)",
     re.I | re.M,
 )

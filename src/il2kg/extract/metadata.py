@@ -7,7 +7,9 @@ import re
 from il2kg.extract.text import Page, iter_lines
 from il2kg.model import CitationCount, Fact, Publication
 
-_NOT_TITLE = re.compile(r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output", re.IGNORECASE)
+_NOT_TITLE = re.compile(
+    r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;", re.IGNORECASE
+)
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^\s*(?:systematic\s+)?review\s*$", re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
@@ -33,7 +35,8 @@ _FUNDING_LEAD = re.compile(
     r"(?:supported|funded|sponsored)(?: in part)?(?: by)?\s*:?\s*",
     re.IGNORECASE,
 )
-_FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) was (?:\w+ )?(?:supported|funded) by\b", re.I)
+_FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) was (?:\w+ )?(?:supported|funded) by\b",
+                               re.I)
 
 
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
@@ -134,7 +137,8 @@ def _journal(page: Page) -> Fact[str] | None:
         m = pattern.search(page.clean)
         group = "j" if pattern is _JOURNAL_ROW else "journal"
         if m and m.group(group):
-            return _fact(page, m.group(group).strip(), m.start(group), m.end(group), rule)
+            value = m.group(group).strip().rstrip(".")  # "Ann Rheum Dis." is cited as "Ann Rheum Dis"
+            return _fact(page, value, m.start(group), m.start(group) + len(value), rule)
     return None
 
 
@@ -153,9 +157,16 @@ def _group_fact(page: Page, pattern: re.Pattern[str], group: str, rule: str) -> 
     return _fact(page, m.group(group), m.start(group), m.end(group), rule)
 
 
+def _match_fact(page: Page, m: re.Match[str] | None, group: str, rule: str) -> Fact[str] | None:
+    if not m or not m.group(group):
+        return None
+    return _fact(page, m.group(group), m.start(group), m.end(group), rule)
+
+
 def _doi(page: Page) -> Fact[str] | None:
     matches = list(_DOI.finditer(page.clean))
-    labelled = [m for m in matches if re.search(r"doi(?:\.org/|:)?\s*$", page.clean[max(0, m.start() - 12) : m.start()], re.I)]
+    before = [page.clean[max(0, m.start() - 12) : m.start()] for m in matches]
+    labelled = [m for m, text in zip(matches, before, strict=True) if re.search(r"doi(?:\.org/|:)?\s*$", text, re.I)]
     for m in labelled or matches[:1]:
         value = m.group(0).rstrip(".,;)]")
         return _fact(page, value, m.start(), m.start() + len(value), "doi")
@@ -193,7 +204,7 @@ def _split_funders(text: str, offset: int) -> list[tuple[int, int]]:
     for start, end in cuts:
         piece = text[start:end]
         # "... Fellowship to DY and Beijing SL PHARM": "and" after a grant id, initials or ")" joins two funders.
-        m = re.search(r"(?<=[)A-Z0-9]) and (?=[A-Z])", piece)
+        m = re.search(r"(?<=[)A-Z0-9]) and (?=(?:the )?[A-Z])", piece)
         parts = [(start, start + m.start()), (start + m.end(), end)] if m else [(start, end)]
         for s, e in parts:
             lead = re.match(r"\s*(?:and\s+)?(?:the\s+)?", text[s:e], re.I)
@@ -250,8 +261,8 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
         authors=find_authors(page),
         journal=_journal(page),
         year=_year(page),
-        volume=_fact(page, source.group("volume"), *source.span("volume"), "volume") if source else None,
-        issue=_fact(page, source.group("issue"), *source.span("issue"), "issue") if source and source.group("issue") else None,
+        volume=_match_fact(page, source, "volume", "volume"),
+        issue=_match_fact(page, source, "issue", "issue"),
         pages=_group_fact(page, _CITATION, "pages", "pages") or _group_fact(page, _PAGES_FROM_TO, "p", "pages"),
         article_number=_group_fact(page, _ARTICLE_NUMBER, "n", "article-number"),
         doi=_doi(page),

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from il2kg.extract.design import trial_spans
 from il2kg.extract.metadata import find_title
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page
-from il2kg.model import Fact, Lexicon
+from il2kg.model import Fact, Lexicon, Quantity
 
 # A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
 _CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|condition)s?$")
-_PATIENT_CUE = re.compile(r"\b(?:patients?|subjects?|participants?|adults?|children|individuals?|people|volunteers)\b", re.I)
+_PATIENT_CUE = re.compile(
+    r"\b(?:patients?|subjects?|participants?|adults?|children|individuals?|people|volunteers)\b", re.I
+)
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
 _PEOPLE = r"(?:patients|subjects|participants|adults|children|individuals|people|volunteers)"
 _COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>\d{{1,5}})(?![\d.,%/])\s+(?:[a-zA-Z-]+\s+){{0,2}}?{_PEOPLE}\b")
+_WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>\d{{1,5}}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
                         r"(?:group|arm)\b", re.I)
@@ -39,7 +43,9 @@ _COUNTRY_NAMES = (
     "South Africa|Spain|Sweden|Switzerland|Taiwan|Thailand|Turkey|Ukraine|United Kingdom|UK|United States|USA"
 )
 _COUNTRY = re.compile(rf"\b(?:{_COUNTRY_NAMES})\b")
-_COUNTRY_CUE = re.compile(r"\b(?:cent(?:re|er)s?|sites?|hospitals?|conducted|performed|carried out)\b[^.]{0,40}\bin\b", re.I)
+_COUNTRY_CUE = re.compile(
+    r"\b(?:cent(?:re|er)s?|sites?|hospitals?|conducted|performed|carried out)\b[^.]{0,40}\bin\b", re.I
+)
 
 
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
@@ -100,6 +106,11 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
             randomised = _fact(page, n, m.start("n"), m.end("n"), "n-randomised")
         elif enrolled is None and not _RANDOMISED.search(page.clean, start, end):
             enrolled = _fact(page, n, m.start("n"), m.end("n"), "n-enrolled")
+    if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
+        for sentence in page.sentences:
+            m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end)
+            if m:
+                return _fact(page, int(m.group("n")), *m.span("n"), "were-randomised"), enrolled
     return randomised, enrolled
 
 
@@ -112,8 +123,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
         if m and not out:
             return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
-        if sentence.section == "methods" and re.search(r"\b(?:received|randomi[sz]ed|assigned) (?:to )?either\b",
-                                                       page.clean[sentence.start : sentence.end]):
+        text = page.clean[sentence.start : sentence.end]
+        if sentence.section == "methods" and re.search(r"\b(?:received|randomi[sz]ed|assigned|allocated)\b", text):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
@@ -158,3 +169,18 @@ def find_countries(page: Page) -> tuple[Fact[str], ...]:
         for m in _COUNTRY.finditer(page.clean, cue.end(), end):
             seen.setdefault(m.group(0), _fact(page, m.group(0), m.start(), m.end(), "country"))
     return tuple(seen.values())
+
+
+_FOLLOW_UP = re.compile(r"\bfollowed(?: up)? for (?:an? )?(?:additional |further )?"
+                        r"(?P<n>\d{1,3}) (?P<u>day|week|month|year)s?\b|"
+                        r"\bfollow-up (?:period )?of (?P<n2>\d{1,3}) (?P<u2>day|week|month|year)s?\b", re.I)
+
+
+def find_follow_up(page: Page) -> Fact[Quantity] | None:
+    """Return the follow-up length stated in an own-trial sentence ("followed up for 12 weeks")."""
+    for start, end in trial_spans(page):
+        m = _FOLLOW_UP.search(page.clean, start, end)
+        if m:
+            n, unit = (m.group("n"), m.group("u")) if m.group("n") else (m.group("n2"), m.group("u2"))
+            return _fact(page, Quantity(Decimal(n), unit.lower()), m.start(), m.end(), "follow-up")
+    return None

@@ -30,8 +30,8 @@ _DESIGN_WORDS = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|^yes$", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label\b", re.I)),
-    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|^(?:double|triple|quadruple)\b", re.I)),
-    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|^single\b(?! group)", re.I)),
+    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|^(?:double|triple|quadruple)(?=\s*(?:\(|$))", re.I)),
+    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|^single(?=\s*(?:\(|$))", re.I)),
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?cent(?:re|er|ric)\b", re.I)),
     ("single-centre", re.compile(r"\bsingle[- ]cent(?:re|er)\b|\bmonocent(?:re|er|ric)\b", re.I)),
@@ -40,18 +40,36 @@ _DESIGN_WORDS = (
     ("single-group", re.compile(r"\bsingle[- ]group\b|\bsingle[- ]arm\b", re.I)),
 )
 # EU CTR yes/no design lines ("E.8.1.4 Double blind: Yes").
-_FLAGS = {"open": "open-label", "single blind": "single-blind", "double blind": "double-blind",
-          "placebo": "placebo-controlled", "parallel group": "parallel-group", "cross over": "crossover"}
+_FLAGS = {
+    "open": "open-label",
+    "single blind": "single-blind",
+    "double blind": "double-blind",
+    "placebo": "placebo-controlled",
+    "parallel group": "parallel-group",
+    "cross over": "crossover",
+    "the trial involves multiple sites in the member state concerned": "multicentre",
+}
+_YES_NO = re.compile(r":\s*(?:yes|no)$", re.I)
 _FLAG_LINE = re.compile(r"^(?:[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?P<flag>" + "|".join(_FLAGS) + r")\s*:\s*Yes$", re.I)
-_PLACEBO_ARM = re.compile(r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:matching\s+)?placebo\b)", re.I)
+_PLACEBO_ARM = re.compile(
+    r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:matching\s+)?placebo\b)", re.I
+)
 _ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
 _PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
 _EU_PHASE = re.compile(r"\(Phase (?P<p>I{1,3}|IV)\)\s*:\s*Yes\b")
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
+_MONTH = (
+    r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
+    r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _DATES = (
     re.compile(r"\b(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?:[-/.]\d{1,2})?\b"),
-    re.compile(r"\b(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?:\d{1,2},?\s+)?(?P<y>(?:19|20)\d\d)\b"),
-    re.compile(r"\b\d{1,2}\s+(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?(?P<y>(?:19|20)\d\d)\b"),
+    re.compile(rf"\b\d{{1,2}}\s+{_MONTH}\.?\s+(?P<y>(?:19|20)\d\d)\b"),
+    # dd/mm/yyyy or mm/dd/yyyy: read only when one of the two cannot be a month.
+    re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d\d)\b"),
 )
 _COUNT = re.compile(r"^\(?(?P<n>\d{1,4})\)?(?:\s+(?:study\s+)?(?:locations?|sites?|centres?|centers?))?$", re.I)
 
@@ -101,7 +119,10 @@ def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tupl
             for pattern, normalise in _IDS:
                 for m in pattern.finditer(line.text):
                     span = m.span("n") if "n" in pattern.groupindex else m.span()
-                    found.setdefault(normalise(m), Fact(normalise(m), page.evidence(line.start + span[0], line.start + span[1], rule)))
+                    found.setdefault(
+                        normalise(m),
+                        Fact(normalise(m), page.evidence(line.start + span[0], line.start + span[1], rule)),
+                    )
         if found:
             return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
     return ()
@@ -109,7 +130,12 @@ def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tupl
 
 def _acronym(page: Page, fields: tuple[Field, ...]) -> Fact[str] | None:
     fact = _text(page, first_field(fields, "acronym"), "registry.acronym")
-    ok = fact is not None and len(fact.value) <= 30 and len(fact.value.split()) <= 2 and fact.value.lower() not in {"n/a", "none"}
+    ok = (
+        fact is not None
+        and len(fact.value) <= 30
+        and len(fact.value.split()) <= 2
+        and fact.value.lower() not in {"n/a", "none"}
+    )
     return fact if ok else None
 
 
@@ -117,24 +143,38 @@ def _diseases(page: Page, field: Field, lexicon: Lexicon) -> tuple[Fact[str], ..
     return term_facts(page, field.start, field.end, lexicon, "disease", "registry.condition")
 
 
-def _design(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...], centres: Fact[int] | None) -> tuple[Fact[str], ...]:
+def _design(
+    page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...], centres: Fact[int] | None
+) -> tuple[Fact[str], ...]:
     """Design codes from the design fields, EU CTR yes/no lines, comparator arms and the number of sites."""
     found: dict[str, Fact[str]] = {}
     for field in fields_named(fields, "allocation", "model", "masking"):
         for line in field.lines:
+            if line is not field.lines[0] and _YES_NO.search(line.text):
+                continue  # an EU CTR yes/no line that follows "Randomised: ..." (read by _FLAG_LINE below)
             for code, pattern in _DESIGN_WORDS:
                 m = pattern.search(line.text)
                 if m and not (code == "randomised" and "non-randomised" in found):
-                    found.setdefault(code, Fact(code, page.evidence(line.start + m.start(), line.start + m.end(), "registry.design")))
+                    found.setdefault(
+                        code, Fact(code, page.evidence(line.start + m.start(), line.start + m.end(), "registry.design"))
+                    )
     for line in lines:
-        for pattern, code in ((_FLAG_LINE, None), (_PLACEBO_ARM, "placebo-controlled"), (_ACTIVE_ARM, "active-controlled")):
+        for pattern, code in (
+            (_FLAG_LINE, None),
+            (_PLACEBO_ARM, "placebo-controlled"),
+            (_ACTIVE_ARM, "active-controlled"),
+        ):
             m = pattern.match(line.text)
             if m:
                 value = code or _FLAGS[collapse(m.group("flag")).lower()]
-                found.setdefault(value, Fact(value, page.evidence(line.start, line.start + m.end(), "registry.design_arm")))
+                found.setdefault(
+                    value, Fact(value, page.evidence(line.start, line.start + m.end(), "registry.design_arm"))
+                )
     if centres is not None and centres.value >= 1:
         code = "multicentre" if centres.value > 1 else "single-centre"
-        found.setdefault(code, Fact(code, page.evidence(centres.evidence.start, centres.evidence.end, "registry.design_sites")))
+        found.setdefault(
+            code, Fact(code, page.evidence(centres.evidence.start, centres.evidence.end, "registry.design_sites"))
+        )
     return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
 
 
@@ -164,14 +204,22 @@ def _enrolled(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
     line = field.lines[0]
     m = re.match(r"^(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text)
     label = page.clean[field.label_start : field.label_end].lower()
-    if m is None or "target" in label or "sample size" in label or _PLANNED.search(line.text) or field.qualifier not in {None, "actual"}:
+    if (
+        m is None
+        or "target" in label
+        or "sample size" in label
+        or _PLANNED.search(line.text)
+        or field.qualifier not in {None, "actual"}
+    ):
         return None
     status = first_field(fields, "status")
     actual = field.qualifier == "actual" or _ACTUAL.search(line.text) or "final" in label
     if not actual and not (status and _FINISHED.search(status.lines[0].text)):
         return None
     start = line.start + m.start("n")
-    return Fact(int(m.group("n").replace(",", "")), page.evidence(start, start + len(m.group("n")), "registry.enrollment"))
+    return Fact(
+        int(m.group("n").replace(",", "")), page.evidence(start, start + len(m.group("n")), "registry.enrollment")
+    )
 
 
 def _date(page: Page, fields: tuple[Field, ...], name: str, period_index: int) -> Fact[str] | None:
@@ -187,11 +235,23 @@ def _date(page: Page, fields: tuple[Field, ...], name: str, period_index: int) -
     if len(hits) <= index:
         return None
     m = hits[index]
-    month = int(m.group("m")) if "m" in m.groupdict() and m.group("m") else _MONTHS.get(m.group("mon")[:3].lower())
-    if not month or not 1 <= month <= 12:
+    month = _month(m)
+    if month is None:
         return None
     value = f"{m.group('y')}-{month:02d}"
     return Fact(value, page.evidence(line.start + m.start(), line.start + m.end(), f"registry.{name}_date"))
+
+
+def _month(m: re.Match[str]) -> int | None:
+    groups = m.groupdict()
+    if groups.get("m"):
+        month = int(groups["m"])
+    elif groups.get("mon"):
+        month = _MONTHS[groups["mon"][:3].lower()]
+    else:
+        a, b = int(groups["a"]), int(groups["b"])
+        month = b if a > 12 else a if b > 12 else None
+    return month if month is not None and 1 <= month <= 12 else None
 
 
 def _centres(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:

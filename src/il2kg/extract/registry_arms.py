@@ -7,15 +7,20 @@ from decimal import Decimal
 
 from il2kg.extract.layout import Line, term_facts
 from il2kg.extract.registry_fields import Field
-from il2kg.extract.text import Page, collapse
 from il2kg.extract.terms import find_terms
+from il2kg.extract.text import Page, collapse
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity
 
 _ARM_HEAD = re.compile(
-    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention)\s*:\s*(?P<label>\S.*)$",
+    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention)"
+    r"\s*:\s*(?P<label>\S.*)$",
     re.I,
 )
-_ROLE = {"experimental": "experimental", "active comparator": "active-comparator", "placebo comparator": "placebo-comparator"}
+_ROLE = {
+    "experimental": "experimental",
+    "active comparator": "active-comparator",
+    "placebo comparator": "placebo-comparator",
+}
 _INTERVENTION_LINE = re.compile(r"^(?:Drug|Biological|Other|Combination Product|Dietary Supplement)\s*:\s*\S", re.I)
 _DOSE = re.compile(
     r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:(?P<miu>MIU|M\s?IU|million\s+(?:international\s+)?units"
@@ -29,12 +34,18 @@ _ROUTES = (
 )
 _FREQUENCIES = (
     ("every other day", re.compile(r"\bevery other day\b|\bon alternate days\b|\bevery (?:2|two) days\b", re.I)),
-    ("fortnightly", re.compile(r"\bevery (?:2|two) weeks\b|\bevery other week\b|\bfortnightly\b|\bevery 14 days\b", re.I)),
+    (
+        "fortnightly",
+        re.compile(r"\bevery (?:2|two) weeks\b|\bevery other week\b|\bfortnightly\b|\bevery 14 days\b", re.I),
+    ),
     ("weekly", re.compile(r"\bonce (?:a |per )?week(?:ly)?\b|\bweekly\b|\bevery week\b|/week\b", re.I)),
-    ("once daily", re.compile(r"\bonce (?:a |per )?day\b|\bonce daily\b|\bdaily\b|\bevery day\b|/day\b|\bper day\b", re.I)),
+    (
+        "once daily",
+        re.compile(r"\bonce (?:a |per )?day\b|\bonce daily\b|\bdaily\b|\bevery day\b|/day\b|\bper day\b", re.I),
+    ),
 )
 _THEN = re.compile(r"\b(?:then|followed by|thereafter)\b", re.I)
-_DOSING_DAYS = re.compile(r"\bfor (?P<n>\d+) (?:consecutive )?days\b", re.I)
+_DOSING_DAYS = re.compile(r"\bfor (?P<n>\d+) (?:consecutive )?days\b|\bon days 1 (?:to|-|through) (?P<n2>\d+)\b", re.I)
 _CYCLES = re.compile(r"\b(?P<n>\d+) (?:treatment )?cycles\b", re.I)
 _DURATION = re.compile(r"\bfor (?P<n>\d+) (?P<unit>week|month)s?\b", re.I)
 _TIME_FRAME = re.compile(r"^(?P<title>.*?)[\s\[(]*time\s*frame\s*:?\s*(?P<tf>[^\])]*?)[\s\])]*$", re.I)
@@ -57,16 +68,22 @@ def arms(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[Arm, ..
 def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Arm:
     m = _ARM_HEAD.match(head.text)
     role_code = _ROLE.get(collapse(m.group("type")).lower())
-    role = Fact(role_code, page.evidence(head.start, head.start + m.end("type"), "registry.arm_role")) if role_code else None
+    role = (
+        Fact(role_code, page.evidence(head.start, head.start + m.end("type"), "registry.arm_role"))
+        if role_code
+        else None
+    )
     label_start = head.start + m.start("label")
     text_lines = (Line(label_start, head.end, m.group("label")), *body)
     agent = _agent(page, text_lines, lexicon)
     intervention = _intervention(page, agent, text_lines) if agent else None
-    return Arm(label=collapse(page.raw[label_start : head.end]), role=role, intervention=intervention)
+    label = collapse(page.raw[label_start : head.end])
+    label = "placebo" if label.lower() == "placebo" else label  # the key articles use for a placebo arm
+    return Arm(label=label, role=role, intervention=intervention)
 
 
 def _agent(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> Fact[str] | None:
-    """The arm's one agent: from its "Drug:" lines, else its label and description; a generic IL-2 yields to a product."""
+    """The arm's one agent, from its "Drug:" lines, else its label and text; generic IL-2 yields to a product."""
     named = tuple(line for line in lines if _INTERVENTION_LINE.match(line.text))
     for group in (named, lines):
         hits = [h for line in group for h in _shifted(find_terms(line.text, lexicon, "agent"), line.start)]
@@ -87,7 +104,12 @@ def _shifted(matches: list, offset: int) -> list[tuple[str, int, int]]:
 
 def _single(page: Page, lines: tuple[Line, ...], table: tuple, rule: str) -> Fact[str] | None:
     """The one code of a (code, pattern) table written in the lines; two different codes are ambiguous."""
-    hits = [(code, line.start + m.start(), line.start + m.end()) for line in lines for code, p in table for m in p.finditer(line.text)]
+    hits = [
+        (code, line.start + m.start(), line.start + m.end())
+        for line in lines
+        for code, p in table
+        for m in p.finditer(line.text)
+    ]
     if len({code for code, _s, _e in hits}) != 1:
         return None
     code, start, end = min(hits, key=lambda h: h[1])
@@ -95,7 +117,11 @@ def _single(page: Page, lines: tuple[Line, ...], table: tuple, rule: str) -> Fac
 
 
 def _number(page: Page, lines: tuple[Line, ...], pattern: re.Pattern[str], rule: str) -> Fact[int] | None:
-    hits = [(int(m.group("n")), line.start + m.start("n"), line.start + m.end("n")) for line in lines for m in pattern.finditer(line.text)]
+    hits = []
+    for line in lines:
+        for m in pattern.finditer(line.text):
+            group = "n" if m.group("n") else "n2"
+            hits.append((int(m.group(group)), line.start + m.start(group), line.start + m.end(group)))
     if len({n for n, _s, _e in hits}) != 1:
         return None
     n, start, end = hits[0]
@@ -104,9 +130,9 @@ def _number(page: Page, lines: tuple[Line, ...], pattern: re.Pattern[str], rule:
 
 def _intervention(page: Page, agent: Fact[str], lines: tuple[Line, ...]) -> Intervention:
     """Dose, route and schedule when the arm's text states each one unambiguously."""
-    if agent.value == "il2kg:placebo":
-        return Intervention(agent=agent)
     dose, dose_line = _dose(page, lines)
+    if agent.value == "il2kg:placebo":
+        dose, dose_line = None, None  # a placebo's "matching" dose is no dose
     frequency, maintenance = _frequencies(page, lines)
     duration = None
     durations = [(line, m) for line in lines for m in _DURATION.finditer(line.text)]
@@ -119,9 +145,15 @@ def _intervention(page: Page, agent: Fact[str], lines: tuple[Line, ...]) -> Inte
         text = collapse(page.raw[dose_line.start : dose_line.end])
         schedule = Fact(text, page.evidence(dose_line.start, dose_line.end, "registry.schedule_text"))
     return Intervention(
-        agent=agent, dose=dose, route=_single(page, lines, _ROUTES, "registry.route"), frequency=frequency,
-        maintenance_frequency=maintenance, dosing_days=_number(page, lines, _DOSING_DAYS, "registry.dosing_days"),
-        cycles=_number(page, lines, _CYCLES, "registry.cycles"), duration=duration, schedule_text=schedule,
+        agent=agent,
+        dose=dose,
+        route=_single(page, lines, _ROUTES, "registry.route"),
+        frequency=frequency,
+        maintenance_frequency=maintenance,
+        dosing_days=_number(page, lines, _DOSING_DAYS, "registry.dosing_days"),
+        cycles=_number(page, lines, _CYCLES, "registry.cycles"),
+        duration=duration,
+        schedule_text=schedule,
     )
 
 
@@ -136,7 +168,9 @@ def _dose(page: Page, lines: tuple[Line, ...]) -> tuple[Fact[Quantity] | None, L
     if not hits or len({q for q, _l, _m in hits}) != 1:
         return None, None
     quantity, line, m = hits[0]
-    return Fact(quantity, page.evidence(line.start + m.start(), line.start + m.end(), "registry.dose")), line
+    # The schedule is written in the description, not in the arm's label ("Experimental: IL-2 1 MIU").
+    schedule_line = next((h[1] for h in hits if h[1] is not lines[0]), line)
+    return Fact(quantity, page.evidence(line.start + m.start(), line.start + m.end(), "registry.dose")), schedule_line
 
 
 def _frequencies(page: Page, lines: tuple[Line, ...]) -> tuple[Fact[str] | None, Fact[str] | None]:
@@ -164,7 +198,9 @@ def outcomes(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[O
         nxt = fields[k + 1] if k + 1 < len(fields) else None
         if nxt is not None and nxt.name == "timepoint" and nxt.lines and len(items) == 1 and items[0][1] is None:
             items = [(items[0][0], nxt.lines[0])]  # EU CTR: "Timepoint(s) of evaluation of this end point"
-        role = Fact(_OUTCOME_ROLE[field.name], page.evidence(field.label_start, field.label_end, "registry.outcome_role"))
+        role = Fact(
+            _OUTCOME_ROLE[field.name], page.evidence(field.label_start, field.label_end, "registry.outcome_role")
+        )
         for title, timepoint in items:
             out.extend(_outcomes_of(page, title, timepoint, role, lexicon, out))
     return tuple(out)
@@ -207,8 +243,13 @@ def _strip_prefix(line: Line) -> Line:
 def _outcomes_of(page, title: Line, timepoint: Line | None, role, lexicon, done: list[Outcome]) -> list[Outcome]:
     tp = None
     if timepoint is not None and timepoint.text.strip():
-        tp = Fact(collapse(page.raw[timepoint.start : timepoint.end]), page.evidence(timepoint.start, timepoint.end, "registry.time_frame"))
-    description = Fact(collapse(page.raw[title.start : title.end]), page.evidence(title.start, title.end, "registry.outcome_title"))
+        tp = Fact(
+            collapse(page.raw[timepoint.start : timepoint.end]).lower(),
+            page.evidence(timepoint.start, timepoint.end, "registry.time_frame"),
+        )
+    description = Fact(
+        collapse(page.raw[title.start : title.end]), page.evidence(title.start, title.end, "registry.outcome_title")
+    )
     out = []
     for measure in term_facts(page, title.start, title.end, lexicon, "biomarker", "registry.outcome_measure"):
         key = (measure.value, role.value, tp.value if tp else None)

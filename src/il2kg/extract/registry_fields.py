@@ -10,13 +10,19 @@ from il2kg.extract.text import Page
 
 # Field name -> label alternatives as registries write them. "other" labels only end the field before them.
 _LABELS = (
-    ("id", r"NCT Number|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Registration number|EudraCT number"
-     r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?"),
+    (
+        "id",
+        r"NCT Number|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Registration number|EudraCT number"
+        r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?",
+    ),
     ("title_brief", r"Brief Title|Public title|Study title|Title"),
     ("title_official", r"Official Title|Scientific title|Full title(?: of the trial)?"),
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
-    ("conditions", r"Conditions?|Condition\(s\)|Health condition\(s\) or problem\(s\) studied|Target disease"
-     r"|Medical condition\(s\) being investigated|Medical condition"),
+    (
+        "conditions",
+        r"Conditions?|Condition\(s\)|Health condition\(s\) or problem\(s\) studied|Target disease"
+        r"|Medical condition\(s\) being investigated|Medical condition",
+    ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment"),
     ("study_type", r"Study Type"),
     ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase"),
@@ -28,20 +34,33 @@ _LABELS = (
     ("end", r"Recruitment end date"),
     ("recruiting_time", r"Recruiting time"),
     ("status", r"(?:Overall |Recruitment )?Status|Overall trial status"),
-    ("primary_outcome", r"Primary Outcome Measures?|Primary outcome(?: measures?)?|Primary end ?points?(?:\(s\))?"
-     r"|Main outcome(?: measures?)?"),
-    ("secondary_outcome", r"Secondary Outcome Measures?|Secondary outcome(?: measures?)?|Secondary end ?points?(?:\(s\))?"),
+    (
+        "primary_outcome",
+        r"Primary Outcome Measures?|Primary outcome(?: measures?)?|Primary end ?points?(?:\(s\))?"
+        r"|Main outcome(?: measures?)?",
+    ),
+    (
+        "secondary_outcome",
+        r"Secondary Outcome Measures?|Secondary outcome(?: measures?)?|Secondary end ?points?(?:\(s\))?",
+    ),
     ("other_outcome", r"Other (?:Pre-specified )?Outcome Measures?"),
     ("timepoint", r"Timepoint\(s\) of evaluation of this end ?point"),
-    ("arms", r"Arms and Interventions|Arms?(?: ?[/|] ?Assigned Interventions?)?|Arm Groups?|Participant Group ?/ ?Arm"
-     r"|Study Arms?"),
+    (
+        "arms",
+        r"Arms and Interventions|Arms?(?: ?[/|] ?Assigned Interventions?)?|Arm Groups?|Participant Group ?/ ?Arm"
+        r"|Study Arms?",
+    ),
     ("locations", r"(?:Study )?Locations?|Number of (?:trial |study )?(?:sites|centres|centers)"),
     ("countries", r"Location Countries|Countries of recruitment|Countries"),
-    ("other", r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
-     r"|Gender|Ages?|Accepts Healthy Volunteers|Sponsor|Collaborators?|Investigators?|Responsible Party|Primary Purpose"
-     r"|(?:Study|Primary) Completion(?: Date)?|First (?:Posted|Submitted)|Last Update Posted|Results First Posted"
-     r"|Publications|Overall (?:study|trial) (?:start|end) date|Record Verification Date|Keywords|Outcome Measures"
-     r"|Study Documents|More Information|Contacts and Locations|Study Description|Study Overview"),
+    (
+        "other",
+        r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
+        r"|Gender|Ages?|Accepts Healthy Volunteers|Sponsor|Collaborators?|Investigators?|Responsible Party"
+        r"|Primary Purpose"
+        r"|(?:Study|Primary) Completion(?: Date)?|First (?:Posted|Submitted)|Last Update Posted|Results First Posted"
+        r"|Publications|Overall (?:study|trial) (?:start|end) date|Record Verification Date|Keywords|Outcome Measures"
+        r"|Study Documents|More Information|Contacts and Locations|Study Description|Study Overview",
+    ),
 )
 _QUALIFIER = r"actual|estimated|anticipated|expected|target"
 _LABEL_LINE = {

@@ -50,6 +50,14 @@ _GENERIC_ACTIVE = re.compile(
     r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug)\s+(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
+# What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2".
+_TIGHT = re.compile(
+    r"[\s()\[\]\d/.,]*?(?:(?:patients|subjects|participants)\s+)?(?:in|with|for|of|among|receiving|on|treated\s+with)"
+    r"\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+_LOOSE = re.compile(r"(?:(?!\b(?:compared|versus|vs|than)\b).){0,40}", re.IGNORECASE)
+_ADJACENT = re.compile(r"\s*(?:(?:arm|group|dose)s?)?[\s:,(]*", re.IGNORECASE)
 _RELATIVE_CHANGE = re.compile(r"\bby\s*$", re.IGNORECASE)
 
 
@@ -138,10 +146,11 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
     slots: list[Slot] = []
     for m in _RATIO.finditer(text):
         value = Number(offset + m.start("num"), offset + m.end("num"), to_decimal(m.group("num")) or Decimal(0))
-        slots.append(Slot(value.start, value.end, "ratio", value, "1", statistic=_ratio_statistic(m.group("cue"))))
+        statistic = _ratio_statistic(m.group("cue"))
+        slots.append(Slot(offset + m.start(), value.end, "ratio", value, "", statistic=statistic))  # starts at its cue
     if _SD_CONTEXT.search(sentence):
         for pair in find_values_with_sd(text, offset):
-            unit = "%" if pair.value.percent else "1"
+            unit = "%" if pair.value.percent else ""
             slots.append(Slot(pair.value.start, pair.sd.end, "sd", pair.value, unit, sd=pair.sd))
     for m in _FROM_TO.finditer(text):
         a, b = to_decimal(m.group("a")), to_decimal(m.group("b"))
@@ -173,22 +182,43 @@ def _with_interval(slot: Slot, intervals: list[Interval], offset: int, text: str
 
 def _normal_unit(unit: str | None) -> str:
     if not unit:
-        return "1"
+        return ""
     unit = unit.replace("µ", "u").replace("μ", "u")
-    return "1" if unit.startswith("point") else re.sub(r"l$", "L", unit)
+    return "" if unit.startswith("point") else re.sub(r"l$", "L", unit)
 
 
-def assign_arms(text: str, offset: int, slots: list[Slot], mentions: list[ArmMention]) -> list[Slot]:
-    """Give each slot the arm named next to it ("2 MIU: +6.2%", "65% ... compared with 37% of the placebo group")."""
+def assign_arms(
+    text: str, offset: int, slots: list[Slot], mentions: list[ArmMention], placebo: str | None = None
+) -> list[Slot]:
+    """Give each slot the arm named next to it ("2 MIU: +6.2%", "65% ... compared with 37% of the placebo group").
+
+    Ratios (effect size, odds ratio) compare arms: they take a dose label written right before them ("2 MIU ES=3.7"),
+    never the placebo arm, else no arm (a whole-trial comparison).
+    """
     if _RESPECTIVELY.search(text) and slots:
-        after = [m for m in mentions if m.start > slots[0].end]
-        if len(after) == len(slots) and len({m.label for m in after}) == len(after):
-            return [replace(s, arm=m.label) for s, m in zip(slots, after, strict=True)]
+        return _respectively(text, offset, slots, mentions)
     out = []
     for slot in slots:
-        arm = _preceding_arm(text, offset, slot, slots, mentions) or _following_arm(text, offset, slot, slots, mentions)
+        if slot.kind == "ratio":
+            before = [m for m in mentions if m.end <= slot.start and m.label != placebo
+                      and _ADJACENT.fullmatch(text[m.end - offset : slot.start - offset])]
+            out.append(replace(slot, arm=before[-1].label if before else None))  # None: the trial's comparison
+            continue
+        arm = (_following_arm(text, offset, slot, slots, mentions, _TIGHT)
+               or _preceding_arm(text, offset, slot, slots, mentions)
+               or _following_arm(text, offset, slot, slots, mentions, _LOOSE))
         out.append(replace(slot, arm=arm))
     return out
+
+
+def _respectively(text: str, offset: int, slots: list[Slot], mentions: list[ArmMention]) -> list[Slot]:
+    """ "a and b in the X and Y groups (compared with Z), respectively": the arms named after the last value."""
+    after = [m for m in mentions if m.start > slots[-1].end]
+    cue = _COMPARISON.search(text, slots[-1].end - offset)
+    after = [m for m in after if cue is None or m.start < offset + cue.start()]
+    if len(after) != len(slots) or len({m.label for m in after}) != len(after):
+        return list(slots)  # ambiguous: no arm for any value
+    return [replace(s, arm=m.label) for s, m in zip(slots, after, strict=True)]
 
 
 def _preceding_arm(text: str, offset: int, slot: Slot, slots: list[Slot], mentions: list[ArmMention]) -> str | None:
@@ -202,12 +232,14 @@ def _preceding_arm(text: str, offset: int, slot: Slot, slots: list[Slot], mentio
     return mention.label
 
 
-def _following_arm(text: str, offset: int, slot: Slot, slots: list[Slot], mentions: list[ArmMention]) -> str | None:
+def _following_arm(
+    text: str, offset: int, slot: Slot, slots: list[Slot], mentions: list[ArmMention], gap: re.Pattern[str]
+) -> str | None:
     after = [m for m in mentions if m.start >= slot.end]
     if not after:
         return None
     mention = after[0]
     between = text[slot.end - offset : mention.start - offset]
-    if any(slot.end <= s.start < mention.start for s in slots) or len(between) > 40 or _COMPARISON.search(between):
+    if any(slot.end <= s.start < mention.start for s in slots) or not gap.fullmatch(between):
         return None
     return mention.label

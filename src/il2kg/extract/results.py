@@ -5,51 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.cues import ROLE_CUE, clauses, find_direction, find_significance, find_timepoints, normal_role
 from il2kg.extract.numbers import PValue, find_counts, find_p_values
 from il2kg.extract.result_values import Slot, assign_arms, find_arm_mentions, find_slots, is_placebo
 from il2kg.extract.terms import TermMatch, find_terms
 from il2kg.extract.text import Page, Sentence
 from il2kg.model import Arm, Fact, Lexicon, Quantity, Result
 
-_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
-_TIMEPOINTS = (
-    (r"\b(?:week|wk)\s*(?P<n>\d+)\b", "week {n}"),
-    (r"\b(?:at|after|by)\s+(?P<n>\d+)\s+weeks?\b", "week {n}"),
-    (r"\bmonth\s*(?P<n>\d+)\b", "month {n}"),
-    (r"\b(?:at|after|by)\s+(?P<n>\d+)\s+months?\b", "month {n}"),
-    (r"\bday\s*(?P<n>\d+)\b", "day {n}"),
-    (r"\b(?:at|after|by)\s+(?P<n>\d+)\s+days?\b", "day {n}"),
-    (r"\b(?:following|after|at\s+the\s+end\s+of)\s+(?:a|the)?\s*(?P<o>first|second|third|fourth|fifth|last|final)"
-     r"\s+(?:treatment\s+)?cycle\b", "after {o} cycle"),
-    (r"\b(?:following|after)\s+cycle\s*(?P<c>[1-5])\b", "after {c} cycle"),
-    (r"\b(?:following|after)\s+(?:the\s+)?(?:repeated|subsequent|successive|multiple|further)\s+(?:treatment\s+)?"
-     r"cycles\b", "after repeated cycles"),
-    (r"\b(?:at\s+)?the\s+end\s+of\s+(?:the\s+)?treatment\b", "end of treatment"),
-)
-_TIMEPOINT_RES = tuple((re.compile(p, re.IGNORECASE), v) for p, v in _TIMEPOINTS)
-ROLE_CUE = re.compile(
-    r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary|exploratory|safety)\s+"
-    r"(?:\(?(?:laboratory|clinical|efficacy|immunological|biological|biomarker)\)?\s+)?(?:outcome|end\s*-?\s*point)s?\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(
-    r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)", re.IGNORECASE
-)
-_LEADING_PHRASE = re.compile(r"^(?:besides|in\s+addition\s+to|apart\s+from|beyond)\b[^,]*,", re.IGNORECASE)
-_NO_CHANGE = re.compile(
-    r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|changes?|effects?|increases?|decreases?)\b"
-    r"|\bunchanged\b|\bdid\s+not\s+(?:significantly\s+)?(?:change|differ|increase|decrease|rise|fall)\b"
-    r"|\bremained\s+(?:stable|unchanged)\b|^without\b(?=.*\b(?:activation|expansion|increase|change)\b)",
-    re.IGNORECASE,
-)
-_INCREASE = re.compile(r"\b(?:increas\w*|rise|rose|risen|elevat\w*|higher|expan\w*|enhanc\w*)\b", re.IGNORECASE)
-_DECREASE = re.compile(r"\b(?:decreas\w*|reduc\w*|declin\w*|lower|fell|fall|drop\w*|diminish\w*)\b", re.IGNORECASE)
-_NOT_SIGNIFICANT = re.compile(
-    r"\b(?:no|not|without|failed\s+to\s+reach|did\s+not\s+reach)\s+(?:\w+\s+){0,2}?(?:statistical\s+|statistically\s+)?"
-    r"significan\w*|\bnon-?significant\w*|\bnot\s+statistically\s+significant",
-    re.IGNORECASE,
-)
-_SIGNIFICANT = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.IGNORECASE)
 _POPULATIONS = (
     (r"\b(?:intention|intent)[\s-]+to[\s-]+treat\b(?:\s*\(ITT\))?(?:\s+(?:population|analysis|set))?|\bITT\b",
      "intention-to-treat"),
@@ -63,6 +25,8 @@ _SUBGROUP = re.compile(
     r"(?:active\s+|biopsy-proven\s+)?$",
     re.IGNORECASE,
 )
+# A clause that explains a result ("due to a 100% response rate at two sites") reports no arm's value.
+_EXPLANATION = re.compile(r"[\s,;]*(?:due\s+to|because|owing\s+to|explained\s+by)\b", re.IGNORECASE)
 _RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
 _CHANGE = re.compile(r"\bchange|increas|decreas|rise|rose|fell|fall|reduc", re.IGNORECASE)
 
@@ -87,77 +51,12 @@ class Finding:
     results: tuple[Result, ...]
 
 
-def normal_role(text: str) -> str:
-    """Normalise a role cue: "Key secondary" -> "key-secondary", "co-primary" -> "primary"."""
-    text = re.sub(r"[\s-]+", "-", text.lower())
-    return "primary" if text == "co-primary" else text
-
-
-def find_timepoints(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
-    """Return normalised timepoints ("week 12", "after first cycle") with their spans, in text order."""
-    found: list[tuple[int, int, str]] = []
-    for pattern, template in _TIMEPOINT_RES:
-        for m in pattern.finditer(text):
-            if any(m.start() < e - offset and s - offset < m.end() for s, e, _ in found):
-                continue
-            fields = {k: v.lower() for k, v in m.groupdict().items() if v}
-            if "c" in fields:
-                fields["c"] = _ORDINALS[fields["c"]]
-            value = template.format(**fields).replace("after final", "after last")
-            found.append((offset + m.start(), offset + m.end(), value))
-    return sorted(found)
-
-
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Split a sentence into clauses at top-level '; ', ', and', ', but', 'without' ... (never inside brackets)."""
-    depth, depths = 0, []
-    for char in text:
-        depth += char in "([" and 1 or (char in ")]" and -1 or 0)
-        depths.append(depth)
-    cuts = [0]
-    leading = _LEADING_PHRASE.match(text)
-    if leading:
-        cuts.append(leading.end())
-    cuts += [m.end() for m in _CLAUSE_BREAK.finditer(text) if depths[m.start()] <= 0]
-    cuts = sorted(set(cuts)) + [len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,;.")]
-
-
 def _fact(ctx: Context, value, start: int, end: int, rule: str) -> Fact:
     return Fact(value, ctx.page.evidence(start, end, f"results.{rule}"))
 
 
-def _direction(ctx: Context, text: str, offset: int) -> Fact[str] | None:
-    text = text.strip()
-    offset += len(text) - len(text.lstrip())
-    none = _NO_CHANGE.search(text)
-    if none:
-        return _fact(ctx, "no-change", offset + none.start(), offset + none.end(), "direction")
-    up, down = _INCREASE.search(text), _DECREASE.search(text)
-    if bool(up) == bool(down):
-        return None
-    m = up or down
-    return _fact(ctx, "increase" if up else "decrease", offset + m.start(), offset + m.end(), "direction")
-
-
-def _p_verdict(p: PValue) -> bool | None:
-    if p.value is None:
-        return False  # "NS"
-    if p.comparator in ("<", "<=") and p.value <= 0.05 or p.comparator == "=" and p.value < 0.05:
-        return True
-    return False if p.comparator in ("=", ">") and p.value >= 0.05 else None
-
-
-def _significance(ctx: Context, text: str, offset: int, p: PValue | None) -> Fact[bool] | None:
-    """Significant only when the text says so or a p-value below 0.05 is written; conflicting cues give None."""
-    word = _NOT_SIGNIFICANT.search(text) or _SIGNIFICANT.search(text)
-    said = None if word is None else not _NOT_SIGNIFICANT.search(text)
-    by_p = _p_verdict(p) if p else None
-    if said is not None and by_p is not None and said != by_p:
-        return None
-    if said is not None:
-        return _fact(ctx, said, offset + word.start(), offset + word.end(), "significance")
-    return _fact(ctx, by_p, p.start, p.end, "significance_from_p") if by_p is not None else None
+def _span_fact(ctx: Context, span: tuple | None, rule: str) -> Fact | None:
+    return _fact(ctx, span[2], span[0], span[1], rule) if span else None
 
 
 def _sentence_fields(ctx: Context, text: str, base: int) -> dict[str, Fact]:
@@ -198,7 +97,7 @@ def _statistic(slot: Slot, sentence: str) -> str | None:
     return "response-rate" if _RESPONSE.search(sentence) else "proportion"
 
 
-def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict) -> Result:
+def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict, active: bool) -> Result:
     """Turn a slot into a Result; `common` holds the clause's shared fields (p, comparator, direction ...)."""
     f: dict = dict(common)
     span = (slot.value or slot.fraction or slot).start, (slot.value or slot.fraction or slot).end
@@ -218,7 +117,7 @@ def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict) -> Resul
         num, den = slot.fraction.numerator, slot.fraction.denominator
         f.update(numerator=_fact(ctx, int(num.value), num.start, num.end, "fraction"),
                  denominator=_fact(ctx, int(den.value), den.start, den.end, "fraction"))
-    if slot.direction and "direction" in f:
+    if slot.direction and active:
         f["direction"] = _fact(ctx, slot.direction, slot.start, slot.end, "direction_from_values")
     return Result(arm=slot.arm, **f)
 
@@ -231,3 +130,94 @@ def _p_fields(ctx: Context, p: PValue | None) -> dict[str, Fact]:
         fields["p_value"] = _fact(ctx, p.value, p.num_start, p.num_end, "p_value")
         fields["p_comparator"] = _fact(ctx, p.comparator, p.start, p.end, "p_value")
     return fields
+
+
+def read_sentence(ctx: Context, sentence: Sentence) -> list[Finding]:
+    """Read the findings of one result sentence, clause by clause, in text order."""
+    text, base = ctx.page.clean[sentence.start : sentence.end], sentence.start
+    terms = [t for t in find_terms(text, ctx.lexicon, "biomarker")]
+    first_term = terms[0].start if terms else len(text)
+    lead_time = next(((s, e, v) for s, e, v in find_timepoints(text, base) if e - base <= first_term), None)
+    lead_role = ROLE_CUE.search(text[:first_term])
+    sentence_ctx = _SentenceContext(
+        text, base, terms, find_arm_mentions(text, base, ctx.arms, ctx.lexicon), _sentence_fields(ctx, text, base),
+        _fact(ctx, lead_time[2], lead_time[0], lead_time[1], "timepoint") if lead_time else None,
+        normal_role(lead_role.group("role")) if lead_role else None,
+    )
+    findings: list[Finding] = []
+    for start, end in clauses(text):
+        findings += _read_clause(ctx, sentence_ctx, start, end)
+    return findings
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceContext:
+    text: str
+    base: int
+    terms: list[TermMatch]
+    mentions: list
+    shared: dict[str, Fact]
+    timepoint: Fact[str] | None
+    role: str | None
+
+
+def _read_clause(ctx: Context, sc: _SentenceContext, a: int, b: int) -> list[Finding]:
+    ctext, off = sc.text[a:b], sc.base + a
+    measures = list({t.term.curie: TermMatch(off + t.start - a, off + t.end - a, t.term)
+                     for t in reversed(sc.terms) if a <= t.start < b}.values())[::-1]
+    role_cue = ROLE_CUE.search(ctext)
+    role = normal_role(role_cue.group("role")) if role_cue else sc.role
+    times = find_timepoints(ctext, off)
+    timepoint = _fact(ctx, times[0][2], times[0][0], times[0][1], "timepoint") if times else sc.timepoint
+    shared = {**sc.shared, **_subgroup(ctx, ctext, off)} | ({"timepoint": timepoint} if timepoint else {})
+    mentions = [m for m in sc.mentions if off <= m.start < sc.base + b]
+    placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
+    clause = _Clause(ctext, off, find_p_values(ctext, off), _span_fact(ctx, find_direction(ctext, off), "direction"),
+                     placebo if placebo and any(m.label == placebo for m in mentions) else None, shared)
+    slots = [] if _EXPLANATION.match(ctext) else _slots(ctx, sc, clause, mentions)
+    if slots:
+        before = [m for m in measures if m.start < slots[0].start]
+        measure = before[-1] if before else measures[0] if measures else None
+        return [Finding(measure, role, timepoint, _slot_results(ctx, sc, clause, slots, placebo))]
+    p = clause.p_values[0] if len(clause.p_values) == 1 else None
+    significant = _span_fact(ctx, find_significance(ctext, off, p), "significance")
+    if not measures or not (clause.direction or significant or p):
+        return []
+    extra = {k: v for k, v in {"direction": clause.direction, "significant": significant}.items() if v}
+    result = Result(comparator=clause.comparator, **shared, **extra, **_p_fields(ctx, p))
+    return [Finding(m, role, timepoint, (result,)) for m in measures]
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    text: str
+    offset: int
+    p_values: list[PValue]
+    direction: Fact[str] | None
+    comparator: str | None  # the placebo arm's label when the clause names it
+    shared: dict[str, Fact]
+
+
+def _slots(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions: list) -> list[Slot]:
+    """The clause's values with their arms; a value without an arm is kept only in a single-arm trial or for a ratio."""
+    found = find_slots(clause.text, clause.offset, sc.text)
+    placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
+    slots = assign_arms(sc.text, sc.base, found, mentions, placebo)
+    return [s for s in slots if s.arm or s.kind == "ratio" or len(ctx.arms) <= 1]
+
+
+def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: list[Slot], placebo: str | None) -> tuple:
+    """Results of the slots: treated arms get the p-value(s), direction, significance and comparator."""
+    active = [s for s in slots if s.arm != placebo or s.arm is None]
+    ps = clause.p_values
+    ps = [ps[0]] * len(active) if len(ps) == 1 else ps if len(ps) == len(active) else []
+    results = []
+    for slot in slots:
+        common = dict(clause.shared)
+        if slot in active:
+            p = ps[active.index(slot)] if ps else None
+            significant = _span_fact(ctx, find_significance(clause.text, clause.offset, p), "significance")
+            extra = {"direction": clause.direction, "significant": significant, "comparator": clause.comparator}
+            common |= {k: v for k, v in extra.items() if v} | _p_fields(ctx, p)
+        results.append(_slot_result(ctx, slot, sc.text, common, slot in active))
+    return tuple(results)

@@ -74,7 +74,8 @@ _SECTION_ALT = "|".join(sorted((re.escape(k) for k in SECTION_NAMES), key=len, r
 # "Methods: We ...", "Methods We ..." (BMJ style), "MethodsWe ..." (squashed) at a line or sentence start,
 # also after a list bullet ("• Funding The work was ...").
 _SECTION_HEAD = re.compile(
-    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?:[\u2022*][ ]*)?(?P<name>{_SECTION_ALT})(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
+    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?:[\u2022*][ ]*)?(?P<name>{_SECTION_ALT})"
+    rf"(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
     re.IGNORECASE,
 )
 
@@ -194,7 +195,7 @@ _PROSE_STOP = re.compile(r"\n[ ]*\n\s*(?:[\u2022*]|[^\n]{1,60}(?<![.!?:;,])[ ]*\
 
 def find_sections(text: str) -> tuple[Section, ...]:
     """Find section headings in cleaned text and return the spans they govern."""
-    heads = [(m.group("name").lower(), m.start("name"), m.end()) for m in _SECTION_HEAD.finditer(text)]
+    heads = [(m.group("name").lower(), m.start(), m.end()) for m in _SECTION_HEAD.finditer(text)]
     sections = []
     for i, (name, _start, body_start) in enumerate(heads):
         end = heads[i + 1][1] if i + 1 < len(heads) else len(text)
@@ -236,7 +237,7 @@ def split_sentences(text: str, sections: tuple[Section, ...] = ()) -> tuple[Sent
             cuts.add(line.end())
     bounds = sorted(cuts)
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in zip(bounds, bounds[1:], strict=False):
         chunk = text[start:end]
         lead = len(chunk) - len(chunk.lstrip())
         trail = len(chunk.rstrip())

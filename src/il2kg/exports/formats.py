@@ -1,0 +1,133 @@
+"""Every export format as a bytes function over one `Release`, and `write_exports` that writes them all.
+
+Formats map to functions through a plain dict (sssom-py's registry pattern). Per-document named
+graphs (TriG, N-Quads) come from `Release.documents`; everything else from the merged graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
+from il2kg.ontology import rdfxml_bytes
+from il2kg.store import read_turtle
+from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
+
+
+@dataclass(frozen=True)
+class Release:
+    """What the exports are made from: the merged graph, the ontology and one graph per source document."""
+
+    merged: Graph
+    ontology: Graph
+    documents: Mapping[URIRef, Graph]
+
+    def named_graphs(self) -> list[tuple[URIRef, Graph]]:
+        """The ontology graph and the document graphs, sorted by graph IRI."""
+        return sorted([(ONTOLOGY_IRI, self.ontology), *self.documents.items()], key=lambda kv: str(kv[0]))
+
+
+def documents_from_files(paths: Iterable[Path]) -> dict[URIRef, Graph]:
+    """Read data/triples/<stem>.ttl files into {document IRI: graph}; a file naming no single document
+    (a curated file) gets the graph id:graph/<stem>."""
+    documents: dict[URIRef, Graph] = {}
+    for path in sorted(paths):
+        graph = read_turtle(path)
+        docs = sorted(set(graph.subjects(RDF.type, IL.SourceDocument)))
+        key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
+        if key in documents:
+            documents[key] += graph
+        else:
+            documents[key] = graph
+    return documents
+
+
+def nquads_bytes(release: Release) -> bytes:
+    """Serialise the named graphs as N-Quads, lines sorted, blank nodes labelled canonically per graph."""
+    rows: set[str] = set()
+    for name, graph in release.named_graphs():
+        for line in ntriples_bytes(graph).decode("utf-8").splitlines():
+            if line.endswith(" ."):
+                rows.add(f"{line[:-2]} <{name}> .")
+    return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
+
+
+def trig_bytes(release: Release) -> bytes:
+    """Serialise the named graphs as TriG: the fixed prefixes once, then one sorted block per graph."""
+    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
+    for name, graph in release.named_graphs():
+        body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
+        indented = "\n".join(f"    {line}" if line else "" for line in body.rstrip("\n").split("\n"))
+        lines += ["", f"<{name}> {{", indented, "}"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _jsonld(release: Release) -> bytes:
+    from il2kg.exports.jsonld import jsonld_bytes
+
+    return jsonld_bytes(release.merged)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One single-file RDF export: file name in dist/, IANA media type, and its writer."""
+
+    file_name: str
+    media_type: str
+    write: Callable[[Release], bytes]
+
+
+FORMATS: dict[str, Format] = {
+    "ttl": Format("il2kg.ttl", "text/turtle", lambda r: turtle_bytes(r.merged)),
+    "nt": Format("il2kg.nt", "application/n-triples", lambda r: ntriples_bytes(r.merged)),
+    "nq": Format("il2kg.nq", "application/n-quads", nquads_bytes),
+    "trig": Format("il2kg.trig", "application/trig", trig_bytes),
+    "jsonld": Format("il2kg.jsonld", "application/ld+json", _jsonld),
+    "xml": Format("il2kg.owl", "application/rdf+xml", lambda r: rdfxml_bytes(r.merged)),
+}
+MEDIA_TYPES = {
+    **{f.file_name: f.media_type for f in FORMATS.values()},
+    ".tsv": "text/tab-separated-values", ".jsonld": "application/ld+json", ".ttl": "text/turtle",
+    ".txt": "text/plain",
+}
+CHECKSUMS = "SHA256SUMS"
+
+
+def media_type(path: Path) -> str:
+    """The media type of a dist/ file, by name, then by suffix."""
+    return MEDIA_TYPES.get(path.name) or MEDIA_TYPES.get(path.suffix, "application/octet-stream")
+
+
+def sha256sums_bytes(out_dir: Path) -> bytes:
+    """List the sha256 of every file under out_dir (except SHA256SUMS itself), in `sha256sum -c` format."""
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS and not p.name.startswith("."))
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}" for p in files]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
+                  out_dir: Path, shacl_conforms: bool) -> list[Path]:
+    """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last."""
+    from il2kg.exports.jsonld import CONTEXT_FILE
+    from il2kg.exports.kgx import write_kgx
+    from il2kg.exports.schemaorg import write_schemaorg
+    from il2kg.exports.void import void_bytes
+
+    release = Release(merged_graph, ontology, data_by_document)
+    written = []
+    for fmt in FORMATS.values():
+        atomic_write(out_dir / fmt.file_name, fmt.write(release))
+        written.append(out_dir / fmt.file_name)
+    atomic_write(out_dir / CONTEXT_FILE.name, CONTEXT_FILE.read_bytes())
+    written += [out_dir / CONTEXT_FILE.name, *write_kgx(merged_graph, out_dir / "kgx")]
+    written += write_schemaorg(merged_graph, out_dir / "schema")
+    atomic_write(out_dir / "void.ttl", void_bytes(merged_graph, out_dir, shacl_conforms))
+    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
+    return [*written, out_dir / "void.ttl", out_dir / CHECKSUMS]

@@ -1,0 +1,60 @@
+"""Article pages (abstracts, PubMed and journal pages): the Publication and the Trial it reports."""
+
+from __future__ import annotations
+
+from il2kg.extract import design, intervention, population, safety
+from il2kg.extract.metadata import extract_publication, is_review
+from il2kg.extract.text import Page, read_page
+from il2kg.model import Arm, Lexicon, Outcome, Record, Trial
+
+
+def _outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outcome, ...]:
+    """Return the trial's outcomes from the outcomes extractor."""
+    from il2kg.extract.outcomes import extract_outcomes  # imported here: the outcomes modules are the heaviest
+
+    return tuple(extract_outcomes(page, lexicon, arms))
+
+
+def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
+    """Return the Trial the page reports, or None for a review or a page that describes no trial."""
+    if is_review(page) or len(design.trial_spans(page)) < 2:
+        return None  # no own-trial sentence beyond the title: a page with no abstract
+    features = design.find_design(page)
+    registry_ids = design.find_registry_ids(page)
+    n_randomised, n_enrolled = population.find_counts(page)
+    codes = tuple(f.value for f in features)
+    sizes = population.find_arm_sizes(page)
+    arms = intervention.find_arms(page, lexicon, codes)
+    if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
+        sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
+    arms = intervention.with_sizes(arms, sizes)
+    if not (features or registry_ids or arms or n_randomised or n_enrolled):
+        return None
+    recruitment_start, recruitment_end = population.find_recruitment(page)
+    return Trial(
+        registry_ids=registry_ids,
+        acronym=design.find_acronym(page, lexicon),
+        design=features,
+        phase=design.find_phase(page),
+        allocation_ratio=design.find_allocation_ratio(page),
+        n_randomised=n_randomised,
+        n_enrolled=n_enrolled,
+        diseases=population.find_diseases(page, lexicon),
+        eligibility=population.find_eligibility(page),
+        recruitment_start=recruitment_start,
+        recruitment_end=recruitment_end,
+        centres=population.find_centres(page),
+        countries=population.find_countries(page),
+        follow_up=population.find_follow_up(page),
+        arms=arms,
+        outcomes=_outcomes(page, lexicon, arms),
+        adverse_events=safety.find_adverse_events(page, arms),
+    )
+
+
+def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
+    """Extract the Publication and, when the page reports one, the Trial."""
+    page = read_page(text)
+    trial = extract_trial(page, lexicon)
+    publication = extract_publication(page, describes_trial=trial is not None)
+    return [publication] if trial is None else [publication, trial]

@@ -1,0 +1,213 @@
+"""Outcomes of trial articles: endpoint definitions, verdicts, and the results reported for each endpoint.
+
+Definitions ("The primary endpoint was the SRI-4 at week 12", "... as key secondary end points") give
+Outcomes with a role and timepoint; result sentences (see `results.py`) give Results, each attached to
+the Outcome of its measure (a finding about a measure without a definition becomes its own Outcome).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
+from il2kg.extract.results import Context, Finding, read_sentence
+from il2kg.extract.terms import TermMatch, find_terms
+from il2kg.extract.text import Page, Sentence, collapse
+from il2kg.model import Arm, Fact, Lexicon, Outcome, Result
+
+_FORWARD = re.compile(r"\s*(?:measures?\s+)?(?:was|were|is|are|included|includes?|consisted\s+of|comprised|:)\s*:?",
+                      re.IGNORECASE)
+_BACKWARD = re.compile(r"\bas\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+_TERM_LINK = re.compile(r"[\s(),]*(?:(?:and|or)\s+)?[\s(),]*", re.IGNORECASE)
+_VERDICT = re.compile(
+    r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary)\s+(?:efficacy\s+)?(?:end\s*-?\s*points?|outcomes?|"
+    r"objectives?)\s+(?:was|were|has\s+been|had\s+been|is)\s+(?P<neg>not\s+)?(?:met|achieved|reached|attained)\b"
+    r"|\b(?P<verb>did\s+not\s+meet|failed\s+to\s+(?:meet|achieve)|did\s+not\s+achieve|met|achieved)\s+(?:its|the|their)"
+    r"\s+(?P<role2>co-primary|primary|key[\s-]+secondary|secondary)\s+(?:efficacy\s+)?(?:end\s*-?\s*points?|outcomes?)",
+    re.IGNORECASE,
+)
+_RESULT_SECTIONS = {"results"}
+_OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords"}
+_STATISTICAL = re.compile(r"\bp\s*[<=>≤]|\bp[\s-]*values?\b|significan|\d\s*%|\bCI\b", re.IGNORECASE)
+
+
+@dataclass
+class _Draft:
+    """An Outcome being built: results and the verdict are added as sentences are read."""
+
+    measure: Fact[str]
+    role: Fact[str] | None = None
+    timepoint: Fact[str] | None = None
+    description: Fact[str] | None = None
+    met: Fact[bool] | None = None
+    derived_met: Fact[bool] | None = None
+    results: list[Result] = field(default_factory=list)
+
+    def outcome(self) -> Outcome:
+        """Freeze the draft."""
+        met = self.met or self.derived_met
+        return Outcome(self.measure, self.role, self.timepoint, self.description, met, tuple(self.results))
+
+
+def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outcome, ...]:
+    """Return the outcomes a trial article defines or reports, each with its results, in text order."""
+    drafts = _definitions(page, lexicon)
+    diseases = Counter(m.term.curie for m in find_terms(page.clean, lexicon, "disease"))
+    ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None)
+    focus: _Draft | None = None
+    for sentence in page.sentences:
+        if not _is_result_sentence(page, sentence, bool({s.name for s in page.sections} & _RESULT_SECTIONS)):
+            continue
+        _apply_verdicts(ctx, sentence, drafts)
+        for finding in read_sentence(ctx, sentence):
+            target = _target(ctx, finding, drafts) if finding.measure else _by_role(drafts, finding.role) or focus
+            if target is None:
+                continue
+            target.results.extend(finding.results)
+            _derive_met(ctx, target, finding)
+            focus = target
+    return tuple(d.outcome() for d in drafts)
+
+
+def _is_result_sentence(page: Page, sentence: Sentence, has_results: bool) -> bool:
+    text = page.clean[sentence.start : sentence.end]
+    if _is_definition(text):
+        return False
+    if has_results:
+        return sentence.section in _RESULT_SECTIONS
+    return sentence.section not in _OTHER_SECTIONS and bool(_STATISTICAL.search(text))
+
+
+def _is_definition(text: str) -> bool:
+    return any(_FORWARD.match(text, m.end()) or _BACKWARD.search(text[: m.start()]) for m in ROLE_CUE.finditer(text)) \
+        and not _VERDICT.search(text)
+
+
+def _fact(page: Page, value, start: int, end: int, rule: str) -> Fact:
+    return Fact(value, page.evidence(start, end, f"outcomes.{rule}"))
+
+
+def _definitions(page: Page, lexicon: Lexicon) -> list[_Draft]:
+    """Outcomes defined by endpoint sentences, one per (measure, timepoint), first definition kept."""
+    drafts: list[_Draft] = []
+    for sentence in page.sentences:
+        text, base = page.clean[sentence.start : sentence.end], sentence.start
+        if not _is_definition(text):
+            continue
+        cues = list(ROLE_CUE.finditer(text))
+        terms = find_terms(text, lexicon, "biomarker")
+        for i, cue in enumerate(cues):
+            forward = _FORWARD.match(text, cue.end())
+            if forward:
+                stop = cues[i + 1].start() if i + 1 < len(cues) else len(text)
+                chosen = [t for t in terms if forward.end() <= t.start < stop]
+                span = (forward.end(), stop)
+            elif _BACKWARD.search(text[: cue.start()]):
+                chosen, span = _terms_before(text, terms, cue.start()), None
+            else:
+                continue
+            role = _fact(page, normal_role(cue.group("role")), base + cue.start(), base + cue.end(), "role")
+            for term in _unique(chosen):
+                timepoint = _timepoint(page, text, base, term, cues[0].start())
+                measure = _fact(page, term.term.curie, base + term.start, base + term.end, "measure")
+                draft = _Draft(measure, role, timepoint)
+                if span and len(_unique(chosen)) == 1:
+                    draft.description = _description(page, base, text, *span)
+                if not any(_key(d) == _key(draft) for d in drafts):
+                    drafts.append(draft)
+    return drafts
+
+
+def _unique(terms: list[TermMatch]) -> list[TermMatch]:
+    return list({t.term.curie: t for t in reversed(terms)}.values())[::-1]
+
+
+def _terms_before(text: str, terms: list[TermMatch], end: int) -> list[TermMatch]:
+    """The chain of terms just before a backward cue: "X (Y) and Z ... as key secondary end points"."""
+    before = [t for t in terms if t.end <= end]
+    if not before:
+        return []
+    chain = [before[-1]]
+    for term in reversed(before[:-1]):
+        if not _TERM_LINK.fullmatch(text[term.end : chain[0].start]):
+            break
+        chain.insert(0, term)
+    return chain
+
+
+def _timepoint(page: Page, text: str, base: int, term: TermMatch, first_cue: int) -> Fact[str] | None:
+    """The timepoint in the term's comma segment (after it first), else one stated before the first cue."""
+    cuts = [0, *(m.end() for m in re.finditer(r"[,;]\s", text)), len(text)]
+    seg_start = max(c for c in cuts if c <= term.start)
+    seg_end = min(c for c in cuts if c > term.start)
+    points = find_timepoints(text)
+    local = [p for p in points if seg_start <= p[0] < seg_end]
+    chosen = next((p for p in local if p[0] >= term.end), local[-1] if local else None)
+    if chosen is None:
+        chosen = next((p for p in points if p[1] <= first_cue), None)
+    return _fact(page, chosen[2], base + chosen[0], base + chosen[1], "timepoint") if chosen else None
+
+
+def _description(page: Page, base: int, text: str, start: int, end: int) -> Fact[str] | None:
+    body = text[start:end].rstrip(" .,;")
+    lead = len(text[start:end]) - len(text[start:end].lstrip())
+    start, end = base + start + lead, base + start + len(body)
+    return _fact(page, collapse(page.raw[start:end]), start, end, "description") if end > start else None
+
+
+def _key(draft: _Draft) -> tuple[str, str | None]:
+    return draft.measure.value, draft.timepoint.value if draft.timepoint else None
+
+
+def _target(ctx: Context, finding: Finding, drafts: list[_Draft]) -> _Draft:
+    """The outcome a finding reports on: same measure, matching timepoint or role; else a new outcome."""
+    curie = finding.measure.term.curie
+    time = finding.timepoint.value if finding.timepoint else None
+    same = [d for d in drafts if d.measure.value == curie]
+    picks = (
+        [d for d in same if time and d.timepoint and d.timepoint.value == time],
+        [d for d in same if finding.role and d.role and d.role.value == finding.role
+         and (time is None or d.timepoint is None or d.timepoint.value == time)],
+        same if time is None else [],
+        [d for d in same if d.timepoint is None],
+    )
+    for pick in picks:
+        if pick:
+            return pick[0]
+    m = finding.measure
+    draft = _Draft(_fact(ctx.page, curie, m.start, m.end, "measure"), None, finding.timepoint)
+    drafts.append(draft)
+    return draft
+
+
+def _by_role(drafts: list[_Draft], role: str | None) -> _Draft | None:
+    """The outcome a clause names only by its role ("The primary end point was not met (A: 68%, B: 58%)")."""
+    same = [d for d in drafts if role and d.role and d.role.value == role]
+    return same[0] if len({d.measure.value for d in same}) == 1 else None
+
+
+def _apply_verdicts(ctx: Context, sentence: Sentence, drafts: list[_Draft]) -> None:
+    """Set Outcome.met from "the primary end point was (not) met" statements."""
+    text, base = ctx.page.clean[sentence.start : sentence.end], sentence.start
+    for m in _VERDICT.finditer(text):
+        role = normal_role(m.group("role") or m.group("role2"))
+        met = not (m.group("neg") or (m.group("verb") and re.match(r"did|failed", m.group("verb"), re.IGNORECASE)))
+        times = {v for _s, _e, v in find_timepoints(text)}
+        chosen = [d for d in drafts if d.role and d.role.value == role]
+        timed = [d for d in chosen if d.timepoint and d.timepoint.value in times]
+        for draft in timed or chosen:
+            if draft.met is None:
+                draft.met = _fact(ctx.page, met, base + m.start(), base + m.end(), "met")
+
+
+def _derive_met(ctx: Context, draft: _Draft, finding: Finding) -> None:
+    """A primary outcome whose analysis is called significant (not post hoc) is met: a documented derivation."""
+    if draft.met or draft.derived_met or finding.role != "primary" or not draft.role or draft.role.value != "primary":
+        return
+    for result in finding.results:
+        if result.significant and result.significant.value and not result.post_hoc:
+            ev = result.significant.evidence
+            draft.derived_met = Fact(True, replace(ev, method="outcomes.met_from_significant_primary"))
+            return

@@ -1,0 +1,107 @@
+"""Read what the views show of an RDF resource: its label, type, key facts, evidence sentences and weight."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from il2kg.vocab import BIBO, ID, IL, compact
+
+META_NAMESPACES = (str(OWL), str(RDF), str(RDFS))
+LABEL_WIDTH = 48
+
+
+def local_name(iri: URIRef | str) -> str:
+    """The last segment of an IRI (after '#' or '/')."""
+    text = str(iri).rstrip("/")
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def short(text: str, width: int = LABEL_WIDTH) -> str:
+    """Shorten text to `width` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def curie(iri: URIRef) -> str:
+    """A compact name for an IRI: its lexicon CURIE, or the path below id:, or the IRI itself."""
+    if str(iri).startswith(str(ID)):
+        return "id:" + str(iri)[len(str(ID)):]
+    try:
+        return compact(iri)
+    except ValueError:
+        return str(iri)
+
+
+def _english(values: list[Literal]) -> str | None:
+    ranked = sorted(values, key=lambda lit: (lit.language not in (None, "en"), str(lit)))
+    return str(ranked[0]) if ranked else None
+
+
+class Lookup:
+    """Labels, types and evidence of resources, read from the data graph and the ontology graph."""
+
+    def __init__(self, graph: Graph, ontology: Graph | None = None) -> None:
+        self.graph = graph
+        self.ontology = ontology if ontology is not None else Graph()
+        self._quotes: dict[URIRef, set[str]] = defaultdict(set)
+        self._weight: dict[URIRef, int] = defaultdict(int)
+        for ev in graph.subjects(RDF.type, IL.Evidence):
+            target = graph.value(ev, IL.evidenceFor)
+            quote = graph.value(ev, IL.quote)
+            if target is not None:
+                self._weight[target] += 1
+                if quote is not None:
+                    self._quotes[target].add(str(quote))
+            obj = graph.value(ev, IL.evidenceObject)
+            if obj is not None:
+                self._weight[obj] += 1
+
+    def value(self, node: URIRef, prop: URIRef) -> object | None:
+        """The smallest value of a property, from the data graph or else the ontology."""
+        values = sorted(self.graph.objects(node, prop)) or sorted(self.ontology.objects(node, prop))
+        return values[0] if values else None
+
+    def text(self, node: URIRef, prop: URIRef) -> str | None:
+        """A property's value as a string (None when absent)."""
+        found = self.value(node, prop)
+        return None if found is None else str(found)
+
+    def types(self, node: URIRef) -> list[URIRef]:
+        """The node's classes outside OWL/RDF/RDFS, sorted."""
+        found = set(self.graph.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
+        return sorted(t for t in found if isinstance(t, URIRef) and not str(t).startswith(META_NAMESPACES))
+
+    def kind(self, node: URIRef) -> str:
+        """The node's class local name (the most specific il2kg class where there is one)."""
+        types = self.types(node)
+        own = [t for t in types if str(t).startswith(str(IL._NS))]
+        return local_name((own or types or [RDFS.Resource])[0])
+
+    def evidence(self, node: URIRef) -> tuple[str, ...]:
+        """The evidence sentences of the facts about the node, sorted."""
+        return tuple(sorted(self._quotes.get(node, ())))
+
+    def weight(self, node: URIRef) -> int:
+        """How many evidence nodes support a fact about the node or pointing at it."""
+        return self._weight.get(node, 0)
+
+    def label(self, node: URIRef) -> str:
+        """A human label: rdfs:label (ontology first for vocabulary), else a data key, else a CURIE."""
+        for graph in (self.ontology, self.graph):
+            for prop in (RDFS.label, SKOS.prefLabel):
+                found = _english([o for o in graph.objects(node, prop) if isinstance(o, Literal)])
+                if found:
+                    return short(found)
+        for prop in (IL.armLabel, IL.acronym, IL.registryId, IL.publicationTitle, IL.trialTitle, IL.eventTerm,
+                     IL.authorName, IL.funderName, IL.fileName, BIBO.doi):
+            found = self.text(node, prop)
+            if found:
+                return short(found)
+        return curie(node)
+
+    def labels(self, nodes: object) -> str:
+        """Labels of several nodes, sorted and joined with ', '."""
+        return ", ".join(sorted(self.label(n) for n in nodes))  # type: ignore[union-attr]

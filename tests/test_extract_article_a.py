@@ -1,0 +1,226 @@
+"""Article extraction, part A: publication metadata, design, population, arms and safety findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from il2kg.extract.article import extract
+from il2kg.model import Arm, Fact, Publication, Quantity, Trial
+
+CASES_DIR = Path(__file__).parent / "cases" / "article_a"
+CASES = sorted(CASES_DIR.glob("*.txt"))
+# Rules whose value is a code or a normalised form, not a copy of the text (the span still shows the source).
+NORMALISING_RULES = re.compile(
+    r"publication-type|design\.|\.role$|\.agent$|\.placebo$|\.disease$|recruitment|per-day-dose|frequency|"
+    r"comparison|absent$|no-generation$|registry-id"
+)
+# Part A's rules; outcome and result facts are checked by their own tests.
+PART_A = ("metadata.", "design.", "population.", "intervention.", "safety.")
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _records(text: str, lexicon) -> tuple[Publication, Trial | None]:
+    records = extract(text, lexicon=lexicon)
+    publication = next(r for r in records if isinstance(r, Publication))
+    trials = [r for r in records if isinstance(r, Trial)]
+    assert len(trials) <= 1
+    return publication, (trials[0] if trials else None)
+
+
+def _plain(value: object) -> object:
+    """Turn a Fact / Quantity / tuple of Facts into what the expectation files write."""
+    if isinstance(value, Fact):
+        return _plain(value.value)
+    if isinstance(value, Quantity):
+        return f"{format(value.value.normalize(), 'f')} {value.unit}"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _arm_view(arm: Arm) -> dict[str, object]:
+    view = {"label": arm.label, "role": _plain(arm.role), "size": _plain(arm.size)}
+    if arm.intervention:
+        for field in dataclasses.fields(arm.intervention):
+            view[field.name] = _plain(getattr(arm.intervention, field.name))
+    return view
+
+
+def _subset(want: dict, got: dict, where: str) -> None:
+    for key, expected in want.items():
+        assert got.get(key) == expected, f"{where}.{key}: expected {expected!r}, got {got.get(key)!r}"
+
+
+def _facts(obj: object):
+    if isinstance(obj, Fact):
+        yield obj
+    elif dataclasses.is_dataclass(obj):
+        for field in dataclasses.fields(obj):
+            yield from _facts(getattr(obj, field.name))
+    elif isinstance(obj, tuple):
+        for item in obj:
+            yield from _facts(item)
+
+
+def _check_evidence(raw: str, records) -> None:
+    for fact in _facts(tuple(records)):
+        span = raw[fact.evidence.start : fact.evidence.end].replace("\u00b7", ".")
+        assert fact.evidence.end > fact.evidence.start, fact
+        assert fact.evidence.sentence, fact
+        value = fact.value
+        if not fact.evidence.method.startswith(PART_A):
+            continue
+        if isinstance(value, bool) or NORMALISING_RULES.search(fact.evidence.method):
+            continue
+        if isinstance(value, Quantity):
+            value = format(value.value.normalize(), "f")
+        text = str(value)
+        ok = text.lower() in span.lower() or WORD_NUMBERS.get(span.strip().lower()) == value
+        assert ok, f"{fact.evidence.method}: {text!r} not in span {span!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_case(case: Path, lexicon) -> None:
+    want = json.loads(case.with_suffix(".json").read_text(encoding="utf-8"))
+    raw = case.read_text(encoding="utf-8")
+    publication, trial = _records(raw, lexicon)
+    got_publication = {f.name: _plain(getattr(publication, f.name)) for f in dataclasses.fields(publication)}
+    _subset(want["publication"], got_publication, "publication")
+    if want["trial"] is None:
+        assert trial is None
+        return
+    assert trial is not None
+    got_trial = {f.name: _plain(getattr(trial, f.name)) for f in dataclasses.fields(trial)}
+    scalar = {k: v for k, v in want["trial"].items() if k not in ("arms", "adverse_events", "design")}
+    _subset(scalar, got_trial, "trial")
+    assert sorted(got_trial["design"]) == sorted(want["trial"].get("design", []))
+    arms = [_arm_view(a) for a in trial.arms]
+    assert [a["label"] for a in arms] == [a["label"] for a in want["trial"]["arms"]]
+    for expected, got in zip(want["trial"]["arms"], arms, strict=True):
+        _subset(expected, got, f"arm {got['label']}")
+    events = [{f.name: _plain(getattr(ae, f.name)) for f in dataclasses.fields(ae)} for ae in trial.adverse_events]
+    for expected in want["trial"].get("adverse_events", []):
+        assert any(all(e.get(k) == v for k, v in expected.items()) for e in events), (expected, events)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_case_evidence_spans_hold_their_values(case: Path, lexicon) -> None:
+    raw = case.read_text(encoding="utf-8")
+    _check_evidence(raw, extract(raw, lexicon=lexicon))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_extraction_is_deterministic(case: Path, lexicon) -> None:
+    raw = case.read_text(encoding="utf-8")
+    assert extract(raw, lexicon=lexicon) == extract(raw, lexicon=lexicon)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "count", "arm"),
+    [
+        ("Results: No drug-related serious adverse event was observed.", "serious adverse event", 0, None),
+        ("Results: There were no deaths in the placebo group.", "death", 0, "placebo"),
+        ("Results: Three patients experienced grade 3 infections.", "grade 3 infection", 3, None),
+        ("Results: ILT-101 was well tolerated.", None, None, None),
+        ("Results: There was no development of anti-IL-2 antibodies.", "anti-il-2 antibodies", 0, None),
+    ],
+)
+def test_safety_sentences(sentence: str, term: str | None, count: int | None, arm: str | None, lexicon) -> None:
+    from il2kg.extract.safety import find_adverse_events
+    from il2kg.extract.text import read_page
+
+    placebo = Arm("placebo")
+    events = find_adverse_events(read_page(sentence), (Arm("IL-2"), placebo))
+    if term is None:
+        assert events == ()
+        return
+    assert [(e.term.value, e.count.value if e.count else None, e.arm) for e in events] == [(term, count, arm)]
+
+
+# --- the real corpus: headline facts of the five documents -------------------------------------------------
+
+CORPUS = {
+    "000": {"registry_ids": ["NCT02059759"], "phase": "2a", "allocation_ratio": "1:1:1",
+            "design": {"randomised", "double-blind", "placebo-controlled", "single-centre", "parallel-group"},
+            "arms": [("2 MIU", 12, "2 MIU"), ("1 MIU", 12, "1 MIU"), ("placebo", 12, None)],
+            "schedule": {"dosing_days": 5, "cycle_length": "4 week", "cycles": 3, "frequency": "once daily"}},
+    "001": {"registry_ids": ["NCT01988506"], "phase": "I-IIa", "n_enrolled": 46, "n_diseases": 11,
+            "design": {"open-label", "prospective"}, "arms": [("ld-IL2", 46, "1 MIU")],
+            "schedule": {"dosing_days": 5, "frequency": "once daily", "maintenance_frequency": "fortnightly",
+                         "duration": "6 month"}},
+    "002": {"registry_ids": ["NCT02955615"], "phase": "II", "allocation_ratio": "1:1", "n_randomised": 100,
+            "design": {"randomised", "double-blind", "placebo-controlled", "multicentre"},
+            "arms": [("ILT-101", None, "1.5 MIU"), ("placebo", None, None)],
+            "schedule": {"dosing_days": 5, "route": "subcutaneous", "maintenance_frequency": "weekly",
+                         "duration": "12 week"}},
+    "003": {"registry_ids": ["NCT02465580", "NCT02932137"], "n_randomised": 60,
+            "design": {"randomised", "double-blind", "placebo-controlled"},
+            "arms": [("IL-2", 30, "1 MIU"), ("placebo", 30, None)],
+            "schedule": {"frequency": "every other day", "break_length": "2 week", "route": "subcutaneous"}},
+}
+
+
+def _corpus_file(corpus_dir: Path, prefix: str) -> Path:
+    matches = sorted(corpus_dir.glob(f"{prefix}_*.txt"))
+    if not matches:
+        pytest.skip(f"corpus document {prefix}_*.txt not found in {corpus_dir}")
+    return matches[0]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("prefix", sorted(CORPUS))
+def test_corpus_trial_headlines(prefix: str, corpus_dir: Path, lexicon) -> None:
+    want = CORPUS[prefix]
+    raw = _corpus_file(corpus_dir, prefix).read_text(encoding="utf-8")
+    publication, trial = _records(raw, lexicon)
+    assert publication.publication_type.value == "trial-report"
+    assert trial is not None
+    assert _plain(trial.registry_ids) == want["registry_ids"]
+    assert set(_plain(trial.design)) == want["design"]
+    for key in ("phase", "allocation_ratio", "n_randomised", "n_enrolled"):
+        if key in want:
+            assert _plain(getattr(trial, key)) == want[key], key
+    if "n_diseases" in want:
+        assert len(trial.diseases) == want["n_diseases"]
+    arms = [_arm_view(a) for a in trial.arms]
+    assert [(a["label"], a["size"], a["dose"]) for a in arms] == want["arms"]
+    for arm in arms:
+        _subset(want["schedule"], arm, f"{prefix} arm {arm['label']}")
+    _check_evidence(raw, [publication, trial])
+
+
+@pytest.mark.corpus
+def test_corpus_publication_metadata(corpus_dir: Path, lexicon) -> None:
+    pure = _records(_corpus_file(corpus_dir, "000").read_text(encoding="utf-8"), lexicon)[0]
+    assert pure.article_number.value == "102844"
+    assert [(c.kind, c.count.value, c.source) for c in pure.citation_counts] == [("citing-publications", 37, "Scopus")]
+    assert len(pure.funders) == 3 and len(pure.authors) == 21
+    pubmed = _records(_corpus_file(corpus_dir, "001").read_text(encoding="utf-8"), lexicon)[0]
+    assert (pubmed.journal.value, pubmed.year.value, pubmed.volume.value, pubmed.issue.value, pubmed.pages.value) == (
+        "Ann Rheum Dis", 2019, "78", "2", "209-217")
+    assert [a.value for a in pubmed.authors] == ["Michelle Rosenzwajg"]
+    bmj = _records(_corpus_file(corpus_dir, "002").read_text(encoding="utf-8"), lexicon)[0]
+    assert (bmj.volume.value, bmj.issue.value, len(bmj.authors)) == ("81", "12", 12)
+    assert not any("orcid" in a.value or a.value[-1].isdigit() for a in bmj.authors)
+    numbered = _records(_corpus_file(corpus_dir, "003").read_text(encoding="utf-8"), lexicon)[0]
+    assert len(numbered.authors) == 31 and numbered.authors[0].value == "Jing He"
+    citation_page = _records(_corpus_file(corpus_dir, "004").read_text(encoding="utf-8"), lexicon)[0]
+    assert citation_page.doi.value == "10.1136/ard-2022-222501"
+
+
+@pytest.mark.corpus
+def test_corpus_safety_findings(corpus_dir: Path, lexicon) -> None:
+    _, trial = _records(_corpus_file(corpus_dir, "000").read_text(encoding="utf-8"), lexicon)
+    terms = {(ae.term.value, ae.count.value if ae.count else None, ae.comparator) for ae in trial.adverse_events}
+    assert ("serious adverse event", 0, None) in terms
+    assert ("injection site reaction", None, "placebo") in terms
+    _, trial = _records(_corpus_file(corpus_dir, "003").read_text(encoding="utf-8"), lexicon)
+    assert [(ae.arm, ae.count.value) for ae in trial.adverse_events] == [("IL-2", 0), ("placebo", 2)]
