@@ -87,6 +87,7 @@ def test_show_prints_decimals_normalised_without_exponent():
     assert show(None) == "-"
     assert show(Quantity(Decimal("6.2"), "%")) == "6.2%"
     assert show(Quantity(Decimal("125000.0"), "IU/m2")) == "125000 IU/m2"
+    assert show(Quantity(Decimal("3.70"), "1")) == show(Quantity(Decimal("3.7"), "")) == "3.7"
 
 
 def test_facts_of_publication():
@@ -119,7 +120,7 @@ def test_facts_of_outcomes_and_results():
     assert facts["outcome.met"] == {f"{TREG}|true"}
     assert facts["result.value"] == {
         f"{TREG}|2 MIU|mean-change|6.2%|-|after cycle 1", f"{TREG}|placebo|mean-change|-0.49%|-|after cycle 1",
-        f"{TREG}|2 MIU|effect-size|3.7|-|-"}
+        f"{TREG}|2 MIU|effect-size|3.7|-|after cycle 1"}
     assert facts["result.sd"] == {f"{TREG}|2 MIU|2.2", f"{TREG}|placebo|1.3"}
     assert facts["result.p"] == {f"{TREG}|-|<0.0001|-|after cycle 1"}
     assert facts["result.ci"] == {f"{TREG}|2 MIU|2.3..4.9"}

@@ -40,10 +40,11 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     citation.mentions             "<curie>" (diseases, agents and biomarkers of every citing statement)
 
 Timepoints and sections are lower case; a result without a timepoint of its own is printed with its
-outcome's timepoint (the result is a reading of that outcome). A statement is whitespace-collapsed, stripped of the quotes and
-ellipses around it, cut to 60 characters and right-stripped. In "<arm>", a value read in one arm carries that
-arm's label; a comparison (p, odds ratio, mean difference) carries the experimental arm compared with the
-comparator; "-" means the whole trial, several arms at once, or a number the text attributes to no arm.
+outcome's timepoint (the result is a reading of that outcome). A statement is whitespace-collapsed,
+stripped of the quotes and ellipses around it, cut to 60 characters and right-stripped.
+In "<arm>", a value read in one arm carries that arm's label; a comparison (p, odds ratio, mean
+difference) carries the experimental arm compared with the comparator; "-" means the whole trial,
+several arms at once, or a number the text attributes to no arm.
 
 A gold file is JSON: {"document": "<file name>", "facts": {field: [value, ...]}, "notes": "..."};
 only the fields it lists are scored for that document, and for those fields it is complete.

@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from il2kg.export import atomic_write
-from il2kg.vocab import BIBO, IL, PREFIXES, compact, short_hash
+from il2kg.vocab import BIBO, IL, OBO, PREFIXES, compact, short_hash
 
 KNOWLEDGE_SOURCE = "infores:il2kg"  # not (yet) registered in the Translator infores catalogue
 NODE_COLUMNS = ("id", "category", "name", "provided_by")
@@ -70,10 +70,8 @@ _PREFIXES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda kv: 
 
 def curie(iri: URIRef) -> str:
     """Compact an IRI to a CURIE (MONDO:0007915, il2kg:aldesleukin, id:trial/NCT...), else keep it whole."""
-    try:
+    if str(iri).startswith(str(OBO)):
         return compact(iri)
-    except ValueError:
-        pass
     for base, prefix in _PREFIXES:
         if str(iri).startswith(base):
             return f"{prefix}:{str(iri)[len(base):]}"

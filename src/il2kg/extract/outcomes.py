@@ -109,8 +109,9 @@ def _definitions(page: Page, lexicon: Lexicon) -> list[_Draft]:
             else:
                 continue
             role = _fact(page, normal_role(cue.group("role")), base + cue.start(), base + cue.end(), "role")
+            stop = cues[i + 1].start() if i + 1 < len(cues) else len(text)
             for term in _unique(chosen):
-                timepoint = _timepoint(page, text, base, term, cues[0].start())
+                timepoint = _timepoint(page, text, base, term, terms, cues[0].start(), stop)
                 measure = _fact(page, term.term.curie, base + term.start, base + term.end, "measure")
                 draft = _Draft(measure, role, timepoint)
                 if span and len(_unique(chosen)) == 1:
@@ -137,14 +138,19 @@ def _terms_before(text: str, terms: list[TermMatch], end: int) -> list[TermMatch
     return chain
 
 
-def _timepoint(page: Page, text: str, base: int, term: TermMatch, first_cue: int) -> Fact[str] | None:
-    """The timepoint in the term's comma segment (after it first), else one stated before the first cue."""
-    cuts = [0, *(m.end() for m in re.finditer(r"[,;]\s", text)), len(text)]
-    seg_start = max(c for c in cuts if c <= term.start)
-    seg_end = min(c for c in cuts if c > term.start)
+def _timepoint(page: Page, text: str, base: int, term: TermMatch, terms: list[TermMatch], first_cue: int,
+               stop: int) -> Fact[str] | None:
+    """The first timepoint after the term (and the terms joined to it by 'and'), before the next measure;
+    else one stated before the first role cue ("Efficacy was assessed at week 12 ... as a primary end point")."""
+    end = stop
+    previous = term
+    for other in (t for t in terms if t.start >= term.end):
+        if not _TERM_LINK.fullmatch(text[previous.end : other.start]):
+            end = min(end, other.start)
+            break
+        previous = other
     points = find_timepoints(text)
-    local = [p for p in points if seg_start <= p[0] < seg_end]
-    chosen = next((p for p in local if p[0] >= term.end), local[-1] if local else None)
+    chosen = next((p for p in points if term.end <= p[0] < end), None)
     if chosen is None:
         chosen = next((p for p in points if p[1] <= first_cue), None)
     return _fact(page, chosen[2], base + chosen[0], base + chosen[1], "timepoint") if chosen else None

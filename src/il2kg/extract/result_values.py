@@ -52,12 +52,15 @@ _GENERIC_ACTIVE = re.compile(
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
 # What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2".
 _TIGHT = re.compile(
-    r"[\s()\[\]\d/.,]*?(?:(?:patients|subjects|participants)\s+)?(?:in|with|for|of|among|receiving|on|treated\s+with)"
+    r"[\s()\[\]\d/.,]*?(?:of\s+\d+\s+)?(?:(?:patients|subjects|participants)\s+)?"
+    r"(?:in|with|for|of|among|receiving|given|on|treated\s+with)"
     r"\s+(?:the\s+)?",
     re.IGNORECASE,
 )
 _LOOSE = re.compile(r"(?:(?!\b(?:compared|versus|vs|than)\b).){0,40}", re.IGNORECASE)
 _ADJACENT = re.compile(r"\s*(?:(?:arm|group|dose)s?)?[\s:,(]*", re.IGNORECASE)
+_MEAN_OF = re.compile(r"\bmean\s+(?:change\s+)?(?:of\s+)?$", re.IGNORECASE)
+_MEAN = re.compile(r"\bmean\b", re.IGNORECASE)
 _RELATIVE_CHANGE = re.compile(r"\bby\s*$", re.IGNORECASE)
 
 
@@ -161,15 +164,29 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
     taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
     fractions = find_fractions(text, offset)
     for pct in find_percentages(text, offset):
-        if _overlaps(pct.start, pct.end, taken) or _RELATIVE_CHANGE.search(text[: pct.start - offset]):
-            continue
+        head = text[: pct.start - offset]
+        mean = bool(_MEAN_OF.search(head) or _RELATIVE_CHANGE.search(head) and _MEAN.search(sentence))
+        if _overlaps(pct.start, pct.end, taken) or _RELATIVE_CHANGE.search(head) and not mean:
+            continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
-        slots.append(Slot(pct.start, pct.end, "percent", pct, "%", fraction=fraction))
+        slots.append(Slot(pct.start, pct.end, "mean" if mean else "percent", pct, "%",
+                          fraction=fraction or _count_of_total(text, offset, pct)))
     used = [(s.fraction.start, s.fraction.end) for s in slots if s.fraction] + taken
     for fraction in fractions:
         if not _overlaps(fraction.start, fraction.end, used):
             slots.append(Slot(fraction.start, fraction.end, "fraction", None, "%", fraction=fraction))
     return [_with_interval(s, intervals, offset, text) for s in sorted(slots, key=lambda s: s.start)]
+
+
+def _count_of_total(text: str, offset: int, pct: Number) -> Fraction | None:
+    """ "11 (38%) of 29": the count before the percentage and the total after it."""
+    before = re.search(r"(?<![\w.])(\d+)\s*\(\s*$", text[: pct.start - offset])
+    after = re.match(r"\s*\)\s*of\s+(\d+)(?![\w.])", text[pct.end - offset :])
+    if not (before and after) or int(before.group(1)) > int(after.group(1)):
+        return None
+    a = Number(offset + before.start(1), offset + before.end(1), Decimal(before.group(1)))
+    b_start = pct.end + after.start(1)
+    return Fraction(a.start, pct.end + after.end(), a, Number(b_start, pct.end + after.end(1), Decimal(after.group(1))))
 
 
 def _with_interval(slot: Slot, intervals: list[Interval], offset: int, text: str) -> Slot:

@@ -91,7 +91,7 @@ def _statistic(slot: Slot, sentence: str) -> str | None:
     if slot.statistic or slot.kind == "from-to":
         mean = re.search(r"\b(mean|median)\b", sentence, re.IGNORECASE)
         return slot.statistic or (mean.group(1).lower() if mean else None)
-    if slot.kind == "sd":
+    if slot.kind in ("sd", "mean"):
         signed = slot.value is not None and slot.value.value < 0 or _CHANGE.search(sentence)
         return "mean-change" if signed else "mean"
     return "response-rate" if _RESPONSE.search(sentence) else "proportion"

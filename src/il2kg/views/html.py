@@ -1,0 +1,126 @@
+"""One self-contained HTML page per view: vis-network (as pyvis ships it) inlined, data as escaped JSON.
+
+pyvis is the data model (`Network.nodes`, `Network.edges`, `Network.options`, filled directly: its
+`add_node` is quadratic) and the source of the vis-network files; the page itself comes from our
+template, because pyvis's links Bootstrap from a CDN and puts tooltips into the page as raw HTML.
+The page makes no network request: every script and style is inline and a Content-Security-Policy
+allows only our two scripts (by hash) and data: images.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+from pathlib import Path
+from string import Template
+
+import networkx as nx
+
+from il2kg.export import atomic_write
+from il2kg.views import assets
+from il2kg.views.layout import positions
+from il2kg.views.style import edge_legend, edge_style, node_style
+
+MAX_SENTENCES = 10  # evidence sentences per tooltip; the rest are counted
+LARGE = 2000  # above this many nodes, hide edges while dragging
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside <script>: '<', '>', '&', U+2028 and U+2029 are \\u-escaped; same bytes each run."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _sentences(values: object) -> list[str]:
+    found = [str(v) for v in (values or ())]  # type: ignore[union-attr]
+    if len(found) > MAX_SENTENCES:
+        return found[:MAX_SENTENCES] + [f"(and {len(found) - MAX_SENTENCES} more evidence sentences)"]
+    return found
+
+
+def _vis_nodes(graph: nx.DiGraph, labels: dict[str, str]) -> list[dict[str, object]]:
+    where = positions(graph)
+    nodes = []
+    for node, attrs in graph.nodes(data=True):
+        kind, weight = str(attrs.get("type", "Resource")), int(attrs.get("weight", 0) or 0)
+        color, shape, _ = node_style(kind)
+        info = [["type", kind], ["IRI", node]] + [[str(k), str(v)] for k, v in attrs.get("facts", ())]
+        diseases = [str(d) for d in attrs.get("diseases", ())]
+        info += [["evidence nodes", str(weight)], ["diseases", ", ".join(sorted(labels.get(d, d) for d in diseases))]]
+        nodes.append({
+            "id": node, "label": labels[node], "group": kind, "x": where[node][0], "y": where[node][1],
+            "size": round(min(40.0, 10.0 + 6.0 * math.log2(1 + weight)), 1), "color": color, "shape": shape,
+            "info": [pair for pair in info if pair[1]], "evidence": _sentences(attrs.get("evidence")),
+            "diseases": diseases,
+        })
+    return nodes
+
+
+def _vis_edges(graph: nx.DiGraph, labels: dict[str, str]) -> list[dict[str, object]]:
+    edges = []
+    for number, (source, target, attrs) in enumerate(graph.edges(data=True)):
+        info = [[key, str(attrs[key])] for key in ("relation", "direction", "significant", "results", "intent",
+                                                    "section") if attrs.get(key) not in (None, "")]
+        info += [["result", str(line)] for line in attrs.get("detail", ())]
+        edges.append({"id": f"e{number}", "from": source, "to": target, "info": info,
+                      "heading": f"{labels[source]} \u2192 {labels[target]}",
+                      "evidence": _sentences(attrs.get("evidence")), **edge_style(attrs)})
+    return edges
+
+
+def _options(node_count: int) -> dict[str, object]:
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="in_line")
+    net.toggle_physics(False)
+    options = json.loads(net.options.to_json())
+    options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
+                        "color": {"inherit": False}}
+    options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": node_count > LARGE,
+                              "dragNodes": True}
+    options["layout"] = {"improvedLayout": False}
+    options["nodes"] = {"font": {"size": 12}}
+    return options
+
+
+def page_data(graph: nx.DiGraph) -> dict[str, object]:
+    """The JSON the page embeds: vis nodes and edges (via a pyvis Network), legends, diseases, options."""
+    from pyvis.network import Network
+
+    labels = {node: str(graph.nodes[node].get("label", node)) for node in graph}
+    net = Network(directed=True, cdn_resources="in_line")
+    net.nodes, net.edges = _vis_nodes(graph, labels), _vis_edges(graph, labels)
+    counts: dict[str, int] = {}
+    for node in net.nodes:
+        counts[node["group"]] = counts.get(node["group"], 0) + 1
+    groups = [{"id": kind, "count": n, "color": node_style(kind)[0], "symbol": node_style(kind)[2]}
+              for kind, n in sorted(counts.items())]
+    diseases = sorted(({"id": n["id"], "label": n["label"]} for n in net.nodes if n["group"] == "Disease"),
+                      key=lambda d: (d["label"].lower(), d["id"]))
+    return {"nodes": net.nodes, "edges": net.edges, "groups": groups, "diseases": diseases,
+            "edgeLegend": edge_legend(graph), "options": _options(len(net.nodes))}
+
+
+def _hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def render_html(graph: nx.DiGraph, title: str) -> str:
+    """The page for a view graph, as text (same graph and title, same text)."""
+    vis_js, vis_css = assets.vis_network()
+    page_js = assets.own("view.js")
+    return Template(assets.own("view.html")).substitute(
+        title=html.escape(title), vis_css=vis_css, page_css=assets.own("view.css"), vis_js=vis_js,
+        page_js=page_js, data=script_json(page_data(graph)), script_hashes=f"{_hash(vis_js)} {_hash(page_js)}",
+    )
+
+
+def write_html(graph: nx.DiGraph, path: Path, title: str) -> Path:
+    """Write the view page of a networkx graph (a projection) to `path`; return the path."""
+    atomic_write(Path(path), render_html(graph, title).encode("utf-8"))
+    return Path(path)
