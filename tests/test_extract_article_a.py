@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from il2kg.extract.article import extract
+from il2kg.extract.number_words import parse_count
 from il2kg.model import Arm, Fact, Publication, Quantity, Trial
 
 CASES_DIR = Path(__file__).parent / "cases" / "article_a"
@@ -18,11 +19,10 @@ CASES = sorted(CASES_DIR.glob("*.txt"))
 # Rules whose value is a code or a normalised form, not a copy of the text (the span still shows the source).
 NORMALISING_RULES = re.compile(
     r"publication-type|design\.|\.role$|\.agent$|\.placebo$|\.disease$|recruitment|per-day-dose|frequency|"
-    r"comparison|absent$|no-generation$|registry-id"
+    r"comparison|absent$|no-generation$|registry-id|cycle-dosing-plus-break"
 )
 # Part A's rules; outcome and result facts are checked by their own tests.
 PART_A = ("metadata.", "design.", "population.", "intervention.", "safety.")
-WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 def _records(text: str, lexicon) -> tuple[Publication, Trial | None]:
@@ -73,6 +73,7 @@ def _facts(obj: object):
 def _check_evidence(raw: str, records) -> None:
     for fact in _facts(tuple(records)):
         span = raw[fact.evidence.start : fact.evidence.end].replace("\u00b7", ".")
+        span = re.sub(r"(?<=\d),(?=\d{3})", "", span)  # "125,000 IU/m2" holds 125000
         assert fact.evidence.end > fact.evidence.start, fact
         assert fact.evidence.sentence, fact
         value = fact.value
@@ -83,7 +84,8 @@ def _check_evidence(raw: str, records) -> None:
         if isinstance(value, Quantity):
             value = format(value.value.normalize(), "f")
         text = str(value)
-        ok = text.lower() in span.lower() or WORD_NUMBERS.get(span.strip().lower()) == value
+        words = 0 if span.strip().lower() == "none" else parse_count(span)  # "Fifty adults", "in none given placebo"
+        ok = text.lower() in span.lower() or words == value
         assert ok, f"{fact.evidence.method}: {text!r} not in span {span!r}"
 
 
@@ -145,6 +147,45 @@ def test_safety_sentences(sentence: str, term: str | None, count: int | None, ar
     assert [(e.term.value, e.count.value if e.count else None, e.arm) for e in events] == [(term, count, arm)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "arms", "expected"),
+    [
+        ("Results: Rash occurred in 4 patients given IL-2 and in none given placebo; no serious adverse events were "
+         "reported.", ("IL-2", "placebo"),
+         [("rash", 4, "IL-2"), ("rash", 0, "placebo"), ("serious adverse event", 0, None)]),
+        ("Results: Serious adverse events occurred in 3 patients in each group.", ("IL-2", "placebo"),
+         [("serious adverse event", 3, "IL-2"), ("serious adverse event", 3, "placebo")]),
+        ("Results: Headache was reported by 7 participants with 300,000 IU/m2, 2 with 100,000 IU/m2 and 1 with "
+         "placebo (adverse events).", ("100000 IU/m2", "300000 IU/m2", "placebo"),
+         [("headache", 7, "300000 IU/m2"), ("headache", 2, "100000 IU/m2"), ("headache", 1, "placebo")]),
+        ("Results: Adverse events were mainly mild injection site reactions (IL-2 9/25; placebo 1/24).",
+         ("IL-2", "placebo"), [("injection site reaction", 9, "IL-2"), ("injection site reaction", 1, "placebo")]),
+        ("Results: Injection site reactions were more common with IL-2 (11 vs 2 patients).", ("IL-2", "placebo"),
+         [("injection site reaction", 11, "IL-2"), ("injection site reaction", 2, "placebo")]),
+        ("Results: The most frequent adverse events were nausea (6 patients) and fatigue (4 patients).", ("IL-2",),
+         [("nausea", 6, None), ("fatigue", 4, None)]),
+        # an outcome is not an adverse event, and a sentence without a safety cue names no new event
+        ("Results: Clinical remission occurred in 8 patients given IL-2 and 3 given placebo.", ("IL-2", "placebo"), []),
+        ("Results: Hair regrowth occurred in 8 patients given IL-2 and 3 given placebo.", ("IL-2", "placebo"), []),
+    ],
+)
+def test_safety_counts_per_arm(sentence: str, arms: tuple[str, ...], expected: list, lexicon) -> None:
+    from il2kg.extract.safety import find_adverse_events
+    from il2kg.extract.text import read_page
+
+    events = find_adverse_events(read_page(sentence), tuple(Arm(label) for label in arms))
+    assert [(e.term.value, e.count.value if e.count else None, e.arm) for e in events] == expected
+
+
+def test_safety_comparison_naming_several_dose_arms_is_given_to_each() -> None:
+    from il2kg.extract.safety import find_adverse_events
+    from il2kg.extract.text import read_page
+
+    page = read_page("Results: Adverse events were more frequent with the 0.5 and 1 MIU doses than with placebo.")
+    events = find_adverse_events(page, (Arm("0.5 MIU"), Arm("1 MIU"), Arm("placebo")))
+    assert [e.arm for e in events] == [None, "0.5 MIU", "1 MIU"]
+
+
 # --- the real corpus: headline facts of the five documents -------------------------------------------------
 
 CORPUS = {
@@ -152,8 +193,9 @@ CORPUS = {
             "design": {"randomised", "double-blind", "placebo-controlled", "single-centre", "parallel-group"},
             "arms": [("2 MIU", 12, "2 MIU"), ("1 MIU", 12, "1 MIU"), ("placebo", 12, None)],
             "schedule": {"dosing_days": 5, "cycle_length": "4 week", "cycles": 3, "frequency": "once daily"}},
-    "001": {"registry_ids": ["NCT01988506"], "phase": "I-IIa", "n_enrolled": 46, "n_diseases": 11,
-            "design": {"open-label", "prospective"}, "arms": [("ld-IL2", 46, "1 MIU")],
+    "001": {"registry_ids": ["NCT01988506"], "phase": "I-IIa", "n_enrolled": 46, "n_diseases": 12,
+            "design": {"open-label", "prospective", "non-randomised", "single-group"},
+            "arms": [("ld-IL2", 46, "1 MIU")],
             "schedule": {"dosing_days": 5, "frequency": "once daily", "maintenance_frequency": "fortnightly",
                          "duration": "6 month"}},
     "002": {"registry_ids": ["NCT02955615"], "phase": "II", "allocation_ratio": "1:1", "n_randomised": 100,
@@ -164,7 +206,8 @@ CORPUS = {
     "003": {"registry_ids": ["NCT02465580", "NCT02932137"], "n_randomised": 60,
             "design": {"randomised", "double-blind", "placebo-controlled"},
             "arms": [("IL-2", 30, "1 MIU"), ("placebo", 30, None)],
-            "schedule": {"frequency": "every other day", "break_length": "2 week", "route": "subcutaneous"}},
+            "schedule": {"frequency": "every other day", "break_length": "2 week", "route": "subcutaneous",
+                         "cycle_length": "4 week", "duration": "12 week"}},
 }
 
 

@@ -31,6 +31,8 @@ def _parsed(parser: str, raw: str) -> list:
         return [[raw[n.start : n.end], n.value] for n in numbers.find_percentages(clean)]
     if parser == "fraction":
         return [[int(f.numerator.value), int(f.denominator.value)] for f in numbers.find_fractions(clean)]
+    if parser == "of-fraction":
+        return [[int(f.numerator.value), int(f.denominator.value)] for f in numbers.find_of_fractions(clean)]
     return [n.value for n in numbers.find_counts(clean)]
 
 
@@ -43,7 +45,7 @@ def _expected(parser: str, expect: list) -> list:
         return [[text, _dec(v), _dec(sd)] for text, v, sd in expect]
     if parser == "percent":
         return [[text, _dec(v)] for text, v in expect]
-    if parser == "fraction":
+    if parser in ("fraction", "of-fraction"):
         return [[int(a), int(b)] for a, b in expect]
     return [_dec(n) for n in expect]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import find_terms, find_terms_in
 from il2kg.extract.text import iter_lines, read_page
 
@@ -90,3 +93,35 @@ def test_find_terms_in_reports_document_offsets(lexicon) -> None:
     text = "Intro. Patients with psoriasis."
     [match] = find_terms_in(text, 7, len(text), lexicon, "disease")
     assert text[match.start : match.end] == "psoriasis"
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("Results: It worked.\nReferences\n1. Smith J. Old trial. 2001.\n", False),
+        ("Results: It worked.\nReferences\n\n[2] Doe A, Roe B. Another trial. 2004.\n", False),
+        ("Results: It worked.\nBibliography\nKlatzmann D, Abbas AK. A review of IL-2. 2015.\n", False),
+        # citation pages: "references" is a tab label followed by a count or by quoted statements
+        ("citations\nreferences\nReferences 34 publications\n0\n", True),
+        ('References\n\n"...low-dose IL-2 restored Treg function in lupus..."\nmentioning\n', True),
+    ],
+)
+def test_reference_list_is_blanked_only_when_entries_follow(raw: str, kept: bool) -> None:
+    clean = read_page(raw).clean
+    assert len(clean) == len(raw)
+    last = raw.strip().splitlines()[-1].strip()
+    assert (last in clean) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("six", 6), ("Fifty", 50), ("twenty-five", 25), ("Thirty two", 32), ("one hundred", 100), ("eleven", 11),
+     ("1,200", 1200), ("dozens", None), ("sixth", None)],
+)
+def test_parse_count_reads_digits_and_number_words(text: str, value: int | None) -> None:
+    assert parse_count(text) == value
+
+
+def test_number_word_pattern_prefers_the_longest_word() -> None:
+    found = re.findall(rf"(?<![\w-])(?:{NUMBER_WORD})", "Seventeen adults at seven sites, forty-one in all", re.I)
+    assert found == ["Seventeen", "seven", "forty-one"]

@@ -130,5 +130,16 @@ def evaluate(corpus: Path | None, gold: Path) -> None:
     click.echo(format_report(report))
 
 
+from il2kg.cli_export import export, push  # noqa: E402
+
+main.add_command(export)
+main.add_command(push)
+
+
+from il2kg.cli_viz import viz  # noqa: E402
+
+main.add_command(viz)
+
+
 if __name__ == "__main__":
     main()

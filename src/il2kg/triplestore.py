@@ -4,7 +4,9 @@
 is a persistent Oxigraph (RocksDB) store seen through oxrdflib, so the same rdflib code (`graph.query`,
 `graph.triples`, `run_query`) runs on it, at Oxigraph's speed and without holding the graph in memory.
 The store records the name and sha256 of every file it was loaded from; when they still match it
-opens without reloading, otherwise it is cleared and bulk-loaded again.
+opens without reloading, otherwise it is cleared and bulk-loaded again. One difference to know:
+through oxrdflib a plain string literal comes back as `Literal(..., datatype=XSD.string)` (the same
+literal in RDF 1.1, but unequal in rdflib); compare `str(value)` or normalise before comparing rows.
 
 Usage from another command (query, serve, viz)::
 
@@ -34,7 +36,7 @@ MANIFEST_GRAPH = mint("store", "manifest")  # a named graph: never part of the d
 
 def default_sources() -> list[Path]:
     """The files a store holds by default: the ontology and every data/triples/*.ttl file."""
-    return [resources.ONTOLOGY, *resources.triple_files()]
+    return [resources.ONTOLOGY, *resources.triple_files(resources.TRIPLES_DIR)]
 
 
 def parse_store(store: str | None) -> tuple[str, Path | None]:

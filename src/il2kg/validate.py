@@ -16,6 +16,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from il2kg import resources
+from il2kg.errors import QueryError
 from il2kg.store import read_turtle
 from il2kg.vocab import BASE, IL, PREFIXES
 
@@ -25,7 +26,7 @@ _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _NAME_PROPERTIES = (IL.registryId, IL.acronym, IL.armLabel, IL.eventTerm, IL.publicationTitle, RDFS.label)
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One SHACL validation result, with its terms written as IRIs or N3 literals."""
 
@@ -78,12 +79,14 @@ def validate(data: Graph, ontology: Graph, shapes: Graph | None = None) -> Repor
     _, results, _ = pyshacl.validate(
         data_graph=working,
         shacl_graph=_default_shapes() if shapes is None else shapes,
-        ont_graph=_with_individuals_declared(ontology),
+        ont_graph=_typing(ontology),
         inference="none",
         advanced=True,
         allow_warnings=True,
         inplace=True,
     )
+    if not isinstance(results, Graph):  # pySHACL hands back the exception when a shape cannot run
+        raise QueryError(f"{resources.SHAPES_DIR}: a shape cannot be run ({results}); fix its SPARQL or structure")
     violations = tuple(sorted(_violations(results), key=_sort_key))
     return Report(conforms=all(v.severity != "Violation" for v in violations), violations=violations)
 
@@ -110,19 +113,24 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def _with_individuals_declared(ontology: Graph) -> Graph:
-    """Return a copy of the ontology in which every individual of a declared class is an owl:NamedIndividual.
+def _typing(ontology: Graph) -> Graph:
+    """Return the ontology's typing: rdf:type and rdfs:subClassOf triples, individuals declared as such.
 
-    pySHACL copies from ont_graph only classes, properties and owl:NamedIndividual nodes, so without the
-    declaration the vocabulary individuals (il2kg:randomised, obo:MONDO_0007915...) would lose their types.
+    That is all the shapes read from the ontology (sh:class of vocabulary individuals, subclasses). pySHACL
+    copies from ont_graph only classes, properties and owl:NamedIndividual nodes (deeply, with every label),
+    so the individuals are declared here, and the rest is left out to keep that copy cheap.
     """
-    declared = Graph(bind_namespaces="none")
-    declared += ontology
+    typing = Graph(bind_namespaces="none")
     classes = set(ontology.subjects(RDF.type, OWL.Class))
     for node, cls in ontology.subject_objects(RDF.type):
-        if cls in classes and isinstance(node, URIRef):
-            declared.add((node, RDF.type, OWL.NamedIndividual))
-    return declared
+        if isinstance(node, URIRef):
+            typing.add((node, RDF.type, cls))
+            if cls in classes:
+                typing.add((node, RDF.type, OWL.NamedIndividual))
+    for node, parent in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(node, URIRef) and isinstance(parent, URIRef):
+            typing.add((node, RDFS.subClassOf, parent))
+    return typing
 
 
 def _sort_key(v: Violation) -> tuple:
@@ -159,7 +167,7 @@ def format_report(report: Report, graph: Graph | None = None) -> str:
     focuses = sorted({v.focus for v in report.violations})
     for focus in focuses:
         lines.append(_heading(focus, graph))
-        for v in (v for v in report.violations if v.focus == focus):
+        for v in sorted((v for v in report.violations if v.focus == focus), key=_sort_key):
             path = _curie(v.path) if v.path else "-"
             value = f" = {_curie(v.value)}" if v.value else ""
             lines.append(f"  {v.severity}: {path}{value}: {v.message} [{_curie(v.shape)}, {v.component}]")

@@ -93,7 +93,7 @@ class _Provenance:
         for node, doc in graph.subject_objects(PROV.wasDerivedFrom):
             self.node_docs[node].add(doc)
         for ev in graph.subjects(RDF.type, IL.Evidence):
-            key = (graph.value(ev, IL.evidenceFor), graph.value(ev, IL.evidenceProperty), graph.value(ev, IL.evidenceObject))
+            key = tuple(graph.value(ev, p) for p in (IL.evidenceFor, IL.evidenceProperty, IL.evidenceObject))
             self.fact_docs[key] |= self.node_docs.get(ev, set())
             if str(graph.value(ev, IL.extractionMethod)) == "curated":
                 self.manual.add(key)

@@ -81,7 +81,8 @@ def _batches(graph: Graph, batch_size: int) -> list[str]:
     """N-Triples lines in batches; every triple with a blank node goes in one batch (labels are per request)."""
     lines = ntriples_bytes(graph).decode("utf-8").splitlines()
     blank = [line for line in lines if "_:" in line and _has_bnode(line)]
-    plain = [line for line in lines if line not in set(blank)]
+    blank_set = set(blank)
+    plain = [line for line in lines if line not in blank_set]
     chunks = ["\n".join(plain[i : i + batch_size]) for i in range(0, len(plain), batch_size)]
     return ([("\n".join(blank))] if blank else []) + chunks
 
@@ -115,7 +116,7 @@ def _push_gsp(opener, graph: Graph, target: Target, progress: Progress, timeout:
     base = target.gsp or target.endpoint
     url = base + ("&" if "?" in base else "?") + urllib.parse.urlencode({"graph": target.graph})
     progress(0, 1)
-    _send(opener, url, ntriples_bytes(graph), "application/n-triples", "PUT", timeout)
+    _send(opener, url, ntriples_bytes(graph), "text/turtle", "PUT", timeout)  # N-Triples is Turtle
     progress(1, 1)
     return PushResult("graph-store-protocol", len(graph), -1, 1)
 

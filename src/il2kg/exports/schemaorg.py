@@ -81,6 +81,18 @@ def _phase(graph: Graph, trial: URIRef) -> tuple[str | None, dict | None]:
     return label, item
 
 
+def _funding(graph: Graph, pubs: list[URIRef]) -> list[dict]:
+    names = {str(n) for p in pubs for f in graph.objects(p, IL.fundedBy) for n in graph.objects(f, IL.funderName)}
+    return [{"@type": "Grant", "funder": {"@type": "Organization", "name": n}} for n in sorted(names)]
+
+
+def _description(phase: str | None, doc: dict) -> str:
+    drugs = ", ".join(d["name"] for d in doc["studySubject"])
+    conditions = ", ".join(c["name"] for c in doc["healthCondition"])
+    text = f"{phase[:1].upper()}{phase[1:]} trial" if phase else "Trial"
+    return text + (f" of {drugs}" if drugs else "") + (f" in {conditions}" if conditions else "")
+
+
 def trial_document(graph: Graph, trial: URIRef) -> dict:
     """Describe one trial as a schema.org MedicalTrial (a JSON-LD object with the schema.org context)."""
     registry = sorted(map(str, graph.objects(trial, IL.registryId)))
@@ -103,12 +115,8 @@ def trial_document(graph: Graph, trial: URIRef) -> dict:
     doc["additionalProperty"] = _sorted(numbers + ([phase_item] if phase_item else []))
     pubs = sorted(set(graph.objects(trial, IL.reportedIn)) | set(graph.subjects(IL.reports, trial)))
     doc["subjectOf"] = _sorted([_article(graph, p) for p in pubs])
-    funders = sorted({str(n) for p in pubs for f in graph.objects(p, IL.fundedBy) for n in graph.objects(f, IL.funderName)})
-    doc["funding"] = [{"@type": "Grant", "funder": {"@type": "Organization", "name": n}} for n in funders]
-    names = [c["name"] for c in doc["healthCondition"]]
-    drugs = [d["name"] for d in doc["studySubject"]]
-    doc["description"] = " ".join(filter(None, [phase and f"{phase[:1].upper()}{phase[1:]} trial" or "Trial",
-                                                drugs and "of " + ", ".join(drugs), names and "in " + ", ".join(names)]))
+    doc["funding"] = _funding(graph, pubs)
+    doc["description"] = _description(phase, doc)
     return {k: v for k, v in doc.items() if v not in ([], "", None)}
 
 

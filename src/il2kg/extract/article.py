@@ -28,6 +28,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
         sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
     arms = intervention.with_sizes(arms, sizes)
+    features = design.with_arm_structure(page, features, arms)
     if not (features or registry_ids or arms or n_randomised or n_enrolled):
         return None
     recruitment_start, recruitment_end = population.find_recruitment(page)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
-from il2kg.extract.text import Page, clean, collapse
+from il2kg.extract.layout import Line, split_lines, term_facts
+from il2kg.extract.text import Page, clean, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
@@ -46,7 +46,7 @@ _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (
 
 def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     """Extract the cited Publication (title, DOI, year, counts) and one Citation per distinct statement."""
-    page = read_plain_page(text)
+    page = read_page(text)  # furniture and repeated blocks (a statement shown twice) are blanked
     lines = split_lines(page.clean)
     statements, statement_lines = _statements(page, lines, lexicon)
     plain = [line for line in lines if line.start not in statement_lines]

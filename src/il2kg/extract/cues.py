@@ -11,7 +11,7 @@ from il2kg.extract.numbers import PValue
 
 Span = tuple[int, int, str]
 
-_ORDINALS = {"1": "first", "2": "second", "3": "third", "4": "fourth", "5": "fifth"}
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"}
 _TIMEPOINTS = (
     (r"\b(?:week|wk)\s*(?P<n>\d+)\b", "week {n}"),
     (r"\b(?:at|after|by)\s+(?P<n>\d+)\s+weeks?\b", "week {n}"),
@@ -20,8 +20,8 @@ _TIMEPOINTS = (
     (r"\bday\s*(?P<n>\d+)\b", "day {n}"),
     (r"\b(?:at|after|by)\s+(?P<n>\d+)\s+days?\b", "day {n}"),
     (r"\b(?:following|after|at\s+the\s+end\s+of)\s+(?:a|the)?\s*(?P<o>first|second|third|fourth|fifth|last|final)"
-     r"\s+(?:treatment\s+)?cycle\b", "after {o} cycle"),
-    (r"\b(?:following|after)\s+cycle\s*(?P<c>[1-5])\b", "after {c} cycle"),
+     r"\s+(?:treatment\s+)?cycle\b", "after cycle {o}"),
+    (r"\b(?:following|after)\s+cycle\s*(?P<c>[1-5])\b", "after cycle {c}"),
     (r"\b(?:following|after)\s+(?:the\s+)?(?:repeated|subsequent|successive|multiple|further)\s+(?:treatment\s+)?"
      r"cycles\b", "after repeated cycles"),
     (r"\b(?:at\s+)?the\s+end\s+of\s+(?:the\s+)?treatment\b", "end of treatment"),
@@ -59,16 +59,16 @@ def normal_role(text: str) -> str:
 
 
 def find_timepoints(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
-    """Return normalised timepoints ("week 12", "after first cycle") with their spans, in text order."""
+    """Return normalised timepoints ("week 12", "after cycle 1") with their spans, in text order."""
     found: list[tuple[int, int, str]] = []
     for pattern, template in _TIMEPOINT_RES:
         for m in pattern.finditer(text):
             if any(m.start() < e - offset and s - offset < m.end() for s, e, _ in found):
                 continue
             fields = {k: v.lower() for k, v in m.groupdict().items() if v}
-            if "c" in fields:
-                fields["c"] = _ORDINALS[fields["c"]]
-            value = template.format(**fields).replace("after final", "after last")
+            if "o" in fields:  # "after the first cycle" -> "after cycle 1"; "after the last cycle" stays
+                fields["o"] = _ORDINALS.get(fields["o"], "last" if fields["o"] in ("last", "final") else fields["o"])
+            value = template.format(**fields).replace("after cycle last", "after last cycle")
             found.append((offset + m.start(), offset + m.end(), value))
     return sorted(found)
 

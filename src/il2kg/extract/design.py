@@ -7,7 +7,7 @@ import re
 from il2kg.extract.metadata import find_title
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
-from il2kg.model import Fact, Lexicon
+from il2kg.model import Arm, Fact, Lexicon
 
 # Sentences that describe the document's own trial (not earlier trials, not the background).
 _OWN_TRIAL = re.compile(
@@ -144,3 +144,16 @@ def find_allocation_ratio(page: Page) -> Fact[str] | None:
             if _RATIO_CUE.search(window):
                 return _fact(page, re.sub(r"\s", "", m.group("r")), m.start("r"), m.end("r"), "allocation-ratio")
     return None
+
+
+def with_arm_structure(page: Page, features: tuple[Fact[str], ...], arms: tuple[Arm, ...]) -> tuple[Fact[str], ...]:
+    """Add "single-group" and "non-randomised" when the trial's only arm is a single-group arm ("all received")."""
+    codes = {f.value for f in features}
+    single = len(arms) == 1 and arms[0].role is not None and arms[0].role.value == "single-group-arm"
+    if not single or codes & {"randomised", "placebo-controlled", "active-controlled", "crossover"}:
+        return features
+    role = arms[0].role.evidence
+    added = [_fact(page, code, role.start, role.end, f"{code}-by-arms") for code in ("non-randomised", "single-group")
+             if code not in codes]
+    order = [code for code, _ in _FEATURES]
+    return tuple(sorted((*features, *added), key=lambda f: order.index(f.value)))

@@ -49,7 +49,17 @@ _CYCLES = re.compile(rf"\b(?:for )?{_COUNT} (?:treatment )?cycles\b", re.I)
 _BREAK = re.compile(rf"\b{_COUNT}[- ]{_UNIT_WORD}[- ](?:break|rest|pause|washout|(?:drug|treatment)[- ]free)\b|"
                     rf"\b(?:break|rest|pause) of {_COUNT} {_UNIT_WORD}\b", re.I)
 _MAINTENANCE_CUE = re.compile(r"\bfollowed by\b|\bthen\b", re.I)
-_FOR_PERIOD = re.compile(rf"\bfor {_COUNT} {_UNIT_WORD}\b", re.I)
+_FOR_PERIOD = re.compile(rf"\bfor {_COUNT} {_UNIT_WORD}\b|\buntil {_UNIT_WORD} {_COUNT}\b", re.I)
+# "for 2 weeks and followed by a 2-week break as one treatment cycle": the cycle is dosing plus break.
+_ONE_CYCLE = re.compile(
+    r"[^.;]{0,12}?\b(?:as|for|constitut\w*|form\w*|making up) (?:one|a|each) (?:treatment )?cycle\b", re.I
+)
+# "received either IL-2 (n=30) or placebo (n=30) ... for 12 weeks" (not "were followed up for 12 weeks").
+_RECEIVED = re.compile(r"\b(?:received|were given|were treated with|was administered|were administered)\b", re.I)
+_FOLLOWED_BEFORE = re.compile(r"\bfollowed(?: up)?(?: for)?\s*(?:an? )?(?:additional |further |another )?$", re.I)
+# A placebo coordinated with the active arm ("IL-2 1 MIU or placebo", "to IL-2, or matching placebo").
+_PLACEBO_JOINED = re.compile(r"(?:\bor|\band|\bversus|\bvs\.?|,)\s+(?:either\s+)?(?:an?\s+|the\s+)?"
+                             r"(?:matching\s+|identical\s+|saline\s+)?$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +150,8 @@ def parse_schedule(page: Page, start: int, end: int, doses: list[_Dose]) -> dict
         fields["cycles"] = _fact(page, _count_unit(cycles)[0], *cycles.span(), "cycles")
     if pause:
         fields["break_length"] = _quantity(page, pause, "break-length")
+        if "cycle_length" not in fields:
+            fields.update(_dosing_plus_break(page, start, pause, end))
     if cue and induction_end == cue.start():
         fields.update(_maintenance(page, cue.end(), end))
     elif not (pause or cycles or days):  # "once daily for 12 weeks": the whole treatment period
@@ -147,6 +159,32 @@ def parse_schedule(page: Page, start: int, end: int, doses: list[_Dose]) -> dict
         if period and _count_unit(period)[1] in ("week", "month", "year"):
             fields["duration"] = _quantity(page, period, "duration")
     return {k: v for k, v in fields.items() if v is not None}
+
+
+def _dosing_plus_break(page: Page, start: int, pause: re.Match[str], end: int) -> dict[str, Fact]:
+    """A cycle stated as its parts: "for 2 weeks ... followed by a 2-week break as one treatment cycle"."""
+    closing = _ONE_CYCLE.match(page.clean, pause.end(), end)
+    period = _first(page, _FOR_PERIOD, start, pause.start())
+    if not closing or not period:
+        return {}
+    (dosing, unit), (rest, rest_unit) = _count_unit(period), _count_unit(pause)
+    if unit is None or unit != rest_unit:
+        return {}
+    return {"cycle_length": _fact(page, Quantity(Decimal(dosing + rest), unit), period.start(), closing.end(),
+                                  "cycle-dosing-plus-break")}
+
+
+def _received_period(page: Page, spans: list[tuple[int, int]], regimen: tuple[int, int]) -> Fact[Quantity] | None:
+    """The treatment period of an own-trial sentence saying what the arms received ("... for 12 weeks")."""
+    for start, end in spans[1:]:
+        if (start, end) == regimen or not _RECEIVED.search(page.clean, start, end):
+            continue
+        for m in _FOR_PERIOD.finditer(page.clean, start, end):
+            if _FOLLOWED_BEFORE.search(page.clean, max(start, m.start() - 40), m.start()):
+                continue
+            if _count_unit(m)[1] in ("week", "month", "year"):
+                return _quantity(page, m, "received-period")
+    return None
 
 
 def _maintenance(page: Page, start: int, end: int) -> dict[str, Fact]:
@@ -201,10 +239,11 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if not agents:
         return ()
     agent = agents[0]
-    placebo = re.search(r"\bplacebo\b", page.clean[start:end], re.I)
+    placebo = re.search(r"\bplacebo\b(?![- ]controlled)", page.clean[start:end], re.I)  # the arm, not the design
     fields = parse_schedule(page, start, end, doses)
-    fields["schedule_text"] = _schedule_text(page, fields)
-    fields = {k: v for k, v in fields.items() if v is not None}
+    if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
+        fields["duration"] = _received_period(page, spans, regimen)
+    fields = _with_schedule_text(page, fields)
     by_dose = len(doses) >= 2
     controlled = bool(placebo) or "randomised" in design
     arms = []
@@ -220,9 +259,26 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention)))
     if placebo:
         s, e = start + placebo.start(), start + placebo.end()
-        intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **fields)
+        shared = _with_schedule_text(page, _placebo_fields(page, start, s, fields))
+        intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **shared)
         arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
     return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+def _with_schedule_text(page: Page, fields: dict[str, Fact | None]) -> dict[str, Fact]:
+    fields = {k: v for k, v in fields.items() if v is not None and k != "schedule_text"}
+    fields["schedule_text"] = _schedule_text(page, fields)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact]) -> dict[str, Fact]:
+    """The schedule the placebo arm shares: none unless the placebo is coordinated with the active arm
+    ("IL-2 1 MIU or placebo, given ..."); then all but what sits in the active arm's own parentheses
+    ("IL-2 (1 MIU subcutaneously every other day; n=60) or placebo (n=30)")."""
+    if not _PLACEBO_JOINED.search(page.clean, max(start, placebo - 40), placebo):
+        return {}
+    private = [(start + m.start(), start + m.end()) for m in re.finditer(r"\([^()]*\)", page.clean[start:placebo])]
+    return {k: v for k, v in fields.items() if not any(s <= v.evidence.start < e for s, e in private)}
 
 
 def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...]) -> tuple[Arm, ...]:

@@ -1,9 +1,9 @@
 """Line-oriented reading of labelled pages (citation pages, registry records), keeping raw offsets.
 
-`text.read_page` blanks everything after a bare "References" line and repeated long lines, which
-suits articles but loses the statements of a citation page (its "references" tab label) and the
-repeated arm descriptions of a registry record. These pages are read here with the same one-for-one
-character normalisation and sentence splitting, and nothing blanked.
+Registry records repeat long lines on purpose (the same arm description under several headings),
+which `text.read_page` would blank as a repeated block; they are read with `read_plain_page`: the same
+one-for-one character normalisation and sentence splitting, and nothing blanked. Citation pages use
+`text.read_page` (its reference-list rule keeps a "References" tab label and what follows it).
 """
 
 from __future__ import annotations

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.issue_line import (
+    VOLUME_LINE,
+    find_citation_counts,
+    issue_line_pages,
+    issue_line_year,
+    journal_above,
+    logo_journal,
+)
 from il2kg.extract.text import Page, iter_lines
-from il2kg.model import CitationCount, Fact, Publication
+from il2kg.model import Fact, Publication
 
 _NOT_TITLE = re.compile(
     r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;", re.IGNORECASE
@@ -13,9 +21,12 @@ _NOT_TITLE = re.compile(
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^\s*(?:systematic\s+)?review\s*$", re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
+# Also Lancet style, a line opening with the journal, spaces after the separators: "Lancet Rheumatol 2022; 4: e512-21".
 _CITATION = re.compile(
-    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+)*\.) )?(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?: \d{1,2})?)?"
-    r";(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?:(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
+    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+)*\.) "
+    r"|(?:^|(?<=\n))[ \t]*(?P<journal2>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*)*) )?"
+    r"(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?: \d{1,2})?)?"
+    r"; ?(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?: ?(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
 )
 _VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
 # "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
@@ -29,7 +40,6 @@ _PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b")
 _ARTICLE_NUMBER = re.compile(r"\bArticle (?:number|no\.?)\s*:?\s*(?P<n>[A-Za-z]?\d+)\b")
 _PAGES_FROM_TO = re.compile(r"\bPages \(from-to\)\s*(?P<p>\d+(?:-\d+)?)")
 _JOURNAL_ROW = re.compile(r"^Journal\s*:?\s*(?P<j>[A-Z][^\n]{2,80}?)\s*$", re.M)
-_CITATIONS = re.compile(r"\b(?P<n>\d[\d,]*)\s+Citations?\s*\((?P<source>[A-Z][\w .\-]{1,30})\)")
 _FUNDING_LEAD = re.compile(
     r"^\W*(?:(?:this|the) (?:work|study|trial|research|project) (?:was|is) )?(?:(?:financially|partly|partially) )?"
     r"(?:supported|funded|sponsored)(?: in part)?(?: by)?\s*:?\s*",
@@ -51,12 +61,16 @@ def _abstract_start(page: Page) -> int:
 def find_title(page: Page) -> tuple[int, int] | None:
     """Return the span of the first substantial heading line before the abstract."""
     limit = _abstract_start(page)
+    issue = VOLUME_LINE.search(page.clean, 0, limit)
+    journal = journal_above(page, issue.start(), "journal") if issue else None  # the journal, not the title
     for start, end in iter_lines(page.clean):
         if start >= limit:
             break
         line = page.clean[start:end]
         words = line.split()
         if len(words) < 5 or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
+            continue
+        if journal and journal.evidence.start == start:
             continue
         if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
             continue
@@ -133,21 +147,38 @@ def find_authors(page: Page) -> tuple[Fact[str], ...]:
 
 
 def _journal(page: Page) -> Fact[str] | None:
-    for pattern, rule in ((_ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row")):
+    for pattern, rule in ((_ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
+                          (VOLUME_LINE, "issue-line-journal")):
         m = pattern.search(page.clean)
-        group = "j" if pattern is _JOURNAL_ROW else "journal"
-        if m and m.group(group):
+        group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
+        if m and group:
             value = m.group(group).strip().rstrip(".")  # "Ann Rheum Dis." is cited as "Ann Rheum Dis"
             return _fact(page, value, m.start(group), m.start(group) + len(value), rule)
-    return None
+        if m and pattern in (_CITATION, VOLUME_LINE):
+            if above := journal_above(page, m.start(), f"{rule}-above"):
+                return above
+    title = find_title(page)
+    return logo_journal(page, title[0] if title else _abstract_start(page))
 
 
 def _year(page: Page) -> Fact[int] | None:
-    for pattern, rule in ((_CITATION, "citation-year"), (_PUBLISHED, "published-year"), (_ET_AL, "et-al-year")):
+    m = _CITATION.search(page.clean)
+    if m:
+        return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "citation-year")
+    if issue_year := issue_line_year(page):
+        return issue_year
+    for pattern, rule in ((_PUBLISHED, "published-year"), (_ET_AL, "et-al-year")):
         m = pattern.search(page.clean)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
     return None
+
+
+def _pages(page: Page) -> Fact[str] | None:
+    found = _group_fact(page, _CITATION, "pages", "pages") or _group_fact(page, _PAGES_FROM_TO, "p", "pages")
+    if found:
+        return found
+    return issue_line_pages(page)
 
 
 def _group_fact(page: Page, pattern: re.Pattern[str], group: str, rule: str) -> Fact[str] | None:
@@ -231,15 +262,6 @@ def find_funders(page: Page) -> tuple[Fact[str], ...]:
     return tuple(facts)
 
 
-def find_citation_counts(page: Page) -> tuple[CitationCount, ...]:
-    """Return counts such as "37 Citations (Scopus)" shown on an article page."""
-    out = []
-    for m in _CITATIONS.finditer(page.clean):
-        count = _fact(page, int(m.group("n").replace(",", "")), m.start("n"), m.end("n"), "citation-count")
-        out.append(CitationCount("citing-publications", count, m.group("source").strip()))
-    return tuple(out)
-
-
 def is_review(page: Page) -> bool:
     """Tell whether the page presents a review or meta-analysis rather than original research."""
     title = find_title(page)
@@ -254,8 +276,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     kind_span = title or (0, 0)
     kind = "trial-report" if describes_trial else "review" if is_review(page) else "article"
     citation = _CITATION.search(page.clean)
-    volume_issue = _VOLUME_ISSUE.search(page.clean)
-    source = citation or volume_issue
+    source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
     return Publication(
         title=_fact(page, page.clean[title[0] : title[1]], *title, "title") if title else None,
         authors=find_authors(page),
@@ -263,7 +284,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
         year=_year(page),
         volume=_match_fact(page, source, "volume", "volume"),
         issue=_match_fact(page, source, "issue", "issue"),
-        pages=_group_fact(page, _CITATION, "pages", "pages") or _group_fact(page, _PAGES_FROM_TO, "p", "pages"),
+        pages=_pages(page),
         article_number=_group_fact(page, _ARTICLE_NUMBER, "n", "article-number"),
         doi=_doi(page),
         pmid=_group_fact(page, _PMID, 1, "pmid"),

@@ -36,6 +36,13 @@ _VALUE_SD = re.compile(
     rf"|±\s*(?P<sd2>{_DIGITS})(?![\w]|[.,]\d))"
 )
 _FRACTION = re.compile(r"(?<![\w/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\w/]|[.,]\d)")
+# "27 of 60 patients", "7 of 30 (23%)": a count of people over a total; "week 4 of 12" is no fraction.
+_OF_FRACTION = re.compile(
+    r"(?<![\w.,/-])(?<!week\s)(?<!day\s)(?<!cycle\s)(?<!month\s)(?<!dose\s)(?P<a>\d+)\s+(?:out\s+)?of\s+(?:the\s+)?"
+    r"(?P<b>\d+)(?![\w/%]|[.,]\d)(?P<who>\s+(?:evaluable\s+|treated\s+|randomi[sz]ed\s+)?"
+    r"(?:patients|participants|subjects|adults|children|individuals|people)\b)?(?=(?P<pct>\s*\(\s*\d)?)",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<n>\d+)(?![\w]|[.,]\d)")
 
 
@@ -160,6 +167,19 @@ def find_fractions(text: str, offset: int = 0) -> list[Fraction]:
     for m in _FRACTION.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
         if b == 0 or a > b or (a <= 31 and 1900 <= b <= 2100):  # "12/2015" is a date
+            continue
+        num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
+        den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))
+        found.append(Fraction(offset + m.start(), offset + m.end(), num, den))
+    return found
+
+
+def find_of_fractions(text: str, offset: int = 0) -> list[Fraction]:
+    """Return counts of people over a total written "27 of 60 patients" or "7 of 30 (23%)" (a percentage follows)."""
+    found = []
+    for m in _OF_FRACTION.finditer(text):
+        a, b = int(m.group("a")), int(m.group("b"))
+        if b == 0 or a > b or not (m.group("who") or m.group("pct")):
             continue
         num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
         den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))

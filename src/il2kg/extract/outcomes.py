@@ -2,7 +2,8 @@
 
 Definitions ("The primary endpoint was the SRI-4 at week 12", "... as key secondary end points") give
 Outcomes with a role and timepoint; result sentences (see `results.py`) give Results, each attached to
-the Outcome of its measure (a finding about a measure without a definition becomes its own Outcome).
+the Outcome of its measure (a finding about a measure without a definition becomes its own Outcome);
+results tables written as '|' or tab rows are read by `result_tables.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
+from il2kg.extract.result_tables import read_tables
 from il2kg.extract.results import Context, Finding, read_sentence
 from il2kg.extract.terms import TermMatch, find_terms
 from il2kg.extract.text import Page, Sentence, collapse
@@ -19,8 +21,10 @@ from il2kg.model import Arm, Fact, Lexicon, Outcome, Result
 
 _FORWARD = re.compile(r"\s*(?:measures?\s+)?(?:was|were|is|are|included|includes?|consisted\s+of|comprised|:)\s*:?",
                       re.IGNORECASE)
-_BACKWARD = re.compile(r"\bas\s+(?:a|an|the)?\s*$", re.IGNORECASE)
+_BACKWARD = re.compile(r"\b(?:as|was|were|is|are)\s+(?:a|an|the)?\s*$", re.IGNORECASE)
 _TERM_LINK = re.compile(r"[\s(),]*(?:(?:and|or)\s+)?[\s(),]*", re.IGNORECASE)
+# Measures coordinated for a shared timepoint: "C-peptide AUC and HbA1c at month 6".
+_COORDINATED = re.compile(r"[\s(),]*(?:[\w-]+\s+)?(?:and|or)\s+[\s(),]*|[\s(),]*", re.IGNORECASE)
 _VERDICT = re.compile(
     r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary)\s+(?:efficacy\s+)?(?:end\s*-?\s*points?|outcomes?|"
     r"objectives?)\s+(?:was|were|has\s+been|had\s+been|is)\s+(?P<neg>not\s+)?(?:met|achieved|reached|attained)\b"
@@ -29,7 +33,11 @@ _VERDICT = re.compile(
     re.IGNORECASE,
 )
 _RESULT_SECTIONS = {"results"}
+_DERIVED_ROLES = {"primary", "key-secondary", "secondary"}
+_MAIN_POPULATIONS = {None, "intention-to-treat"}
 _OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords"}
+# A sentence about harms: its values without a named measure are counts of events, not the focus outcome's values.
+_SAFETY = re.compile(r"adverse|reactions?\b|infections?\b|side[\s-]effects?|toxicit|death|died", re.IGNORECASE)
 _STATISTICAL = re.compile(r"\bp\s*[<=>≤]|\bp[\s-]*values?\b|significan|\d\s*%|\bCI\b", re.IGNORECASE)
 
 
@@ -42,12 +50,13 @@ class _Draft:
     timepoint: Fact[str] | None = None
     description: Fact[str] | None = None
     met: Fact[bool] | None = None
-    derived_met: Fact[bool] | None = None
+    derived: list[Fact[bool]] = field(default_factory=list)  # verdicts of its between-arm analyses
     results: list[Result] = field(default_factory=list)
 
     def outcome(self) -> Outcome:
-        """Freeze the draft."""
-        met = self.met or self.derived_met
+        """Freeze the draft; derived verdicts count only when they agree."""
+        derived = self.derived[0] if len({f.value for f in self.derived}) == 1 else None
+        met = self.met or derived
         return Outcome(self.measure, self.role, self.timepoint, self.description, met, tuple(self.results))
 
 
@@ -57,18 +66,27 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
     diseases = Counter(m.term.curie for m in find_terms(page.clean, lexicon, "disease"))
     ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None)
     focus: _Draft | None = None
-    for sentence in page.sentences:
-        if not _is_result_sentence(page, sentence, bool({s.name for s in page.sections} & _RESULT_SECTIONS)):
+    has_results = bool({s.name for s in page.sections} & _RESULT_SECTIONS)
+    tables = read_tables(ctx, page.sentences)
+    for i, sentence in enumerate(page.sentences):
+        table = i in tables and _in_results(sentence, has_results)
+        if not table and not _is_result_sentence(page, sentence, has_results):
             continue
         _apply_verdicts(ctx, sentence, drafts)
-        for finding in read_sentence(ctx, sentence):
-            target = _target(ctx, finding, drafts) if finding.measure else _by_role(drafts, finding.role) or focus
+        safety = bool(_SAFETY.search(page.clean[sentence.start : sentence.end]))
+        for finding in tables[i] if table else read_sentence(ctx, sentence):
+            target = _target(ctx, finding, drafts) if finding.measure \
+                else _by_role(drafts, finding.role) or (None if safety else focus)
             if target is None:
                 continue
             target.results.extend(finding.results)
             _derive_met(ctx, target, finding)
             focus = target
     return tuple(d.outcome() for d in drafts)
+
+
+def _in_results(sentence: Sentence, has_results: bool) -> bool:
+    return sentence.section in _RESULT_SECTIONS if has_results else sentence.section not in _OTHER_SECTIONS
 
 
 def _is_result_sentence(page: Page, sentence: Sentence, has_results: bool) -> bool:
@@ -101,7 +119,9 @@ def _definitions(page: Page, lexicon: Lexicon) -> list[_Draft]:
         for i, cue in enumerate(cues):
             forward = _FORWARD.match(text, cue.end())
             if forward:
+                semicolon = text.find(";", forward.end())  # "The primary end point was X; Y was a secondary end point"
                 stop = cues[i + 1].start() if i + 1 < len(cues) else len(text)
+                stop = min(stop, len(text) if semicolon < 0 else semicolon)
                 chosen = [t for t in terms if forward.end() <= t.start < stop]
                 span = (forward.end(), stop)
             elif _BACKWARD.search(text[: cue.start()]):
@@ -145,7 +165,7 @@ def _timepoint(page: Page, text: str, base: int, term: TermMatch, terms: list[Te
     end = stop
     previous = term
     for other in (t for t in terms if t.start >= term.end):
-        if not _TERM_LINK.fullmatch(text[previous.end : other.start]):
+        if not _COORDINATED.fullmatch(text[previous.end : other.start]):
             end = min(end, other.start)
             break
         previous = other
@@ -209,11 +229,18 @@ def _apply_verdicts(ctx: Context, sentence: Sentence, drafts: list[_Draft]) -> N
 
 
 def _derive_met(ctx: Context, draft: _Draft, finding: Finding) -> None:
-    """A primary outcome whose analysis is called significant (not post hoc) is met: a documented derivation."""
-    if draft.met or draft.derived_met or finding.role != "primary" or not draft.role or draft.role.value != "primary":
+    """A defined outcome whose between-arm analysis is called significant (or not) is met (or not).
+
+    Only the main analysis counts: not post hoc, not a subgroup, not per-protocol; a primary outcome's analysis named
+    as such counts too. Conflicting verdicts (one dose significant, one not) derive nothing: a documented derivation.
+    """
+    if draft.met or draft.role is None or draft.role.value not in _DERIVED_ROLES:
+        return
+    if not (finding.comparison or finding.role == "primary" == draft.role.value):
         return
     for result in finding.results:
-        if result.significant and result.significant.value and not result.post_hoc:
-            ev = result.significant.evidence
-            draft.derived_met = Fact(True, replace(ev, method="outcomes.met_from_significant_primary"))
-            return
+        population = result.population.value if result.population else None
+        if result.significant is None or result.post_hoc or result.subgroup or population not in _MAIN_POPULATIONS:
+            continue
+        ev = replace(result.significant.evidence, method="outcomes.met_from_significance")
+        draft.derived.append(Fact(result.significant.value, ev))

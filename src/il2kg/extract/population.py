@@ -7,12 +7,15 @@ from decimal import Decimal
 
 from il2kg.extract.design import trial_spans
 from il2kg.extract.metadata import find_title
+from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page
 from il2kg.model import Fact, Lexicon, Quantity
 
 # A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
 _CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|condition)s?$")
+# A counted category ("across 11 autoimmune diseases"): the trial spans that category, so it is a trial disease too.
+_COUNTED = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}|{NUMBER_WORD})\s+\Z", re.I)
 _PATIENT_CUE = re.compile(
     r"\b(?:patients?|subjects?|participants?|adults?|children|individuals?|people|volunteers)\b", re.I
 )
@@ -20,22 +23,35 @@ _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
 _PEOPLE = r"(?:patients|subjects|participants|adults|children|individuals|people|volunteers)"
-_COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>\d{{1,5}})(?![\d.,%/])\s+(?:[a-zA-Z-]+\s+){{0,2}}?{_PEOPLE}\b")
-_WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>\d{{1,5}}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
+# A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
+# count of something else ("two groups of patients", "5 years of patients' data").
+_N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
+_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z-]+\s+)"
+_COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
+_WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
                         r"(?:group|arm)\b", re.I)
-_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\(\s*n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
+_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
+_TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
+_TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+                      r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
+_ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_PERIOD = re.compile(
-    rf"\b(?:recruited|enrolled|included|randomi[sz]ed|recruitment|enrolment|enrollment)\b[^.]{{0,60}}?"
-    rf"\b(?:from|between)\s+(?P<m1>{_MONTH})\s+(?P<y1>(?:19|20)\d\d)\s+(?:to|and|until|through)\s+"
-    rf"(?P<m2>{_MONTH})\s+(?P<y2>(?:19|20)\d\d)\b",
-    re.I,
-)
-_CENTRES = re.compile(r"\b(?P<n>\d{1,3})\s+(?:\w+\s+)?(?:centres|centers|sites|hospitals|institutions)\b", re.I)
+_DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?"  # "March 4, 2019"
+_RANGE = (rf"\b(?:from|between)\s+(?P<m1>{_MONTH}){_DAY}\s+(?P<y1>(?:19|20)\d\d),?\s+(?:to|and|until|through)\s+"
+          rf"(?P<m2>{_MONTH}){_DAY}\s+(?P<y2>(?:19|20)\d\d)\b")
+_ENROL_CUE = r"\b(?:recruited|enrolled|included|randomi[sz]ed|randomly assigned|recruitment|enrolment|enrollment)\b"
+# The cue before the dates ("recruited from October 2015 to December 2015") or after them, in a sentence
+# opened by the dates ("Between March 4, 2019, and Nov 20, 2020, 58 patients were randomly assigned").
+_PERIOD = re.compile(rf"{_ENROL_CUE}[^.]{{0,60}}?{_RANGE}", re.I)
+_PERIOD_FIRST = re.compile(rf"{_RANGE}(?=,?[^.;]{{0,50}}?{_ENROL_CUE})", re.I)
+_CENTRES = re.compile(rf"(?<![\w-])(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:\w+\s+)?(?:centres|centers|sites|hospitals|"
+                      r"institutions)\b", re.I)
 _COUNTRY_NAMES = (
     "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
     "Estonia|Finland|France|Germany|Greece|Hungary|India|Iran|Ireland|Israel|Italy|Japan|Korea|Latvia|Lithuania|"
@@ -64,7 +80,8 @@ def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
         if (start, end) != title and not _PATIENT_CUE.search(page.clean, start, end):
             continue
         hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
-    specific = [h for h in hits if not _is_category(h.term.labels)]
+    specific = [h for h in hits
+                if not _is_category(h.term.labels) or _COUNTED.search(page.clean, max(0, h.start - 20), h.start)]
     chosen = specific or hits
     seen: dict[str, Fact[str]] = {}
     for hit in sorted(chosen):
@@ -101,7 +118,7 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
         m = _COUNT.search(page.clean, start, end)
         if not m:
             continue
-        n = int(m.group("n"))
+        n = parse_count(m.group("n"))
         if _RANDOMISED.search(page.clean, start, end) and randomised is None:
             randomised = _fact(page, n, m.start("n"), m.end("n"), "n-randomised")
         elif enrolled is None and not _RANDOMISED.search(page.clean, start, end):
@@ -110,7 +127,7 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
         for sentence in page.sentences:
             m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end)
             if m:
-                return _fact(page, int(m.group("n")), *m.span("n"), "were-randomised"), enrolled
+                return _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised"), enrolled
     return randomised, enrolled
 
 
@@ -123,14 +140,30 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
         if m and not out:
             return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
-        text = page.clean[sentence.start : sentence.end]
-        if sentence.section == "methods" and re.search(r"\b(?:received|randomi[sz]ed|assigned|allocated)\b", text):
+        if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
+            continue
+        out = _to_arms(page, sentence.start, sentence.end)
+        if sentence.section == "methods" and not out:
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
-            if out:
-                return tuple(out)
+        if out:
+            return tuple(out)
     return ()
+
+
+def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    """Sizes from an allocation in parentheses: "(29 to interleukin-2 and 29 to placebo)"."""
+    for group in _TO_ARMS.finditer(page.clean, start, end):
+        base = group.start("body")
+        pieces = list(re.finditer(r"[^,;]+", group.group("body")))
+        if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
+            pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
+        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0))) for m in pieces]
+        if len(parsed) >= 2 and all(m for _, m in parsed):
+            return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
+                    for at, m in parsed]
+    return []
 
 
 def _month(name: str) -> int:
@@ -141,7 +174,8 @@ def _month(name: str) -> int:
 def find_recruitment(page: Page) -> tuple[Fact[str] | None, Fact[str] | None]:
     """Return the recruitment start and end as "yyyy-mm"."""
     for sentence in page.sentences:
-        m = _PERIOD.search(page.clean, sentence.start, sentence.end)
+        m = _PERIOD.search(page.clean, sentence.start, sentence.end) or _PERIOD_FIRST.search(
+            page.clean, sentence.start, sentence.end)
         if m:
             first = f"{m.group('y1')}-{_month(m.group('m1')):02d}"
             last = f"{m.group('y2')}-{_month(m.group('m2')):02d}"
@@ -155,7 +189,7 @@ def find_centres(page: Page) -> Fact[int] | None:
     for start, end in trial_spans(page):
         m = _CENTRES.search(page.clean, start, end)
         if m:
-            return _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "centres")
+            return _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "centres")
     return None
 
 

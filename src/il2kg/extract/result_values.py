@@ -1,7 +1,6 @@
-"""Per-arm values in result sentences: find arm mentions, find reported values, give each value its arm.
+"""Per-arm values in result sentences: find reported values and give each value the arm named next to it.
 
-Arm labels follow the intervention extractor's convention: "placebo", a dose "2 MIU" when there are
-several active arms, or the agent as written ("IL-2") when there is one.
+Arm mentions come from `arm_mentions`.
 """
 
 from __future__ import annotations
@@ -10,18 +9,18 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from il2kg.extract.arm_mentions import ArmMention
 from il2kg.extract.numbers import (
     Fraction,
     Interval,
     Number,
     find_fractions,
     find_intervals,
+    find_of_fractions,
     find_percentages,
     find_values_with_sd,
     to_decimal,
 )
-from il2kg.extract.terms import find_terms
-from il2kg.model import Arm, Lexicon
 
 _NUM = r"[+-]?(?:\d+(?:[.,]\d+)?|[.]\d+)"
 _RATIO = re.compile(
@@ -46,10 +45,6 @@ _FROM_TO = re.compile(
 _SD_CONTEXT = re.compile(r"\bSDs?\b|±|standard\s+deviation", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-_GENERIC_ACTIVE = re.compile(
-    r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug)\s+(?:groups?|arms?|patients)\b", re.IGNORECASE
-)
-_PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
 # What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2".
 _TIGHT = re.compile(
     r"[\s()\[\]\d/.,]*?(?:of\s+\d+\s+)?(?:(?:patients|subjects|participants)\s+)?"
@@ -61,16 +56,8 @@ _LOOSE = re.compile(r"(?:(?!\b(?:compared|versus|vs|than)\b).){0,40}", re.IGNORE
 _ADJACENT = re.compile(r"\s*(?:(?:arm|group|dose)s?)?[\s:,(]*", re.IGNORECASE)
 _MEAN_OF = re.compile(r"\bmean\s+(?:change\s+)?(?:of\s+)?$", re.IGNORECASE)
 _MEAN = re.compile(r"\bmean\b", re.IGNORECASE)
-_RELATIVE_CHANGE = re.compile(r"\bby\s*$", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class ArmMention:
-    """Text that names an arm, with the arm's label."""
-
-    start: int
-    end: int
-    label: str
+# "reduced by 30%" is a relative change; "reached by 40%" (of patients) is not.
+_RELATIVE_CHANGE = re.compile(r"(?<!reached\s)(?<!achieved\s)(?<!attained\s)(?<!experienced\s)\bby\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,51 +75,6 @@ class Slot:
     fraction: Fraction | None = None
     direction: str | None = None
     arm: str | None = None
-
-
-def is_placebo(arm: Arm) -> bool:
-    """Whether an arm is the placebo comparator."""
-    return arm.label == "placebo" or (arm.role is not None and arm.role.value == "placebo-comparator")
-
-
-def _dose_pattern(arm: Arm) -> re.Pattern[str] | None:
-    dose = arm.intervention.dose.value if arm.intervention and arm.intervention.dose else None
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(\S+)", arm.label)
-    value, unit = (str(dose.value.normalize()), dose.unit) if dose else match.groups() if match else (None, None)
-    if value is None:
-        return None
-    unit_alt = r"(?:MIU|M\s?IU|million\s+(?:IU|units|international\s+units))" if unit == "MIU" else re.escape(unit)
-    return re.compile(rf"(?<![\w.]){re.escape(value)}\s*-?\s*{unit_alt}(?![\w])", re.IGNORECASE)
-
-
-def _agent_label(curie: str, arms: tuple[Arm, ...]) -> str | None:
-    active = [a for a in arms if not is_placebo(a)]
-    same = [a for a in active if a.intervention and a.intervention.agent.value == curie]
-    if len(same) == 1:
-        return same[0].label
-    return active[0].label if len(active) == 1 else None
-
-
-def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Lexicon) -> list[ArmMention]:
-    """Return the non-overlapping mentions of arms in text: dose, placebo, agent, generic 'treated group'."""
-    found: list[ArmMention] = []
-    placebo = [a.label for a in arms if is_placebo(a)]
-    active = [a for a in arms if not is_placebo(a)]
-    for arm in active:
-        pattern = _dose_pattern(arm) if len(active) > 1 else re.compile(rf"(?<![\w-]){re.escape(arm.label)}(?![\w-])")
-        found += [ArmMention(m.start(), m.end(), arm.label) for m in pattern.finditer(text)] if pattern else []
-    if len(placebo) == 1:
-        found += [ArmMention(m.start(), m.end(), placebo[0]) for m in _PLACEBO.finditer(text)]
-    for match in find_terms(text, lexicon, "agent"):
-        label = None if _PLACEBO.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
-        found += [ArmMention(match.start, match.end, label)] if label else []
-    if len(active) == 1:
-        found += [ArmMention(m.start(), m.end(), active[0].label) for m in _GENERIC_ACTIVE.finditer(text)]
-    taken: list[ArmMention] = []
-    for mention in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
-        if not taken or mention.start >= taken[-1].end:
-            taken.append(mention)
-    return [replace(m, start=m.start + offset, end=m.end + offset) for m in taken]
 
 
 def _ratio_statistic(cue: str) -> str:
@@ -162,15 +104,16 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         direction = "increase" if b > a else "decrease" if b < a else "no-change"
         slots.append(Slot(offset + m.start("a"), value.end, "from-to", value, unit, direction=direction))
     taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
-    fractions = find_fractions(text, offset)
+    fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
     for pct in find_percentages(text, offset):
         head = text[: pct.start - offset]
         mean = bool(_MEAN_OF.search(head) or _RELATIVE_CHANGE.search(head) and _MEAN.search(sentence))
         if _overlaps(pct.start, pct.end, taken) or _RELATIVE_CHANGE.search(head) and not mean:
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
+        fraction = fraction or _count_of_total(text, offset, pct) or _total_before(text, offset, pct)
         slots.append(Slot(pct.start, pct.end, "mean" if mean else "percent", pct, "%",
-                          fraction=fraction or _count_of_total(text, offset, pct)))
+                          fraction=fraction if fraction and _agrees(fraction, pct) else None))
     used = [(s.fraction.start, s.fraction.end) for s in slots if s.fraction] + taken
     for fraction in fractions:
         if not _overlaps(fraction.start, fraction.end, used):
@@ -189,6 +132,23 @@ def _count_of_total(text: str, offset: int, pct: Number) -> Fraction | None:
     return Fraction(a.start, pct.end + after.end(), a, Number(b_start, pct.end + after.end(1), Decimal(after.group(1))))
 
 
+def _total_before(text: str, offset: int, pct: Number) -> Fraction | None:
+    """ "Of the 33 patients evaluable for response, 20 (61%) had ...": the total opens the clause."""
+    m = re.search(r"^\W*(?:of|among|amongst)\s+(?:the\s+)?(?P<b>\d+)\s+(?:\w+\s+){0,2}?(?:patients|participants|"
+                  r"subjects)\b[^,;()]{0,60},\s*(?P<a>\d+)\s*\(\s*$", text[: pct.start - offset], re.IGNORECASE)
+    if not m or int(m.group("a")) > int(m.group("b")):
+        return None
+    a = Number(offset + m.start("a"), offset + m.end("a"), Decimal(m.group("a")))
+    b = Number(offset + m.start("b"), offset + m.end("b"), Decimal(m.group("b")))
+    return Fraction(b.start, a.end, a, b)
+
+
+def _agrees(fraction: Fraction, pct: Number) -> bool:
+    """A count over a total belongs to a percentage only when they agree (to rounding)."""
+    share = fraction.numerator.value * 100 / fraction.denominator.value
+    return abs(share - pct.value) <= 1
+
+
 def _with_interval(slot: Slot, intervals: list[Interval], offset: int, text: str) -> Slot:
     for interval in intervals:
         gap = text[slot.end - offset : interval.start - offset]
@@ -205,12 +165,13 @@ def _normal_unit(unit: str | None) -> str:
 
 
 def assign_arms(
-    text: str, offset: int, slots: list[Slot], mentions: list[ArmMention], placebo: str | None = None
+    text: str, offset: int, slots: list[Slot], mentions: list[ArmMention], single_active: str | None,
+    placebo: str | None = None,
 ) -> list[Slot]:
     """Give each slot the arm named next to it ("2 MIU: +6.2%", "65% ... compared with 37% of the placebo group").
 
     Ratios (effect size, odds ratio) compare arms: they take a dose label written right before them ("2 MIU ES=3.7"),
-    never the placebo arm, else no arm (a whole-trial comparison).
+    never the placebo arm, else `single_active`, the label of the trial's one active arm (None when there are more).
     """
     if _RESPECTIVELY.search(text) and slots:
         return _respectively(text, offset, slots, mentions)
@@ -219,7 +180,7 @@ def assign_arms(
         if slot.kind == "ratio":
             before = [m for m in mentions if m.end <= slot.start and m.label != placebo
                       and _ADJACENT.fullmatch(text[m.end - offset : slot.start - offset])]
-            out.append(replace(slot, arm=before[-1].label if before else None))  # None: the trial's comparison
+            out.append(replace(slot, arm=before[-1].label if before else single_active))
             continue
         arm = (_following_arm(text, offset, slot, slots, mentions, _TIGHT)
                or _preceding_arm(text, offset, slot, slots, mentions)
@@ -256,7 +217,8 @@ def _following_arm(
     if not after:
         return None
     mention = after[0]
-    between = text[slot.end - offset : mention.start - offset]
-    if any(slot.end <= s.start < mention.start for s in slots) or not gap.fullmatch(between):
+    end = max(slot.end, slot.interval.end if slot.interval else 0)  # "0.3% (95% CI -0.2 to 0.8) with placebo"
+    between = text[end - offset : mention.start - offset]
+    if any(slot.end <= s.start < mention.start for s in slots) or end > mention.start or not gap.fullmatch(between):
         return None
     return mention.label

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
 from il2kg.extract.cues import ROLE_CUE, clauses, find_direction, find_significance, find_timepoints, normal_role
 from il2kg.extract.numbers import PValue, find_counts, find_p_values
-from il2kg.extract.result_values import Slot, assign_arms, find_arm_mentions, find_slots, is_placebo
+from il2kg.extract.result_values import Slot, assign_arms, find_slots
 from il2kg.extract.terms import TermMatch, find_terms
 from il2kg.extract.text import Page, Sentence
 from il2kg.model import Arm, Fact, Lexicon, Quantity, Result
@@ -28,6 +29,12 @@ _SUBGROUP = re.compile(
 # A clause that explains a result ("due to a 100% response rate at two sites") reports no arm's value.
 _EXPLANATION = re.compile(r"[\s,;]*(?:due\s+to|because|owing\s+to|explained\s+by)\b", re.IGNORECASE)
 _RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
+# A statement comparing arms, and an arm named only to be excluded ("but not with placebo").
+_BETWEEN = re.compile(r"\b(?:between|among|amongst|across)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms)\b|\bdose-dependent",
+                      re.IGNORECASE)
+_COMPARED = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\bnot\s+(?:in|with|on|for|among)\s+(?:the\s+)?(?:patients\s+(?:given|receiving|on)\s+)?$",
+                      re.IGNORECASE)
 _CHANGE = re.compile(r"\bchange|increas|decreas|rise|rose|fell|fall|reduc", re.IGNORECASE)
 
 
@@ -49,6 +56,7 @@ class Finding:
     role: str | None
     timepoint: Fact[str] | None
     results: tuple[Result, ...]
+    comparison: bool = False  # the results compare arms (a verdict on the outcome may be derived from them)
 
 
 def _fact(ctx: Context, value, start: int, end: int, rule: str) -> Fact:
@@ -122,7 +130,8 @@ def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict, active: 
     return Result(arm=slot.arm, **f)
 
 
-def _p_fields(ctx: Context, p: PValue | None) -> dict[str, Fact]:
+def p_fields(ctx: Context, p: PValue | None) -> dict[str, Fact]:
+    """The p_text, p_value and p_comparator fields of a Result for a p-value (none for no p-value)."""
     if p is None:
         return {}
     fields = {"p_text": _fact(ctx, " ".join(ctx.page.raw[p.start : p.end].split()), p.start, p.end, "p_value")}
@@ -178,14 +187,41 @@ def _read_clause(ctx: Context, sc: _SentenceContext, a: int, b: int) -> list[Fin
     if slots:
         before = [m for m in measures if m.start < slots[0].start]
         measure = before[-1] if before else measures[0] if measures else None
-        return [Finding(measure, role, timepoint, _slot_results(ctx, sc, clause, slots, placebo))]
+        compared = clause.comparator is not None or bool(_BETWEEN.search(ctext))
+        return [Finding(measure, role, timepoint, _slot_results(ctx, sc, clause, slots, placebo), compared)]
     p = clause.p_values[0] if len(clause.p_values) == 1 else None
     significant = _span_fact(ctx, find_significance(ctext, off, p), "significance")
     if not measures or not (clause.direction or significant or p):
         return []
     extra = {k: v for k, v in {"direction": clause.direction, "significant": significant}.items() if v}
-    result = Result(comparator=clause.comparator, **shared, **extra, **_p_fields(ctx, p))
-    return [Finding(m, role, timepoint, (result,)) for m in measures]
+    keyed = _statement_arm(ctx, sc, clause, mentions, placebo)
+    if keyed is None:
+        return []
+    arm, comparator = keyed
+    result = Result(arm=arm, comparator=comparator, **shared, **extra, **p_fields(ctx, p))
+    compared = comparator is not None or bool(_BETWEEN.search(ctext))
+    return [Finding(m, role, timepoint, (result,), compared) for m in measures]
+
+
+def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions: list,
+                   placebo: str | None) -> tuple[str | None, str | None] | None:
+    """(arm, comparator) of a statement without values; None when it is about the placebo arm alone.
+
+    With one active arm, a comparison with placebo and a within-arm change ("increased with IL-2 (p<0.001) but
+    not with placebo") are keyed to the active arm; else the one treated arm the sentence names, if any.
+    """
+    active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
+    in_clause = {m.label for m in mentions}
+    if clause.comparator is not None and len(active) == 1:
+        negated = {m.label for m in mentions if _NEGATED.search(sc.text[: m.start - sc.base])}
+        if active[0] in negated:
+            return None  # "fell with placebo (p=0.03) but not with IL-2": a placebo-arm statement
+        if active[0] not in in_clause and not _BETWEEN.search(clause.text) and not _COMPARED.search(clause.text):
+            return None  # "CRP fell with placebo (p=0.03)": a placebo-arm statement
+        return (active[0], None) if placebo in negated else (active[0], placebo)
+    named = {m.label for m in sc.mentions} - {placebo}
+    arm = named.pop() if len(named) == 1 and clause.comparator is None and placebo not in in_clause else None
+    return arm, clause.comparator  # "low-dose IL-2 ... enhanced NK cells": the one treated arm the sentence names
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +238,8 @@ def _slots(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions: list) 
     """The clause's values with their arms; a value without an arm is kept only in a single-arm trial or for a ratio."""
     found = find_slots(clause.text, clause.offset, sc.text)
     placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
-    slots = assign_arms(sc.text, sc.base, found, mentions, placebo)
+    active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
+    slots = assign_arms(sc.text, sc.base, found, mentions, active[0] if len(active) == 1 else None, placebo)
     return [s for s in slots if s.arm or s.kind == "ratio" or len(ctx.arms) <= 1]
 
 
@@ -213,11 +250,11 @@ def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: li
     ps = [ps[0]] * len(active) if len(ps) == 1 else ps if len(ps) == len(active) else []
     results = []
     for slot in slots:
-        common = dict(clause.shared)
+        common = {k: v for k, v in clause.shared.items() if k != "n"}  # n counts the population, not one arm
         if slot in active:
             p = ps[active.index(slot)] if ps else None
             significant = _span_fact(ctx, find_significance(clause.text, clause.offset, p), "significance")
             extra = {"direction": clause.direction, "significant": significant, "comparator": clause.comparator}
-            common |= {k: v for k, v in extra.items() if v} | _p_fields(ctx, p)
+            common |= {k: v for k, v in extra.items() if v} | p_fields(ctx, p)
         results.append(_slot_result(ctx, slot, sc.text, common, slot in active))
     return tuple(results)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.text import Page
 from il2kg.model import AdverseEvent, Arm, Fact
 
@@ -35,6 +36,37 @@ _HAD = re.compile(rf"\b(?P<n>{_COUNT}) (?:patients? |participants? |subjects? )?
                   rf"(?:an? |at least one )?{_TERM}{_ARM}", re.I)
 
 
+_N = rf"(?:\d{{1,4}}|none|(?i:{NUMBER_WORD}))"
+_PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|individuals?))?"
+_ARM_CUE = r"(?:in the|in|given|with|receiving|on|treated with|of the)"
+# "<event> occurred in 6 patients given IL-2 and in none given placebo", "... were reported by 18 patients ...".
+_COUNTED = re.compile(
+    rf"(?<![\w-])(?P<term>[A-Za-z][a-z-]+(?: [a-z-]+){{0,3}}) (?:occurred|were (?:reported|observed|seen|noted)|"
+    rf"was (?:reported|observed|seen|noted))(?: by| in)? (?P<list>(?:in )?{_N}{_PEOPLE}\b[^;.]*)",
+    re.I,
+)
+_ITEM = re.compile(rf"^\s*(?:in\s+)?(?P<n>{_N}){_PEOPLE}(?:\s+(?P<arm>(?:{_ARM_CUE}\s+|each\s|both\s)"
+                   r"(?:[^,;]|(?<=\d),(?=\d{3}))+?))?\s*$", re.I)
+_ITEM_CUT = re.compile(rf",?\s+and\s+(?=(?:in\s+)?{_N}\b)|,\s+(?=(?:in\s+)?{_N}\b)", re.I)  # not "250,000"
+# "injection site reactions (IL-2 18/40; placebo 2/20)": per-arm counts in parentheses after the event.
+_BY_ARM = re.compile(rf"{_TERM}\s*\((?P<body>[^()]{{3,120}})\)", re.I)
+_LABELLED = re.compile(r"^\s*(?P<label>[^\d;,()]*?[A-Za-z][^;,()]*?)\s*[:=]?\s+(?P<n>\d{1,4})(?:\s*/\s*\d{1,4})?"
+                       r"(?:\s*\(\d+(?:\.\d+)?%\))?\s*$")
+# "(14 vs 3 patients)" after "more common with IL-2".
+_VERSUS = re.compile(rf"{_TERM} (?:were|was|occurred) more (?:common|frequent)(?:ly)? (?:with|in) (?P<arm>[^(),;]+?)"
+                     r"\s*\((?P<n1>\d{1,4}) (?:vs\.?|versus) (?P<n2>\d{1,4})\b[^)]*\)", re.I)
+# "The most common adverse events were injection site reactions (24 patients) and fatigue (11 patients)".
+_LIST_LEAD = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side effects?|toxicit(?:y|ies)) (?:were|was|"
+                        r"included|comprised)\b", re.I)
+_LIST_ITEM = re.compile(rf"(?P<term>[a-z][a-z-]*(?: [a-z-]+){{0,3}}) \((?P<n>\d{{1,4}}){_PEOPLE}(?:,[^)]*)?\)")
+# Outcome words: "clinical response occurred in 11 patients" is a result, not an adverse event.
+_NOT_EVENT = re.compile(r"\b(?:response|remission|improvement|regrowth|reduction|increase|decrease|change|score|"
+                        r"rate|level|efficacy|endpoint|end point|outcome|relapse|flare|mortality|survival|patients?)\b",
+                        re.I)
+_LEAD_WORDS = re.compile(r"^(?:(?:and|or|were|was|mostly|mainly|predominantly|mild|moderate|transient|local|the|"
+                         r"included|including)\s+)+", re.I)
+
+
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
     return page.fact(value, start, end, f"safety.{rule}")
 
@@ -50,7 +82,7 @@ def _arm_label(text: str | None, arms: tuple[Arm, ...]) -> str | None:
     """Map "the IL-2 group", "placebo", "2 MIU" to an arm label; None when it names several arms or none."""
     if not text:
         return None
-    low = text.lower()
+    low = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())  # "250,000 IU/m2" names the arm "250000 IU/m2"
     if "placebo" in low:
         return "placebo" if any(a.label == "placebo" for a in arms) else None
     named = [a.label for a in arms if a.label.lower() in low]
@@ -58,6 +90,96 @@ def _arm_label(text: str | None, arms: tuple[Arm, ...]) -> str | None:
     if len(named) == 1 and not re.search(r"\band\b|,", low):
         return named[0]
     return active[0] if len(active) == 1 else None
+
+
+def _arms_named(text: str | None, arms: tuple[Arm, ...]) -> list[str]:
+    """The active arms a phrase names together: "the 1 and 2 MIU IL-2 doses" names "1 MIU" and "2 MIU"."""
+    if not text:
+        return []
+
+    def spread(m: re.Match[str]) -> str:
+        return ", ".join(f"{n} {m.group('unit')}" for n in re.findall(r"\d+(?:\.\d+)?", m.group("nums")))
+
+    low = re.sub(r"(?P<nums>\d+(?:\.\d+)?(?:\s*(?:,|and|or)\s*\d+(?:\.\d+)?)+)\s*(?P<unit>[A-Za-z][\w/]*)", spread,
+                 re.sub(r"(?<=\d),(?=\d{3})", "", text)).lower()
+    active = [a.label for a in arms if a.label != "placebo"]
+    return [label for label in active if re.search(rf"(?<![\w.]){re.escape(label.lower())}(?![\w])", low)]
+
+
+def _count_value(text: str) -> int | None:
+    return 0 if text.lower() == "none" else parse_count(text)
+
+
+def _counted(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEvent]:
+    """One event per "<n> [given <arm>]" item; nothing unless every item reads as a count for an arm."""
+    term_text, sentence = m.group("term"), page.sentence_at(m.start())
+    before = page.clean[sentence.start : m.start()] if sentence else ""
+    if before.strip() and not re.search(r"[;:,]\s*$", before):
+        return []  # the event must open its clause: "Eosinophilia occurred in ...", "; fatigue occurred in ..."
+    if _NOT_EVENT.search(term_text) or not (re.search(_HEAD, term_text, re.I) or _safety_context(page, m)):
+        return []
+    base, body = m.start("list"), m.group("list")
+    cuts = [0, *[c for x in _ITEM_CUT.finditer(body) for c in (x.start(), x.end())], len(body)]
+    items = [(base + a, _ITEM.match(body[a:b])) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+    if not items or not all(item for _, item in items):
+        return []
+    term = _fact(page, _normalise(term_text), *m.span("term"), "counted-term")
+    out = []
+    for offset, item in items:
+        n = _fact(page, _count_value(item.group("n")), offset + item.start("n"), offset + item.end("n"), "counted")
+        where = item.group("arm")
+        labels = [a.label for a in arms] if where and re.match(r"(?:in\s+)?(?:each|both)\b", where, re.I) else [
+            _arm_label(where, arms)]
+        if where and labels == [None]:
+            return []  # an arm we cannot name: leave the counts out rather than pin them on the trial
+        out.extend(AdverseEvent(term, label, n, **_flags(page, m, "term")) for label in labels)
+    return out
+
+
+def _safety_context(page: Page, m: re.Match[str]) -> bool:
+    sentence = page.sentence_at(m.start())
+    return bool(sentence and re.search(r"\badverse\b|\bsafety\b|\btolerat|\bside effects?\b", sentence.text, re.I))
+
+
+def _by_arm(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEvent]:
+    """Counts in parentheses after the event, one "<arm> <n>[/<N>]" per arm."""
+    base, out = m.start("body"), []
+    items = [(base + x.start(), _LABELLED.match(x.group(0))) for x in re.finditer(r"[^;,]+", m.group("body"))]
+    labels = [_arm_label(item.group("label"), arms) if item else None for _, item in items]
+    if len(items) < 2 or None in labels or len(set(labels)) != len(labels):
+        return []
+    term = _fact(page, _normalise(m.group("term")), *m.span("term"), "by-arm-term")
+    for (offset, item), label in zip(items, labels, strict=True):
+        n = _fact(page, int(item.group("n")), offset + item.start("n"), offset + item.end("n"), "by-arm")
+        out.append(AdverseEvent(term, label, n, **_flags(page, m, "term")))
+    return out
+
+
+def _versus(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEvent]:
+    """ "more common with IL-2 (14 vs 3 patients)": the named arm, then the other of two arms."""
+    first = _arm_label(m.group("arm"), arms)
+    others = [a.label for a in arms if a.label != first]
+    if first is None or len(arms) != 2 or len(others) != 1:
+        return []
+    term = _fact(page, _normalise(m.group("term")), *m.span("term"), "versus-term")
+    return [AdverseEvent(term, label, _fact(page, int(m.group(g)), *m.span(g), "versus"), **_flags(page, m, "term"))
+            for label, g in ((first, "n1"), (others[0], "n2"))]
+
+
+def _listed(page: Page, start: int, end: int) -> list[tuple[int, AdverseEvent]]:
+    """ "adverse events were injection site reactions (24 patients) and fatigue (11 patients)"."""
+    lead = _LIST_LEAD.search(page.clean, start, end)
+    stop = page.clean.find(";", lead.end(), end) if lead else -1
+    out = []
+    for m in _LIST_ITEM.finditer(page.clean, lead.end() if lead else end, stop if stop >= 0 else end):
+        skip = _LEAD_WORDS.match(m.group("term"))
+        s = m.start("term") + (skip.end() if skip else 0)
+        term_text = page.clean[s : m.end("term")]
+        if not term_text or _NOT_EVENT.search(term_text):
+            continue
+        term = _fact(page, _normalise(term_text), s, m.end("term"), "listed-term")
+        out.append((s, AdverseEvent(term, None, _fact(page, int(m.group("n")), *m.span("n"), "listed"))))
+    return out
 
 
 def _flags(page: Page, m: re.Match[str], group: str) -> dict[str, Fact[bool]]:
@@ -94,7 +216,9 @@ def _more(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEv
     arm = _arm_label(m.group("arm"), arms)
     how = _fact(page, comparison, m.start("dir"), m.end("comp"), "comparison")
     head = _fact(page, _normalise(m.group("term")), *m.span("term"), "more-term")
-    out = [AdverseEvent(head, arm, comparison=how, comparator=comparator, **_flags(page, m, "term"))]
+    named = _arms_named(m.group("arm"), arms) if arm is None else []
+    labels = [arm] + (named if len(named) >= 2 else [])  # the arms together, then each arm the phrase names
+    out = [AdverseEvent(head, a, comparison=how, comparator=comparator, **_flags(page, m, "term")) for a in labels]
     if m.group("list"):
         base = m.start("list")
         for item in re.finditer(r"[^,]+", re.sub(r"\band\b|\bor\b", lambda x: "," * len(x.group(0)), m.group("list"))):
@@ -104,7 +228,7 @@ def _more(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEv
             s = base + item.start() + len(text) - len(text.lstrip())
             e = base + item.start() + len(text.rstrip())
             term = _fact(page, _normalise(page.clean[s:e]), s, e, "more-including")
-            out.append(AdverseEvent(term, arm, comparison=how, comparator=comparator))
+            out.extend(AdverseEvent(term, a, comparison=how, comparator=comparator) for a in labels)
     return out
 
 
@@ -123,6 +247,10 @@ def find_adverse_events(page: Page, arms: tuple[Arm, ...] = ()) -> tuple[Adverse
         for m in _NO_GENERATION.finditer(page.clean, *text_span):
             term = _fact(page, _normalise(m.group("term")), *m.span("term"), "no-generation-term")
             found.append((m.start(), AdverseEvent(term, None, _fact(page, 0, m.start(), m.end(), "no-generation"))))
+        for pattern, read in ((_COUNTED, _counted), (_BY_ARM, _by_arm), (_VERSUS, _versus)):
+            for m in pattern.finditer(page.clean, *text_span):
+                found.extend((m.start(), ae) for ae in read(page, m, arms))
+        found.extend(_listed(page, *text_span))
         for m in _HAD.finditer(page.clean, *text_span):
             count = _fact(page, _count(m.group("n")), *m.span("n"), "had-count")
             term = _fact(page, _normalise(m.group("term")), *m.span("term"), "had-term")

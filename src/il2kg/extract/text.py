@@ -41,8 +41,14 @@ _FURNITURE_LINE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Headings that open a reference list; everything after one is reference furniture.
+# Headings that open a reference list; everything after one is reference furniture, but only when the
+# next line reads like a reference entry: on citation pages "References" is also a tab label followed by
+# a count ("References 34 publications") or by quoted citing statements, which must be kept.
 _REFERENCES_HEADING = re.compile(r"^\s*(?:references|bibliography|literature cited)\s*$", re.IGNORECASE)
+_REFERENCE_ENTRY = re.compile(
+    r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)]?\s+[A-Z][\w'\-]+,?\s+[A-Z]{1,3}\b|\d{1,3}[.)]\s+\S)"  # "1. ", "[1]", "1 Smith J"
+    r"|^\s*[A-Z][\w'\-]+,?\s+(?:[A-Z]\.?[ -]?){1,3}[,.]"  # "Smith J, Doe A." / "Smith, J., ..."
+)
 
 SECTION_NAMES = {
     "background": "background", "introduction": "background", "context": "background",
@@ -161,7 +167,8 @@ def clean(raw: str) -> str:
     seen: set[str] = set()
     offset = 0
     in_references = False
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
         body = line.strip()
         start, end = offset, offset + len(line.rstrip("\r\n"))
         offset += len(line)
@@ -171,7 +178,7 @@ def clean(raw: str) -> str:
             text = _blank(text, start, end)
             continue
         if _REFERENCES_HEADING.match(body):
-            in_references = True
+            in_references = _opens_reference_list(lines[index + 1 :])
             text = _blank(text, start, end)
             continue
         key = collapse(body).lower()
@@ -180,6 +187,12 @@ def clean(raw: str) -> str:
             continue
         seen.add(key)
     return text
+
+
+def _opens_reference_list(following: list[str]) -> bool:
+    """Tell whether the first non-blank line after a "References" heading is a reference entry."""
+    first = next((line for line in following if line.strip()), "")
+    return bool(_REFERENCE_ENTRY.match(first))
 
 
 def _line_end(text: str, start: int, limit: int) -> int:
@@ -267,3 +280,4 @@ def read_page(raw: str) -> Page:
     sentences = split_sentences(text, sections)
     raw_sentences = tuple(Sentence(s.start, s.end, collapse(raw[s.start : s.end]), s.section) for s in sentences)
     return Page(raw=raw, clean=text, sections=sections, sentences=raw_sentences)
+

@@ -10,6 +10,7 @@ from pathlib import Path
 from il2kg.errors import Il2kgError
 
 VIS_VERSION = "vis-9.1.2"  # the vis-network build pyvis 0.3.2 ships under templates/lib/
+_SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 _CLOSING = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
 
 
@@ -29,6 +30,7 @@ def vis_network() -> tuple[str, str]:
     if not folder.is_dir():
         raise Il2kgError(f"{folder}: pyvis does not ship {VIS_VERSION}; install pyvis 0.3.2")
     script = (folder / "vis-network.min.js").read_text(encoding="utf-8")
+    script = _SOURCE_MAP.sub("", script)  # the map file is not inlined; do not let devtools ask for it
     style = (folder / "vis-network.css").read_text(encoding="utf-8")
     return _inline_safe("vis-network.min.js", script), _inline_safe("vis-network.css", style)
 

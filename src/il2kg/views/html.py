@@ -22,7 +22,7 @@ import networkx as nx
 from il2kg.export import atomic_write
 from il2kg.views import assets
 from il2kg.views.layout import positions
-from il2kg.views.style import edge_legend, edge_style, node_style
+from il2kg.views.style import PLAIN_EDGE, edge_legend, edge_style, node_style
 
 MAX_SENTENCES = 10  # evidence sentences per tooltip; the rest are counted
 LARGE = 2000  # above this many nodes, hide edges while dragging
@@ -43,44 +43,51 @@ def _sentences(values: object) -> list[str]:
     return found
 
 
-def _vis_nodes(graph: nx.DiGraph, labels: dict[str, str]) -> list[dict[str, object]]:
+def _vis_nodes(graph: nx.DiGraph, disease_index: dict[str, int]) -> list[dict[str, object]]:
     where = positions(graph)
     nodes = []
     for node, attrs in graph.nodes(data=True):
-        kind, weight = str(attrs.get("type", "Resource")), int(attrs.get("weight", 0) or 0)
-        color, shape, _ = node_style(kind)
-        info = [["type", kind], ["IRI", node]] + [[str(k), str(v)] for k, v in attrs.get("facts", ())]
-        diseases = [str(d) for d in attrs.get("diseases", ())]
-        info += [["evidence nodes", str(weight)], ["diseases", ", ".join(sorted(labels.get(d, d) for d in diseases))]]
-        nodes.append({
-            "id": node, "label": labels[node], "group": kind, "x": where[node][0], "y": where[node][1],
-            "size": round(min(40.0, 10.0 + 6.0 * math.log2(1 + weight)), 1), "color": color, "shape": shape,
-            "info": [pair for pair in info if pair[1]], "evidence": _sentences(attrs.get("evidence")),
-            "diseases": diseases,
-        })
+        weight = int(attrs.get("weight", 0) or 0)
+        item: dict[str, object] = {
+            "id": node, "label": str(attrs.get("label", node)), "group": str(attrs.get("type", "Resource")),
+            "x": where[node][0], "y": where[node][1], "weight": weight,
+            "size": round(min(40.0, 10.0 + 6.0 * math.log2(1 + weight)), 1),
+            "d": [disease_index[d] for d in attrs.get("diseases", ()) if d in disease_index],
+        }
+        facts = [[str(k), str(v)] for k, v in attrs.get("facts", ()) if v not in (None, "")]
+        if facts:
+            item["facts"] = facts
+        if attrs.get("evidence"):
+            item["evidence"] = _sentences(attrs["evidence"])
+        nodes.append(item)
     return nodes
 
 
-def _vis_edges(graph: nx.DiGraph, labels: dict[str, str]) -> list[dict[str, object]]:
+def _vis_edges(graph: nx.DiGraph) -> list[dict[str, object]]:
     edges = []
-    for number, (source, target, attrs) in enumerate(graph.edges(data=True)):
-        info = [[key, str(attrs[key])] for key in ("relation", "direction", "significant", "results", "intent",
+    for source, target, attrs in graph.edges(data=True):
+        facts = [[key, str(attrs[key])] for key in ("relation", "direction", "significant", "results", "intent",
                                                     "section") if attrs.get(key) not in (None, "")]
-        info += [["result", str(line)] for line in attrs.get("detail", ())]
-        edges.append({"id": f"e{number}", "from": source, "to": target, "info": info,
-                      "heading": f"{labels[source]} \u2192 {labels[target]}",
-                      "evidence": _sentences(attrs.get("evidence")), **edge_style(attrs)})
+        facts += [["result", str(line)] for line in attrs.get("detail", ())]
+        item: dict[str, object] = {"from": source, "to": target, "facts": facts}
+        if attrs.get("evidence"):
+            item["evidence"] = _sentences(attrs["evidence"])
+        style = edge_style(attrs)
+        if style != PLAIN_EDGE:
+            item.update(style)
+        edges.append(item)
     return edges
 
 
-def _options(node_count: int) -> dict[str, object]:
+def _options(node_count: int, kinds: list[str]) -> dict[str, object]:
     from pyvis.network import Network
 
     net = Network(directed=True, cdn_resources="in_line")
     net.toggle_physics(False)
     options = json.loads(net.options.to_json())
     options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
-                        "color": {"inherit": False}}
+                        "color": {"color": PLAIN_EDGE["color"], "inherit": False}, "width": PLAIN_EDGE["width"]}
+    options["groups"] = {kind: {"color": node_style(kind)[0], "shape": node_style(kind)[1]} for kind in kinds}
     options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": node_count > LARGE,
                               "dragNodes": True}
     options["layout"] = {"improvedLayout": False}
@@ -92,18 +99,19 @@ def page_data(graph: nx.DiGraph) -> dict[str, object]:
     """The JSON the page embeds: vis nodes and edges (via a pyvis Network), legends, diseases, options."""
     from pyvis.network import Network
 
-    labels = {node: str(graph.nodes[node].get("label", node)) for node in graph}
+    diseases = sorted((n for n, kind in graph.nodes(data="type") if kind == "Disease"),
+                      key=lambda n: (str(graph.nodes[n].get("label", n)).lower(), n))
     net = Network(directed=True, cdn_resources="in_line")
-    net.nodes, net.edges = _vis_nodes(graph, labels), _vis_edges(graph, labels)
+    net.nodes = _vis_nodes(graph, {d: i for i, d in enumerate(diseases)})
+    net.edges = _vis_edges(graph)
     counts: dict[str, int] = {}
     for node in net.nodes:
         counts[node["group"]] = counts.get(node["group"], 0) + 1
     groups = [{"id": kind, "count": n, "color": node_style(kind)[0], "symbol": node_style(kind)[2]}
               for kind, n in sorted(counts.items())]
-    diseases = sorted(({"id": n["id"], "label": n["label"]} for n in net.nodes if n["group"] == "Disease"),
-                      key=lambda d: (d["label"].lower(), d["id"]))
-    return {"nodes": net.nodes, "edges": net.edges, "groups": groups, "diseases": diseases,
-            "edgeLegend": edge_legend(graph), "options": _options(len(net.nodes))}
+    return {"nodes": net.nodes, "edges": net.edges, "groups": groups,
+            "diseases": [{"id": d, "label": str(graph.nodes[d].get("label", d))} for d in diseases],
+            "edgeLegend": edge_legend(graph), "options": _options(len(net.nodes), sorted(counts))}
 
 
 def _hash(script: str) -> str:

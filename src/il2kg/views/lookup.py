@@ -100,6 +100,9 @@ class Lookup:
             found = self.text(node, prop)
             if found:
                 return short(found)
+        report = self.value(node, IL.reportedIn)  # a trial without acronym or registry id: name it by its report
+        if isinstance(report, URIRef) and report != node:
+            return short("trial in: " + self.label(report))
         return curie(node)
 
     def labels(self, nodes: object) -> str:

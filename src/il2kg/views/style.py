@@ -28,6 +28,7 @@ DIRECTION_COLOURS = {"increase": "#1a9850", "decrease": "#d73027", "no change": 
 INTENT_COLOURS = {"supports": "#1a9850", "disputes (contrasting)": "#d73027", "discusses (mentioning)": "#4575b4",
                   "unstated": "#c7c7c7"}
 PLAIN = "#b0b0b0"
+PLAIN_EDGE = {"color": PLAIN, "width": 1.0, "dashes": False}
 
 
 def node_style(kind: str) -> tuple[str, str, str]:
@@ -46,7 +47,7 @@ def edge_style(attrs: dict[str, object]) -> dict[str, object]:
                 "width": 3.5 if significant == "yes" else 1.5, "dashes": significant == "no"}
     if "intent" in attrs:
         return {"color": INTENT_COLOURS.get(str(attrs["intent"]), PLAIN), "width": 2.5, "dashes": False}
-    return {"color": PLAIN, "width": 1.0, "dashes": False}
+    return dict(PLAIN_EDGE)
 
 
 def edge_legend(graph: nx.DiGraph) -> list[dict[str, object]]:

@@ -12,26 +12,36 @@
     return el;
   }
 
-  function tooltip(item) {
+  function tooltip(heading, rows, sentences) {
     var box = element("div", null, "il2kg-tip");
-    box.appendChild(element("strong", item.heading || item.label));
-    (item.info || []).forEach(function (pair) {
+    box.appendChild(element("strong", heading));
+    rows.forEach(function (pair) {
+      if (pair[1] === "" || pair[1] === undefined) { return; }
       var row = element("div");
       row.appendChild(element("span", pair[0] + ": ", "key"));
       row.appendChild(document.createTextNode(pair[1]));
       box.appendChild(row);
     });
-    (item.evidence || []).forEach(function (sentence) {
+    (sentences || []).forEach(function (sentence) {
       box.appendChild(element("blockquote", sentence));
     });
     return box;
   }
 
+  var labels = {};
+  data.nodes.forEach(function (n) {
+    n.diseases = n.d.map(function (i) { return data.diseases[i].id; });
+    labels[n.id] = n.label;
+  });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    return Object.assign({}, n, { title: tooltip(n) });
+    var rows = [["type", n.group], ["IRI", n.id]].concat(n.facts || [], [
+      ["evidence nodes", String(n.weight)],
+      ["diseases", n.d.map(function (i) { return data.diseases[i].label; }).join(", ")]]);
+    return Object.assign({}, n, { title: tooltip(n.label, rows, n.evidence) });
   }));
   var edges = new vis.DataSet(data.edges.map(function (e) {
-    return Object.assign({}, e, { title: tooltip(e) });
+    var heading = labels[e.from] + " \u2192 " + labels[e.to];
+    return Object.assign({}, e, { title: tooltip(heading, e.facts, e.evidence) });
   }));
 
   function nodeShown(n) {

@@ -1,0 +1,65 @@
+"""Time write_html and report the page size for synthetic view graphs of 500, 5,000 and 20,000 nodes.
+
+Run: python benchmarks/bench_views.py  (prints one line per size; no assertions)
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import networkx as nx
+
+from il2kg.views.html import write_html
+from il2kg.views.network import tag_diseases
+
+BASE = "https://w3id.org/il2kg/id/"
+TYPES = ("Trial", "Intervention", "Outcome", "Result", "Publication")
+
+
+def synthetic(nodes: int, seed: int = 1) -> nx.DiGraph:
+    """A trial-shaped graph: 20 diseases and 12 biomarkers shared by trials with their own parts."""
+    rng = random.Random(seed)
+    graph = nx.DiGraph()
+    diseases = [f"{BASE}disease/{i}" for i in range(20)]
+    markers = [f"{BASE}biomarker/{i}" for i in range(12)]
+    for iri in diseases:
+        graph.add_node(iri, type="Disease", label=iri[-12:], weight=0, facts=(), evidence=())
+    for iri in markers:
+        graph.add_node(iri, type="CellPopulation", label=iri[-12:], weight=0, facts=(), evidence=())
+    index = 0
+    while graph.number_of_nodes() < nodes:
+        trial = f"{BASE}trial/T{index}"
+        graph.add_node(trial, type="Trial", label=f"TRIAL-{index}", weight=rng.randint(1, 30),
+                       facts=(("registry id", f"NCT{index:08d}"),), evidence=(f"Trial {index} <b>sentence</b> & co.",))
+        graph.add_edge(trial, rng.choice(diseases), relation="studies")
+        for part in range(rng.randint(3, 12)):
+            kind = TYPES[1 + part % (len(TYPES) - 1)]
+            node = f"{trial}/{kind.lower()}/{part}"
+            graph.add_node(node, type=kind, label=f"{kind} {part}", weight=rng.randint(0, 8), facts=(),
+                           evidence=(f"Evidence for {kind} {part} of trial {index}.",))
+            graph.add_edge(trial, node, relation="has")
+            if kind == "Result":
+                graph.add_edge(node, rng.choice(markers), relation="effect", direction="increase", significant="yes",
+                               results=1, detail=("week 12: increase, p < 0.001",), evidence=())
+        index += 1
+    tag_diseases(graph)
+    return graph
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (500, 5_000, 20_000):
+            graph = synthetic(size)
+            path = Path(tmp) / f"view-{size}.html"
+            start = time.perf_counter()
+            write_html(graph, path, f"synthetic {size}")
+            seconds = time.perf_counter() - start
+            counts = f"{graph.number_of_nodes():>6} nodes {graph.number_of_edges():>6} edges"
+            print(f"{counts}: write_html {seconds:6.2f} s, {path.stat().st_size / 1e6:6.2f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""Interactive network views and evidence plots of the graph: `write_views(graph, ontology, out_dir)`.
+
+Projections (`projections`), self-contained HTML pages (`html`), GraphML (`graphml`) and matplotlib
+plots (`plots`); pyvis and matplotlib are imported only by the modules that draw.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph
+
+VIEWS = {
+    "mechanism": ("mechanism-map", "Mechanism map: diseases, trials, doses and the biomarkers they move"),
+    "citations": ("citation-map", "Citation map: publications, their trials and the works citing them"),
+    "all": ("full-graph", "Full graph: every typed resource (evidence sentences on the nodes they support)"),
+}
+
+
+def project(view: str, graph: Graph, ontology: Graph):
+    """The networkx projection named by `view` (mechanism, citations or all)."""
+    from il2kg.views.projections import citation_map, full_graph, mechanism_map
+
+    if view == "mechanism":
+        return mechanism_map(graph, ontology)
+    if view == "citations":
+        return citation_map(graph, ontology)
+    return full_graph(graph, ontology)
+
+
+def write_views(graph: Graph, ontology: Graph, out_dir: Path) -> list[Path]:
+    """Write mechanism-map, citation-map and full-graph as .html and .graphml, and the plots, into out_dir.
+
+    `graph` is the data graph (data/triples), `ontology` the ontology graph (labels, mechanisms).
+    """
+    from il2kg.views.graphml import write_graphml
+    from il2kg.views.html import write_html
+    from il2kg.views.plots import write_plots
+
+    out_dir = Path(out_dir)
+    written = []
+    for view, (stem, title) in VIEWS.items():
+        projection = project(view, graph, ontology)
+        written.append(write_html(projection, out_dir / f"{stem}.html", title))
+        written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))
+    return written + write_plots(graph, ontology, out_dir)
