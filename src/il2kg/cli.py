@@ -141,5 +141,12 @@ from il2kg.cli_viz import viz  # noqa: E402
 main.add_command(viz)
 
 
+from il2kg.cli_query import queries, query, serve  # noqa: E402
+
+main.add_command(query)
+main.add_command(queries)
+main.add_command(serve)
+
+
 if __name__ == "__main__":
     main()

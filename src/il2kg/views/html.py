@@ -91,7 +91,7 @@ def _options(node_count: int, kinds: list[str]) -> dict[str, object]:
     options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": node_count > LARGE,
                               "dragNodes": True}
     options["layout"] = {"improvedLayout": False}
-    options["nodes"] = {"font": {"size": 12}}
+    options["nodes"] = {"font": {"size": 16}}
     return options
 
 

@@ -9,6 +9,7 @@ import networkx as nx
 SPRING_LIMIT = 400  # networkx's spring layout takes ~1 s at 500 nodes and ~45 s at 5,000
 NODE_SPACING = 40.0  # pixels between neighbours on a ring
 RING_GAP = 250.0
+COMPONENT_GAP = 120.0
 
 
 def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -20,10 +21,30 @@ def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 
 
 def spring_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """A seeded Fruchterman-Reingold layout scaled to the graph's size."""
-    scale = 120.0 * math.sqrt(graph.number_of_nodes()) + 100.0
-    layout = nx.spring_layout(graph.to_undirected(as_view=True), seed=7, iterations=80, scale=scale)
-    return {node: (float(x), float(y)) for node, (x, y) in layout.items()}
+    """A seeded Fruchterman-Reingold layout per connected component, components packed in rows.
+
+    Laid out together, disconnected parts drift apart and squeeze the rest into a corner.
+    """
+    undirected = graph.to_undirected(as_view=True)
+    parts = sorted((sorted(c) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), c[0]))
+    row_width = 2 * _radius(len(parts[0])) * max(1.0, math.sqrt(len(parts)) / 1.5)
+    found: dict[str, tuple[float, float]] = {}
+    x = y = row_height = 0.0
+    for part in parts:
+        radius = _radius(len(part))
+        if x > 0 and x + 2 * radius > row_width:
+            x, y, row_height = 0.0, y + row_height + COMPONENT_GAP, 0.0
+        layout = nx.spring_layout(undirected.subgraph(part), seed=7, iterations=80, scale=radius,
+                                  center=(x + radius, y + radius)) if len(part) > 1 else {part[0]: (x + radius,
+                                                                                                  y + radius)}
+        found.update({node: (float(px), float(py)) for node, (px, py) in layout.items()})
+        x += 2 * radius + COMPONENT_GAP
+        row_height = max(row_height, 2 * radius)
+    return found
+
+
+def _radius(size: int) -> float:
+    return 90.0 * math.sqrt(size) + 40.0
 
 
 def ring_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
