@@ -142,7 +142,8 @@ def test_pyoxigraph_reads_every_format_back(dist, release, fmt):
 @pytest.mark.skipif(shutil.which("rapper") is None, reason="rapper not installed: apt-get install raptor2-utils")
 @pytest.mark.parametrize("fmt", sorted(RAPPER_FORMATS))
 def test_rapper_reads_every_format_back(dist, release, fmt):
-    out = subprocess.run(["rapper", "-q", "-i", RAPPER_FORMATS[fmt], "-o", "nquads", str(dist / FORMATS[fmt].file_name)],
+    path = dist / FORMATS[fmt].file_name
+    out = subprocess.run(["rapper", "-q", "-i", RAPPER_FORMATS[fmt], "-o", "nquads", str(path)],
                          capture_output=True, check=True).stdout
     dataset = Dataset()
     dataset.parse(data=out, format="nquads")
@@ -205,7 +206,8 @@ def test_kgx_counts_and_provenance(dist, release):
     assert set(treats) == {("il2kg:aldesleukin", "MONDO:0007915"), ("il2kg:aldesleukin", "MONDO:0004976")}
     assert treats["il2kg:aldesleukin", "MONDO:0007915"]["publications"] == "PMID:11111111|PMID:33333333|" \
         "doi:10.1000/a1|doi:10.1000/c3"
-    disease = next(e for e in edges if e["subject"] == "id:trial/NCT00000001" and e["predicate"] == "biolink:related_to")
+    disease = next(e for e in edges
+                   if e["subject"] == "id:trial/NCT00000001" and e["predicate"] == "biolink:related_to")
     assert disease["publications"] == "PMID:11111111|doi:10.1000/a1"
     assert disease["original_predicate"] == "il2kg:studiesDisease"
 

@@ -56,7 +56,7 @@ def _free_port() -> int:
 def private_ini(folder: Path, sql_port: int, http_port: int) -> Path:
     """Copy the system virtuoso.ini with ports bound to 127.0.0.1 and every file under `folder`."""
     section, lines = "", []
-    paths = {"DatabaseFile": "virtuoso{temp}.db", "ErrorLogFile": "virtuoso.log",
+    paths = {"DatabaseFile": "virtuoso{temp}.db", "ErrorLogFile": "virtuoso.log", "LockFile": "virtuoso.lck",
              "TransactionFile": "virtuoso{temp}.trx", "xa_persistent_file": "virtuoso.pxa"}
     for line in SYSTEM_INI.read_text().splitlines():
         if line.startswith("["):
@@ -153,8 +153,9 @@ def test_push_then_competency_queries_agree_with_rdflib(virtuoso, merged, mode):
     if mode == "graph-store-protocol":
         target = Target(f"{virtuoso}/sparql", graph, gsp=f"{virtuoso}/sparql-graph-crud-auth", user="dba",
                         password="dba")
-    else:  # no GSP there: /sparql answers PUT with an error, so push falls back to SPARQL Update
-        target = Target(f"{virtuoso}/sparql", graph, update=f"{virtuoso}/sparql-auth", user="dba", password="dba")
+    else:  # no graph store at that path (404): push falls back to SPARQL Update
+        target = Target(f"{virtuoso}/sparql", graph, gsp=f"{virtuoso}/no-graph-store", update=f"{virtuoso}/sparql-auth",
+                        user="dba", password="dba")
     steps = []
     result = push(merged, target, progress=lambda done, total: steps.append((done, total)), batch_size=500)
     assert result.method == mode

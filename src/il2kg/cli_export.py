@@ -83,7 +83,7 @@ def run_push(endpoint: str, graph: str | None, gsp: str | None, update: str | No
 
 
 @click.command(name="push")
-@click.option("--endpoint", required=True, help="SPARQL query endpoint, e.g. http://127.0.0.1:8890/sparql.")
+@click.option("--endpoint", required=True, help="SPARQL query endpoint URL (Virtuoso: <server>/sparql).")
 @click.option("--graph", help="Named graph to replace (default: the ontology IRI).")
 @click.option("--gsp", help="Graph Store Protocol endpoint (default: --endpoint); Virtuoso: /sparql-graph-crud-auth.")
 @click.option("--update", help="SPARQL Update endpoint for the fallback (default: --endpoint).")

@@ -53,5 +53,5 @@ def serve(host: str, port: int, timeout: float, max_rows: int) -> None:
     from il2kg.serve import Limits
     from il2kg.serve import serve as run_server
 
-    click.echo(f"il2kg: SPARQL endpoint at http://{host}:{port}/sparql, query page at /", err=True)
+    click.echo(f"il2kg: SPARQL endpoint on {host}:{port} at /sparql, query page at /", err=True)
     run_server(_graph(), host, port, Limits(timeout, max_rows))

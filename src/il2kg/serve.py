@@ -15,6 +15,7 @@ import multiprocessing
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from rdflib import Graph, Literal, URIRef
 
@@ -249,11 +250,11 @@ def make_app(graph: Graph, limits: Limits = Limits(), workers: int = 2) -> Any:
                 return PlainTextResponse("SPARQL Update is refused: this endpoint is read-only\n", 403)
             if ctype == "application/sparql-query":
                 text = (await request.body()).decode("utf-8")
-            elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-                form = await request.form()
+            elif ctype == "application/x-www-form-urlencoded":  # parsed here: no python-multipart needed
+                form = parse_qs((await request.body()).decode("utf-8"))
                 if "update" in form:
                     return PlainTextResponse("SPARQL Update is refused: this endpoint is read-only\n", 403)
-                text = form.get("query")
+                text = form.get("query", [None])[0]
         if params.get("update"):
             return PlainTextResponse("SPARQL Update is refused: this endpoint is read-only\n", 403)
         if params.get("default-graph-uri") or params.get("named-graph-uri"):

@@ -87,6 +87,14 @@ def _batches(graph: Graph, batch_size: int) -> list[str]:
     return ([("\n".join(blank))] if blank else []) + chunks
 
 
+def _insert(graph: str, batch: str) -> str:
+    """INSERT DATA; a batch with blank nodes uses INSERT ... WHERE {} (Virtuoso 7 refuses them in INSERT DATA)."""
+    body = f"GRAPH <{graph}> {{\n{batch}\n}}"
+    if batch.startswith("_:") or " _:" in batch:
+        return f"INSERT {{ {body} }} WHERE {{}}"
+    return f"INSERT DATA {{ {body} }}"
+
+
 def _has_bnode(line: str) -> bool:
     head = line.split(" ", 1)[0]
     return head.startswith("_:") or line.rstrip(" .").rsplit(" ", 1)[-1].startswith("_:")
@@ -124,7 +132,7 @@ def _push_gsp(opener, graph: Graph, target: Target, progress: Progress, timeout:
 def _push_update(opener, graph: Graph, target: Target, progress: Progress, batch_size: int,
                  max_request_bytes: int, timeout: float) -> PushResult:
     url = target.update or target.endpoint
-    ops = [f"INSERT DATA {{ GRAPH <{target.graph}> {{\n{batch}\n}} }}" for batch in _batches(graph, batch_size)]
+    ops = [_insert(target.graph, batch) for batch in _batches(graph, batch_size)]
     drop = f"DROP SILENT GRAPH <{target.graph}>"
     whole = " ;\n".join([drop, *ops])
     requests = [whole] if len(whole.encode("utf-8")) <= max_request_bytes else [drop, *ops]

@@ -1,0 +1,124 @@
+"""run_query, bindings, formats, refusals and the query CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+from fixtures.query_graph import fixture_graph
+from rdflib import Graph, Literal
+
+from il2kg import resources
+from il2kg.cli import main
+from il2kg.errors import QueryError
+from il2kg.query import (
+    QueryRefused,
+    execute,
+    format_result,
+    format_rows,
+    list_queries,
+    parse_binding,
+    run_query,
+)
+from il2kg.vocab import ID, IL
+
+ACRONYMS = "SELECT ?t ?a WHERE { ?t <https://w3id.org/il2kg/acronym> ?a } ORDER BY ?a"
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return fixture_graph()
+
+
+def test_name_path_and_text_give_the_same_rows(graph):
+    path = resources.QUERIES_DIR / "report" / "safety-findings.rq"
+    assert run_query("safety-findings", graph) == run_query(str(path), graph) == run_query(path.read_text(), graph)
+
+
+def test_rows_are_plain_python_values(graph):
+    rows = run_query(ACRONYMS, graph)
+    assert rows == [{"t": str(ID["trial/NCT02059759"]), "a": "IMODALS"}, {"t": str(ID["trial/NCT02955615"]),
+                                                                        "a": "LUPIL-2"}]
+    assert type(rows[0]["t"]) is str
+
+
+def test_bound_values_are_never_spliced_into_the_text(graph):
+    assert run_query(ACRONYMS, graph, a=Literal('x" } ?s ?p ?o { "')) == []
+    assert run_query(ACRONYMS, graph, a="LUPIL-2") == [{"t": str(ID["trial/NCT02955615"]), "a": "LUPIL-2"}]
+
+
+def test_malformed_sparql_names_line_and_column(graph):
+    with pytest.raises(QueryError, match=r"line 2, column \d+"):
+        run_query("SELECT ?x WHERE {\n  ?x ?y }", graph)
+
+
+def test_unknown_query_name_is_a_query_error(graph):
+    with pytest.raises(QueryError, match="no query named"):
+        run_query("no-such-question", graph)
+
+
+@pytest.mark.parametrize("text", [
+    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+    "LOAD <urn:elsewhere>",
+    "SELECT * WHERE { SERVICE <urn:elsewhere> { ?s ?p ?o } }",
+    "SELECT * FROM <urn:elsewhere> WHERE { ?s ?p ?o }",
+])
+def test_updates_service_and_from_are_refused(text, graph):
+    with pytest.raises(QueryRefused):
+        execute(text, graph)
+
+
+def test_list_queries_gives_each_question():
+    listed = dict(list_queries())
+    assert len([n for n in listed if n.startswith("report/")]) >= 15
+    assert all(q.endswith("?") or "?" in q for q in listed.values())
+    assert listed["report/randomised-treg-evidence"].startswith("Which diseases have randomised evidence")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("subject=id:trial/NCT02955615", ("subject", ID["trial/NCT02955615"])),
+    ("?p=il2kg:acronym", ("p", IL.acronym)),
+    ("n=53", ("n", Literal(53))),
+    ("p=0.0168", ("p", Literal(Decimal("0.0168")))),
+    ("met=false", ("met", Literal(False))),
+    ("name=LUPIL-2", ("name", Literal("LUPIL-2"))),
+])
+def test_parse_binding(text, expected):
+    assert parse_binding(text) == expected
+
+
+def test_formats(graph):
+    rows = [{"t": ID["trial/X"], "n": Literal(3), "s": None}]
+    sparql_json = json.loads(format_rows(rows, ["t", "n", "s"], "json"))
+    assert sparql_json["head"]["vars"] == ["t", "n", "s"]
+    assert sparql_json["results"]["bindings"][0]["t"] == {"type": "uri", "value": str(ID["trial/X"])}
+    assert "s" not in sparql_json["results"]["bindings"][0]
+    assert list(csv.reader(io.StringIO(format_rows(rows, ["t", "n", "s"], "csv")))) == [
+        ["t", "n", "s"], [str(ID["trial/X"]), "3", ""]]
+    assert format_rows(rows, ["t", "n", "s"], "tsv").splitlines()[1].startswith(f"<{ID['trial/X']}>\t\"3\"^^")
+    assert "<sparql" in format_rows(rows, ["t", "n", "s"], "xml")
+    assert "id:trial/X" in format_rows(rows, ["t", "n", "s"], "table")
+    turtle = format_result(execute("CONSTRUCT { ?t ?p ?o } WHERE { ?t a il2kg:Trial ; ?p ?o }", graph), "turtle")
+    assert len(Graph().parse(data=turtle, format="turtle")) > 10
+
+
+def test_cli_queries_lists_the_library():
+    out = CliRunner().invoke(main, ["queries"])
+    assert out.exit_code == 0 and "report/trials-by-disease" in out.output
+
+
+def test_cli_query_csv_with_binding():
+    out = CliRunner().invoke(main, ["query", "fact-provenance", "--format", "csv",
+                                    "--bind", "subject=id:trial/NCT02955615", "--bind", "property=il2kg:acronym"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("subject,property,value,")
+
+
+def test_cli_malformed_query_exits_2_with_line_and_column():
+    out = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {\n ?x ?y }"])
+    assert out.exit_code == 2
+    assert "line 2, column" in out.output
