@@ -179,8 +179,7 @@ def test_source_documents(graph):
 
 
 # Violations the extracted data still has, with the reason; they fail loudly again once fixed (xfail, not strict).
-KNOWN = {"span-outside-quote-violation": "some extractor spans run past their quoted sentence (003 schedule, "
-         "004 citing statements)"}
+KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("path", CHECKS, ids=lambda p: p.stem)

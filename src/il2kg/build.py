@@ -13,6 +13,7 @@ from rdflib import Graph
 from il2kg import resources
 from il2kg.errors import Il2kgError, ValidationFailed
 from il2kg.export import atomic_write, write_turtle
+from il2kg.exports import documents_from_files, write_exports
 from il2kg.graph import new_graph
 from il2kg.lexicon import load_lexicon
 from il2kg.ontology import load_ontology, write_release
@@ -27,6 +28,7 @@ from il2kg.pipeline import (
 from il2kg.reason import inferred_graph, reason
 from il2kg.store import load_graph
 from il2kg.validate import format_report, validate
+from il2kg.views import write_views
 
 Progress = Callable[[str], None]
 CURATED_PREFIX = "curated-"
@@ -137,6 +139,11 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         write_release(merged, staging)
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
         atomic_write(staging / "validation-report.txt", format_report(report, data).encode("utf-8"))
+        progress("writing views and plots")
+        write_views(data, ontology, staging)
+        progress("writing exports")
+        documents = documents_from_files(resources.triple_files(triples_dir))
+        write_exports(merged, ontology, documents, staging, report.conforms)  # last: it lists and hashes the files
         _swap(staging, dist_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -52,7 +52,7 @@ class _Names:
 
     def term(self, term: object) -> str:
         if isinstance(term, URIRef):
-            return "a" if term == RDF.type else self.iri(term)
+            return self.iri(term)  # "a" is written by the caller, in predicate position only
         if isinstance(term, BNode):
             return f"_:{term}"
         assert isinstance(term, Literal)

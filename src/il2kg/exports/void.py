@@ -76,7 +76,4 @@ def void_graph(merged: Graph, out_dir: Path, shacl_conforms: bool) -> Graph:
 
 def void_bytes(merged: Graph, out_dir: Path, shacl_conforms: bool) -> bytes:
     """Serialise the release description as deterministic Turtle."""
-    text = turtle_bytes(void_graph(merged, out_dir, shacl_conforms), VOID_PREFIXES).decode("utf-8")
-    # export._Names.term writes rdf:type as "a" in object position too; the partition of rdf:type is the
-    # only such object here. Drop this line once export.py writes objects with self.iri().
-    return text.replace("    void:property a ;", "    void:property rdf:type ;").encode("utf-8")
+    return turtle_bytes(void_graph(merged, out_dir, shacl_conforms), VOID_PREFIXES)

@@ -122,10 +122,16 @@ class Page:
     sentences: tuple[Sentence, ...]
 
     def evidence(self, start: int, end: int, method: str) -> Evidence:
-        """Build the Evidence for a span: the enclosing sentence's raw text and the rule name."""
-        sentence = self.sentence_at(start)
-        text = sentence.text if sentence else collapse(self.raw[start:end])
-        return Evidence(start, end, text, method)
+        """Build the Evidence for a span: the raw text of the sentence(s) it lies in, and the rule name.
+
+        A span that runs across a sentence boundary (a schedule written over two sentences) quotes
+        every sentence it touches, so the quote always contains the span.
+        """
+        touched = [s for s in self.sentences if s.start < max(end, start + 1) and start < s.end]
+        if not touched:
+            return Evidence(start, end, collapse(self.raw[start:end]), method)
+        first, last = touched[0].start, touched[-1].end
+        return Evidence(start, end, collapse(self.raw[min(first, start) : max(last, end)]), method)
 
     def fact(self, value: object, start: int, end: int, method: str) -> Fact:
         """Build a Fact for a value read from the half-open span [start, end)."""
