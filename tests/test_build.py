@@ -1,0 +1,90 @@
+"""The main job: committed triples are exactly what the extractor writes, and dist/ is byte-stable."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import RDF, XSD
+
+from il2kg import resources
+from il2kg.build import build, corpus_files
+from il2kg.errors import ValidationFailed
+from il2kg.export import turtle_bytes
+from il2kg.extract.number_words import parse_number_word
+from il2kg.lexicon import load_lexicon
+from il2kg.pipeline import extract_document, read_document, read_manifest
+from il2kg.store import load_graph
+from il2kg.vocab import IL
+
+# Rules whose numbers are derived, not copied: "no X was observed" is a count of 0, a cycle is its dosing
+# weeks plus its break. The span holds what the number was derived from.
+DERIVED_METHODS = {"safety.absent", "safety.no-generation", "intervention.cycle-dosing-plus-break"}
+
+
+def test_committed_triples_are_what_the_extractor_writes(corpus_dir: Path):
+    lexicon = load_lexicon(resources.ONTOLOGY)
+    for path in corpus_files(corpus_dir):
+        committed = resources.TRIPLES_DIR / f"{path.stem}.ttl"
+        fresh = turtle_bytes(extract_document(read_document(path), lexicon).graph)
+        assert committed.read_bytes() == fresh, f"{committed} is stale: run 'il2kg build --corpus {corpus_dir}'"
+
+
+def test_manifest_records_every_corpus_document(corpus_dir: Path):
+    manifest = read_manifest(resources.SOURCES_TSV)
+    for path in corpus_files(corpus_dir):
+        assert manifest[path.name]["sha256"] == read_document(path).sha256
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _numbers_in(span: str) -> set[Decimal]:
+    span = span.replace("\u00b7", ".").replace("\u2212", "-").replace("\u2013", "-")
+    span = re.sub(r"(?<=\d)[,\u2009\u202f ](?=\d{3}\b)", "", span)
+    numbers = {n for n in (_number(m) for m in re.findall(r"\d+(?:\.\d+)?", span)) if n is not None}
+    words = (parse_number_word(w) for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)?", span))
+    return numbers | {Decimal(n) for n in words if n is not None}
+
+
+def test_every_numeric_fact_is_in_its_evidence_span():
+    graph = load_graph(resources.triple_files())
+    checked = 0
+    for ev in graph.subjects(RDF.type, IL.Evidence):
+        value = graph.value(graph.value(ev, IL.evidenceFor), graph.value(ev, IL.evidenceProperty))
+        method = str(graph.value(ev, IL.extractionMethod))
+        if not isinstance(value, Literal) or value.datatype not in (XSD.integer, XSD.decimal):
+            continue
+        if method in DERIVED_METHODS:
+            continue
+        number = abs(Decimal(str(graph.value(ev, IL.evidenceValue))))
+        assert number in _numbers_in(str(graph.value(ev, IL.spanText))), (str(ev), method)
+        checked += 1
+    assert checked > 50
+
+
+@pytest.mark.slow
+def test_build_twice_gives_identical_files_and_a_violation_writes_nothing(tmp_path: Path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    build(first, with_reasoning=False)
+    build(second, with_reasoning=False)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    broken = tmp_path / "triples"
+    shutil.copytree(resources.TRIPLES_DIR, broken)
+    target = next(broken.glob("*.ttl"))
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"il2kg:pValue [0-9.]+", "il2kg:pValue 1.7", text, count=1), encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        build(tmp_path / "c", broken, with_reasoning=False)
+    assert not (tmp_path / "c").exists()
