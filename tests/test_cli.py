@@ -13,14 +13,15 @@ from il2kg.cli import main
 
 PVALUE_17 = """@prefix il2kg: <https://w3id.org/il2kg/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix id: <https://w3id.org/il2kg/id/> .
-<https://w3id.org/il2kg/id/doc/0000000000000000> a il2kg:SourceDocument ; il2kg:fileName "x.txt" ;
-    il2kg:sha256 "0000000000000000000000000000000000000000000000000000000000000000" .
-<https://w3id.org/il2kg/id/result/bad> a il2kg:Result ; prov:wasDerivedFrom <https://w3id.org/il2kg/id/doc/0000000000000000> ; il2kg:pValue 1.7 .
-<https://w3id.org/il2kg/id/evidence/e1> a il2kg:Evidence ; il2kg:evidenceFor <https://w3id.org/il2kg/id/result/bad> ; il2kg:evidenceProperty il2kg:pValue ;
+@prefix doc: <https://w3id.org/il2kg/id/doc/> .
+@prefix res: <https://w3id.org/il2kg/id/result/> .
+doc:z a il2kg:SourceDocument ; il2kg:fileName "x.txt" ;
+    il2kg:sha256 "%s" .
+res:bad a il2kg:Result ; prov:wasDerivedFrom doc:z ; il2kg:pValue 1.7 .
+res:e1 a il2kg:Evidence ; il2kg:evidenceFor res:bad ; il2kg:evidenceProperty il2kg:pValue ;
     il2kg:evidenceValue "1.7" ; il2kg:spanStart 0 ; il2kg:spanEnd 8 ; il2kg:spanText "p = 1.7." ;
-    il2kg:quote "p = 1.7." ; il2kg:extractionMethod "test" ; prov:wasDerivedFrom <https://w3id.org/il2kg/id/doc/0000000000000000> .
-"""
+    il2kg:quote "p = 1.7." ; il2kg:extractionMethod "test" ; prov:wasDerivedFrom doc:z .
+""" % ("0" * 64)
 
 
 def run(*args: str):

@@ -33,8 +33,8 @@ RECORDS = [
         n_randomised=fact(40, "40"),
         diseases=(fact("MONDO:0007915", "lupus"),),
         arms=(
-            Arm("3 MIU", role=fact("experimental", "3 MIU"),
-                intervention=Intervention(fact("il2kg:interleukin2", "IL-2"), dose=fact(Quantity(Decimal(3), "MIU"), "3 MIU"))),
+            Arm("3 MIU", role=fact("experimental", "3 MIU"), intervention=Intervention(
+                fact("il2kg:interleukin2", "IL-2"), dose=fact(Quantity(Decimal(3), "MIU"), "3 MIU"))),
             Arm("placebo", role=fact("placebo-comparator", "placebo")),
         ),
         outcomes=(Outcome(fact("il2kg:sri4", "trial"), role=fact("primary", "trial"), results=(

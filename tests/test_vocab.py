@@ -53,7 +53,8 @@ def test_only_vocab_spells_iris():
 @pytest.mark.parametrize(
     ("code", "local"),
     [("double-blind", "doubleBlind"), ("per-protocol", "perProtocol"), ("response-rate", "responseRate"),
-     ("placebo-comparator", "placeboComparator"), ("no-change", "noChange"), ("intention-to-treat", "intentionToTreat")],
+     ("placebo-comparator", "placeboComparator"), ("no-change", "noChange"),
+     ("intention-to-treat", "intentionToTreat")],
 )
 def test_code_terms_exist(code, local):
     assert code_term(code) == IL[local]
