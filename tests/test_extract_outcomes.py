@@ -173,7 +173,7 @@ def test_corpus_002_itt_and_post_hoc(corpus_dir: Path, lexicon: Lexicon) -> None
     _check_result(itt[0], {"p_value": "0.3439", "significant": False, "comparator": "placebo",
                            "statistic": "response-rate"})
     pp = [r for r in primary.results if _value(r.population) == "per-protocol"]
-    _check_result(pp[0], {"arm": "ILT-101", "value": "83.3", "p_value": "0.0168", "significant": True, "n": None,
+    _check_result(pp[0], {"arm": "ILT-101", "value": "83.3", "p_value": "0.0168", "significant": True, "n": 53,
                           "post_hoc": True, "prespecified": True})
     assert len(primary.results) == 4  # the explanatory "100% ... at two sites" is no arm result
     assert _find(outcomes, {"measure": "il2kg:selenaSledai", "role": "key-secondary"}).timepoint.value == "week 12"

@@ -256,5 +256,7 @@ def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: li
             significant = _span_fact(ctx, find_significance(clause.text, clause.offset, p), "significance")
             extra = {"direction": clause.direction, "significant": significant, "comparator": clause.comparator}
             common |= {k: v for k, v in extra.items() if v} | p_fields(ctx, p)
+            if p is not None and "n" in clause.shared:  # the comparison's p comes from the whole population
+                common["n"] = clause.shared["n"]
         results.append(_slot_result(ctx, slot, sc.text, common, slot in active))
     return tuple(results)
