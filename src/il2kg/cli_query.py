@@ -23,7 +23,7 @@ def _graph():
 @click.option("--sparql", "text", help="SPARQL text to run instead of a named query or .rq file.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
-              help="Bind a variable: <iri>, a CURIE (id:trial/NCT02955615), a number, true/false or text.")
+              help="Bind a variable: <iri>, a CURIE (id:trial/NCT01234567), a number, true/false or text.")
 def query(name: str | None, text: str | None, fmt: str, binds: tuple[str, ...]) -> None:
     """Run a query: NAME from 'il2kg queries', a FILE.rq, or --sparql TEXT; print the result."""
     from il2kg.query import execute, format_result, parse_binding

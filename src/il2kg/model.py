@@ -196,7 +196,7 @@ class AdverseEvent:
 class Trial:
     """A clinical trial as one document describes it."""
 
-    registry_ids: tuple[Fact[str], ...] = ()  # "NCT02059759", "EudraCT 2014-000123-45" normalised
+    registry_ids: tuple[Fact[str], ...] = ()  # "NCT01234567", "EudraCT 2014-000123-45" normalised
     acronym: Fact[str] | None = None
     title: Fact[str] | None = None
     design: tuple[Fact[str], ...] = ()  # codes in DESIGN_FEATURES

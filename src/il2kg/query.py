@@ -95,7 +95,7 @@ def parse_binding(text: str) -> tuple[str, Node]:
     """Parse a CLI binding "var=value": <iri>, a CURIE with a known prefix, a number, true/false, else a string."""
     name, sep, raw = text.partition("=")
     if not sep or not re.fullmatch(r"\??[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"binding {text!r}: write it as var=value, e.g. subject=id:trial/NCT02955615")
+        raise QueryError(f"binding {text!r}: write it as var=value, e.g. subject=id:trial/NCT01234567")
     prefix, colon, local = raw.partition(":")
     if raw.startswith("<") and raw.endswith(">"):
         term: Node = URIRef(raw[1:-1])
@@ -142,7 +142,7 @@ def python_value(term: Node | None) -> object:
 def run_query(name_or_text: str, graph: Graph, **bindings: object) -> list[Row]:
     """Run a SELECT query and return its rows as plain dicts of Python values.
 
-    >>> rows = run_query("fact-provenance", load_graph(), subject=ID["trial/NCT02955615"])  # doctest: +SKIP
+    >>> rows = run_query("fact-provenance", load_graph(), subject=ID["trial/NCT01234567"])  # doctest: +SKIP
     """
     result = execute(name_or_text, graph, bindings)
     if result.type != "SELECT":

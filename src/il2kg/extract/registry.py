@@ -10,7 +10,7 @@ from il2kg.extract.registry_fields import Field, fields_named, first_field, pars
 from il2kg.extract.text import Page, collapse
 from il2kg.model import Fact, Lexicon, Record, Trial
 
-# (pattern, normaliser): registry identifiers, as "NCT02059759", "EudraCT 2014-000123-45", "ISRCTN12345678".
+# (pattern, normaliser): registry identifiers, as "NCT01234567", "EudraCT 2014-000123-45", "ISRCTN12345678".
 _IDS = (
     (re.compile(r"\bNCT\d{8}\b", re.I), lambda m: m.group(0).upper()),
     (re.compile(r"(?<![\d-])(?P<n>\d{4}-5\d{5}-\d{2}-\d{2})(?![\d-])"), lambda m: f"EU CT {m.group('n')}"),
