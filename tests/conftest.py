@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
 from il2kg.lexicon import load_lexicon
 from il2kg.model import Lexicon
+from il2kg.ontology import load_ontology
 from il2kg.resources import DEFAULT_CORPUS, ONTOLOGY
 
 
@@ -15,6 +17,12 @@ from il2kg.resources import DEFAULT_CORPUS, ONTOLOGY
 def lexicon() -> Lexicon:
     """The extractor's lexicon, loaded once from ontology/il2kg.ttl."""
     return load_lexicon(ONTOLOGY)
+
+
+@pytest.fixture(scope="session")
+def ontology() -> Graph:
+    """The ontology graph, parsed once; tests must not change it."""
+    return load_ontology()
 
 
 @pytest.fixture(scope="session")

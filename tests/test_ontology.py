@@ -11,17 +11,13 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from il2kg import resources
-from il2kg.ontology import load_ontology, rdfxml_bytes
+from il2kg.ontology import rdfxml_bytes
 from il2kg.reason import reason
 from il2kg.vocab import IL, OBO
 
 ROOT = resources.ROOT
 TURTLE_FILES = sorted(p for p in ROOT.rglob("*.ttl") if ".venv" not in p.parts and "dist" not in p.parts)
 
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return load_ontology()
 
 
 IL_CLASSES = sorted(c for c in set(Graph().parse(resources.ONTOLOGY).subjects(RDF.type, OWL.Class))

@@ -11,7 +11,6 @@ from test_views import Doc, example_graph
 
 from il2kg.graph import new_graph, to_graph
 from il2kg.model import Arm, Intervention, Outcome, Quantity, Result, Trial
-from il2kg.ontology import load_ontology
 from il2kg.views.lookup import Lookup
 from il2kg.views.plot_data import dose_points, effect_cells, forest_rows
 from il2kg.views.plots import write_plots
@@ -20,10 +19,6 @@ from il2kg.vocab import IL, OBO
 ALS, LUPUS_NEPHRITIS = OBO.MONDO_0004976, OBO.MONDO_0005556
 NAMES = ["dose-treg.png", "dose-treg.svg", "effect-matrix.png", "effect-matrix.svg", "forest.png", "forest.svg"]
 
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return load_ontology()
 
 
 @pytest.fixture(scope="module")

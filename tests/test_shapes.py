@@ -31,10 +31,6 @@ def shapes() -> Graph:
     return load_shapes()
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resources.ONTOLOGY, format="turtle")
-
 
 @pytest.fixture(scope="module")
 def check(shapes: Graph, ontology: Graph) -> Callable[[Path], Report]:

@@ -44,10 +44,6 @@ def demo_trial(p_value: str = "0.01", diseases: bool = True) -> Trial:
                  arms=(il2, placebo), outcomes=(outcome,))
 
 
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return Graph().parse(resources.ONTOLOGY, format="turtle")
-
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:

@@ -22,7 +22,6 @@ from il2kg import resources
 from il2kg.cli import main
 from il2kg.graph import Source, new_graph, to_graph
 from il2kg.model import Arm, Citation, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
-from il2kg.ontology import load_ontology
 from il2kg.store import load_graph
 from il2kg.views import write_views
 from il2kg.views.graphml import graphml_bytes
@@ -246,10 +245,6 @@ def hostile_graph() -> Graph:
                       Result(arm="IL-2", direction=d.f("increase", "studied")),)),))
     return to_graph([trial], d.source, graph)
 
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return load_ontology()
 
 
 @pytest.fixture(scope="module")

@@ -50,6 +50,13 @@ _NOT_SIGNIFICANT = re.compile(
     re.IGNORECASE,
 )
 _SIGNIFICANT = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.IGNORECASE)
+SD_CUE = re.compile(r"\bSDs?\b|±|standard\s+deviation", re.IGNORECASE)
+_RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
+
+
+def proportion_statistic(text: str) -> str:
+    """A percentage of patients is a response rate when the text speaks of response or remission."""
+    return "response-rate" if _RESPONSE.search(text) else "proportion"
 
 def normal_role(text: str) -> str:
     """Normalise a role cue: "Key secondary" -> "key-secondary", "co-primary" -> "primary"."""

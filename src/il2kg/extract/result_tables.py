@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
-from il2kg.extract.cues import find_timepoints, p_verdict
+from il2kg.extract.cues import SD_CUE, find_timepoints, p_verdict, proportion_statistic
 from il2kg.extract.numbers import Fraction, Number, PValue, to_decimal
 from il2kg.extract.results import Context, Finding, p_fields
 from il2kg.extract.terms import TermMatch, find_terms
@@ -31,9 +31,7 @@ _PCT = re.compile(rf"(?P<v>{_NUM})\s*%")
 _VALUE_BRACKET = re.compile(
     rf"(?P<v>{_NUM})(?P<pct>\s*%)?\s*(?:\(\s*(?P<b>{_NUM})\s*\)|\[\s*(?P<b2>{_NUM})\s*\]|±\s*(?P<pm>{_NUM}))?"
 )
-_SD_CUE = re.compile(r"\bSD\b|±|standard\s+deviation", re.IGNORECASE)
 _BASELINE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.IGNORECASE)
-_RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +157,7 @@ def _statistic(label: str, count: bool) -> str | None:
     if mean:
         return "mean"
     if count:
-        return "response-rate" if _RESPONSE.search(label) else "proportion"
+        return proportion_statistic(label)
     return None
 
 
@@ -182,7 +180,7 @@ def _cell_fields(ctx: Context, label: str, cell: _Cell) -> dict:
         if not m:
             return {}
         value, unit, count = to_decimal(m.group("v")), "%" if m.group("pct") else "", False
-        sd = m.group("pm") or ((m.group("b") or m.group("b2")) if _SD_CUE.search(label) else None)
+        sd = m.group("pm") or ((m.group("b") or m.group("b2")) if SD_CUE.search(label) else None)
         if sd is not None:
             group = "pm" if m.group("pm") else "b" if m.group("b") else "b2"
             fields["sd"] = _fact(ctx, to_decimal(sd), at + m.start(group), at + m.end(group), "sd")

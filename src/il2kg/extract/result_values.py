@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from il2kg.extract.arm_mentions import ArmMention
+from il2kg.extract.cues import SD_CUE
 from il2kg.extract.numbers import (
     Fraction,
     Interval,
@@ -42,7 +43,6 @@ _FROM_TO = re.compile(
     rf"\s*(?:{_UNIT})?",
     re.IGNORECASE,
 )
-_SD_CONTEXT = re.compile(r"\bSDs?\b|±|standard\s+deviation", re.IGNORECASE)
 _COMPARISON = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2".
@@ -93,7 +93,7 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         value = Number(offset + m.start("num"), offset + m.end("num"), to_decimal(m.group("num")) or Decimal(0))
         statistic = _ratio_statistic(m.group("cue"))
         slots.append(Slot(offset + m.start(), value.end, "ratio", value, "", statistic=statistic))  # starts at its cue
-    if _SD_CONTEXT.search(sentence):
+    if SD_CUE.search(sentence):
         for pair in find_values_with_sd(text, offset):
             unit = "%" if pair.value.percent else ""
             slots.append(Slot(pair.value.start, pair.sd.end, "sd", pair.value, unit, sd=pair.sd))

@@ -6,7 +6,15 @@ import re
 from dataclasses import dataclass
 
 from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
-from il2kg.extract.cues import ROLE_CUE, clauses, find_direction, find_significance, find_timepoints, normal_role
+from il2kg.extract.cues import (
+    ROLE_CUE,
+    clauses,
+    find_direction,
+    find_significance,
+    find_timepoints,
+    normal_role,
+    proportion_statistic,
+)
 from il2kg.extract.numbers import PValue, find_counts, find_p_values
 from il2kg.extract.result_values import Slot, assign_arms, find_slots
 from il2kg.extract.terms import TermMatch, find_terms
@@ -28,7 +36,6 @@ _SUBGROUP = re.compile(
 )
 # A clause that explains a result ("due to a 100% response rate at two sites") reports no arm's value.
 _EXPLANATION = re.compile(r"[\s,;]*(?:due\s+to|because|owing\s+to|explained\s+by)\b", re.IGNORECASE)
-_RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
 # A statement comparing arms, and an arm named only to be excluded ("but not with placebo").
 _BETWEEN = re.compile(r"\b(?:between|among|amongst|across)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms)\b|\bdose-dependent",
                       re.IGNORECASE)
@@ -102,7 +109,7 @@ def _statistic(slot: Slot, sentence: str) -> str | None:
     if slot.kind in ("sd", "mean"):
         signed = slot.value is not None and slot.value.value < 0 or _CHANGE.search(sentence)
         return "mean-change" if signed else "mean"
-    return "response-rate" if _RESPONSE.search(sentence) else "proportion"
+    return proportion_statistic(sentence)
 
 
 def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict, active: bool) -> Result:
