@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, XSD
 
 from il2kg import resources
 from il2kg.build import build, corpus_files
-from il2kg.errors import ValidationFailed
+from il2kg.errors import Il2kgError, ValidationFailed
 from il2kg.export import turtle_bytes
 from il2kg.extract.number_words import parse_number_word
 from il2kg.lexicon import load_lexicon
@@ -88,3 +88,28 @@ def test_build_twice_gives_identical_files_and_a_violation_writes_nothing(tmp_pa
     with pytest.raises(ValidationFailed):
         build(tmp_path / "c", broken, with_reasoning=False)
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("layout", ["user-folder", "user-file", "user-sibling-old"])
+def test_build_never_deletes_or_moves_what_it_did_not_write(tmp_path: Path, layout: str):
+    out = tmp_path / "out"
+    if layout == "user-folder":
+        out.mkdir()
+        (out / "my-notes.txt").write_text("keep me")
+        keep = out / "my-notes.txt"
+    elif layout == "user-file":
+        out.write_text("keep me")
+        keep = out
+    else:  # a folder the user named like the old backup a build once used
+        keep = tmp_path / "out.old" / "my-notes.txt"
+        keep.parent.mkdir()
+        keep.write_text("keep me")
+    if layout == "user-sibling-old":
+        build(out, with_reasoning=False)
+        build(out, with_reasoning=False)
+        assert (out / "SHA256SUMS").is_file()
+    else:
+        with pytest.raises(Il2kgError, match="not"):
+            build(out, with_reasoning=False)
+    assert keep.read_text() == "keep me"
+    assert not list(tmp_path.glob(".il2kg-staging-*"))

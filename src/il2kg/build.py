@@ -134,7 +134,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     for graph in (ontology, data):
         for triple in graph:
             merged.add(triple)
-    staging = Path(tempfile.mkdtemp(prefix=".dist-", dir=dist_dir.parent))
+    staging = _staging_for(dist_dir)
     try:
         write_release(merged, staging)
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
@@ -150,10 +150,48 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     return {"triples": len(merged), "conforms": report.conforms, "reasoning": reasoning}
 
 
+DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours
+_STAGING_PREFIX = ".il2kg-staging-"
+
+
+def check_output_folder(target: Path) -> None:
+    """Refuse an output path that a build would overwrite but did not write: a file, or a foreign folder."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise Il2kgError(f"{target}: exists and is not a folder; pass --out with a new or il2kg-built folder")
+    if target.is_dir() and any(target.iterdir()) and not _is_ours(target):
+        raise Il2kgError(f"{target}: folder exists, is not empty and was not written by il2kg build; "
+                         "pass --out with a new or empty folder (nothing was changed)")
+
+
+def _is_ours(folder: Path) -> bool:
+    # Builds before the marker existed left SHA256SUMS and void.ttl; both together mean the folder is ours too.
+    return (folder / DIST_MARKER).is_file() or all((folder / n).is_file() for n in ("SHA256SUMS", "void.ttl"))
+
+
+def _staging_for(target: Path) -> Path:
+    """A fresh staging folder beside the target; stale ones left by killed builds are removed first."""
+    check_output_folder(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f"{_STAGING_PREFIX}*"):
+        if stale.is_dir() and _is_ours(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
+    staging.chmod(0o755)
+    (staging / DIST_MARKER).write_text("written by il2kg build; this folder is replaced on each build\n")
+    return staging
+
+
 def _swap(staging: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
+    """Put the staged folder in place of the target; only a folder this tool wrote is ever removed."""
+    check_output_folder(target)
+    if not target.exists():
+        staging.rename(target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
+    old.rmdir()
+    target.rename(old)
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if _is_ours(old):
+        shutil.rmtree(old, ignore_errors=True)
+    else:  # an empty folder of the user's: nothing in it to lose
+        old.rmdir()
