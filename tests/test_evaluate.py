@@ -29,7 +29,7 @@ from il2kg.model import (
 )
 
 HERE = Path(__file__).parent
-GOLD_DIR = HERE / "gold"
+GOLD_DIR = HERE / "gold" / "corpus"
 EXAMPLES_DIR = HERE / "examples"
 EV = Evidence(0, 1, "s", "test.rule")
 TREG = "il2kg:tregPercentage"

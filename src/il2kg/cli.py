@@ -115,7 +115,7 @@ def check(with_data: bool) -> None:
 
 @main.command()
 @corpus_option
-@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=resources.ROOT / "tests" / "gold",
+@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=resources.ROOT / "tests" / "gold" / "corpus",
               show_default=True)
 def evaluate(corpus: Path | None, gold: Path) -> None:
     """Score the extractor on the corpus against the gold facts: precision and recall per field."""
