@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from il2kg.extract.doses import find_doses, in_base_units
 from il2kg.extract.terms import find_terms
 from il2kg.model import Arm, Lexicon
 
@@ -18,24 +19,6 @@ _GENERIC_ACTIVE = re.compile(
     r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug)\s+(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
-# Dose units with their scale to a base unit: million IU are IU times 10^6.
-_MILLION = r"(?:MIU|M\s?IU|million\s+(?:IU|units|international\s+units)|[x×]\s*10\s*\^?\s*6\s*IU|×\s*10⁶\s*IU)"
-_UNITS = (
-    (rf"{_MILLION}\s*/\s*m(?:2|²)", "IU/m2", Decimal(10) ** 6),
-    (rf"{_MILLION}(?!\s*/\s*(?:kg|m))", "IU", Decimal(10) ** 6),
-    (r"IU\s*/\s*m(?:2|²)", "IU/m2", Decimal(1)),
-    (r"IU\s*/\s*kg", "IU/kg", Decimal(1)),
-    (r"IU(?!\s*/\s*(?:kg|m))", "IU", Decimal(1)),
-    (r"(?:µg|μg|ug|mcg)(?!\s*/)", "ug", Decimal(1)),
-)
-_UNIT_CODES = {"MIU": ("IU", Decimal(10) ** 6), "MIU/m2": ("IU/m2", Decimal(10) ** 6)}
-_DOSE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:[, ]\d{3})+(?![\d.])|\d+(?:\.\d+)?)\s*-?\s*(?P<unit>"
-    + "|".join(f"(?:{p})" for p, _, _ in _UNITS) + r")(?![\w])",
-    re.IGNORECASE,
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ArmMention:
     """Text that names an arm, with the arm's label."""
@@ -50,32 +33,14 @@ def is_placebo(arm: Arm) -> bool:
     return arm.label == "placebo" or (arm.role is not None and arm.role.value == "placebo-comparator")
 
 
-def _base(value: Decimal, unit: str) -> tuple[Decimal, str]:
-    """A dose in its base unit: (2 MIU) -> (2000000, IU)."""
-    code, scale = _UNIT_CODES.get(unit, (unit, Decimal(1)))
-    return (value * scale).normalize(), code
-
-
 def _arm_dose(arm: Arm) -> tuple[Decimal, str] | None:
     """The arm's dose in base units, from its intervention or else from a label written "<number> <unit>"."""
     if arm.intervention and arm.intervention.dose:
-        return _base(arm.intervention.dose.value.value, arm.intervention.dose.value.unit)
+        return in_base_units(arm.intervention.dose.value.value, arm.intervention.dose.value.unit)
     doses = find_doses(arm.label)
-    return doses[0][2] if len(doses) == 1 and doses[0][1] - doses[0][0] == len(arm.label.strip()) else None
-
-
-def find_doses(text: str) -> list[tuple[int, int, tuple[Decimal, str]]]:
-    """Return the doses written in text as (start, end, (value, unit)) in base units."""
-    found = []
-    for m in _DOSE.finditer(text):
-        try:
-            value = Decimal(re.sub(r"[, ]", "", m.group("num")))
-        except InvalidOperation:
-            continue
-        unit_text = m.group("unit")
-        _, unit, scale = next(u for u in _UNITS if re.fullmatch(u[0], unit_text, re.IGNORECASE))
-        found.append((m.start(), m.end(), ((value * scale).normalize(), unit)))
-    return found
+    if len(doses) == 1 and doses[0].end - doses[0].start == len(arm.label.strip()):
+        return in_base_units(doses[0].value, doses[0].unit)
+    return None
 
 
 def _agent_label(curie: str, arms: tuple[Arm, ...]) -> str | None:
@@ -93,7 +58,8 @@ def _dose_mentions(text: str, active: list[Arm]) -> list[ArmMention]:
         dose = _arm_dose(arm)
         if dose is not None:
             by_dose.setdefault(dose, []).append(arm.label)
-    return [ArmMention(s, e, by_dose[d][0]) for s, e, d in find_doses(text) if len(by_dose.get(d, ())) == 1]
+    mentions = ((d.start, d.end, in_base_units(d.value, d.unit)) for d in find_doses(text))
+    return [ArmMention(s, e, by_dose[d][0]) for s, e, d in mentions if len(by_dose.get(d, ())) == 1]
 
 
 def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Lexicon) -> list[ArmMention]:

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
+from il2kg.extract import doses
 from il2kg.extract.design import trial_spans
+from il2kg.extract.doses import Dose
 from il2kg.extract.terms import TermMatch, find_terms_in
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
 
 PLACEBO = "il2kg:placebo"
-_NUM = r"\d{1,3}(?:,\d{3})+(?![\d.])|\d+(?:\.\d+)?"  # "250,000" before "0.5"
-_UNITS: tuple[tuple[str, str], ...] = (
-    (r"MIU\s*/\s*m(?:2|²)", "MIU/m2"),
-    (r"(?:MIU|million (?:international units?|IU|units?))(?!\s*/\s*(?:kg|m))", "MIU"),
-    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU\s*/\s*m(?:2|²)", "MIU/m2"),
-    (r"(?:[x×]\s*10\s*\^?\s*6|×\s*10⁶)\s*IU(?!\s*/\s*(?:kg|m))", "MIU"),
-    (r"IU\s*/\s*m(?:2|²)", "IU/m2"),
-    (r"IU\s*/\s*kg", "IU/kg"),
-    (r"IU\b(?!\s*/\s*(?:kg|m))", "IU"),
-    (r"(?:µg|μg|ug|mcg)\b(?!\s*/)", "ug"),
-)
-_DOSE = re.compile(
-    rf"(?<![\w.,])(?P<nums>{_NUM}(?:\s*(?:,\s*(?:and|or)?|and|or)\s*{_NUM})*)\s*"
-    rf"(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})(?P<daily>\s*/\s*(?:day|d)\b|\s+(?:per|a) day\b)?"
-)
 _ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"),
            (r"\bintravenous(?:ly)?\b|\bi\.v\.", "intravenous"),
            (r"\boral(?:ly)?\b", "oral"))
@@ -62,33 +49,13 @@ _PLACEBO_JOINED = re.compile(r"(?:\bor|\band|\bversus|\bvs\.?|,)\s+(?:either\s+)
                              r"(?:matching\s+|identical\s+|saline\s+)?$", re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class _Dose:
-    value: Decimal
-    unit: str
-    start: int
-    end: int
-    daily: tuple[int, int] | None  # span of a "/day" suffix
-
-
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
     return page.fact(value, start, end, f"intervention.{rule}")
 
 
-def _unit_code(text: str) -> str:
-    return next(code for pattern, code in _UNITS if re.fullmatch(pattern, text))
-
-
-def find_doses(page: Page, start: int, end: int) -> list[_Dose]:
+def find_doses(page: Page, start: int, end: int) -> list[Dose]:
     """Return every dose in a span, one per number ("1 and 2 MIU" gives two), in text order."""
-    out = []
-    for m in _DOSE.finditer(page.clean, start, end):
-        unit = _unit_code(m.group("unit"))
-        daily = m.span("daily") if m.group("daily") else None
-        for num in re.finditer(_NUM, m.group("nums")):
-            value = Decimal(num.group(0).replace(",", ""))
-            out.append(_Dose(value, unit, m.start("nums") + num.start(), m.end("unit"), daily))
-    return out
+    return doses.find_doses(page.clean, start, end)
 
 
 def _number(text: str) -> int:
@@ -123,7 +90,7 @@ def _quantity(page: Page, m: re.Match[str], rule: str) -> Fact[Quantity]:
     return _fact(page, Quantity(Decimal(value), unit or "day"), m.start(), m.end(), rule)
 
 
-def parse_schedule(page: Page, start: int, end: int, doses: list[_Dose]) -> dict[str, Fact]:
+def parse_schedule(page: Page, start: int, end: int, doses: list[Dose]) -> dict[str, Fact]:
     """Read the schedule fields of a regimen sentence into Intervention keyword arguments."""
     cue = _first(page, _MAINTENANCE_CUE, start, end)
     pause = _first(page, _BREAK, start, end)
@@ -253,7 +220,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         role = "experimental" if controlled or by_dose else "single-group-arm"
         intervention = Intervention(
             agent=_fact(page, agent.term.curie, agent.start, agent.end, "agent"),
-            dose=_fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end, "dose"),
+            dose=_fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end,
+                       "dose" + (f" ({dose.derivation})" if dose.derivation else "")),
             **fields,
         )
         arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention)))

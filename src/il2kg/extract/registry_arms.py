@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from il2kg.extract.doses import find_doses
 from il2kg.extract.layout import Line, term_facts
 from il2kg.extract.registry_fields import Field
 from il2kg.extract.terms import find_terms
@@ -22,11 +23,6 @@ _ROLE = {
     "placebo comparator": "placebo-comparator",
 }
 _INTERVENTION_LINE = re.compile(r"^(?:Drug|Biological|Other|Combination Product|Dietary Supplement)\s*:\s*\S", re.I)
-_DOSE = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:(?P<miu>MIU|M\s?IU|million\s+(?:international\s+)?units"
-    r"|million\s+IU|(?:x|×)\s?10\^?6\s?IU)|(?P<unit>IU/kg|IU/m2|IU|µg|μg|ug|mcg))(?!\w)(?!/(?:kg|m2|m²|m\b))",
-    re.I,
-)
 _ROUTES = (
     ("subcutaneous", re.compile(r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", re.I)),
     ("intravenous", re.compile(r"\bintravenous(?:ly)?\b|\bi\.v\.|\bIV\b", re.I)),
@@ -161,16 +157,15 @@ def _dose(page: Page, lines: tuple[Line, ...]) -> tuple[Fact[Quantity] | None, L
     """The arm's dose when every dose written in its text is the same quantity."""
     hits = []
     for line in lines:
-        for m in _DOSE.finditer(line.text):
-            unit = "MIU" if m.group("miu") else m.group("unit").replace("µ", "u").replace("μ", "u").replace("mcg", "ug")
-            unit = unit if unit in {"MIU", "ug"} else unit.upper().replace("/KG", "/kg").replace("/M2", "/m2")
-            hits.append((Quantity(Decimal(m.group("num").replace(",", "")), unit), line, m))
+        for d in find_doses(line.text):
+            hits.append((Quantity(d.value, d.unit), line, d))
     if not hits or len({q for q, _l, _m in hits}) != 1:
         return None, None
     quantity, line, m = hits[0]
     # The schedule is written in the description, not in the arm's label ("Experimental: IL-2 1 MIU").
     schedule_line = next((h[1] for h in hits if h[1] is not lines[0]), line)
-    return Fact(quantity, page.evidence(line.start + m.start(), line.start + m.end(), "registry.dose")), schedule_line
+    method = "registry.dose" + (f" ({m.derivation})" if m.derivation else "")
+    return Fact(quantity, page.evidence(line.start + m.start, line.start + m.end, method)), schedule_line
 
 
 def _frequencies(page: Page, lines: tuple[Line, ...]) -> tuple[Fact[str] | None, Fact[str] | None]:
