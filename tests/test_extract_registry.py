@@ -124,7 +124,7 @@ def test_only_actual_enrolment_counts(line: str, n_enrolled: int | None, lexicon
         ("Phase 2", "2"),
         ("Phase 1/Phase 2", "1/2"),
         ("Phase 2a", "2a"),
-        ("Phase II", "II"),
+        ("Phase II", "2"),
         ("Not Applicable", None),
         ("Early Phase 1", None),
     ],

@@ -39,6 +39,15 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     citation                      "<intent>|<section>|<first 60 chars of the statement>"
     citation.mentions             "<curie>" (diseases, agents and biomarkers of every citing statement)
 
+Fields that name no arm label, so that gold written for an unseen page does not depend on how the
+extractor labels arms (tests/gold/README.md has the rules for writing them):
+
+    trial.present                 "true" when the document yields a Trial
+    trial.arm                     "<role>|<size>"
+    trial.agent / trial.dose      "<curie>" / "<quantity>" over all arms
+    finding.p                     "<op><value>" of every p-value, in a result or a finding of its own
+    finding.percent               "<value>%" of every percentage read as a result or a finding
+
 Timepoints and sections are lower case; a result without a timepoint of its own is printed with its
 outcome's timepoint (the result is a reading of that outcome). A statement is whitespace-collapsed,
 stripped of the quotes and ellipses around it, cut to 60 characters and right-stripped.
@@ -80,6 +89,7 @@ FIELDS = (
     "result.post_hoc", "result.fraction", "result.subgroup",
     "adverse_event", "adverse_event.serious", "adverse_event.drug_related",
     "citation", "citation.mentions",
+    "trial.present", "trial.arm", "trial.agent", "trial.dose", "finding.p", "finding.percent",
 )
 
 _FUNDER_TRIM = re.compile(r"^(?:the\s+)|(?:\s*\([^()]*\))+$", re.IGNORECASE)
@@ -145,7 +155,24 @@ def _publication(pub: Publication, add: Add) -> None:
         add("publication.citation_count", f"{count.kind}={show(count.count)}")
 
 
+def _labelless(trial: Trial, add: Add) -> None:
+    add("trial.present", "true")
+    for arm in trial.arms:
+        add("trial.arm", show(arm.role), show(arm.size))
+        if arm.intervention is not None:
+            add("trial.agent", show(arm.intervention.agent))
+            if arm.intervention.dose is not None:
+                add("trial.dose", show(arm.intervention.dose))
+    results = [r for o in trial.outcomes for r in o.results] + list(trial.findings)
+    for r in results:
+        if r.p_value is not None:
+            add("finding.p", f"{r.p_comparator.value if r.p_comparator else '='}{show(r.p_value)}")
+        if r.value is not None and r.value.value.unit == "%":
+            add("finding.percent", show(r.value))
+
+
 def _trial(trial: Trial, add: Add) -> None:
+    _labelless(trial, add)
     simple = {
         "acronym": trial.acronym, "phase": trial.phase, "allocation_ratio": trial.allocation_ratio,
         "n_randomised": trial.n_randomised, "n_enrolled": trial.n_enrolled, "centres": trial.centres,

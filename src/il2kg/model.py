@@ -150,6 +150,8 @@ class Result:
     timepoint: Fact[str] | None = None  # "week 12", "after cycle 1"
     direction: Fact[str] | None = None  # "increase" | "decrease" | "no-change"
     significant: Fact[bool] | None = None
+    measure: Fact[str] | None = None  # a finding's measure: lexicon CURIE, only when the clause names exactly one
+    clause: Fact[str] | None = None  # a finding's clause, as written
 
 
 STATISTICS = (
@@ -214,6 +216,7 @@ class Trial:
     arms: tuple[Arm, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
+    findings: tuple[Result, ...] = ()  # statistics read outside any outcome's results: p-values, percentages
 
 
 DESIGN_FEATURES = (

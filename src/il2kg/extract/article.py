@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from il2kg.extract import design, intervention, population, safety
-from il2kg.extract.metadata import extract_publication, is_review
+from il2kg.extract.metadata import extract_publication, find_title, is_review
 from il2kg.extract.text import Page, read_page
-from il2kg.model import Arm, Lexicon, Outcome, Record, Trial
+from il2kg.model import Arm, Fact, Lexicon, Outcome, Record, Trial
 
 
 def _outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outcome, ...]:
@@ -15,10 +15,16 @@ def _outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outc
     return tuple(extract_outcomes(page, lexicon, arms))
 
 
+def _beyond_title(page: Page, facts: list[Fact]) -> bool:
+    """Whether any trial fact was read outside the title line (a title alone does not report a study)."""
+    title = find_title(page)
+    return any(not (title and title[0] <= f.evidence.start < title[1]) for f in facts)
+
+
 def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     """Return the Trial the page reports, or None for a review or a page that describes no trial."""
-    if is_review(page) or len(design.trial_spans(page)) < 2:
-        return None  # no own-trial sentence beyond the title: a page with no abstract
+    if is_review(page):
+        return None  # a review or meta-analysis reports other studies, not one of its own
     features = design.find_design(page)
     registry_ids = design.find_registry_ids(page)
     n_randomised, n_enrolled = population.find_counts(page)
@@ -29,8 +35,9 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
     arms = intervention.with_sizes(arms, sizes)
     features = design.with_arm_structure(page, features, arms)
-    if not (features or registry_ids or arms or n_randomised or n_enrolled):
-        return None
+    found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled]
+    if not _beyond_title(page, [f for f in found if f is not None]):
+        return None  # nothing but a title names the study: no trial facts to report
     recruitment_start, recruitment_end = population.find_recruitment(page)
     return Trial(
         registry_ids=registry_ids,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from il2kg.extract import identifiers
 from il2kg.extract.metadata import find_title
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
@@ -17,19 +19,10 @@ _OWN_TRIAL = re.compile(
     r"\b(?:patients|participants|subjects) were\b",
     re.IGNORECASE,
 )
-_OTHER_WORK = re.compile(r"\b(?:previous(?:ly)?|suggested|have shown|has shown|is required|are needed|prior)\b", re.I)
-
-# Registry ids: pattern and how to spell the id canonically.
-_REGISTRIES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bNCT ?(\d{8})\b", re.I), "NCT{0}"),
-    (re.compile(r"\bEUCTR ?(\d{4}-\d{6}-\d{2}(?:-[A-Z]{2})?)\b", re.I), "EUCTR{0}"),
-    (re.compile(r"(?<![\w-])(?:EudraCT[\w .:#-]{0,12}?)?(?<!EUCTR)(\d{4}-\d{6}-\d{2})(?![\w-])", re.I), "EudraCT {0}"),
-    (re.compile(r"\bChiCTR[- ]?((?:[A-Z]{2,4}-)?\d{8,})\b", re.I), "ChiCTR{0}"),
-    (re.compile(r"\bISRCTN ?(\d{8})\b", re.I), "ISRCTN{0}"),
-    (re.compile(r"\bACTRN ?(\d{14})\b", re.I), "ACTRN{0}"),
-    (re.compile(r"\bDRKS ?(\d{8})\b", re.I), "DRKS{0}"),
-    (re.compile(r"\bCTRI/(\d{4}/\d{2,3}/\d{6})\b", re.I), "CTRI/{0}"),
-)
+_OTHER_WORK = re.compile(
+    r"\b(?:previous(?:ly)?|suggested|have shown|has shown|is required|are needed|prior|"
+    r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
+    r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials))\b", re.I)
 
 _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
@@ -47,7 +40,6 @@ _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("single-group", re.compile(r"\bsingle[- ](?:group|arm)\b", re.I)),
     ("prospective", re.compile(r"\bprospective\b", re.I)),
 )
-_PHASE = re.compile(r"\bphase[ -]?(?P<p>(?:IV|I{1,3}|[1-4])[ab]?(?:\s*[/-]\s*(?:IV|I{1,3}|[1-4])[ab]?)?)(?![\w])", re.I)
 _RATIO = re.compile(r"(?<![\d:.])(?P<r>\d{1,2}(?:\s?:\s?\d{1,2}){1,3})(?![\d:])")
 _RATIO_CUE = re.compile(r"\brandomi[sz]|\bratio\b|\bassigned\b|\ballocat", re.I)
 _ACRONYM = re.compile(r"\((?P<a>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\)")
@@ -57,34 +49,46 @@ def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
     return page.fact(value, start, end, f"design.{rule}")
 
 
-def trial_spans(page: Page) -> list[tuple[int, int]]:
-    """Return the title span and the sentences that describe the document's own trial, in text order."""
-    spans = []
-    title = find_title(page)
-    if title:
-        spans.append(title)
+_SKIPPED_SECTIONS = frozenset({"back-matter", "keywords", "funding"})
+
+
+def sentence_score(page: Page, start: int, end: int, section: str | None) -> int:
+    """Score how surely a sentence speaks of the document's own study (methods, "we", "patients were")."""
+    text = page.clean[start:end]
+    score = {"methods": 3, "results": 1, "registration": 1, "background": -1}.get(section or "", 0)
+    if _OWN_TRIAL.search(text):
+        score += 2
+    if section != "methods" and _OTHER_WORK.search(text):
+        score -= 3
+    return score
+
+
+@lru_cache(maxsize=16)
+def trial_spans(page: Page) -> tuple[tuple[int, int], ...]:
+    """Return the sentences that may describe the document's own study, surest first, then in text order.
+
+    Structure is a score, not a filter: a page whose sections or title were misread still offers
+    every sentence; only those that speak of other work (or page furniture sections) are left out.
+    """
+    scored = []
     for sentence in page.sentences:
-        text = page.clean[sentence.start : sentence.end]
-        if title and sentence.start < title[1] or sentence.section in ("results", "conclusions", "back-matter"):
+        if sentence.section in _SKIPPED_SECTIONS:
             continue
-        if sentence.section != "methods" and _OTHER_WORK.search(text):
-            continue
-        if sentence.section == "methods" or _OWN_TRIAL.search(text):
-            spans.append((sentence.start, sentence.end))
-    return spans
+        score = sentence_score(page, sentence.start, sentence.end, sentence.section)
+        if score >= 0:
+            scored.append((-score, sentence.start, sentence.end))
+    return tuple((start, end) for _, start, end in sorted(scored))
+
+
+def own_study_evidence(page: Page) -> int:
+    """Count the sentences that surely describe the document's own study (score 2 or more)."""
+    return sum(1 for s in page.sentences if s.section not in _SKIPPED_SECTIONS
+               and sentence_score(page, s.start, s.end, s.section) >= 2)
 
 
 def find_registry_ids(page: Page) -> tuple[Fact[str], ...]:
     """Return the trial registry ids named on the page, canonically spelled, first mention of each."""
-    found: dict[str, tuple[int, int, int]] = {}
-    for pattern, template in _REGISTRIES:
-        for m in pattern.finditer(page.clean):
-            if any(s <= m.start(1) < e for s, e, _ in found.values()):
-                continue  # an EUCTR id also looks like a EudraCT number
-            value = template.format(m.group(1).upper().replace("CHICTR", "ChiCTR"))
-            found.setdefault(value, (m.start(), m.end(), m.start()))
-    ordered = sorted(found.items(), key=lambda item: item[1][2])
-    return tuple(_fact(page, value, s, e, "registry-id") for value, (s, e, _) in ordered)
+    return tuple(_fact(page, m.value, m.start, m.end, "registry-id") for m in identifiers.find_registry_ids(page.clean))
 
 
 def _initials_match(words: list[str], token: str) -> bool:
@@ -109,27 +113,34 @@ def find_acronym(page: Page, lexicon: Lexicon) -> Fact[str] | None:
     return None
 
 
+# Codes that contradict each other: the one read from the surer sentence wins.
+_CONTRADICTIONS = (("randomised", "non-randomised"), ("double-blind", "open-label"), ("single-blind", "open-label"),
+                   ("double-blind", "single-blind"), ("multicentre", "single-centre"),
+                   ("parallel-group", "single-group"), ("crossover", "single-group"))
+
+
 def find_design(page: Page) -> tuple[Fact[str], ...]:
     """Return the design feature codes stated for the trial, first mention of each, in DESIGN_FEATURES order."""
-    facts = []
+    found: dict[str, tuple[int, Fact[str]]] = {}
     spans = trial_spans(page)
     for code, pattern in _FEATURES:
-        for start, end in spans:
+        for rank, (start, end) in enumerate(spans):
             m = pattern.search(page.clean, start, end)
             if m:
-                facts.append(_fact(page, code, m.start(), m.end(), code))
+                found[code] = (rank, _fact(page, code, m.start(), m.end(), code))
                 break
-    return tuple(facts)
+    for a, b in _CONTRADICTIONS:
+        if a in found and b in found:
+            del found[b if found[a][0] <= found[b][0] else a]
+    return tuple(found[code][1] for code, _ in _FEATURES if code in found)
 
 
 def find_phase(page: Page) -> Fact[str] | None:
-    """Return the trial phase as written, normalised ("2a", "I-IIa", "1b/2a")."""
+    """Return the trial phase, normalised ("2a", "1/2a", "1b/2a"), from the surest sentence that states one."""
     for start, end in trial_spans(page):
-        m = _PHASE.search(page.clean, start, end)
-        if m:
-            raw = re.sub(r"\s+", "", m.group("p"))
-            value = re.sub(r"(?<=[IV\d])([AB])", lambda x: x.group(1).lower(), raw.upper())
-            return _fact(page, value, m.start("p"), m.end("p"), "phase")
+        mention = identifiers.find_phase(page.clean, start, end)
+        if mention:
+            return _fact(page, mention.value, mention.start, mention.end, "phase")
     return None
 
 

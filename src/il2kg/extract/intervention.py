@@ -141,9 +141,9 @@ def _dosing_plus_break(page: Page, start: int, pause: re.Match[str], end: int) -
                                   "cycle-dosing-plus-break")}
 
 
-def _received_period(page: Page, spans: list[tuple[int, int]], regimen: tuple[int, int]) -> Fact[Quantity] | None:
+def _received_period(page: Page, spans: tuple[tuple[int, int], ...], regimen: tuple[int, int]) -> Fact[Quantity] | None:
     """The treatment period of an own-trial sentence saying what the arms received ("... for 12 weeks")."""
-    for start, end in spans[1:]:
+    for start, end in spans:
         if (start, end) == regimen or not _RECEIVED.search(page.clean, start, end):
             continue
         for m in _FOR_PERIOD.finditer(page.clean, start, end):
@@ -189,9 +189,9 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _regimen_span(page: Page, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _regimen_span(page: Page, spans: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
     """Return the first own-trial sentence (not the title) that states a dose."""
-    return next(((s, e) for s, e in spans[1:] if find_doses(page, s, e)), None)
+    return next(((s, e) for s, e in spans if find_doses(page, s, e)), None)
 
 
 def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tuple[Arm, ...]:

@@ -75,11 +75,10 @@ def _is_category(labels: tuple[str, ...]) -> bool:
 def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     """Return the diseases of the trial's patients, from the title and own-trial sentences about patients."""
     title = find_title(page)
-    hits = []
-    for start, end in trial_spans(page):
-        if (start, end) != title and not _PATIENT_CUE.search(page.clean, start, end):
-            continue
-        hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
+    spans = trial_spans(page) + ((title,) if title else ())
+    # A disease named only in the results is a subgroup ("remission in patients with lupus nephritis").
+    hits = _disease_hits(page, lexicon, [s for s in spans if page.section_of(s[0]) != "results"], title) \
+        or _disease_hits(page, lexicon, list(spans), title)
     specific = [h for h in hits
                 if not _is_category(h.term.labels) or _COUNTED.search(page.clean, max(0, h.start - 20), h.start)]
     chosen = specific or hits
@@ -88,6 +87,14 @@ def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
         if hit.term.curie not in seen:
             seen[hit.term.curie] = _fact(page, hit.term.curie, hit.start, hit.end, "disease")
     return tuple(seen.values())
+
+
+def _disease_hits(page: Page, lexicon: Lexicon, spans: list[tuple[int, int]], title: tuple[int, int] | None) -> list:
+    hits = []
+    for start, end in spans:
+        if (start, end) == title or _PATIENT_CUE.search(page.clean, start, end):
+            hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
+    return hits
 
 
 def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:

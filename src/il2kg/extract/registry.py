@@ -5,22 +5,12 @@ from __future__ import annotations
 import re
 
 from il2kg.extract import registry_arms
+from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
 from il2kg.extract.text import Page, collapse
 from il2kg.model import Fact, Lexicon, Record, Trial
 
-# (pattern, normaliser): registry identifiers, as "NCT01234567", "EudraCT 2014-000123-45", "ISRCTN12345678".
-_IDS = (
-    (re.compile(r"\bNCT\d{8}\b", re.I), lambda m: m.group(0).upper()),
-    (re.compile(r"(?<![\d-])(?P<n>\d{4}-5\d{5}-\d{2}-\d{2})(?![\d-])"), lambda m: f"EU CT {m.group('n')}"),
-    (re.compile(r"(?<![\d-])(?P<n>(?:19|20)\d{2}-\d{6}-\d{2})(?![\d-])"), lambda m: f"EudraCT {m.group('n')}"),
-    (re.compile(r"\bISRCTN ?\d{8}\b"), lambda m: m.group(0).replace(" ", "")),
-    (re.compile(r"\bChiCTR-?(?:[A-Z]{2,4}-)?\d{8,10}\b"), lambda m: m.group(0)),
-    (re.compile(r"\bACTRN\d{14}\b"), lambda m: m.group(0)),
-    (re.compile(r"\bDRKS\d{8}\b"), lambda m: m.group(0)),
-    (re.compile(r"\bCTRI/\d{4}/\d{2,3}/\d{6}\b"), lambda m: m.group(0)),
-)
 _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
 _ACTUAL = re.compile(r"\bactual\b", re.I)
 _PLANNED = re.compile(r"\b(?:estimated|anticipated|expected|target|planned)\b", re.I)
@@ -116,13 +106,8 @@ def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tupl
     for group, rule in ((id_lines, "registry.id_field"), (list(lines[:_HEADER_LINES]), "registry.id_header")):
         found: dict[str, Fact[str]] = {}
         for line in group:
-            for pattern, normalise in _IDS:
-                for m in pattern.finditer(line.text):
-                    span = m.span("n") if "n" in pattern.groupindex else m.span()
-                    found.setdefault(
-                        normalise(m),
-                        Fact(normalise(m), page.evidence(line.start + span[0], line.start + span[1], rule)),
-                    )
+            for m in find_registry_ids(line.text):
+                found.setdefault(m.value, Fact(m.value, page.evidence(line.start + m.start, line.start + m.end, rule)))
         if found:
             return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
     return ()
@@ -190,7 +175,7 @@ def _phase(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> Fa
         tokens = [(line, m) for line in lines for m in _EU_PHASE.finditer(line.text)]
     if not tokens:
         return None
-    value = "/".join(dict.fromkeys(m.group("p").upper().replace("A", "a").replace("B", "b") for _l, m in tokens))
+    value = phase_code(" ".join(m.group("p") for _l, m in tokens))
     start = tokens[0][0].start + tokens[0][1].start("p")
     end = tokens[-1][0].start + tokens[-1][1].end("p")
     return Fact(value, page.evidence(start, end, "registry.phase"))

@@ -1,0 +1,55 @@
+"""The recognisers' grammars, one case per wording: tests/cases/recognisers/<concept>.tsv (text TAB expected)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from il2kg.extract.doses import find_doses, plain
+from il2kg.extract.identifiers import find_phase, find_registry_ids
+
+CASES = Path(__file__).parent / "cases" / "recognisers"
+
+
+def _rows(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (CASES / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            text, _, expected = line.partition("\t")
+            rows.append((text, expected))
+    return rows
+
+
+def _doses(text: str) -> str:
+    return "|".join(f"{plain(d.value)} {d.unit}" for d in find_doses(text))
+
+
+def _registry_ids(text: str) -> str:
+    return "|".join(m.value for m in find_registry_ids(text))
+
+
+def _phase(text: str) -> str:
+    found = find_phase(text)
+    return found.value if found else ""
+
+
+RECOGNISERS = {"doses.tsv": _doses, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase}
+
+
+@pytest.mark.parametrize(("name", "text", "expected"),
+                         [(name, text, want) for name in RECOGNISERS for text, want in _rows(name)],
+                         ids=lambda v: v[:40] if isinstance(v, str) else None)
+def test_recogniser_reads_each_wording(name: str, text: str, expected: str):
+    assert RECOGNISERS[name](text) == expected
+
+
+def test_dose_spans_cover_what_was_read():
+    text = "IL-2 at 1 × 10^6 IU/m2 daily"
+    (dose,) = find_doses(text)
+    assert text[dose.start : dose.end] == "1 × 10^6 IU/m2" and dose.daily is not None
+
+
+def test_dose_scanning_is_linear_on_digit_runs():
+    text = "1" * 5000 + " " + "2, " * 3000 + "IU"  # the old grammar took seconds on 26 digits
+    assert isinstance(find_doses(text), list)
