@@ -114,20 +114,24 @@ def check(with_data: bool) -> None:
 
 
 @main.command()
-@corpus_option
-@click.option("--gold", type=click.Path(path_type=Path, file_okay=False), default=resources.ROOT / "tests" / "gold" / "corpus",
-              show_default=True)
-def evaluate(corpus: Path | None, gold: Path) -> None:
-    """Score the extractor on the corpus against the gold facts: precision and recall per field."""
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of documents; repeat for several (default: ../shared/corpus and ../shared/corpus-dev).")
+@click.option("--gold", "golds", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of gold files; repeat for several (default: tests/gold/corpus and tests/gold/corpus-dev).")
+@click.option("--verbose", is_flag=True, help="List every wrong and missed value.")
+def evaluate(corpora: tuple[Path, ...], golds: tuple[Path, ...], verbose: bool) -> None:
+    """Score the extractor against the gold facts: precision and recall per field."""
     from il2kg.build import corpus_files
     from il2kg.evaluate import evaluate as run_evaluate
-    from il2kg.evaluate import format_report, load_gold
+    from il2kg.evaluate import format_report, load_gold_dirs
     from il2kg.lexicon import load_lexicon
     from il2kg.pipeline import read_document
 
-    docs = [read_document(p) for p in corpus_files(corpus or resources.DEFAULT_CORPUS)]
-    report = run_evaluate([(d.name, d.text) for d in docs], load_gold(gold), load_lexicon(resources.ONTOLOGY))
-    click.echo(format_report(report))
+    corpora = corpora or tuple(p for p in resources.DEFAULT_CORPORA if p.is_dir())
+    gold = load_gold_dirs(golds or resources.DEFAULT_GOLD)
+    docs = [read_document(p) for corpus in corpora for p in corpus_files(corpus) if p.name in gold]
+    report = run_evaluate([(d.name, d.text) for d in docs], gold, load_lexicon(resources.ONTOLOGY))
+    click.echo(format_report(report, details=verbose))
 
 
 from il2kg.cli_export import export, push  # noqa: E402

@@ -16,7 +16,8 @@ from il2kg.errors import InputFileError
 from il2kg.gold import facts_of, load_gold, read_gold_file, statement_key
 from il2kg.model import Lexicon, Record
 
-__all__ = ["FieldScore", "Report", "evaluate", "facts_of", "format_report", "load_gold", "read_documents",
+__all__ = ["FieldScore", "Report", "evaluate", "facts_of", "format_report", "load_gold", "load_gold_dirs",
+           "read_documents",
            "read_gold_file", "statement_key"]
 
 Extractor = Callable[..., tuple[str, list[Record]]]
@@ -140,7 +141,18 @@ def _row(name: str, tp: int, fp: int, fn: int, precision: float, recall: float) 
     return f"{name:<30} {tp:>5} {fp:>5} {fn:>5} {precision:>9.3f} {recall:>7.3f}"
 
 
-def format_report(report: Report) -> str:
+def load_gold_dirs(directories: Iterable[Path]) -> dict[str, dict[str, list[str]]]:
+    """Load the gold files of several folders; a document named twice is an error."""
+    merged: dict[str, dict[str, list[str]]] = {}
+    for directory in directories:
+        for name, facts in load_gold(directory).items():
+            if name in merged:
+                raise InputFileError(f"{directory}: a second gold file for document {name!r}")
+            merged[name] = facts
+    return merged
+
+
+def format_report(report: Report, *, details: bool = True) -> str:
     """Render the report: a table per field, the totals, then the wrong values and the misses."""
     lines = [f"{'field':<30} {'TP':>5} {'FP':>5} {'FN':>5} {'precision':>9} {'recall':>7}"]
     for s in report.fields:
@@ -152,6 +164,8 @@ def format_report(report: Report) -> str:
         lines.append("documents without gold (not scored): " + ", ".join(report.unscored))
     if report.missing:
         lines.append("gold documents not given: " + ", ".join(report.missing))
+    if not details:
+        return "\n".join(lines)
     for title, attr in (("wrong values (extracted, not in the gold)", "wrong"),
                         ("missed values (in the gold, not extracted)", "missed")):
         items = [(doc, s.field, value) for s in report.fields for doc, value in getattr(s, attr)]

@@ -17,6 +17,9 @@ TRIPLES_DIR = DATA_DIR / "triples"
 SOURCES_TSV = DATA_DIR / "sources.tsv"
 DIST_DIR = ROOT / "dist"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPORA = (DEFAULT_CORPUS, ROOT.parent / "shared" / "corpus-dev")
+GOLD_DIR = ROOT / "tests" / "gold"
+DEFAULT_GOLD = (GOLD_DIR / "corpus", GOLD_DIR / "corpus-dev")
 
 
 def shape_files() -> list[Path]:
