@@ -80,49 +80,29 @@ class IL(DefinedNamespace):
     acronym: URIRef
     activeComparator: URIRef
     activeControlled: URIRef
-    aldesleukin: URIRef
     allocationRatio: URIRef
-    alopeciaAreata: URIRef
-    alsfrsR: URIRef
-    alzheimerDisease: URIRef
-    antiDsDna: URIRef
-    antidrugAntibodies: URIRef
     armLabel: URIRef
     armSize: URIRef
     articleNumber: URIRef
-    atopicDermatitis: URIRef
     authorName: URIRef
     authorPosition: URIRef
-    bilag: URIRef
     breakLengthUnit: URIRef
     breakLengthValue: URIRef
-    bvas: URIRef
-    cPeptide: URIRef
-    ccl2: URIRef
-    cd8TCells: URIRef
     characterCount: URIRef
-    chronicGraftVersusHostDisease: URIRef
     ciLevel: URIRef
     ciLower: URIRef
     ciUpper: URIRef
     citingSection: URIRef
     citingStatement: URIRef
-    clinicalResponse: URIRef
     comparedWith: URIRef
     comparisonText: URIRef
-    complement: URIRef
-    completeRemission: URIRef
     count: URIRef
     country: URIRef
     crossover: URIRef
-    crp: URIRef
     cycleLengthUnit: URIRef
     cycleLengthValue: URIRef
-    das28: URIRef
     decrease: URIRef
     denominator: URIRef
-    dermatomyositis: URIRef
-    diseaseActivity: URIRef
     documentKind: URIRef
     doseAmount: URIRef
     doseUnit: URIRef
@@ -131,13 +111,9 @@ class IL(DefinedNamespace):
     drugRelated: URIRef
     durationUnit: URIRef
     durationValue: URIRef
-    efavaleukinAlfa: URIRef
     effectSize: URIRef
-    effectorTCellActivation: URIRef
-    effectorTCells: URIRef
     eligibilityCriterion: URIRef
     endpointMet: URIRef
-    eosinophils: URIRef
     estimateUnit: URIRef
     estimateValue: URIRef
     eventCount: URIRef
@@ -171,18 +147,11 @@ class IL(DefinedNamespace):
     hasResult: URIRef
     hasStatistic: URIRef
     hazardRatio: URIRef
-    hba1c: URIRef
-    hcvVasculitis: URIRef
-    ilt101: URIRef
-    immuneThrombocytopenia: URIRef
-    immunogenicity: URIRef
     inPopulation: URIRef
     inSubgroup: URIRef
     increase: URIRef
     indicatesMechanism: URIRef
-    inflammation: URIRef
     intentionToTreat: URIRef
-    interleukin2: URIRef
     isFormulationOf: URIRef
     issue: URIRef
     journal: URIRef
@@ -200,14 +169,7 @@ class IL(DefinedNamespace):
     metricCount: URIRef
     metricKind: URIRef
     metricSource: URIRef
-    motorFunction: URIRef
     multicentre: URIRef
-    multipleSclerosis: URIRef
-    neuroaxonalDamage: URIRef
-    neuroinflammation: URIRef
-    nfl: URIRef
-    nkCellActivation: URIRef
-    nkCells: URIRef
     noChange: URIRef
     nonRandomised: URIRef
     numberEnrolled: URIRef
@@ -223,8 +185,6 @@ class IL(DefinedNamespace):
     pValueText: URIRef
     pages: URIRef
     parallelGroup: URIRef
-    parkinsonDisease: URIRef
-    pasi: URIRef
     perProtocol: URIRef
     phase1: URIRef
     phase1_2: URIRef
@@ -239,7 +199,6 @@ class IL(DefinedNamespace):
     placeboComparator: URIRef
     placeboControlled: URIRef
     postHoc: URIRef
-    prednisoneDose: URIRef
     prespecified: URIRef
     primary: URIRef
     proportion: URIRef
@@ -255,9 +214,7 @@ class IL(DefinedNamespace):
     registryId: URIRef
     reportedIn: URIRef
     reports: URIRef
-    respiratoryFunction: URIRef
     responseRate: URIRef
-    rezpegaldesleukin: URIRef
     riskRatio: URIRef
     route: URIRef
     safety: URIRef
@@ -265,7 +222,6 @@ class IL(DefinedNamespace):
     sampleSize: URIRef
     scheduleText: URIRef
     secondary: URIRef
-    selenaSledai: URIRef
     serious: URIRef
     sha256: URIRef
     significant: URIRef
@@ -273,23 +229,14 @@ class IL(DefinedNamespace):
     singleCentre: URIRef
     singleGroup: URIRef
     singleGroupArm: URIRef
-    sjogrenSyndrome: URIRef
-    slowVitalCapacity: URIRef
     softwareVersion: URIRef
     spanEnd: URIRef
     spanStart: URIRef
     spanText: URIRef
-    sri4: URIRef
     standardDeviation: URIRef
     studiesDisease: URIRef
     subgroupPopulation: URIRef
-    systemicSclerosis: URIRef
-    th17Cells: URIRef
     timepoint: URIRef
-    tregExpansion: URIRef
-    tregNumber: URIRef
-    tregPercentage: URIRef
-    tregs: URIRef
     trialTitle: URIRef
     volume: URIRef
 
