@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from il2kg.extract import design, intervention, population, safety
+from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.metadata import extract_publication, find_title, is_review
 from il2kg.extract.text import Page, read_page
-from il2kg.model import Arm, Fact, Lexicon, Outcome, Record, Trial
+from il2kg.model import Arm, Fact, Lexicon, Outcome, Record, Result, Trial
 
 
 def _outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outcome, ...]:
@@ -19,6 +22,16 @@ def _beyond_title(page: Page, facts: list[Fact]) -> bool:
     """Whether any trial fact was read outside the title line (a title alone does not report a study)."""
     title = find_title(page)
     return any(not (title and title[0] <= f.evidence.start < title[1]) for f in facts)
+
+
+def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
+    """Drop result percentages that define a response ("achieving a 50% reduction"), not report one."""
+    def keep(r: Result) -> Result:
+        v = r.value
+        if v is not None and v.value.unit == "%" and not is_result_percentage(page, v.evidence.start, v.evidence.end):
+            return replace(r, value=None, statistic=None)
+        return r
+    return replace(outcome, results=tuple(keep(r) for r in outcome.results))
 
 
 def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
@@ -39,6 +52,8 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     if not _beyond_title(page, [f for f in found if f is not None]):
         return None  # nothing but a title names the study: no trial facts to report
     recruitment_start, recruitment_end = population.find_recruitment(page)
+    outcomes = tuple(_without_thresholds(page, o) for o in _outcomes(page, lexicon, arms))
+    taken = frozenset(f.evidence.start for o in outcomes for r in o.results for f in (r.p_value, r.value) if f)
     return Trial(
         registry_ids=registry_ids,
         acronym=design.find_acronym(page, lexicon),
@@ -55,8 +70,9 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         countries=population.find_countries(page),
         follow_up=population.find_follow_up(page),
         arms=arms,
-        outcomes=_outcomes(page, lexicon, arms),
+        outcomes=outcomes,
         adverse_events=safety.find_adverse_events(page, arms),
+        findings=find_findings(page, lexicon, taken),
     )
 
 

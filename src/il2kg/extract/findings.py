@@ -1,0 +1,107 @@
+"""Statistical findings of their own: every p-value and percentage the page reports for its study.
+
+Structured results (outcomes.py) keep only the values they can tie to an endpoint and an arm; the
+rest would be lost. Here every sentence that may speak of the study is read, and each p-value and
+each result percentage becomes a finding with its clause, and its measure only when the clause names
+exactly one lexicon measure (else none: a value is never attached to a guessed measure).
+"""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.design import trial_spans
+from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages
+from il2kg.extract.terms import find_terms_in
+from il2kg.extract.text import Page
+from il2kg.model import Fact, Lexicon, Quantity, Result
+
+# Percentages that are not results: a confidence or power level, a threshold, a concentration.
+_NOT_A_RESULT_AFTER = re.compile(r"\s*(?:CI\b|or\s+(?:more|above|greater|higher|less|below|lower)\b|C\.I\.|confidence|"
+                                 r"credible|power|significance|level\b|"
+                                 r"(?:w/v|v/v|w/w)\b|(?:of\s+)?(?:dextrose|glucose|saline|albumin|ethanol|DMSO)\b)",
+                                 re.IGNORECASE)
+_NOT_A_RESULT_BEFORE = re.compile(r"(?:[≥≤<>]=?|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
+                                  r"\bup\s+to|\bpower\s+of|\bby\s+at\s+least|\bthreshold\s+of|\bcut-?off\s+of|"
+                                  r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least))\s*$", re.IGNORECASE)
+# "P < 0.05 was considered significant", "significance was set at p < 0.05": a threshold, not a finding.
+_THRESHOLD_BEFORE = re.compile(r"(?:\b(?:considered|deemed|regarded|defined|set|level|threshold|alpha|significance)\b"
+                               r"(?:\s+(?:at|of|as|was|to|be|statistically|significant|if|when))*\s*[:(]?|\*+)\s*$",
+                               re.IGNORECASE)
+_THRESHOLD_AFTER = re.compile(r"^[^.;]{0,25}\b(?:was|were|is)\s+(?:considered|deemed|regarded|defined|set)\b",
+                              re.IGNORECASE)
+_CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but|and)\s|\.\s")
+_MEASURE_KINDS = ("biomarker",)
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"findings.{rule}")
+
+
+def _clause(page: Page, sentence: tuple[int, int], at: int) -> tuple[int, int]:
+    start, end = sentence
+    text = page.clean[start:end]
+    cuts = [start] + [start + m.end() for m in _CLAUSE_END.finditer(text)] + [end]
+    lo = max(c for c in cuts if c <= at)
+    hi = min((c for c in cuts if c > at), default=end)
+    return lo, hi
+
+
+def _measure(page: Page, lexicon: Lexicon, clause: tuple[int, int]) -> Fact[str] | None:
+    hits = [h for kind in _MEASURE_KINDS for h in find_terms_in(page.clean, *clause, lexicon, kind)]
+    curies = {h.term.curie for h in hits}
+    if len(curies) != 1:
+        return None  # none, or several: abstain rather than guess which one the value is about
+    hit = hits[0]
+    return _fact(page, hit.term.curie, hit.start, hit.end, "measure")
+
+
+def _finding(page: Page, lexicon: Lexicon, sentence: tuple[int, int], at: int, **values: Fact) -> Result:
+    clause = _clause(page, sentence, at)
+    text = page.raw[clause[0] : clause[1]].strip()
+    lead = len(page.raw[clause[0] : clause[1]]) - len(page.raw[clause[0] : clause[1]].lstrip())
+    return Result(measure=_measure(page, lexicon, clause),
+                  clause=_fact(page, " ".join(text.split()), clause[0] + lead, clause[0] + lead + len(text), "clause"),
+                  **values)
+
+
+def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozenset()) -> tuple[Result, ...]:
+    """Return the p-values and result percentages of the study's sentences not already in a structured result.
+
+    `taken` holds the start offsets of values that structured results already carry.
+    """
+    out: list[tuple[int, Result]] = []
+    seen: set[int] = set(taken)
+    for start, end in sorted(trial_spans(page)):
+        text = page.clean[start:end]
+        blocked = [(i.start, i.end) for i in find_intervals(text, start)]
+        for p in find_p_values(text, start):
+            if p.value is None or p.num_start in seen or _is_threshold(page, p.start, p.end):
+                continue
+            seen.add(p.num_start)
+            values = {"p_text": _fact(page, page.raw[p.start : p.end], p.start, p.end, "p-text"),
+                      "p_value": _fact(page, p.value, p.num_start, p.num_end, "p-value"),
+                      "p_comparator": _fact(page, p.comparator, p.start, p.num_start, "p-comparator")}
+            blocked.append((p.start, p.end))
+            out.append((p.start, _finding(page, lexicon, (start, end), p.start, **values)))
+        for n in find_percentages(text, start):
+            if n.start in seen or any(s <= n.start < e for s, e in blocked) or not is_result_percentage(page, n.start,
+                                                                                                          n.end):
+                continue
+            seen.add(n.start)
+            value = _fact(page, Quantity(n.value, "%"), n.start, n.end, "percentage")
+            out.append((n.start, _finding(page, lexicon, (start, end), n.start, value=value)))
+    return tuple(result for _, result in sorted(out, key=lambda item: item[0]))
+
+
+def _is_threshold(page: Page, start: int, end: int) -> bool:
+    return bool(_THRESHOLD_BEFORE.search(page.clean[max(0, start - 40) : start])
+                or _THRESHOLD_AFTER.search(page.clean[end : end + 40]))
+
+
+def is_result_percentage(page: Page, start: int, end: int) -> bool:
+    before = page.clean[max(0, start - 20) : start]
+    after = page.clean[end : end + 24]
+    if _NOT_A_RESULT_AFTER.match(after) or _NOT_A_RESULT_BEFORE.search(before):
+        return False
+    return True
