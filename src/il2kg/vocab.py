@@ -143,6 +143,9 @@ class IL(DefinedNamespace):
     hasDiseaseCategory: URIRef
     hasEndpointRole: URIRef
     hasOutcome: URIRef
+    hasFinding: URIRef
+    aboutMeasure: URIRef
+    findingClause: URIRef
     hasPhase: URIRef
     hasResult: URIRef
     hasStatistic: URIRef

@@ -28,8 +28,12 @@ def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
     """Drop result percentages that define a response ("achieving a 50% reduction"), not report one."""
     def keep(r: Result) -> Result:
         v = r.value
-        if v is not None and v.value.unit == "%" and not is_result_percentage(page, v.evidence.start, v.evidence.end):
+        if v is None or v.value.unit != "%":
+            return r
+        if not is_result_percentage(page, v.evidence.start, v.evidence.end):
             return replace(r, value=None, statistic=None)
+        if abs(v.value.value) > 100 and r.statistic and r.statistic.value in ("proportion", "response-rate"):
+            return replace(r, statistic=None)  # "a 420% increase" is a change, never a proportion
         return r
     return replace(outcome, results=tuple(keep(r) for r in outcome.results))
 

@@ -273,7 +273,7 @@ def is_review(page: Page) -> bool:
 def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     """Read the page's bibliographic record; `describes_trial` makes it a trial report."""
     title = find_title(page)
-    kind_span = title or (0, 0)
+    kind_span = title or next(((x.start, x.end) for x in page.sentences), None)
     kind = "trial-report" if describes_trial else "review" if is_review(page) else "article"
     citation = _CITATION.search(page.clean)
     source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
@@ -288,7 +288,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
         article_number=_group_fact(page, _ARTICLE_NUMBER, "n", "article-number"),
         doi=_doi(page),
         pmid=_group_fact(page, _PMID, 1, "pmid"),
-        publication_type=_fact(page, kind, *kind_span, "publication-type"),
+        publication_type=_fact(page, kind, *kind_span, "publication-type") if kind_span else None,
         keywords=find_keywords(page),
         funders=find_funders(page),
         citation_counts=find_citation_counts(page),

@@ -28,6 +28,8 @@ def to_graph(records: list[Record], source: Source, graph: Graph | None = None) 
     publications = [r for r in records if isinstance(r, Publication)]
     main = publications[0] if publications else None
     pub_key = publication_key(main) if main else None
+    if main and pub_key is None and any(isinstance(r, (Trial, Citation)) for r in records):
+        pub_key = f"doc-{source.sha256[:16]}"  # an untitled report still reports its trial
     pub_iri = add_publication(em, main, pub_key) if main and pub_key else None
     for record in records:
         if isinstance(record, Trial):

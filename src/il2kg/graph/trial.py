@@ -72,6 +72,8 @@ def add_trial(em: Emitter, trial: Trial, key: str) -> URIRef:
         _add_outcome(em, t, key, outcome, arms)
     for event in trial.adverse_events:
         _add_adverse_event(em, t, key, event, arms)
+    for finding in trial.findings:
+        _add_result(em, t, finding, arms, link=IL.hasFinding)
     return t
 
 
@@ -130,10 +132,13 @@ def _value(f: Fact | None) -> object:
     return None if f is None else f.value
 
 
-def _add_result(em: Emitter, outcome: URIRef, r: Result, arms: dict[str, URIRef]) -> None:
-    identity = [outcome, r.arm, r.comparator] + [_value(getattr(r, f.name)) for f in fields(r)[2:]]
+def _add_result(em: Emitter, parent: URIRef, r: Result, arms: dict[str, URIRef], link: URIRef = IL.hasResult) -> None:
+    """Add a result of an outcome, or (link il2kg:hasFinding) a finding of a trial."""
+    identity = [parent, r.arm, r.comparator] + [_value(getattr(r, f.name)) for f in fields(r)[2:]]
+    if r.clause is not None:  # two findings with the same value in one clause differ by where they were read
+        identity.append(r.clause.evidence.start)
     res = em.node(mint("result", short_hash(*identity)), IL.Result)
-    em.link(outcome, IL.hasResult, res)
+    em.link(parent, link, res)
     if r.arm in arms:
         em.graph.add((res, IL.forArm, arms[r.arm]))
     if r.comparator in arms:
@@ -149,6 +154,9 @@ def _add_result(em: Emitter, outcome: URIRef, r: Result, arms: dict[str, URIRef]
             em.fact(res, prop, f, code_term(f.value))
     if r.subgroup:
         em.fact(res, IL.inSubgroup, r.subgroup, expand(r.subgroup.value))
+    if r.measure:
+        em.fact(res, IL.aboutMeasure, r.measure, expand(r.measure.value))
+    em.fact(res, IL.findingClause, r.clause)
 
 
 _RESULT_LITERALS = (
