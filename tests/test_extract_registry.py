@@ -157,7 +157,7 @@ def test_no_fields_no_trial(lexicon) -> None:
 
 def test_unknown_agent_gives_no_intervention(lexicon) -> None:
     text = (
-        "NCT Number: NCT00000004\nArms and Interventions:\nActive Comparator: Tocilizumab\n8 mg/kg IV every 4 weeks\n"
+        "NCT Number: NCT00000004\nArms and Interventions:\nActive Comparator: Zorvatumab\n8 mg/kg IV every 4 weeks\n"
     )
     (trial,) = registry.extract(text, lexicon=lexicon)
     (arm,) = trial.arms
