@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from il2kg.extract import registry_arms
+from il2kg.extract import article, registry_arms
 from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
-from il2kg.extract.text import Page, collapse
-from il2kg.model import Fact, Lexicon, Record, Trial
+from il2kg.extract.text import Page, collapse, read_page
+from il2kg.model import DESIGN_FEATURES, Fact, Lexicon, Record, Trial
 
 _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
 _ACTUAL = re.compile(r"\bactual\b", re.I)
@@ -89,7 +90,36 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         arms=arms,
         outcomes=registry_arms.outcomes(page, fields, lexicon),
     )
-    return [trial] if trial != Trial() else []
+    if trial == Trial():
+        return []
+    return [with_prose(trial, article.extract_trial(read_page(text), lexicon))]
+
+
+_CONTRADICTS = {"randomised": "non-randomised", "non-randomised": "randomised", "open-label": "double-blind",
+                "double-blind": "open-label", "single-group": "parallel-group", "parallel-group": "single-group"}
+
+
+def with_prose(trial: Trial, prose: Trial | None) -> Trial:
+    """Fill what the labelled fields did not say from the record's prose (its summary and description).
+
+    The fields win: prose only fills an empty field, and adds design codes that no field contradicts.
+    Percentages in a record's prose are background and eligibility, so only its p-values are kept.
+    """
+    if prose is None:
+        return trial
+    codes = {f.value for f in trial.design}
+    added = [f for f in prose.design if f.value not in codes and _CONTRADICTS.get(f.value) not in codes]
+    return replace(
+        trial,
+        registry_ids=trial.registry_ids or prose.registry_ids,
+        acronym=trial.acronym or prose.acronym,
+        design=tuple(sorted((*trial.design, *added), key=lambda f: DESIGN_FEATURES.index(f.value))),
+        phase=trial.phase or prose.phase,
+        n_enrolled=trial.n_enrolled or prose.n_enrolled,
+        diseases=trial.diseases or prose.diseases,
+        arms=trial.arms or prose.arms,
+        findings=tuple(f for f in prose.findings if f.p_value is not None),
+    )
 
 
 def _text(page: Page, field: Field | None, method: str) -> Fact[str] | None:

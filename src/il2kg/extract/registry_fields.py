@@ -12,7 +12,8 @@ from il2kg.extract.text import Page
 _LABELS = (
     (
         "id",
-        r"NCT Number|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Registration number|EudraCT number"
+        r"NCT Number|(?:Study )?NCT ID|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Main ID|Identifiers?"
+        r"|Registration number|EudraCT (?:protocol )?number"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?",
     ),
     ("title_brief", r"Brief Title|Public title|Study title|Title"),
@@ -23,13 +24,15 @@ _LABELS = (
         r"Conditions?|Condition\(s\)|Health condition\(s\) or problem\(s\) studied|Target disease"
         r"|Medical condition\(s\) being investigated|Medical condition",
     ),
-    ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment"),
+    ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
+                      r"|Investigational medicinal product"),
     ("study_type", r"Study Type"),
-    ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase"),
+    ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Status and phase"),
     ("allocation", r"Allocation|Randomi[sz]ation|Randomi[sz]ed"),
     ("model", r"Intervention Model|Study design|Study model"),
     ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
-    ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|Sample size"),
+    ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|(?:Target )?sample size"
+                   r"|Number of (?:participants|subjects)|Participants"),
     ("start", r"Study Start(?: Date)?|Recruitment start date|Date of first enrolment"),
     ("end", r"Recruitment end date"),
     ("recruiting_time", r"Recruiting time"),
@@ -55,7 +58,12 @@ _LABELS = (
     (
         "other",
         r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
-        r"|Gender|Ages?|Accepts Healthy Volunteers|Sponsor|Collaborators?|Investigators?|Responsible Party"
+        r"|Gender|Participant gender|Ages?|Accepts Healthy Volunteers\??|(?:Lead |Primary )?Sponsor|Collaborators?"
+        r"|Investigators?"
+        r"|Responsible Party|Funder types|Date of registration|Register|Last refreshed on|Trial end date|First seen"
+        r"|Last updated|Results Overview|Participant Flow|Baseline Characteristics|Study type|Prospective Registration"
+        r"|Trial protocol|Global end of trial date|Results (?:information|version number)|Sponsor protocol code"
+        r"|(?:This|First) version publication date|Trial identification|Trial information"
         r"|Primary Purpose"
         r"|(?:Study|Primary) Completion(?: Date)?|First (?:Posted|Submitted)|Last Update Posted|Results First Posted"
         r"|Publications|Overall (?:study|trial) (?:start|end) date|Record Verification Date|Keywords|Outcome Measures"
@@ -123,6 +131,22 @@ def parse_fields(page: Page) -> tuple[Field, ...]:
             value = (Line(start, line.end, page.clean[start : line.end]),)
         fields.append(Field(name, line.start + m.start("label"), line.start + m.end("label"), qualifier, value))
     return tuple(fields)
+
+
+def registry_label_count(text: str) -> int:
+    """Count the distinct registry field labels that open a line (after table pipes and markdown are blanked)."""
+    seen: set[str] = set()
+    for line in text.splitlines()[:2000]:
+        body = _TABLE_MARKS.sub(lambda m: " " * len(m.group(0)), line).strip()
+        for name, pattern in _LABEL_LINE.items():
+            m = pattern.match(body)
+            if m:
+                seen.add(m.group("label").lower() if name == "other" else name)
+                break
+    return len(seen)
+
+
+_TABLE_MARKS = re.compile(r"^[ \t]*\|[ \t]*|\*\*|\|[ \t]*$|^[ \t]*[-•*][ \t]+")
 
 
 def fields_named(fields: tuple[Field, ...], *names: str) -> list[Field]:
