@@ -163,6 +163,8 @@ def _labelless(trial: Trial, add: Add) -> None:
             add("trial.agent", show(arm.intervention.agent))
             if arm.intervention.dose is not None:
                 add("trial.dose", show(arm.intervention.dose))
+    for agent in trial.agents:
+        add("trial.agent", show(agent))
     results = [r for o in trial.outcomes for r in o.results] + list(trial.findings)
     for r in results:
         if r.p_value is not None:

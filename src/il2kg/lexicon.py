@@ -34,7 +34,9 @@ def lexicon_from_graph(ontology: Graph) -> Lexicon:
             preferred = [str(o) for o in ontology.objects(individual, RDFS.label)]
             synonyms = sorted(str(o) for o in ontology.objects(individual, SKOS.altLabel))
             labels = tuple(dict.fromkeys(sorted(preferred) + synonyms))
-            terms.append(Term(compact(individual), kind, labels))
+            broader = sorted(compact(b) for b in ontology.transitive_objects(individual, SKOS.broader)
+                             if b != individual)
+            terms.append(Term(compact(individual), kind, labels, tuple(broader)))
     return Lexicon(tuple(sorted(set(terms), key=lambda t: (t.kind, t.curie))))
 
 

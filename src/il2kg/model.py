@@ -216,6 +216,7 @@ class Trial:
     arms: tuple[Arm, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
+    agents: tuple[Fact[str], ...] = ()  # lexicon CURIEs of what the study gives, arms or not
     findings: tuple[Result, ...] = ()  # statistics read outside any outcome's results: p-values, percentages
 
 
@@ -245,6 +246,7 @@ class Term:
     curie: str
     kind: str  # "disease" | "biomarker" | "agent" | "mechanism"
     labels: tuple[str, ...]
+    broader: tuple[str, ...] = ()  # CURIEs of the broader terms, transitively (skos:broader in the ontology)
 
 
 @dataclass(frozen=True, slots=True)

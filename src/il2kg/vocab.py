@@ -144,6 +144,7 @@ class IL(DefinedNamespace):
     hasEndpointRole: URIRef
     hasOutcome: URIRef
     hasFinding: URIRef
+    evaluatesAgent: URIRef
     aboutMeasure: URIRef
     findingClause: URIRef
     hasPhase: URIRef

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
+from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_placebo_arm
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.metadata import extract_publication, find_title, is_review
 from il2kg.extract.text import Page, read_page
@@ -50,9 +51,12 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     arms = intervention.find_arms(page, lexicon, codes)
     if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
         sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
+    agents = find_agents(page, lexicon)
+    arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
     arms = intervention.with_sizes(arms, sizes)
     features = design.with_arm_structure(page, features, arms)
-    found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled]
+    found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
+             *(a for a in agents if a.value != PLACEBO)]
     if not _beyond_title(page, [f for f in found if f is not None]):
         return None  # nothing but a title names the study: no trial facts to report
     recruitment_start, recruitment_end = population.find_recruitment(page)
@@ -76,6 +80,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         arms=arms,
         outcomes=outcomes,
         adverse_events=safety.find_adverse_events(page, arms),
+        agents=agents,
         findings=find_findings(page, lexicon, taken),
     )
 

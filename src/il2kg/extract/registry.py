@@ -10,7 +10,7 @@ from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
 from il2kg.extract.text import Page, collapse, read_page
-from il2kg.model import DESIGN_FEATURES, Fact, Lexicon, Record, Trial
+from il2kg.model import Fact, Lexicon, Record, Trial
 
 _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
 _ACTUAL = re.compile(r"\bactual\b", re.I)
@@ -92,7 +92,21 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     )
     if trial == Trial():
         return []
-    return [with_prose(trial, article.extract_trial(read_page(text), lexicon))]
+    return [with_prose(trial, article.extract_trial(read_page(_prose_only(text, fields)), lexicon))]
+
+
+_PROSE_MIN = 60  # a shorter value ("No", "80 participants", "Early Phase 1") is the fields' to read, not prose
+
+
+def _prose_only(text: str, fields: tuple[Field, ...]) -> str:
+    """The record with its labels and short field values blanked (same length): what is left is prose."""
+    chars = list(text)
+    for field in fields:
+        spans = [(field.label_start, field.label_end)]
+        spans += [(line.start, line.end) for line in field.lines if line.end - line.start < _PROSE_MIN]
+        for start, end in spans:
+            chars[start:end] = [" "] * (end - start)
+    return "".join(chars)
 
 
 _CONTRADICTS = {"randomised": "non-randomised", "non-randomised": "randomised", "open-label": "double-blind",
@@ -113,7 +127,7 @@ def with_prose(trial: Trial, prose: Trial | None) -> Trial:
         trial,
         registry_ids=trial.registry_ids or prose.registry_ids,
         acronym=trial.acronym or prose.acronym,
-        design=tuple(sorted((*trial.design, *added), key=lambda f: DESIGN_FEATURES.index(f.value))),
+        design=(*trial.design, *added),
         phase=trial.phase or prose.phase,
         n_enrolled=trial.n_enrolled or prose.n_enrolled,
         diseases=trial.diseases or prose.diseases,

@@ -59,6 +59,8 @@ def add_trial(em: Emitter, trial: Trial, key: str) -> URIRef:
     em.fact(t, IL.numberEnrolled, trial.n_enrolled)
     for f in trial.diseases:
         em.fact(t, IL.studiesDisease, f, expand(f.value))
+    for f in trial.agents:
+        em.fact(t, IL.evaluatesAgent, f, expand(f.value))
     for f in trial.eligibility:
         em.fact(t, IL.eligibilityCriterion, f)
     em.fact(t, IL.recruitmentStart, trial.recruitment_start)

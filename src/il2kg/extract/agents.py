@@ -1,0 +1,86 @@
+"""What the study gives: its agents, and its arms when no dose sentence defines them.
+
+An agent is read from a sentence that says people received it ("patients were treated with
+low-dose IL-2", "randomised to IL-2 or placebo", "Treg infusions combined with IL-2"), from the
+surest sentences first; a background therapy ("add-on to riluzole", "on stable antidepressants")
+is not the study's agent. A generic term gives way to a narrower one named on the same page
+(aldesleukin, not "IL-2", when both are written), as the lexicon's skos:broader says.
+"""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.design import trial_spans
+from il2kg.extract.terms import find_terms_in
+from il2kg.extract.text import Page
+from il2kg.model import Arm, Fact, Intervention, Lexicon
+
+PLACEBO = "il2kg:placebo"
+_TREATMENT = re.compile(
+    r"\b(?:receiv\w*|treat(?:ed|ment|ing)|administ\w+|given|giving|infus\w+|inject\w+|randomi[sz]\w*|"
+    r"assigned|allocated|dos(?:e|es|ed|ing)|therapy|regimen|combined with|plus|versus|vs\.?|compared)\b",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(
+    r"\b(?:patients?|participants?|subjects?|volunteers?|adults?|children|individuals?|people|recipients?|"
+    r"persons?|women|men|cases)\b", re.IGNORECASE,
+)
+_BACKGROUND_THERAPY = re.compile(
+    r"(?:add-?on(?:\s+therapy)?\s+to|on\s+top\s+of|in\s+addition\s+to|background(?:\s+therapy)?(?:\s+with)?|"
+    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on)\s+$",
+    re.IGNORECASE,
+)
+_PLACEBO_ARM = re.compile(r"\bplacebo\b(?![- ]controlled)|\bmatching\s+placebo\b", re.IGNORECASE)
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"agents.{rule}")
+
+
+def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    """Return the agents the study gives, surest sentence first, each once; placebo last."""
+    found: dict[str, Fact[str]] = {}
+    for start, end in trial_spans(page):
+        text = page.clean[start:end]
+        if not (_TREATMENT.search(text) and _PEOPLE.search(text)) and page.section_of(start) != "methods":
+            continue
+        for hit in find_terms_in(page.clean, start, end, lexicon, "agent"):
+            if _BACKGROUND_THERAPY.search(page.clean[max(start, hit.start - 40) : hit.start]):
+                continue
+            found.setdefault(hit.term.curie, _fact(page, hit.term.curie, hit.start, hit.end, "agent"))
+    narrower_of = {b for t in lexicon.of_kind("agent") if t.curie in found for b in t.broader}
+    agents = [f for curie, f in found.items() if curie not in narrower_of]
+    return tuple(sorted(agents, key=lambda f: f.value == PLACEBO))
+
+
+def arms_from_agents(page: Page, agents: tuple[Fact[str], ...], design: tuple[str, ...],
+                     n_enrolled: Fact[int] | None) -> tuple[Arm, ...]:
+    """Arms when no dose sentence gave them: the active agent against placebo, or one group given it."""
+    active = [a for a in agents if a.value != PLACEBO]
+    if not active:
+        return ()
+    agent = active[0]
+    placebo = next((a for a in agents if a.value == PLACEBO), None)
+    label = page.clean[agent.evidence.start : agent.evidence.end]
+    if placebo is not None and ("randomised" in design or "placebo-controlled" in design):
+        role = _fact(page, "experimental", agent.evidence.start, agent.evidence.end, "role")
+        placebo_role = _fact(page, "placebo-comparator", placebo.evidence.start, placebo.evidence.end, "role")
+        return (Arm(label, role, None, Intervention(agent=agent)),
+                Arm("placebo", placebo_role, None, Intervention(agent=placebo)))
+    if "single-group" in design or ("non-randomised" in design and len(active) == 1):
+        role = _fact(page, "single-group-arm", agent.evidence.start, agent.evidence.end, "role")
+        return (Arm(label, role, n_enrolled, Intervention(agent=agent)),)
+    return ()
+
+
+def with_placebo_arm(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str], ...],
+                     design: tuple[str, ...]) -> tuple[Arm, ...]:
+    """Add the placebo arm a controlled trial names outside its dose sentence ("... or matching placebo")."""
+    placebo = next((a for a in agents if a.value == PLACEBO), None)
+    has_placebo = any(a.intervention and a.intervention.agent.value == PLACEBO for a in arms)
+    controlled = "placebo-controlled" in design or "randomised" in design
+    if not arms or has_placebo or placebo is None or not controlled:
+        return arms
+    role = _fact(page, "placebo-comparator", placebo.evidence.start, placebo.evidence.end, "role")
+    return (*arms, Arm("placebo", role, None, Intervention(agent=placebo)))
