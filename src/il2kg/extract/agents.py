@@ -28,14 +28,23 @@ _PEOPLE = re.compile(
 )
 _BACKGROUND_THERAPY = re.compile(
     r"(?:add-?on(?:\s+therapy)?\s+to|on\s+top\s+of|in\s+addition\s+to|background(?:\s+therapy)?(?:\s+with)?|"
-    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on)\s+$",
+    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|"
+    r"\badd(?:ing|ed)\b[^.;]{0,60}?\bto)\s+$",
     re.IGNORECASE,
 )
+_BACKGROUND_AFTER = re.compile(r"\s*-?\s*(?:only|naive|naïve|alone|run-in|treatment\s+alone|background)\b",
+                               re.IGNORECASE)
 _PLACEBO_ARM = re.compile(r"\bplacebo\b(?![- ]controlled)|\bmatching\s+placebo\b", re.IGNORECASE)
 
 
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
     return page.fact(value, start, end, f"agents.{rule}")
+
+
+def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int) -> bool:
+    """Whether an agent mention inside [start, end) is a therapy everyone keeps, not the study's agent."""
+    before = page.clean[max(start, hit_start - 80) : hit_start]
+    return bool(_BACKGROUND_THERAPY.search(before) or _BACKGROUND_AFTER.match(page.clean, hit_end, end))
 
 
 def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
@@ -46,7 +55,7 @@ def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
         if not (_TREATMENT.search(text) and _PEOPLE.search(text)) and page.section_of(start) != "methods":
             continue
         for hit in find_terms_in(page.clean, start, end, lexicon, "agent"):
-            if _BACKGROUND_THERAPY.search(page.clean[max(start, hit.start - 40) : hit.start]):
+            if is_background(page, hit.start, hit.end, start, end):
                 continue
             found.setdefault(hit.term.curie, _fact(page, hit.term.curie, hit.start, hit.end, "agent"))
     narrower_of = {b for t in lexicon.of_kind("agent") if t.curie in found for b in t.broader}

@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from il2kg.extract import doses
+from il2kg.extract.agents import is_background
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.terms import TermMatch, find_terms_in
@@ -175,7 +176,8 @@ def _schedule_text(page: Page, fields: dict[str, Fact]) -> Fact[str] | None:
 
 def _agents(page: Page, lexicon: Lexicon, start: int, end: int) -> list[TermMatch]:
     """Return the active agents named in a span; a product named in parentheses replaces the agent before it."""
-    hits = [h for h in find_terms_in(page.clean, start, end, lexicon, "agent") if h.term.curie != PLACEBO]
+    hits = [h for h in find_terms_in(page.clean, start, end, lexicon, "agent")
+            if h.term.curie != PLACEBO and not is_background(page, h.start, h.end, start, end)]
     out = []
     for i, hit in enumerate(hits):
         after = hits[i + 1] if i + 1 < len(hits) else None

@@ -118,12 +118,32 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
     return ()
 
 
+# A count of people that is not the study's total: those who completed, went on, or one group of several.
+_SUBSET_AFTER = re.compile(
+    r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|were\s+lost|"
+    r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?)\b"
+    r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
+    r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
+    re.IGNORECASE,
+)
+_OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+"
+                          r"(?:controls?|donors?|volunteers?|subjects?)\b"
+                          r"|\band\s+(?:another|the\s+other)\s+\d+\b", re.IGNORECASE)
+
+
+def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
+    """Whether a count of people is the study's total, not a subset or one of several groups."""
+    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]):
+        return False
+    return not _OTHER_GROUP.search(page.clean, start, end)
+
+
 def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
-    """Return (n_randomised, n_enrolled) read from own-trial sentences."""
+    """Return (n_randomised, n_enrolled) read from own-trial sentences, surest first."""
     randomised = enrolled = None
     for start, end in trial_spans(page):
         m = _COUNT.search(page.clean, start, end)
-        if not m:
+        if not m or not _is_total(page, m, start, end):
             continue
         n = parse_count(m.group("n"))
         if _RANDOMISED.search(page.clean, start, end) and randomised is None:
@@ -133,7 +153,7 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
         for sentence in page.sentences:
             m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end)
-            if m:
+            if m and _is_total(page, m, sentence.start, sentence.end):
                 return _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised"), enrolled
     return randomised, enrolled
 
