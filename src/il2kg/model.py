@@ -234,6 +234,8 @@ DESIGN_FEATURES = (
     "crossover",
     "single-group",
     "prospective",
+    "retrospective",
+    "dose-escalation",
 )
 
 Record = Publication | Trial | Citation

@@ -207,6 +207,8 @@ class IL(DefinedNamespace):
     primary: URIRef
     proportion: URIRef
     prospective: URIRef
+    retrospective: URIRef
+    doseEscalation: URIRef
     publicationTitle: URIRef
     publicationType: URIRef
     publicationYear: URIRef

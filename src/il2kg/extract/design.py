@@ -31,14 +31,17 @@ _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("double-blind", re.compile(r"\bdouble[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label(?:led|ed)?\b|\bopen\b(?=,?(?: [\w-]+){0,2} (?:trial|study)\b)", re.I)),
-    ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
+    ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b|\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
+                                      r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b", re.I)),
     ("active-controlled", re.compile(r"\bactive[- ]controlled\b|\bactive comparator\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?(?:cent(?:re|er|ric)|site|national)\b", re.I)),
     ("single-centre", re.compile(r"\b(?:single[- ]cent(?:re|er)|mono-?cent(?:re|er|ric))\b", re.I)),
     ("parallel-group", re.compile(r"\bparallel\b", re.I)),
     ("crossover", re.compile(r"\bcross-?over\b", re.I)),
     ("single-group", re.compile(r"\bsingle[- ](?:group|arm)\b", re.I)),
-    ("prospective", re.compile(r"\bprospective\b", re.I)),
+    ("prospective", re.compile(r"\bprospective(?:ly)?\b(?!\s+regist)", re.I)),
+    ("retrospective", re.compile(r"\bretrospective(?:ly)?\b(?!\s+regist)", re.I)),
+    ("dose-escalation", re.compile(r"\bdose[- ]escalat(?:ion|ing)\b|\bescalating\s+doses?\b", re.I)),
 )
 _RATIO = re.compile(r"(?<![\d:.])(?P<r>\d{1,2}(?:\s?:\s?\d{1,2}){1,3})(?![\d:])")
 _RATIO_CUE = re.compile(r"\brandomi[sz]|\bratio\b|\bassigned\b|\ballocat", re.I)
@@ -113,8 +116,13 @@ def find_acronym(page: Page, lexicon: Lexicon) -> Fact[str] | None:
     return None
 
 
+_COMPARISON = re.compile(
+    r"\b(?:healthy|matched|untreated|placebo|historical)\s+controls\b|"
+    r"\bcontrol\s+(?:group|arm|cohort|subjects|patients|participants)\b|"
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?!baseline|pre-?treatment|before|the\s+baseline)", re.I)
 # Codes that contradict each other: the one read from the surer sentence wins.
-_CONTRADICTIONS = (("randomised", "non-randomised"), ("double-blind", "open-label"), ("single-blind", "open-label"),
+_CONTRADICTIONS = (("randomised", "non-randomised"), ("prospective", "retrospective"), ("double-blind", "open-label"),
+                   ("single-blind", "open-label"),
                    ("double-blind", "single-blind"), ("multicentre", "single-centre"),
                    ("parallel-group", "single-group"), ("crossover", "single-group"))
 
@@ -161,8 +169,10 @@ def with_arm_structure(page: Page, features: tuple[Fact[str], ...], arms: tuple[
     """Add "single-group" and "non-randomised" when the trial's only arm is a single-group arm ("all received")."""
     codes = {f.value for f in features}
     single = len(arms) == 1 and arms[0].role is not None and arms[0].role.value == "single-group-arm"
-    if not single or codes & {"randomised", "placebo-controlled", "active-controlled", "crossover"}:
+    if not single or codes & {"randomised", "placebo-controlled", "active-controlled", "crossover", "retrospective"}:
         return features
+    if any(_COMPARISON.search(page.clean, start, end) for start, end in trial_spans(page)):
+        return features  # a control or comparison group: one treated arm does not make a single-group study
     role = arms[0].role.evidence
     added = [_fact(page, code, role.start, role.end, f"{code}-by-arms") for code in ("non-randomised", "single-group")
              if code not in codes]
