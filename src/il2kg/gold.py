@@ -112,6 +112,11 @@ def show(value: object) -> str:
     return " ".join(str(value).split())
 
 
+def _title(value: str) -> str:
+    # A final full stop is the page's punctuation, not part of the title: compared without it.
+    return value.rstrip(" .")
+
+
 def _lower(value: object) -> str:
     return show(value).lower()
 
@@ -142,7 +147,7 @@ def _publication(pub: Publication, add: Add) -> None:
     }
     for name, fact in simple.items():
         if fact is not None:
-            add(f"publication.{name}", show(fact))
+            add(f"publication.{name}", _title(show(fact)) if name == "title" else show(fact))
     if pub.doi is not None:
         add("publication.doi", _lower(pub.doi))
     for author in pub.authors:
@@ -273,7 +278,9 @@ def read_gold_file(path: Path) -> tuple[str, dict[str, list[str]]]:
             raise InputFileError(f"{path}: unknown gold field {field!r}")
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise InputFileError(f"{path}: gold field {field!r} must be a list of strings")
-    return document, {field: list(values) for field, values in facts.items()}
+    facts = {field: [_title(v) for v in values] if field == "publication.title" else list(values)
+             for field, values in facts.items()}
+    return document, facts
 
 
 def load_gold(directory: Path) -> dict[str, dict[str, list[str]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.markup import plain_lines
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, Sentence, collapse, normalise_chars, split_sentences
 from il2kg.model import Fact, Lexicon
@@ -27,7 +28,7 @@ class Line:
 
 def read_plain_page(raw: str) -> Page:
     """Normalise characters (same length) and split sentences, blanking nothing."""
-    text = normalise_chars(raw)
+    text = plain_lines(normalise_chars(raw))
     sentences = split_sentences(text)
     raw_sentences = tuple(Sentence(s.start, s.end, collapse(raw[s.start : s.end]), None) for s in sentences)
     return Page(raw=raw, clean=text, sections=(), sentences=raw_sentences)

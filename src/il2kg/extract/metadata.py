@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from il2kg.extract.issue_line import (
     VOLUME_LINE,
@@ -12,7 +13,8 @@ from il2kg.extract.issue_line import (
     journal_above,
     logo_journal,
 )
-from il2kg.extract.text import Page, iter_lines
+from il2kg.extract.markup import export_fields
+from il2kg.extract.text import SECTION_ALT, Page, iter_lines
 from il2kg.model import Fact, Publication
 
 _NOT_TITLE = re.compile(
@@ -58,8 +60,40 @@ def _abstract_start(page: Page) -> int:
     return min(heads) if heads else len(page.clean)
 
 
+_TITLE_MAX = 300
+# A line that is not a title: a section label ("Purpose:", "BACKGROUND"), a bullet, a figure caption,
+# a journal-and-date line, a search-engine snippet ("... - … England Journal of …").
+_SECTION_START = re.compile(rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))", re.IGNORECASE)
+_LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
+_NOT_TITLE_LINE = re.compile(
+    r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
+    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]", re.IGNORECASE)
+_CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
+
+
+def _is_title_line(line: str) -> bool:
+    words = line.split()
+    if not 5 <= len(words) or len(line) > _TITLE_MAX or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
+        return False
+    if _NOT_TITLE_LINE.search(line) or len(re.findall(r"[a-z]{2}[.?!]\s+[A-Z]", line)) >= 1:
+        return False  # two sentences or more: an abstract written on one line
+    if _SECTION_START.match(line):
+        return False
+    label = _LABEL_START.match(line)
+    return not (label and label.group("label").strip().lower() in _LABEL_WORDS)
+
+
+_LABEL_WORDS = frozenset({"purpose", "key points", "experimental design", "importance", "significance", "aims",
+                          "summary", "highlights", "objective", "objectives", "background", "abstract", "title"})
+
+
+@lru_cache(maxsize=16)
 def find_title(page: Page) -> tuple[int, int] | None:
-    """Return the span of the first substantial heading line before the abstract."""
+    """Return the span of the title: an export's title field, else the first title-like line before the abstract."""
+    exported = export_fields(page.raw).get("title")
+    if exported:
+        return exported
     limit = _abstract_start(page)
     issue = VOLUME_LINE.search(page.clean, 0, limit)
     journal = journal_above(page, issue.start(), "journal") if issue else None  # the journal, not the title
@@ -67,14 +101,12 @@ def find_title(page: Page) -> tuple[int, int] | None:
         if start >= limit:
             break
         line = page.clean[start:end]
-        words = line.split()
-        if len(words) < 5 or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
-            continue
-        if journal and journal.evidence.start == start:
+        if not _is_title_line(line) or (journal and journal.evidence.start == start):
             continue
         if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
             continue
-        return start, end - (1 if line.endswith(".") else 0)
+        lead = _CAPTION_LEAD.match(line)
+        return start + (lead.end() if lead else 0), end - (1 if line.endswith(".") else 0)
     return None
 
 
@@ -278,7 +310,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     citation = _CITATION.search(page.clean)
     source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
     return Publication(
-        title=_fact(page, page.clean[title[0] : title[1]], *title, "title") if title else None,
+        title=_fact(page, " ".join(page.raw[title[0] : title[1]].split()), *title, "title") if title else None,
         authors=find_authors(page),
         journal=_journal(page),
         year=_year(page),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.markup import plain_lines
 from il2kg.model import Evidence, Fact
 
 # One-for-one character replacements (same length, so offsets survive).
@@ -76,11 +77,11 @@ SECTION_NAMES = {
 }
 # Sections that are one paragraph: they end with the line that carries their text.
 _ONE_LINE_SECTIONS = frozenset({"funding", "registration", "keywords", "back-matter", "abstract"})
-_SECTION_ALT = "|".join(sorted((re.escape(k) for k in SECTION_NAMES), key=len, reverse=True))
+SECTION_ALT = "|".join(sorted((re.escape(k) for k in SECTION_NAMES), key=len, reverse=True))
 # "Methods: We ...", "Methods We ..." (BMJ style), "MethodsWe ..." (squashed) at a line or sentence start,
 # also after a list bullet ("• Funding The work was ...").
 _SECTION_HEAD = re.compile(
-    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?:[\u2022*][ ]*)?(?P<name>{_SECTION_ALT})"
+    rf"(?:(?<=\n)|^|(?<=[.!?]\s)|(?<=[.!?]))[ ]*(?:[\u2022*][ ]*)?(?P<name>{SECTION_ALT})"
     rf"(?:[ ]*:[ :]*|[ ]+(?=[A-Z(])|(?=[A-Z][a-z])|[ ]*\n)",
     re.IGNORECASE,
 )
@@ -169,7 +170,7 @@ def _blank(text: str, start: int, end: int) -> str:
 
 def clean(raw: str) -> str:
     """Return the cleaned page: same length as `raw`, furniture, reference lists and repeats blanked."""
-    text = normalise_chars(raw)
+    text = plain_lines(normalise_chars(raw))
     seen: set[str] = set()
     offset = 0
     in_references = False

@@ -1,0 +1,76 @@
+"""Markup a saved page may carry, turned into plain lines of the same length (offsets survive).
+
+- Citation exports (MEDLINE/MEDLARS `TI  - `, RefWorks `T1 `, RIS `TY  - `, BibTeX `title = "..."`),
+  often saved on one line: each tag becomes a line break, and its field's span is known.
+- XML (JATS) and HTML tags, and markdown escapes and emphasis: blanked with spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Tag sets by export format; a format is recognised by its first tag, so a tag-like word in prose is safe.
+_MEDLINE = re.compile(r"(?:^|(?<=\s))(?P<tag>PT|AU|FAU|TI|AID|DP|TA|JT|PG|VI|IP|AB|PMID|LA|OT|MH|AD|SO|LID|DEP|"
+                      r"4099|4100)\s{0,3}-\s")
+_REFWORKS = re.compile(r"(?:^|(?<=\s))(?P<tag>RT|SR|T1|T2|JF|JO|FD|SP|OP|DO|VO|IS|A1|YR|UL|AB|K1|PB|SN|LA|NO|ID|LK)\s")
+_RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|AU|A1|PY|Y1|JO|JF|T2|VL|IS|SP|EP|DO|AB|UR|KW|ER|SN|PB)\s{2}-\s")
+_BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|journal|year|doi|volume|number|pages|"
+                           r"keywords|publisher|issn|url)\s*=\s*[\"{]", re.IGNORECASE)
+_FORMATS = (
+    (re.compile(r"^\s*PT\s{0,3}-\s"), _MEDLINE, {"TI": "title", "AB": "abstract", "AID": "doi", "DP": "year"}),
+    (re.compile(r"^\s*RT\s"), _REFWORKS, {"T1": "title", "AB": "abstract", "DO": "doi", "YR": "year"}),
+    (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year"}),
+    (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",
+                                                  "year": "year"}),
+)
+_TAG = re.compile(r"<(?:[A-Za-z!?/][^<>]{0,2000})>")
+_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6});")
+_MARKDOWN = re.compile(r"\\(?=[-*_#`\[\]()])|\*\*|__|(?<=\s)#{1,6}(?=\s)|^#{1,6}(?=\s)", re.MULTILINE)
+
+
+_JATS_TITLE = re.compile(r"<article-title>(?P<v>[^<]{5,400})</article-title>")
+
+
+def export_fields(text: str) -> dict[str, tuple[int, int]]:
+    """Return the spans of the title, abstract, DOI and year of a citation export (first of each)."""
+    jats = _JATS_TITLE.search(text)
+    if jats:
+        return {"title": jats.span("v")}
+    for opening, tag_pattern, wanted in _FORMATS:
+        if not opening.match(text):
+            continue
+        tags = list(tag_pattern.finditer(text))
+        fields: dict[str, tuple[int, int]] = {}
+        for i, m in enumerate(tags):
+            name = wanted.get(m.group("tag")) or wanted.get(m.group("tag").lower())
+            if name is None or name in fields:
+                continue
+            end = tags[i + 1].start() if i + 1 < len(tags) else len(text)
+            start = m.end()
+            value = text[start:end].rstrip().rstrip(",").rstrip()
+            if value[-1:] in "\"}":
+                value = value[:-1]
+            lead = len(value) - len(value.lstrip())
+            if value.strip():
+                fields[name] = (start + lead, start + len(value))
+        return fields
+    return {}
+
+
+def _blank(text: str, spans: list[tuple[int, int]], first: str = " ") -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = [first] + [" "] * (end - start - 1) if end > start else []
+    return "".join(chars)
+
+
+def plain_lines(text: str) -> str:
+    """Return the text with export tags turned into line breaks and markup blanked, same length."""
+    for opening, tag_pattern, _wanted in _FORMATS:
+        if opening.match(text):
+            text = _blank(text, [m.span() for m in tag_pattern.finditer(text)], "\n")
+            break
+    if _TAG.search(text[:5000]):
+        text = _blank(text, [m.span() for m in _TAG.finditer(text)])
+        text = _blank(text, [m.span() for m in _ENTITY.finditer(text)])
+    return _blank(text, [m.span() for m in _MARKDOWN.finditer(text)])
