@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from il2kg.extract.design import trial_spans
+from il2kg.extract.metadata import find_title
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Intervention, Lexicon
@@ -50,6 +51,7 @@ def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int
 def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     """Return the agents the study gives, surest sentence first, each once; placebo last."""
     found: dict[str, Fact[str]] = {}
+    title = find_title(page)
     for start, end in trial_spans(page):
         text = page.clean[start:end]
         if not (_TREATMENT.search(text) and _PEOPLE.search(text)) and page.section_of(start) != "methods":
@@ -57,7 +59,10 @@ def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
         for hit in find_terms_in(page.clean, start, end, lexicon, "agent"):
             if is_background(page, hit.start, hit.end, start, end):
                 continue
-            found.setdefault(hit.term.curie, _fact(page, hit.term.curie, hit.start, hit.end, "agent"))
+            known = found.get(hit.term.curie)
+            if known is None or (title and title[0] <= known.evidence.start < title[1] and not title[0] <= hit.start
+                                 < title[1]):  # a sentence that describes the treatment says more than the title
+                found[hit.term.curie] = _fact(page, hit.term.curie, hit.start, hit.end, "agent")
     narrower_of = {b for t in lexicon.of_kind("agent") if t.curie in found for b in t.broader}
     agents = [f for curie, f in found.items() if curie not in narrower_of]
     return tuple(sorted(agents, key=lambda f: f.value == PLACEBO))

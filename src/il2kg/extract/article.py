@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
@@ -39,6 +40,14 @@ def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
     return replace(outcome, results=tuple(keep(r) for r in outcome.results))
 
 
+_GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
+_ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
+
+
+def _about_animals(page: Page) -> bool:
+    return any(_ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
+
+
 def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     """Return the Trial the page reports, or None for a review or a page that describes no trial."""
     if is_review(page):
@@ -47,6 +56,8 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     registry_ids = design.find_registry_ids(page)
     n_randomised, n_enrolled = population.find_counts(page)
     codes = tuple(f.value for f in features)
+    if n_enrolled is not None and "randomised" in codes and _GIVEN.search(n_enrolled.evidence.sentence):
+        n_enrolled = None  # in a randomised trial, "26 patients were treated with IL-2" counts one arm
     sizes = population.find_arm_sizes(page)
     arms = intervention.find_arms(page, lexicon, codes)
     if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
@@ -59,6 +70,9 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
              *(a for a in agents if a.value != PLACEBO)]
     if not _beyond_title(page, [f for f in found if f is not None]):
         return None  # nothing but a title names the study: no trial facts to report
+    people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
+    if _about_animals(page) and not any(people):
+        return None  # an animal study: no registry id, no count of people, nobody treated
     recruitment_start, recruitment_end = population.find_recruitment(page)
     outcomes = tuple(_without_thresholds(page, o) for o in _outcomes(page, lexicon, arms))
     taken = frozenset(f.evidence.start for o in outcomes for r in o.results for f in (r.p_value, r.value) if f)

@@ -30,7 +30,9 @@ _UNIT = re.compile(
     r"(?P<mult>(?<![A-Za-z])(?:(?i:million|mill\.?|wan)|M|W|万)\s?)?"
     r"(?P<unit>IU|international\s+units?|units?|U(?![\w/-])|MU(?![\w])|µg|μg|ug|mcg|mg)"
     r"(?![A-Za-z])(?!\s*/\s*(?:L|l|ml|mL|dL|dl)\b)"
-    r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|kg|body\s+surface\s+area)(?![A-Za-z]))?"
+    r"(?:\s*\[[A-Za-z]{1,6}\]|\s*\((?:MIU|IU|U)\))?"  # "1.2 million IU [MIU]/m2": an abbreviation in brackets
+    r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|(?:square\s+)?met(?:er|re)s?(?:\s+squared)?|kg|"
+    r"body\s+surface\s+area)(?![A-Za-z]))?"
     r"(?P<daily>\s*(?:/\s*(?:day|d)\b|per\s+day\b|daily\b|a\s+day\b))?"
 )
 # Tokens read backwards from a unit: amounts, multipliers, list separators.
@@ -152,7 +154,7 @@ def _unit_code(unit: re.Match[str]) -> tuple[str, int]:
     else:
         base = "IU"
     per = unit.group("per") or ""
-    suffix = "/m2" if re.search(r"m(?:2|²|\^2|\s2)|surface", per) else "/kg" if "kg" in per else ""
+    suffix = "/m2" if re.search(r"m(?:2|²|\^2|\s2)|surface|met(?:er|re)", per) else "/kg" if "kg" in per else ""
     return base + suffix, exp
 
 
@@ -169,8 +171,9 @@ def find_doses(text: str, start: int = 0, end: int | None = None) -> list[Dose]:
     end = len(text) if end is None else end
     out: list[Dose] = []
     for unit in _UNIT.finditer(text, start, end):
-        if unit.group("unit") in ("U", "units", "unit") and not (unit.group("mult") or _has_power(text, unit)):
-            continue  # a bare "U"/"units" is a dose only with a multiplier ("1 × 10^6 U", "2 million units")
+        if unit.group("unit") in ("U", "units", "unit") and not (unit.group("mult") or unit.group("per")
+                                                                  or _has_power(text, unit)):
+            continue  # a bare "U"/"units" is a dose only with a multiplier or per body size ("50,000 units/m2")
         base, glued = _unit_code(unit)
         amounts, is_range = _amounts_before(text, unit.start())
         amounts = [a for a in amounts if a.start >= start]

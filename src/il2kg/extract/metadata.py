@@ -66,7 +66,8 @@ _TITLE_MAX = 300
 _SECTION_START = re.compile(rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))", re.IGNORECASE)
 _LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
 _NOT_TITLE_LINE = re.compile(
-    r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|"
+    r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
+    r"\bsupplementary\b|\bjoin\s+us\b|\bfeedback\b|\bsubject\s+terms\b|\bcookies?\b|\bsubscri|"
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
     r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]", re.IGNORECASE)
 _CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
@@ -294,12 +295,23 @@ def find_funders(page: Page) -> tuple[Fact[str], ...]:
     return tuple(facts)
 
 
+# "We searched MEDLINE ...", "we aimed to conduct a systematic synthesis and meta-analysis".
+_REVIEW_METHOD = re.compile(r"\bwe\s+(?:systematically\s+)?searched\b|\bsystematic\s+(?:review|synthesis|search|"
+                            r"literature)\b|\bmeta-?analys[ie]s\b|\bPRISMA\b|\bPreferred\s+Reporting\s+Items\b",
+                            re.IGNORECASE)
+_OWN_AIM = re.compile(r"\b(?:we|this|our|the\s+present)\b", re.IGNORECASE)
+
+
 def is_review(page: Page) -> bool:
     """Tell whether the page presents a review or meta-analysis rather than original research."""
     title = find_title(page)
     if title and _REVIEW.search(page.clean[title[0] : title[1]]):
         return True
-    return bool(_REVIEW_TYPE.search(page.clean[: _abstract_start(page)]))
+    if _REVIEW_TYPE.search(page.clean[: _abstract_start(page)]):
+        return True
+    own = (s for s in page.sentences if s.section in (None, "objectives", "methods", "abstract"))
+    return any(_REVIEW_METHOD.search(page.clean, s.start, s.end) and _OWN_AIM.search(page.clean, s.start, s.end)
+               for s in own)
 
 
 def extract_publication(page: Page, *, describes_trial: bool) -> Publication:

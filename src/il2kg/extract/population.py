@@ -126,36 +126,65 @@ _SUBSET_AFTER = re.compile(
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
     re.IGNORECASE,
 )
-_OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+"
-                          r"(?:controls?|donors?|volunteers?|subjects?)\b"
+# A second group counted beside the patients: healthy controls or donors, "and another 25".
+_OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"
                           r"|\band\s+(?:another|the\s+other)\s+\d+\b", re.IGNORECASE)
 
 
+_ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
+_ENROLMENT = re.compile(r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
+                        r"\b(?:in|of|with|including|involving|enrolling|recruiting)\s+$", re.IGNORECASE)
+_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
+                              r"randomi[sz]ed)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
+                              re.IGNORECASE)
+
+
 def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
-    """Whether a count of people is the study's total, not a subset or one of several groups."""
-    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]):
+    """Whether a count of people is the study's total, not a subset, a group named before, or one of several."""
+    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]) or _ANAPHORA.search(page.clean[max(start, m.start() - 8) :
+                                                                                          m.start("n")]):
         return False
     return not _OTHER_GROUP.search(page.clean, start, end)
 
 
+def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:
+    """How surely a count is the number enrolled: said so ("were enrolled", "a total of"), in the methods."""
+    score = 2 if _ENROLMENT_AFTER.search(page.clean[m.end("n") : end]) else 0
+    score += 2 if _ENROLMENT.search(page.clean[max(start, m.start() - 60) : m.start("n")]) else 0
+    return score + (1 if page.section_of(start) == "methods" else 0)
+
+
 def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
-    """Return (n_randomised, n_enrolled) read from own-trial sentences, surest first."""
-    randomised = enrolled = None
-    for start, end in trial_spans(page):
+    """Return (n_randomised, n_enrolled): the surest count of each, or none when the candidates disagree."""
+    randomised = None
+    enrolled: list[tuple[int, int, re.Match[str]]] = []
+    for rank, (start, end) in enumerate(trial_spans(page)):
         m = _COUNT.search(page.clean, start, end)
         if not m or not _is_total(page, m, start, end):
             continue
-        n = parse_count(m.group("n"))
-        if _RANDOMISED.search(page.clean, start, end) and randomised is None:
-            randomised = _fact(page, n, m.start("n"), m.end("n"), "n-randomised")
-        elif enrolled is None and not _RANDOMISED.search(page.clean, start, end):
-            enrolled = _fact(page, n, m.start("n"), m.end("n"), "n-enrolled")
+        if _RANDOMISED.search(page.clean, start, end):
+            if randomised is None:
+                randomised = _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "n-randomised")
+        else:
+            enrolled.append((-_enrolment_score(page, m, start, end), rank, m))
     if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
         for sentence in page.sentences:
             m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end)
             if m and _is_total(page, m, sentence.start, sentence.end):
-                return _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised"), enrolled
-    return randomised, enrolled
+                randomised = _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised")
+                break
+    return randomised, _resolve_enrolled(page, enrolled)
+
+
+def _resolve_enrolled(page: Page, candidates: list[tuple[int, int, re.Match[str]]]) -> Fact[int] | None:
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    best_score, _, best = candidates[0]
+    values = {parse_count(m.group("n")) for _, _, m in candidates}
+    if best_score > -2 and len(values) > 1:
+        return None  # several counts of people and none said to be the enrolment: abstain
+    return _fact(page, parse_count(best.group("n")), best.start("n"), best.end("n"), "n-enrolled")
 
 
 def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
