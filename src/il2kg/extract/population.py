@@ -22,7 +22,7 @@ _PATIENT_CUE = re.compile(
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
-_PEOPLE = r"(?:patients|subjects|participants|adults|children|individuals|people|volunteers)"
+_PEOPLE = r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons)"
 # A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
 # count of something else ("two groups of patients", "5 years of patients' data").
 _N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
