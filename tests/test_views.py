@@ -442,3 +442,76 @@ def test_cli_viz_writes_the_chosen_view(tmp_path):
     assert "Citation map" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(main, ["viz", "--data", str(tmp_path / "none")])
     assert missing.exit_code == 2
+
+
+# --- Byte-stable whatever PYTHONHASHSEED (issue 11) -------------------------------------------------------------
+
+WRITE_VIEWS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_views import example_graph
+from il2kg.ontology import load_ontology
+from il2kg.views import write_views
+import networkx as nx
+from il2kg import resources
+from il2kg.store import load_graph
+from il2kg.views.html import write_html
+out = Path(sys.argv[1])
+write_views(example_graph(), load_ontology(), out / "fixture")
+if resources.triple_files():
+    write_views(load_graph(resources.triple_files()), load_ontology(), out / "data")
+chains = nx.DiGraph()  # small components: their node order once came from a set
+for part in range(6):
+    kinds = ("pub", "trial", "disease", "arm")[: 2 + part % 3]
+    names = [f"https://w3id.org/il2kg/id/part{part}/{name}" for name in kinds]
+    for node in names:
+        chains.add_node(node, type="Trial", label=node[-12:], facts=(), evidence=(), diseases=())
+    chains.add_edges_from(zip(names, names[1:]), relation="link")
+write_html(chains, out / "chains.html", "chains")
+"""
+
+
+def _written_under_seed(folder, seed: str) -> dict[str, bytes]:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-c", WRITE_VIEWS, str(folder), str(Path(__file__).parent)], env=env, check=True,
+                   timeout=300)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_every_view_and_plot_has_the_same_bytes_under_different_hash_seeds(tmp_path):
+    first = _written_under_seed(tmp_path / "seed-1", "1")
+    second = _written_under_seed(tmp_path / "seed-2", "2")
+    assert {"fixture/citation-map.html", "fixture/mechanism-map.graphml", "fixture/dose-treg.svg"} <= set(first)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+# --- A result without significance next to one with it (issue 10: the 50-document crash) -------------------------
+
+def _unknown_significance_graph() -> Graph:
+    d = Doc("mixed-significance.txt", [
+        "In the MIXSIG trial (NCT09999999) of lupus, IL-2 1 MIU increased Tregs at week 12 (p=0.01).",
+        "Tregs also increased in a second assay at week 12.",
+    ])
+    trial = Trial(registry_ids=(d.f("NCT09999999", "NCT09999999"),), acronym=d.f("MIXSIG", "MIXSIG"),
+                  diseases=(d.f("MONDO:0007915", "lupus"),),
+                  arms=(Arm("IL-2", intervention=_iu(d, "il2kg:interleukin2", "1", "IL-2 1 MIU")),),
+                  outcomes=(Outcome(d.f("il2kg:tregs", "Tregs"), timepoint=d.f("week 12", "week 12"), results=(
+                      Result(arm="IL-2", direction=d.f("increase", "increased"), significant=d.f(True, "p=0.01")),
+                      Result(arm="IL-2", direction=d.f("increase", "also increased")),
+                      Result(arm="IL-2"),)),))
+    return to_graph([trial], d.source, new_graph())
+
+
+def test_effects_with_and_without_significance_or_direction_sort_and_summarise(ontology):
+    view = mechanism_map(_unknown_significance_graph(), ontology)
+    (edge,) = [d for _, _, d in view.edges(data=True) if d["relation"] == "effect"]
+    assert edge["results"] == 3 and edge["significant"] == "yes" and edge["direction"] == "increase"
+    assert len(edge["detail"]) == 3
