@@ -515,3 +515,56 @@ def test_effects_with_and_without_significance_or_direction_sort_and_summarise(o
     (edge,) = [d for _, _, d in view.edges(data=True) if d["relation"] == "effect"]
     assert edge["results"] == 3 and edge["significant"] == "yes" and edge["direction"] == "increase"
     assert len(edge["detail"]) == 3
+
+
+# --- Labels a reader knows; the disease filter's subgraph (issue 11) ---------------------------------------------
+
+HASHLIKE = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b|^id:|^https?:")
+
+
+def _by_label(view: nx.DiGraph, label: str) -> str:
+    (node,) = [n for n, text in view.nodes(data="label") if text == label]
+    return node
+
+
+@pytest.mark.parametrize("project", [mechanism_map, citation_map, full_graph], ids=lambda f: f.__name__)
+def test_every_node_is_labelled_by_a_name_never_a_hash_or_iri(graph, ontology, project):
+    view = project(graph, ontology)
+    assert [(n, label) for n, label in view.nodes(data="label") if HASHLIKE.search(label)] == []
+
+
+def test_full_graph_names_results_outcomes_arms_and_documents_by_their_facts(graph, ontology):
+    view = full_graph(graph, ontology)
+    labels = {label for _, label in view.nodes(data="label")}
+    assert "IMODALS: 1 MIU" in labels  # an arm, after its trial
+    assert "IMODALS: aldesleukin 1 MIU" in labels
+    assert "CCL2 \u00b7 IMODALS" in labels  # an outcome: what it measures, and whose
+    assert any(label.startswith("SLE Responder Index-4 result: ILT-101, 68") for label in labels)
+    assert any(label.startswith("citation: \u201cLow-dose IL-2 expanded") for label in labels)
+    assert any(label.startswith("article: Repeated 5-day cycles") for label in labels)  # its source document
+
+
+def test_trial_without_acronym_is_named_by_a_short_title_not_a_registry_id(graph, ontology):
+    view = mechanism_map(graph, ontology)
+    trials = {label for n, label in view.nodes(data="label") if view.nodes[n]["type"] == "Trial"}
+    assert "Efficacy and safety of low-dose\u2026" in trials or any(t.startswith("Efficacy and safety") for t in trials)
+    assert all(len(t) <= 48 for t in trials)
+
+
+def _real_view_without_registry_only_labels(ontology):
+    view = mechanism_map(_real_graph(), ontology)
+    return [label for n, label in view.nodes(data="label")
+            if view.nodes[n]["type"] == "Trial" and re.fullmatch(r"NCT\d{8}", label)]
+
+
+def test_real_graph_trials_are_named_by_acronym_or_title(ontology):
+    assert _real_view_without_registry_only_labels(ontology) == []
+
+
+def test_choosing_a_disease_shows_its_trials_and_their_mechanisms_but_not_their_other_diseases(mech):
+    shown = {n for n, tags in mech.nodes(data="diseases") if SLE in tags}
+    transreg, lupil2 = _by_label(mech, "TRANSREG"), _by_label(mech, "LUPIL-2")
+    assert {transreg, lupil2, SLE, str(IL.tregs), str(IL.tregPercentage)} <= shown
+    assert {str(IL.tregExpansion)} <= shown  # the mechanism the trials' biomarkers indicate
+    assert RA not in shown and ALS not in shown  # TRANSREG's other diseases stay hidden
+    assert str(IL.ccl2) not in shown  # moved by an ALS trial only

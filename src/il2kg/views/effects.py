@@ -37,7 +37,7 @@ class Effect:
         parts += [look.text(result, IL.pValueText) or _p(look, result), _estimate(look, result)]
         comparator = look.value(result, IL.comparedWith)
         if isinstance(comparator, URIRef):
-            parts.append("vs " + look.label(comparator))
+            parts.append("vs " + look.arm(comparator))
         population = look.value(result, IL.inPopulation)
         if isinstance(population, URIRef):
             parts.append(look.label(population))

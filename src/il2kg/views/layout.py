@@ -20,6 +20,7 @@ SEED = 7
 ITERATIONS = 500  # igraph's default; the grid variant keeps each one near-linear
 GRID_ABOVE = 1000  # nodes in a component above which the grid approximation is used
 COMPONENT_GAP = 120.0
+EVEN_UP_TO = 300  # Kamada-Kawai spaces small components evenly (FR packs leaves on top of each other); O(n^2)
 
 
 def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -70,8 +71,11 @@ def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]
     rng = random.Random(SEED)
     igraph.set_random_number_generator(rng)  # igraph draws its start positions from this generator
     try:
-        found = igraph.Graph(n=size, edges=edges).layout_fruchterman_reingold(
-            niter=ITERATIONS, grid=size > GRID_ABOVE).coords
+        shape = igraph.Graph(n=size, edges=edges)
+        if size <= EVEN_UP_TO:
+            found = shape.layout_kamada_kawai().coords
+        else:
+            found = shape.layout_fruchterman_reingold(niter=ITERATIONS, grid=size > GRID_ABOVE).coords
     finally:
         igraph.set_random_number_generator(random)
     cx = sum(x for x, _ in found) / size
@@ -101,4 +105,4 @@ def force_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 
 
 def _radius(size: int) -> float:
-    return 90.0 * math.sqrt(size) + 40.0
+    return 110.0 * math.sqrt(size) + 40.0

@@ -145,13 +145,13 @@ def _forest_row(look: Lookup, row: dict[str, object]) -> ForestRow | None:
     if estimate is None or family is None:
         return None
     population = row.get("population")
-    parts = [look.label(row["trial"]), look.label(row["arm"]) if row.get("arm") else "all arms",
+    parts = [look.label(row["trial"]), look.arm(row["arm"]) if row.get("arm") else "all arms",
              look.label(row["biomarker"]),
              POPULATION_NAMES.get(population, look.label(population)) if population else "population not stated",
              "subgroup: " + look.label(row["subgroup"]) if row.get("subgroup") else "",
              str(row.get("rtime") or row.get("otime") or "")]
     if row.get("comparator"):
-        parts.insert(2, "vs " + look.label(row["comparator"]))
+        parts.insert(2, "vs " + look.arm(row["comparator"]))
     p = row.get("ptext") or (f"p {row.get('pcmp') or '='} {row['p']}" if row.get("p") is not None else "")
     counts = f"{int(num)}/{int(den)}" if num is not None and den else ""
     return ForestRow(family, " \u00b7 ".join(x for x in parts if x), estimate, _number(row.get("low")),
