@@ -442,3 +442,129 @@ def test_cli_viz_writes_the_chosen_view(tmp_path):
     assert "Citation map" in out.read_text(encoding="utf-8")
     missing = CliRunner().invoke(main, ["viz", "--data", str(tmp_path / "none")])
     assert missing.exit_code == 2
+
+
+# --- Byte-stable whatever PYTHONHASHSEED (issue 11) -------------------------------------------------------------
+
+WRITE_VIEWS = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[2])
+from test_views import example_graph
+from il2kg.ontology import load_ontology
+from il2kg.views import write_views
+import networkx as nx
+from il2kg import resources
+from il2kg.store import load_graph
+from il2kg.views.html import write_html
+out = Path(sys.argv[1])
+write_views(example_graph(), load_ontology(), out / "fixture")
+if resources.triple_files():
+    write_views(load_graph(resources.triple_files()), load_ontology(), out / "data")
+chains = nx.DiGraph()  # small components: their node order once came from a set
+for part in range(6):
+    kinds = ("pub", "trial", "disease", "arm")[: 2 + part % 3]
+    names = [f"https://w3id.org/il2kg/id/part{part}/{name}" for name in kinds]
+    for node in names:
+        chains.add_node(node, type="Trial", label=node[-12:], facts=(), evidence=(), diseases=())
+    chains.add_edges_from(zip(names, names[1:]), relation="link")
+write_html(chains, out / "chains.html", "chains")
+"""
+
+
+def _written_under_seed(folder, seed: str) -> dict[str, bytes]:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-c", WRITE_VIEWS, str(folder), str(Path(__file__).parent)], env=env, check=True,
+                   timeout=300)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_every_view_and_plot_has_the_same_bytes_under_different_hash_seeds(tmp_path):
+    first = _written_under_seed(tmp_path / "seed-1", "1")
+    second = _written_under_seed(tmp_path / "seed-2", "2")
+    assert {"fixture/citation-map.html", "fixture/mechanism-map.graphml", "fixture/dose-treg.svg"} <= set(first)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+# --- A result without significance next to one with it (issue 10: the 50-document crash) -------------------------
+
+def _unknown_significance_graph() -> Graph:
+    d = Doc("mixed-significance.txt", [
+        "In the MIXSIG trial (NCT09999999) of lupus, IL-2 1 MIU increased Tregs at week 12 (p=0.01).",
+        "Tregs also increased in a second assay at week 12.",
+    ])
+    trial = Trial(registry_ids=(d.f("NCT09999999", "NCT09999999"),), acronym=d.f("MIXSIG", "MIXSIG"),
+                  diseases=(d.f("MONDO:0007915", "lupus"),),
+                  arms=(Arm("IL-2", intervention=_iu(d, "il2kg:interleukin2", "1", "IL-2 1 MIU")),),
+                  outcomes=(Outcome(d.f("il2kg:tregs", "Tregs"), timepoint=d.f("week 12", "week 12"), results=(
+                      Result(arm="IL-2", direction=d.f("increase", "increased"), significant=d.f(True, "p=0.01")),
+                      Result(arm="IL-2", direction=d.f("increase", "also increased")),
+                      Result(arm="IL-2"),)),))
+    return to_graph([trial], d.source, new_graph())
+
+
+def test_effects_with_and_without_significance_or_direction_sort_and_summarise(ontology):
+    view = mechanism_map(_unknown_significance_graph(), ontology)
+    (edge,) = [d for _, _, d in view.edges(data=True) if d["relation"] == "effect"]
+    assert edge["results"] == 3 and edge["significant"] == "yes" and edge["direction"] == "increase"
+    assert len(edge["detail"]) == 3
+
+
+# --- Labels a reader knows; the disease filter's subgraph (issue 11) ---------------------------------------------
+
+HASHLIKE = re.compile(r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{8,}\b|^id:|^https?:")
+
+
+def _by_label(view: nx.DiGraph, label: str) -> str:
+    (node,) = [n for n, text in view.nodes(data="label") if text == label]
+    return node
+
+
+@pytest.mark.parametrize("project", [mechanism_map, citation_map, full_graph], ids=lambda f: f.__name__)
+def test_every_node_is_labelled_by_a_name_never_a_hash_or_iri(graph, ontology, project):
+    view = project(graph, ontology)
+    assert [(n, label) for n, label in view.nodes(data="label") if HASHLIKE.search(label)] == []
+
+
+def test_full_graph_names_results_outcomes_arms_and_documents_by_their_facts(graph, ontology):
+    view = full_graph(graph, ontology)
+    labels = {label for _, label in view.nodes(data="label")}
+    assert "IMODALS: 1 MIU" in labels  # an arm, after its trial
+    assert "IMODALS: aldesleukin 1 MIU" in labels
+    assert "CCL2 \u00b7 IMODALS" in labels  # an outcome: what it measures, and whose
+    assert any(label.startswith("SLE Responder Index-4 result: ILT-101, 68") for label in labels)
+    assert any(label.startswith("citation: \u201cLow-dose IL-2 expanded") for label in labels)
+    assert any(label.startswith("article: Repeated 5-day cycles") for label in labels)  # its source document
+
+
+def test_trial_without_acronym_is_named_by_a_short_title_not_a_registry_id(graph, ontology):
+    view = mechanism_map(graph, ontology)
+    trials = {label for n, label in view.nodes(data="label") if view.nodes[n]["type"] == "Trial"}
+    assert "Efficacy and safety of low-dose\u2026" in trials or any(t.startswith("Efficacy and safety") for t in trials)
+    assert all(len(t) <= 48 for t in trials)
+
+
+def _real_view_without_registry_only_labels(ontology):
+    view = mechanism_map(_real_graph(), ontology)
+    return [label for n, label in view.nodes(data="label")
+            if view.nodes[n]["type"] == "Trial" and re.fullmatch(r"NCT\d{8}", label)]
+
+
+def test_real_graph_trials_are_named_by_acronym_or_title(ontology):
+    assert _real_view_without_registry_only_labels(ontology) == []
+
+
+def test_choosing_a_disease_shows_its_trials_and_their_mechanisms_but_not_their_other_diseases(mech):
+    shown = {n for n, tags in mech.nodes(data="diseases") if SLE in tags}
+    transreg, lupil2 = _by_label(mech, "TRANSREG"), _by_label(mech, "LUPIL-2")
+    assert {transreg, lupil2, SLE, str(IL.tregs), str(IL.tregPercentage)} <= shown
+    assert {str(IL.tregExpansion)} <= shown  # the mechanism the trials' biomarkers indicate
+    assert RA not in shown and ALS not in shown  # TRANSREG's other diseases stay hidden
+    assert str(IL.ccl2) not in shown  # moved by an ALS trial only

@@ -186,3 +186,49 @@ def test_disease_filter_shows_one_diseases_subgraph(browser, pages):
     counts = browser.evaluate("[document.body.dataset.nodeCount, document.body.dataset.edgeCount]")
     assert [int(c) for c in counts] == [len(shown), len(edges)]
     assert browser.problems(url) == []
+
+
+FIT_REPORT = """(() => {
+    const net = window.il2kgView.network, ids = net.body.nodeIndices;
+    const box = document.getElementById('il2kg-network').getBoundingClientRect();
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    ids.forEach(id => { const p = net.canvasToDOM(net.getPosition(id));
+        left = Math.min(left, p.x); right = Math.max(right, p.x);
+        top = Math.min(top, p.y); bottom = Math.max(bottom, p.y); });
+    return {ids: ids.slice().sort(), width: box.width, height: box.height, left, right, top, bottom};
+})()"""
+
+
+def _choose(browser, disease: str) -> None:
+    browser.evaluate(f"""(() => {{ const s = document.getElementById('il2kg-disease');
+        s.value = {json.dumps(disease)}; window.il2kgView.ready = false; s.dispatchEvent(new Event('change')); }})()""")
+    browser.wait_for("window.il2kgView.ready")
+
+
+@pytest.mark.parametrize(("disease", "mechanism"), [
+    ("http://purl.obolibrary.org/obo/MONDO_0004976", "https://w3id.org/il2kg/neuroinflammation"),  # ALS: CCL2's
+    ("http://purl.obolibrary.org/obo/MONDO_0008383", "https://w3id.org/il2kg/tregExpansion"),  # RA: TRANSREG's
+], ids=["als", "ra"])
+def test_choosing_a_disease_shows_its_trials_and_mechanisms_and_zooms_to_them(browser, pages, tmp_path, disease,
+                                                                             mechanism):
+    out, views = pages
+    view = views["mechanism-map"]
+    url = (out / "mechanism-map.html").as_uri()
+    browser.open(url)
+    browser.screenshot(tmp_path / "all.png")
+    als = disease
+    _choose(browser, als)
+    report = browser.evaluate(FIT_REPORT)
+    browser.screenshot(tmp_path / "als.png")
+    assert report["ids"] == sorted(n for n, d in view.nodes(data="diseases") if als in d)
+    assert mechanism in report["ids"]  # the mechanisms of the biomarkers its trials moved come along
+    assert not any(view.nodes[n]["type"] == "Disease" and n != als for n in report["ids"])
+    # Re-zoomed: the chosen nodes fill the canvas (fit), none is outside it.
+    assert report["left"] >= 0 and report["top"] >= 0
+    assert report["right"] <= report["width"] and report["bottom"] <= report["height"]
+    spread = max((report["right"] - report["left"]) / report["width"],
+                 (report["bottom"] - report["top"]) / report["height"])
+    assert spread > 0.6, report
+    assert (tmp_path / "als.png").read_bytes() != (tmp_path / "all.png").read_bytes()
+    assert (tmp_path / "als.png").stat().st_size > 10_000
+    assert browser.problems(url) == []

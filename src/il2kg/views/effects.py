@@ -10,7 +10,7 @@ from il2kg.views.lookup import Lookup
 from il2kg.vocab import IL
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Effect:
     """What one Result says: direction, significance and the numbers as a readable line."""
 
@@ -19,6 +19,11 @@ class Effect:
     significant: bool | None
     line: str
     evidence: tuple[str, ...]
+
+    def sort_key(self) -> tuple[str, str, int, str, tuple[str, ...]]:
+        """A total order: significance may be None, which does not compare with a bool."""
+        rank = {True: 0, False: 1, None: 2}[self.significant]
+        return (self.timepoint, self.direction, rank, self.line, self.evidence)
 
     @classmethod
     def read(cls, look: Lookup, outcome: URIRef, result: URIRef) -> Effect:
@@ -32,7 +37,7 @@ class Effect:
         parts += [look.text(result, IL.pValueText) or _p(look, result), _estimate(look, result)]
         comparator = look.value(result, IL.comparedWith)
         if isinstance(comparator, URIRef):
-            parts.append("vs " + look.label(comparator))
+            parts.append("vs " + look.arm(comparator))
         population = look.value(result, IL.inPopulation)
         if isinstance(population, URIRef):
             parts.append(look.label(population))
@@ -69,6 +74,6 @@ def effect_facts(effects: list[Effect]) -> dict[str, object]:
         "direction": directions[0] if len(directions) == 1 else ("mixed" if directions else "unreported"),
         "significant": "yes" if True in flags else ("no" if False in flags else "unknown"),
         "results": len(effects),
-        "detail": tuple(e.line for e in sorted(effects)),
+        "detail": tuple(e.line for e in sorted(effects, key=Effect.sort_key)),
         "evidence": tuple(sorted({s for e in effects for s in e.evidence})),
     }

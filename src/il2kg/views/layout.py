@@ -1,70 +1,108 @@
-"""Stable node positions: a seeded spring layout for small graphs, rings by node type for large ones."""
+"""Stable node positions: a seeded force-directed layout (igraph's Fruchterman-Reingold) per connected component.
+
+Everything is sorted before the layout sees it (nodes, edges, components) and the layout's random
+numbers come from a private seeded generator, so the same graph gets the same positions whatever
+PYTHONHASHSEED is. networkx's layouts were measured and left out: its subgraph views iterate a set
+(node order, hence positions, changed with the hash seed), its forceatlas2_layout is dense O(n^2) per
+iteration (2,000 nodes 12 s, 5,000 nodes 98 s and 1.25 GB) and spring_layout needs scipy above 500
+nodes and took ~45 s at 5,000. igraph's layout runs in C with a grid above 1,000 nodes: 20,000 nodes
+in about a second (benchmarks/bench_views.py).
+"""
 
 from __future__ import annotations
 
 import math
+import random
 
 import networkx as nx
 
-SPRING_LIMIT = 400  # networkx's spring layout takes ~1 s at 500 nodes and ~45 s at 5,000
-NODE_SPACING = 40.0  # pixels between neighbours on a ring
-RING_GAP = 250.0
+SEED = 7
+ITERATIONS = 500  # igraph's default; the grid variant keeps each one near-linear
+GRID_ABOVE = 1000  # nodes in a component above which the grid approximation is used
 COMPONENT_GAP = 120.0
+EVEN_UP_TO = 300  # Kamada-Kawai spaces small components evenly (FR packs leaves on top of each other); O(n^2)
 
 
 def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """Pixel positions for every node, the same for the same graph (rounded to 0.1 px)."""
     if graph.number_of_nodes() == 0:
         return {}
-    found = spring_positions(graph) if graph.number_of_nodes() <= SPRING_LIMIT else ring_positions(graph)
+    found = force_positions(graph)
     return {node: (round(x, 1), round(y, 1)) for node, (x, y) in found.items()}
 
 
-def spring_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """A seeded Fruchterman-Reingold layout per connected component, components packed in rows.
+def components(graph: nx.Graph) -> list[tuple[list[str], list[tuple[int, int]]]]:
+    """Connected components, largest first: each its sorted nodes and its edges as sorted index pairs."""
+    nodes = sorted(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    neighbours: dict[int, set[int]] = {i: set() for i in range(len(nodes))}
+    for source, target in graph.edges():
+        a, b = index[source], index[target]
+        if a != b:
+            neighbours[a].add(b)
+            neighbours[b].add(a)
+    seen: set[int] = set()
+    parts = []
+    for start in range(len(nodes)):  # a walk in sorted order: no set iteration decides anything
+        if start in seen:
+            continue
+        seen.add(start)
+        stack, members = [start], []
+        while stack:
+            current = stack.pop()
+            members.append(current)
+            for nxt in sorted(neighbours[current] - seen):
+                seen.add(nxt)
+                stack.append(nxt)
+        members.sort()
+        local = {m: i for i, m in enumerate(members)}
+        edges = sorted({(min(local[a], local[b]), max(local[a], local[b])) for a in members for b in neighbours[a]})
+        parts.append(([nodes[m] for m in members], edges))
+    parts.sort(key=lambda part: (-len(part[0]), part[0][0]))
+    return parts
+
+
+def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Fruchterman-Reingold coordinates of one component, normalised to the unit disc."""
+    if size == 1:
+        return [(0.0, 0.0)]
+    import igraph
+
+    rng = random.Random(SEED)
+    igraph.set_random_number_generator(rng)  # igraph draws its start positions from this generator
+    try:
+        shape = igraph.Graph(n=size, edges=edges)
+        if size <= EVEN_UP_TO:
+            found = shape.layout_kamada_kawai().coords
+        else:
+            found = shape.layout_fruchterman_reingold(niter=ITERATIONS, grid=size > GRID_ABOVE).coords
+    finally:
+        igraph.set_random_number_generator(random)
+    cx = sum(x for x, _ in found) / size
+    cy = sum(y for _, y in found) / size
+    reach = max(math.hypot(x - cx, y - cy) for x, y in found) or 1.0
+    return [((x - cx) / reach, (y - cy) / reach) for x, y in found]
+
+
+def force_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
+    """A seeded force-directed layout per connected component, components packed in rows, largest first.
 
     Laid out together, disconnected parts drift apart and squeeze the rest into a corner.
     """
-    undirected = graph.to_undirected(as_view=True)
-    parts = sorted((sorted(c) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), c[0]))
-    row_width = 2 * _radius(len(parts[0])) * max(1.0, math.sqrt(len(parts)) / 1.5)
+    parts = components(graph)
+    row_width = 2 * _radius(len(parts[0][0])) * max(1.0, math.sqrt(len(parts)) / 1.5)
     found: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
-    for part in parts:
-        radius = _radius(len(part))
+    for nodes, edges in parts:
+        radius = _radius(len(nodes))
         if x > 0 and x + 2 * radius > row_width:
             x, y, row_height = 0.0, y + row_height + COMPONENT_GAP, 0.0
-        layout = nx.spring_layout(undirected.subgraph(part), seed=7, iterations=80, scale=radius,
-                                  center=(x + radius, y + radius)) if len(part) > 1 else {part[0]: (x + radius,
-                                                                                                  y + radius)}
-        found.update({node: (float(px), float(py)) for node, (px, py) in layout.items()})
+        for node, (px, py) in zip(nodes, _layout(len(nodes), edges), strict=True):
+            found[node] = (x + radius + px * radius, y + radius + py * radius)
         x += 2 * radius + COMPONENT_GAP
         row_height = max(row_height, 2 * radius)
     return found
 
 
 def _radius(size: int) -> float:
-    return 90.0 * math.sqrt(size) + 40.0
-
-
-def ring_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Concentric rings, one per node type (smallest type innermost); around each ring nodes are
-    ordered by their first disease and label, so one disease's nodes share an angle on every ring.
-    Linear-logarithmic time: 20,000 nodes take well under a second.
-    """
-    by_type: dict[str, list[str]] = {}
-    for node, kind in graph.nodes(data="type"):
-        by_type.setdefault(str(kind), []).append(node)
-    radius, found = 0.0, {}
-    for kind in sorted(by_type, key=lambda k: (len(by_type[k]), k)):
-        members = sorted(by_type[kind], key=lambda n: (_first(graph.nodes[n].get("diseases")),
-                                                        str(graph.nodes[n].get("label", "")), n))
-        radius = max(radius + RING_GAP, len(members) * NODE_SPACING / (2 * math.pi))
-        step = 2 * math.pi / len(members)
-        for index, node in enumerate(members):
-            found[node] = (radius * math.cos(index * step), radius * math.sin(index * step))
-    return found
-
-
-def _first(values: object) -> str:
-    return str(values[0]) if isinstance(values, (tuple, list)) and values else "~"
+    return 110.0 * math.sqrt(size) + 40.0

@@ -48,6 +48,7 @@ class Lookup:
         self.ontology = ontology if ontology is not None else Graph()
         self._quotes: dict[URIRef, set[str]] = defaultdict(set)
         self._weight: dict[URIRef, int] = defaultdict(int)
+        self._labels: dict[URIRef, str] = {}
         for ev in graph.subjects(RDF.type, IL.Evidence):
             target = graph.value(ev, IL.evidenceFor)
             quote = graph.value(ev, IL.quote)
@@ -89,21 +90,38 @@ class Lookup:
         return self._weight.get(node, 0)
 
     def label(self, node: URIRef) -> str:
-        """A human label: rdfs:label (ontology first for vocabulary), else a data key, else a CURIE."""
-        for graph in (self.ontology, self.graph):
-            for prop in (RDFS.label, SKOS.prefLabel):
-                found = _english([o for o in graph.objects(node, prop) if isinstance(o, Literal)])
-                if found:
-                    return short(found)
+        """What a reader knows the node as: its vocabulary label, else a name from its type and facts
+        (names.py), else its data rdfs:label or another key, else its CURIE; never a bare hash where a name exists.
+        """
+        if node not in self._labels:
+            self._labels[node] = self._label(node)
+        return self._labels[node]
+
+    def _label(self, node: URIRef) -> str:
+        from il2kg.views.names import NAMERS
+
+        for prop in (RDFS.label, SKOS.prefLabel):
+            found = _english([o for o in self.ontology.objects(node, prop) if isinstance(o, Literal)])
+            if found:
+                return short(found)
+        namer = NAMERS.get(self.kind(node))
+        found = namer(self, node) if namer else None
+        if found:
+            return short(found)
+        for prop in (RDFS.label, SKOS.prefLabel):
+            found = _english([o for o in self.graph.objects(node, prop) if isinstance(o, Literal)])
+            if found:
+                return short(found)
         for prop in (IL.armLabel, IL.acronym, IL.registryId, IL.publicationTitle, IL.trialTitle, IL.eventTerm,
                      IL.authorName, IL.funderName, IL.fileName, BIBO.doi):
             found = self.text(node, prop)
             if found:
                 return short(found)
-        report = self.value(node, IL.reportedIn)  # a trial without acronym or registry id: name it by its report
-        if isinstance(report, URIRef) and report != node:
-            return short("trial in: " + self.label(report))
         return curie(node)
+
+    def arm(self, node: URIRef) -> str:
+        """An arm by its own label ("placebo"), where its trial is already named nearby."""
+        return self.text(node, IL.armLabel) or self.label(node)
 
     def labels(self, nodes: object) -> str:
         """Labels of several nodes, sorted and joined with ', '."""

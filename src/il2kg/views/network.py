@@ -72,29 +72,36 @@ def tag_diseases(graph: nx.DiGraph) -> None:
     """Set each node's `diseases`: the diseases of the trials it hangs from, and those it links to itself.
 
     From each trial, a walk over the undirected graph collects the trial's own nodes; it does not go
-    through another trial nor beyond shared (vocabulary or provenance) nodes, which get the tag but
-    pass it no further. A Disease node is tagged with itself, and its data neighbours with it.
+    through another trial nor beyond shared (vocabulary or provenance) nodes, which get the tag and pass
+    it only along their `indicates` edges (a biomarker's mechanisms belong with the trial that moved it).
+    A Disease node is tagged with itself only, so choosing one disease does not show the other diseases
+    of a trial that studied several; its data neighbours get its tag.
     """
     tags: dict[str, set[str]] = {node: set() for node in graph}
     undirected = graph.to_undirected(as_view=True)
-    diseases = [n for n, kind in graph.nodes(data="type") if kind == "Disease"]
-    for disease in diseases:
+    kinds = dict(graph.nodes(data="type"))
+    for disease in sorted(n for n, kind in kinds.items() if kind == "Disease"):
         tags[disease].add(disease)
-        for neighbour in undirected[disease]:
+        for neighbour in sorted(undirected[disease]):
             if not _is_shared(graph, neighbour):
                 tags[neighbour].add(disease)
-    for trial in (n for n, kind in graph.nodes(data="type") if kind == "Trial"):
-        studied = {n for n in undirected[trial] if graph.nodes[n].get("type") == "Disease"}
+    for trial in sorted(n for n, kind in kinds.items() if kind == "Trial"):
+        studied = {n for n in undirected[trial] if kinds.get(n) == "Disease"}
         if not studied:
             continue
         seen, queue = {trial}, deque([trial])
         while queue:
             node = queue.popleft()
+            if kinds.get(node) == "Disease":
+                continue
             tags[node] |= studied
             if node != trial and _is_shared(graph, node):
+                for mechanism in graph.successors(node):
+                    if graph.edges[node, mechanism].get("relation") == "indicates":
+                        tags[mechanism] |= studied
                 continue
-            for nxt in undirected[node]:
-                if nxt not in seen and graph.nodes[nxt].get("type") != "Trial":
+            for nxt in sorted(undirected[node]):
+                if nxt not in seen and kinds.get(nxt) != "Trial":
                     seen.add(nxt)
                     queue.append(nxt)
     for node, found in tags.items():

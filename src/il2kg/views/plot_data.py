@@ -6,53 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
+from il2kg.query import execute, term_rows
 from il2kg.views.lookup import Lookup
-from il2kg.vocab import IL, PREFIXES
-
-EFFECTS = """
-SELECT DISTINCT ?disease ?biomarker ?result ?direction ?significant WHERE {
-  ?trial il2kg:hasOutcome ?outcome ; il2kg:studiesDisease ?studied .
-  ?outcome il2kg:measures ?biomarker ; il2kg:hasResult ?result .
-  ?result il2kg:hasDirection ?direction .
-  OPTIONAL { ?result il2kg:significant ?significant }
-  OPTIONAL { ?result il2kg:inSubgroup ?subgroup }
-  FILTER NOT EXISTS { ?result il2kg:forArm/il2kg:hasArmRole il2kg:placeboComparator }
-  FILTER NOT EXISTS { ?result il2kg:forArm/il2kg:receives/il2kg:hasAgent il2kg:placebo }
-  BIND(COALESCE(?subgroup, ?studied) AS ?disease)
-} ORDER BY ?disease ?biomarker ?result
-"""
-
-ARM_RESULTS = """
-SELECT ?trial ?arm ?biomarker ?result ?amount ?unit ?agent ?estimate ?estimateUnit ?statistic ?rtime ?otime
-       ?direction WHERE {
-  ?trial il2kg:hasOutcome ?outcome ; il2kg:hasArm ?arm .
-  ?outcome il2kg:measures ?biomarker ; il2kg:hasResult ?result .
-  ?result il2kg:forArm ?arm .
-  OPTIONAL { ?arm il2kg:receives ?iv .
-             OPTIONAL { ?iv il2kg:doseAmount ?amount } OPTIONAL { ?iv il2kg:doseUnit ?unit }
-             OPTIONAL { ?iv il2kg:hasAgent ?agent } }
-  OPTIONAL { ?result il2kg:estimateValue ?estimate } OPTIONAL { ?result il2kg:estimateUnit ?estimateUnit }
-  OPTIONAL { ?result il2kg:hasStatistic ?statistic } OPTIONAL { ?result il2kg:hasDirection ?direction }
-  OPTIONAL { ?result il2kg:timepoint ?rtime } OPTIONAL { ?outcome il2kg:timepoint ?otime }
-} ORDER BY ?trial ?arm ?biomarker ?result
-"""
-
-STATISTIC_RESULTS = """
-SELECT ?trial ?outcome ?biomarker ?result ?arm ?statistic ?estimate ?estimateUnit ?low ?high ?ptext ?p ?pcmp
-       ?num ?den ?population ?subgroup ?rtime ?otime ?comparator WHERE {
-  ?trial il2kg:hasOutcome ?outcome . ?outcome il2kg:measures ?biomarker ; il2kg:hasResult ?result .
-  ?result il2kg:hasStatistic ?statistic .
-  OPTIONAL { ?result il2kg:forArm ?arm } OPTIONAL { ?result il2kg:comparedWith ?comparator }
-  OPTIONAL { ?result il2kg:estimateValue ?estimate } OPTIONAL { ?result il2kg:estimateUnit ?estimateUnit }
-  OPTIONAL { ?result il2kg:ciLower ?low } OPTIONAL { ?result il2kg:ciUpper ?high }
-  OPTIONAL { ?result il2kg:pValueText ?ptext } OPTIONAL { ?result il2kg:pValue ?p }
-  OPTIONAL { ?result il2kg:pValueComparator ?pcmp }
-  OPTIONAL { ?result il2kg:numerator ?num } OPTIONAL { ?result il2kg:denominator ?den }
-  OPTIONAL { ?result il2kg:inPopulation ?population } OPTIONAL { ?result il2kg:inSubgroup ?subgroup }
-  OPTIONAL { ?result il2kg:timepoint ?rtime } OPTIONAL { ?outcome il2kg:timepoint ?otime }
-} ORDER BY ?trial ?outcome ?result
-"""
+from il2kg.vocab import IL
 
 RATE_STATISTICS = {IL.responseRate, IL.proportion}
 DIFFERENCE_STATISTICS = {IL.effectSize, IL.meanDifference}
@@ -61,8 +19,9 @@ POPULATION_NAMES = {IL.intentionToTreat: "ITT", IL.perProtocol: "per-protocol"}
 _TO_MIU = {"MIU": Decimal(1), "IU": Decimal("0.000001")}
 
 
-def _rows(graph: Graph, query: str) -> list[dict[str, object]]:
-    return [{k: v for k, v in row.asdict().items()} for row in graph.query(query, initNs=PREFIXES)]
+def _rows(graph: Graph, name: str, **bindings: object) -> list[dict[str, object]]:
+    """The rows of queries/view/<name>.rq as RDF terms (None where unbound), values bound, never pasted."""
+    return term_rows(execute(f"view/{name}", graph, bindings))
 
 
 def _number(value: object) -> float | None:
@@ -72,54 +31,138 @@ def _number(value: object) -> float | None:
         return None
 
 
-def effect_cells(graph: Graph) -> dict[tuple[URIRef, URIRef], tuple[set[URIRef], set[bool]]]:
-    """(disease, biomarker) -> (directions reported, significance flags reported), over non-placebo results.
+@dataclass(frozen=True, slots=True)
+class EffectCell:
+    """What the non-placebo results report on one measured thing in one disease, over all the ways it was measured."""
 
-    A result restricted to a subgroup disease counts for that disease only.
+    directions: frozenset[URIRef]
+    significance: frozenset[bool]
+    kinds: tuple[str, ...]  # how it was measured: "%", "count", "level" (empty for a measure of its own)
+
+
+def measured_thing(look: Lookup, biomarker: URIRef) -> URIRef:
+    """What a biomarker measures: the cell type it (close-)matches in the ontology (Treg %, Treg number and
+    regulatory T cells all measure CL:0000815), else the biomarker itself."""
+    for prop in (SKOS.exactMatch, SKOS.closeMatch):
+        for thing in sorted(o for o in look.ontology.objects(biomarker, prop) if isinstance(o, URIRef)):
+            if len(_measures_of(look, thing)) > 1:  # a thing measured one way only keeps its measure's column
+                return thing
+    return biomarker
+
+
+def measure_kind(look: Lookup, biomarker: URIRef) -> str:
+    """How a biomarker measures its thing, from its label: a percentage, a count, or the level itself."""
+    words = look.label(biomarker).lower()
+    if any(w in words for w in ("percentage", "proportion", "frequency", "%")):
+        return "%"
+    if any(w in words for w in ("number", "count")):
+        return "count"
+    return "level"
+
+
+def _measures_of(look: Lookup, thing: URIRef) -> set[URIRef]:
+    return {s for p in (SKOS.exactMatch, SKOS.closeMatch) for s in look.ontology.subjects(p, thing)
+            if isinstance(s, URIRef)}
+
+
+def column_label(look: Lookup, thing: URIRef) -> str:
+    """A column's name: the measure that exactly matches the thing (e.g. 'regulatory T cells'), else a close one's."""
+    for prop in (SKOS.exactMatch, SKOS.closeMatch):
+        members = sorted(s for s in look.ontology.subjects(prop, thing) if isinstance(s, URIRef))
+        if members:
+            return look.label(members[0])
+    return look.label(thing)
+
+
+def effect_cells(graph: Graph, look: Lookup) -> dict[tuple[URIRef, URIRef], EffectCell]:
+    """(disease, measured thing) -> the directions, significance flags and measure kinds reported there.
+
+    Results on placebo arms are left out; a result restricted to a subgroup disease counts for that
+    disease only. Several measures of one thing (Treg % and Treg number) share a column.
     """
-    cells: dict[tuple[URIRef, URIRef], tuple[set[URIRef], set[bool]]] = {}
-    for row in _rows(graph, EFFECTS):
-        directions, flags = cells.setdefault((row["disease"], row["biomarker"]), (set(), set()))
+    found: dict[tuple[URIRef, URIRef], tuple[set, set, set]] = {}
+    for row in _rows(graph, "plot-effects"):
+        thing = measured_thing(look, row["biomarker"])
+        directions, flags, members = found.setdefault((row["disease"], thing), (set(), set(), set()))
         directions.add(row["direction"])
+        members.add(row["biomarker"])
         if row.get("significant") is not None:
             flags.add(bool(row["significant"].toPython()))
+    cells = {}
+    for key, (directions, flags, members) in sorted(found.items()):
+        kinds = sorted({measure_kind(look, m) for m in members}) if key[1] not in members else []
+        cells[key] = EffectCell(frozenset(directions), frozenset(flags), tuple(kinds))
     return cells
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class DosePoint:
     """One arm's result on a Treg marker at its dose in MIU (placebo = 0)."""
 
-    trial: str
+    trial: str  # the trial's label
+    trial_id: str  # its IRI
+    arm: str
     biomarker: str
-    series: str  # statistic, unit and timepoint: points of one series are joined by a line
+    quantity: str  # what the estimate is: statistic and unit ("mean change from baseline, %"); "" when none
+    timepoint: str
     dose: float
     estimate: float | None
-    direction: str
+    direction: str  # "increase" | "decrease" | "no change" | "unreported"
+
+    def sort_key(self) -> tuple:
+        """A total order (the estimate may be None)."""
+        return (self.trial, self.trial_id, self.biomarker, self.quantity, self.timepoint, self.dose, self.arm,
+                self.direction, self.estimate is None, self.estimate or 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DosePanel:
+    """One plot panel: one quantity on its y axis (or the reported direction), its points."""
+
+    quantity: str
+    points: tuple[DosePoint, ...]
+
+
+DIRECTION_PANEL = "direction reported"
+
+
+def _dose(row: dict[str, object]) -> float | None:
+    unit = str(row.get("unit") or "")
+    if row.get("agent") == IL.placebo:
+        return 0.0
+    if row.get("amount") is not None and unit in _TO_MIU:
+        return float(Decimal(str(row["amount"])) * _TO_MIU[unit])
+    return None
 
 
 def dose_points(graph: Graph, look: Lookup, markers: set[URIRef]) -> tuple[list[DosePoint], int]:
-    """Per-arm results on the given markers with a dose convertible to MIU; also count the arms left out."""
+    """Per-arm results on the given markers with a dose convertible to MIU; also count the arm results left out.
+
+    A result that names no arm stands for the trial's active arms, as in the dose-versus-treg-change question.
+    """
     points, skipped = set(), 0
-    for row in _rows(graph, ARM_RESULTS):
-        if row["biomarker"] not in markers:
-            continue
-        unit = str(row.get("unit") or "")
-        if row.get("agent") == IL.placebo:
-            dose = 0.0
-        elif row.get("amount") is not None and unit in _TO_MIU:
-            dose = float(Decimal(str(row["amount"])) * _TO_MIU[unit])
-        else:
-            skipped += 1
-            continue
-        statistic = look.label(row["statistic"]) if row.get("statistic") else "estimate"
-        when = str(row.get("rtime") or row.get("otime") or "")
-        series = ", ".join(p for p in (statistic, str(row.get("estimateUnit") or ""), when) if p)
-        direction = look.label(row["direction"]) if row.get("direction") else "unreported"
-        points.add(DosePoint(look.label(row["trial"]), look.label(row["biomarker"]), series, dose,
-                             _number(row.get("estimate")), direction))
-    return sorted(points, key=lambda p: (p.trial, p.biomarker, p.series, p.dose, p.direction, p.estimate or 0.0)), \
-        skipped
+    for marker in sorted(markers):
+        for row in _rows(graph, "plot-dose-results", measure=marker):
+            dose = _dose(row)
+            if dose is None:
+                skipped += 1
+                continue
+            statistic = look.label(row["statistic"]) if row.get("statistic") else ""
+            unit = str(row.get("estimateUnit") or "")
+            quantity = ", ".join(p for p in (statistic or "estimate", unit) if p) if row.get("estimate") else ""
+            direction = look.label(row["direction"]) if row.get("direction") else "unreported"
+            points.add(DosePoint(look.label(row["trial"]), str(row["trial"]), look.arm(row["arm"]), look.label(marker),
+                                 quantity, str(row.get("timepoint") or ""), dose, _number(row.get("estimate")),
+                                 direction))
+    return sorted(points, key=DosePoint.sort_key), skipped
+
+
+def dose_panels(points: list[DosePoint]) -> list[DosePanel]:
+    """One panel per quantity with a number (never two quantities on one axis), then one of reported directions."""
+    quantities = sorted({p.quantity for p in points if p.estimate is not None and p.quantity})
+    panels = [DosePanel(q, tuple(p for p in points if p.quantity == q and p.estimate is not None)) for q in quantities]
+    directional = tuple(p for p in points if p.direction != "unreported")
+    return panels + ([DosePanel(DIRECTION_PANEL, directional)] if directional else [])
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -133,6 +176,11 @@ class ForestRow:
     high: float | None
     note: str
 
+    def sort_key(self) -> tuple:
+        """A total order (the CI bounds may be None)."""
+        return (self.family, self.label, self.estimate, self.low is None, self.low or 0.0, self.high is None,
+                self.high or 0.0, self.note)
+
 
 def _forest_row(look: Lookup, row: dict[str, object]) -> ForestRow | None:
     statistic = row["statistic"]
@@ -145,13 +193,13 @@ def _forest_row(look: Lookup, row: dict[str, object]) -> ForestRow | None:
     if estimate is None or family is None:
         return None
     population = row.get("population")
-    parts = [look.label(row["trial"]), look.label(row["arm"]) if row.get("arm") else "all arms",
+    parts = [look.label(row["trial"]), look.arm(row["arm"]) if row.get("arm") else "all arms",
              look.label(row["biomarker"]),
              POPULATION_NAMES.get(population, look.label(population)) if population else "population not stated",
              "subgroup: " + look.label(row["subgroup"]) if row.get("subgroup") else "",
              str(row.get("rtime") or row.get("otime") or "")]
     if row.get("comparator"):
-        parts.insert(2, "vs " + look.label(row["comparator"]))
+        parts.insert(2, "vs " + look.arm(row["comparator"]))
     p = row.get("ptext") or (f"p {row.get('pcmp') or '='} {row['p']}" if row.get("p") is not None else "")
     counts = f"{int(num)}/{int(den)}" if num is not None and den else ""
     return ForestRow(family, " \u00b7 ".join(x for x in parts if x), estimate, _number(row.get("low")),
@@ -160,5 +208,5 @@ def _forest_row(look: Lookup, row: dict[str, object]) -> ForestRow | None:
 
 def forest_rows(graph: Graph, look: Lookup) -> list[ForestRow]:
     """Response rates, effect sizes and ratios with their CIs and p-values, sorted by family and label."""
-    rows = {_forest_row(look, row) for row in _rows(graph, STATISTIC_RESULTS)}
-    return sorted(r for r in rows if r is not None)
+    rows = {_forest_row(look, row) for row in _rows(graph, "plot-statistics")}
+    return sorted((r for r in rows if r is not None), key=ForestRow.sort_key)

@@ -16,7 +16,16 @@ from rdflib import Graph
 
 from il2kg.export import atomic_write
 from il2kg.views.lookup import Lookup
-from il2kg.views.plot_data import dose_points, effect_cells, forest_rows
+from il2kg.views.plot_data import (
+    DIRECTION_PANEL,
+    DosePanel,
+    DosePoint,
+    column_label,
+    dose_panels,
+    dose_points,
+    effect_cells,
+    forest_rows,
+)
 from il2kg.views.style import DIRECTION_COLOURS
 from il2kg.vocab import IL
 
@@ -47,78 +56,91 @@ def _empty(figure: Figure, message: str) -> None:
 
 
 def effect_matrix_figure(graph: Graph, ontology: Graph) -> Figure:
-    """A disease-by-biomarker matrix: colour = direction of the reported effects, solid + '*' = significant."""
+    """A disease-by-measured-thing matrix: colour = direction, solid + '*' = significant, measure kinds in the cell."""
     look = Lookup(graph, ontology)
-    cells = effect_cells(graph)
+    cells = effect_cells(graph, look)
     diseases = sorted({d for d, _ in cells}, key=lambda n: (look.label(n).lower(), str(n)))
-    markers = sorted({b for _, b in cells}, key=lambda n: (look.label(n).lower(), str(n)))
+    names = {t: column_label(look, t) for _, t in cells}
+    things = sorted({t for _, t in cells}, key=lambda n: (names[n].lower(), str(n)))
     with rc_context(RC):
-        figure = Figure(figsize=(max(5.0, 1.0 + 0.75 * len(markers)), max(2.5, 1.4 + 0.38 * len(diseases))))
+        figure = Figure(figsize=(max(5.0, 1.0 + 0.85 * len(things)), max(2.5, 1.4 + 0.42 * len(diseases))))
         if not cells:
             _empty(figure, "no result with a direction of change in the graph")
             return figure
         ax = figure.subplots()
-        for (disease, marker), (directions, flags) in sorted(cells.items()):
-            names = sorted({look.label(d) for d in directions})
-            name = names[0] if len(names) == 1 else "mixed"
-            x, y, significant = markers.index(marker), diseases.index(disease), True in flags
+        for (disease, thing), cell in sorted(cells.items()):
+            labels = sorted({look.label(d) for d in cell.directions})
+            name = labels[0] if len(labels) == 1 else "mixed"
+            x, y, significant = things.index(thing), diseases.index(disease), True in cell.significance
             ax.add_patch(Rectangle((x - 0.45, y - 0.45), 0.9, 0.9, facecolor=DIRECTION_COLOURS.get(name, "#c7c7c7"),
                                    alpha=1.0 if significant else 0.35, hatch=None if significant else "//",
                                    edgecolor="#555555", linewidth=0.5))
-            ax.text(x, y, SYMBOLS.get(name, "?") + ("*" if significant else ""), ha="center", va="center",
-                    fontsize=11, color="white" if significant else "black")
-        ax.set_xlim(-0.6, len(markers) - 0.4)
+            text = SYMBOLS.get(name, "?") + ("*" if significant else "")
+            ax.text(x, y - (0.12 if cell.kinds else 0), text, ha="center", va="center", fontsize=11,
+                    color="white" if significant else "black")
+            if cell.kinds:
+                ax.text(x, y + 0.25, " ".join(cell.kinds), ha="center", va="center", fontsize=6.5,
+                        color="white" if significant else "black")
+        ax.set_xlim(-0.6, len(things) - 0.4)
         ax.set_ylim(len(diseases) - 0.4, -0.6)
-        ax.set_xticks(range(len(markers)), [look.label(m) for m in markers], rotation=40, ha="right")
+        ax.set_xticks(range(len(things)), [names[t] for t in things], rotation=40, ha="right")
         ax.set_yticks(range(len(diseases)), [look.label(d) for d in diseases])
         handles = [Patch(facecolor=c, label=n) for n, c in DIRECTION_COLOURS.items() if n != "unreported"]
         handles.append(Patch(facecolor="#dddddd", hatch="//", label="faded, hatched: not significant or not stated"))
+        handles.append(Patch(facecolor="white", label="small text: measured as % / count / level"))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-        ax.set_title("Effects of low-dose IL-2 by disease and biomarker (* = significant)")
+        ax.set_title("Effects of low-dose IL-2 by disease and what was measured (* = significant)")
     return figure
 
 
 def dose_treg_figure(graph: Graph, ontology: Graph) -> Figure:
-    """Dose (MIU per administration, placebo = 0) versus Treg change across arms and trials."""
+    """Dose (MIU per administration, placebo = 0) versus Treg change: one panel per quantity, colour per trial."""
     look = Lookup(graph, ontology)
     markers = set(ontology.subjects(IL.indicatesMechanism, IL.tregExpansion))
     points, skipped = dose_points(graph, look, markers)
+    panels = dose_panels(points)
     with rc_context(RC):
-        figure = Figure(figsize=(10.0, 4.5))
-        if not points:
+        figure = Figure(figsize=(4.2 * max(1, len(panels)) + 1.5, 4.8))
+        if not panels:
             _empty(figure, "no per-arm Treg result with a dose in MIU or IU")
             return figure
-        numeric, directional = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
         trials = sorted({p.trial for p in points})
         biomarkers = sorted({p.biomarker for p in points})
-        series: dict[tuple[str, str, str], list] = {}
-        for p in points:
-            colour, marker = TAB10[trials.index(p.trial) % 10], MARKERS[biomarkers.index(p.biomarker) % len(MARKERS)]
-            if p.estimate is not None:
-                series.setdefault((p.trial, p.biomarker, p.series), []).append(p)
-                numeric.scatter(p.dose, p.estimate, color=colour, marker=marker, zorder=3)
-            level = {"decrease": -1, "no change": 0, "increase": 1}.get(p.direction)
-            if level is not None:
-                directional.scatter(p.dose, level + 0.08 * (trials.index(p.trial) - len(trials) / 2),
-                                    color=colour, marker=marker)
-        for (trial, biomarker, name), members in sorted(series.items()):
-            numeric.plot([p.dose for p in members], [p.estimate for p in members],
-                         color=TAB10[trials.index(trial) % 10], linewidth=1, alpha=0.6,
-                         label=f"{trial}: {biomarker} ({name})")
-        numeric.set(xlabel="dose per administration (MIU; placebo = 0)", ylabel="Treg change (estimate as reported)",
-                    title="Treg change by dose")
-        numeric.axhline(0, color="#999999", linewidth=0.6)
-        if series:
-            numeric.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15), frameon=False)
-        directional.set(xlabel="dose (MIU)", title="direction reported", yticks=[-1, 0, 1],
-                        yticklabels=["decrease", "no change", "increase"], ylim=(-1.6, 1.6))
-        for trial in trials:
-            directional.scatter([], [], color=TAB10[trials.index(trial) % 10], label=trial)
-        directional.legend(fontsize=7, loc="lower right", frameon=False)
+        axes = figure.subplots(1, len(panels), squeeze=False)[0]
+        for ax, panel in zip(axes, panels, strict=True):
+            _dose_panel(ax, panel, trials, biomarkers)
         if skipped:
             figure.text(0.01, 0.0, f"{skipped} arm result(s) with a dose in other units (IU/kg, IU/m2...) not shown",
                         fontsize=7)
     return figure
+
+
+def _dose_panel(ax, panel: DosePanel, trials: list[str], biomarkers: list[str]) -> None:
+    def style(p: DosePoint) -> tuple[str, str]:
+        return TAB10[trials.index(p.trial) % 10], MARKERS[biomarkers.index(p.biomarker) % len(MARKERS)]
+
+    if panel.quantity == DIRECTION_PANEL:
+        levels = {"decrease": -1, "no change": 0, "increase": 1, "mixed": 0}
+        for p in panel.points:
+            colour, marker = style(p)
+            ax.scatter(p.dose, levels.get(p.direction, 0) + 0.08 * (trials.index(p.trial) - len(trials) / 2),
+                       color=colour, marker=marker, label=f"{p.trial}: {p.biomarker}")
+        ax.set(yticks=[-1, 0, 1], yticklabels=["decrease", "no change", "increase"], ylim=(-1.6, 1.6))
+    else:
+        series: dict[tuple[str, str, str], list[DosePoint]] = {}
+        for p in panel.points:
+            series.setdefault((p.trial, p.biomarker, p.timepoint), []).append(p)
+        for (trial, biomarker, when), members in sorted(series.items()):
+            colour, marker = style(members[0])
+            ax.plot([p.dose for p in members], [p.estimate for p in members], color=colour, marker=marker,
+                    linewidth=1, label=", ".join(x for x in (f"{trial}: {biomarker}", when) if x))
+        ax.axhline(0, color="#999999", linewidth=0.6)
+    ax.set(xlabel="dose per administration (MIU; placebo = 0)", title=panel.quantity,
+           ylabel="" if panel.quantity == DIRECTION_PANEL else panel.quantity)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.15),
+              frameon=False)
 
 
 def forest_figure(graph: Graph, ontology: Graph) -> Figure:

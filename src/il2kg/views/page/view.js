@@ -34,7 +34,7 @@
     labels[n.id] = n.label;
   });
   var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var rows = [["type", n.group], ["IRI", n.id]].concat(n.facts || [], [
+    var rows = [["type", n.group], ["id", n.id]].concat(n.facts || [], [
       ["evidence nodes", String(n.weight)],
       ["diseases", n.d.map(function (i) { return data.diseases[i].label; }).join(", ")]]);
     return Object.assign({}, n, { title: tooltip(n.label, rows, n.evidence) });
@@ -70,12 +70,22 @@
     status.textContent = drawnNodes + " nodes, " + drawnEdges + " edges shown";
   }
 
+  function fitShown() {
+    // Zoom to what the filter shows; vis caps fit() at scale 1, too far out for a small subgraph.
+    var shown = Array.from(state.visible);
+    if (shown.length > 0) { network.fit({ nodes: shown, animation: false, maxZoomLevel: 2.5 }); }
+  }
+
   function refilter() {
     refreshVisible();
     nodeView.refresh();
     edgeView.refresh();
-    network.fit();
-    network.once("afterDrawing", publish);
+    network.once("afterDrawing", function () {
+      fitShown();  // again, now that the shown nodes have their drawn (label) sizes
+      network.once("afterDrawing", publish);
+      network.redraw();
+    });
+    fitShown();
     network.redraw();
   }
 
