@@ -1,153 +1,161 @@
-"""The main job: (re)extract the corpus, load ontology and data, validate, reason, write dist/."""
+"""The main job: load the gated data, check what crosses documents, reason, write dist/ at once.
+
+Each data file is gated alone (cached by its bytes, so an unchanged file costs a lookup), then the
+groups of files that share nodes are gated together; together that is the merged graph's verdict
+without validating all of it. The committed graph is built strict: any failure writes nothing.
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rdflib import Graph
 
 from il2kg import resources
+from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_to, rebuild_triples  # noqa: F401
+from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
 from il2kg.export import atomic_write, write_turtle
-from il2kg.exports import documents_from_files, write_exports
+from il2kg.exports import documents_from_graphs, write_exports
+from il2kg.gate import gate
+from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
 from il2kg.graph import new_graph
-from il2kg.lexicon import load_lexicon
 from il2kg.ontology import load_ontology, write_release
-from il2kg.pipeline import (
-    changed_sources,
-    extract_document,
-    manifest_bytes,
-    manifest_row,
-    read_document,
-    read_manifest,
-)
-from il2kg.reason import inferred_graph, reason
-from il2kg.store import load_graph
-from il2kg.validate import format_report, validate
-from il2kg.views import write_views
+from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
+from il2kg.store import parse_turtle_bytes
+from il2kg.validate import Report, format_report
 
 Progress = Callable[[str], None]
-CURATED_PREFIX = "curated-"
 
 
 def _quiet(_: str) -> None:
     return None
 
 
-@dataclass
-class ExtractSummary:
-    """Per-document outcome of an extraction run."""
+class Phases:
+    """Seconds per build phase, reported through progress as 'timing: PHASE SECONDS s' lines."""
 
-    written: list[Path] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    rows: list[dict[str, str]] = field(default_factory=list)
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.started = progress, time.perf_counter()
 
-
-def extract_to(paths: list[Path], out_dir: Path, progress: Progress = _quiet, max_mb: float = 10) -> ExtractSummary:
-    """Extract each document, gate its triples with SHACL, write <stem>.ttl; go on past bad documents."""
-    ontology = load_ontology()
-    lexicon = load_lexicon(resources.ONTOLOGY)
-    summary = ExtractSummary()
-    for number, path in enumerate(paths, start=1):
-        try:
-            extraction = extract_document(read_document(path, max_mb), lexicon)
-            report = validate(extraction.graph, ontology)
-            if not report.conforms:
-                details = format_report(report, extraction.graph)
-                raise ValidationFailed(f"{path}: extracted triples fail the shapes:\n{details}")
-        except Il2kgError as err:
-            summary.failed.append(str(err))
-            progress(f"[{number}/{len(paths)}] error: {err}")
-            continue
-        target = out_dir / f"{path.stem}.ttl"
-        write_turtle(extraction.graph, target)
-        summary.written.append(target)
-        summary.rows.append(manifest_row(extraction))
-        progress(f"[{number}/{len(paths)}] {path.name}: {extraction.kind}, {len(extraction.graph)} triples -> {target}")
-    return summary
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.progress(f"timing: {phase} {now - self.started:.2f} s")
+        self.started = now
 
 
-def corpus_files(corpus: Path) -> list[Path]:
-    """The documents of a corpus folder: every .txt file except the README."""
-    if not corpus.is_dir():
-        raise Il2kgError(f"{corpus}: no such corpus folder; pass --corpus DIR with the documents")
-    return sorted(p for p in corpus.glob("*.txt") if p.is_file())
+def load_files(triples_dir: Path = resources.TRIPLES_DIR) -> list[tuple[Path, bytes, Graph]]:
+    """Read every data/triples/*.ttl file: (path, bytes, graph); none is an error that says what to run."""
+    files = resources.triple_files(triples_dir)
+    if not files:
+        raise Il2kgError(f"{triples_dir}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
+    loaded = []
+    for path in files:
+        data = path.read_bytes()
+        loaded.append((path, data, parse_turtle_bytes(data, path)))
+    return loaded
 
 
-def rebuild_triples(corpus: Path, triples_dir: Path = resources.TRIPLES_DIR,
-                    progress: Progress = _quiet) -> ExtractSummary:
-    """Re-extract a corpus into data/triples/ and data/sources.tsv, all or nothing (curated files stay)."""
-    paths = corpus_files(corpus)
-    documents = []
-    for path in paths:
-        try:
-            documents.append(read_document(path))
-        except Il2kgError:
-            continue  # extract_to reports it with the others
-    manifest = triples_dir.parent / resources.SOURCES_TSV.name  # data/sources.tsv beside data/triples/
-    for note in changed_sources(read_manifest(manifest), documents):
-        progress(f"source manifest: {note}")
-    with tempfile.TemporaryDirectory(dir=triples_dir.parent) as tmp:
-        summary = extract_to(paths, Path(tmp), progress)
-        if summary.failed:
-            raise Il2kgError(f"{len(summary.failed)} of {len(paths)} documents failed; data/triples/ left unchanged")
-        for old in triples_dir.glob("*.ttl"):
-            if not old.name.startswith(CURATED_PREFIX):
-                old.unlink()
-        for new in summary.written:
-            shutil.move(str(new), triples_dir / new.name)
-    atomic_write(manifest, manifest_bytes(summary.rows))
-    return summary
+def gate_files(files: Sequence[tuple[Path, bytes, Graph]], vocabulary: frozenset[str], cache: GateCache) -> Report:
+    """Gate each file alone (cached), then the groups that share nodes; the union of every result."""
+    found, failed, members = set(), [], []
+    for path, data, graph in files:
+        key = file_key(data)
+        cached = cache.get(key)
+        report = report_from_json(cached) if cached else gate(graph)
+        cache.put(key, report_to_json(report))
+        found.update(report.violations)
+        if not report.conforms:
+            failed.append(path.name)
+        described, mentioned = node_sets(graph, vocabulary)
+        members.append(Member(path.name, key, described, mentioned, lambda g=graph: g))
+    left_out, reports = check_groups(members, cache)
+    for member, report in left_out:
+        failed.append(f"{member.name} (with the files that share its nodes)")
+        found.update(report.violations)
+    for report in reports:
+        found.update(report.violations)
+    violations = tuple(sorted(found, key=lambda v: (v.focus, v.severity, v.path or "", v.shape, v.message)))
+    return Report(conforms=not failed, violations=violations)
 
 
 def load_data(triples_dir: Path = resources.TRIPLES_DIR) -> Graph:
     """Load every Turtle file under data/triples/ into one graph."""
-    files = resources.triple_files(triples_dir)
-    if not files:
-        raise Il2kgError(f"{triples_dir}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
-    return load_graph(files)
+    data = new_graph()
+    for _, _, graph in load_files(triples_dir):
+        data += graph
+    return data
+
+
+def write_rejected(left_out: Sequence[tuple[str, str]], path: Path) -> None:
+    """List the documents a build left out, each with its report."""
+    blocks = [f"{name}\n  " + report.replace("\n", "\n  ") for name, report in sorted(left_out)]
+    atomic_write(path, ("\n\n".join(blocks) + "\n").encode("utf-8"))
 
 
 def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRIPLES_DIR,
-          progress: Progress = _quiet, with_reasoning: bool = True) -> dict[str, object]:
-    """Load, validate, reason and write dist/ (all files swapped in at once; nothing on failure)."""
+          progress: Progress = _quiet, with_reasoning: bool = True,
+          left_out: Sequence[tuple[str, str]] = ()) -> dict[str, object]:
+    """Load, gate, reason and write dist/ (all files swapped in at once; nothing on failure)."""
+    phases = Phases(progress)
     ontology = load_ontology()
-    data = load_data(triples_dir)
-    progress(f"loaded {len(ontology)} ontology and {len(data)} data triples")
-    report = validate(data, ontology)
+    files = load_files(triples_dir)
+    data = new_graph()
+    for _, _, graph in files:
+        data += graph
+    progress(f"loaded {len(ontology)} ontology and {len(data)} data triples from {len(files)} files")
+    phases.done("load")
+    cache = GateCache(cache_dir(triples_dir))
+    vocabulary = frozenset(str(t) for triple in ontology for t in triple)
+    report = gate_files(files, vocabulary, cache)
+    cache.save()
     progress(f"SHACL: {'conforms' if report.conforms else 'does not conform'} ({len(report.violations)} results)")
+    phases.done("validate")
     if not report.conforms:
         raise ValidationFailed(f"{triples_dir}: the graph does not conform to the shapes; nothing written\n"
                                + format_report(report, data))
     reasoning = reason(ontology, data) if with_reasoning else None
     if reasoning is not None:
-        progress(reasoning.skipped or f"HermiT: {'consistent' if reasoning.consistent else 'INCONSISTENT'}, "
-                 f"{len(reasoning.inferred)} inferred types on {reasoning.individuals} individuals "
-                 f"in {reasoning.seconds:.1f} s")
+        verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
+        engine = reasoning.engine if reasoning.engine == "HermiT" else (
+            f"{reasoning.individuals} individuals is over HermiT's {HERMIT_MAX_INDIVIDUALS}: SPARQL rules")
+        progress(reasoning.skipped or f"{engine}: {verdict}, {len(reasoning.inferred)} inferred types on "
+                 f"{reasoning.individuals} individuals in {reasoning.seconds:.1f} s")
         if reasoning.consistent is False:
             raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
+    phases.done("reason")
     merged = new_graph()
-    for graph in (ontology, data):
-        for triple in graph:
-            merged.add(triple)
+    merged += ontology
+    merged += data
     staging = _staging_for(dist_dir)
     try:
         write_release(merged, staging)
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
         atomic_write(staging / "validation-report.txt", format_report(report, data).encode("utf-8"))
+        if left_out:
+            write_rejected(left_out, staging / "rejected.txt")
         progress("writing views and plots")
-        write_views(data, ontology, staging)
+        phases.done("release")
+        _write_views(data, ontology, staging)
+        phases.done("views")
         progress("writing exports")
-        documents = documents_from_files(resources.triple_files(triples_dir))
+        documents = documents_from_graphs((path, graph) for path, _, graph in files)
         write_exports(merged, ontology, documents, staging, report.conforms)  # last: it lists and hashes the files
         _swap(staging, dist_dir)
+        phases.done("exports")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {"triples": len(merged), "conforms": report.conforms, "reasoning": reasoning}
+
+
+def _write_views(data: Graph, ontology: Graph, out_dir: Path) -> None:
+    from il2kg.views import write_views
+
+    write_views(data, ontology, out_dir)
 
 
 DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours

@@ -36,13 +36,17 @@ class Release:
 def documents_from_files(paths: Iterable[Path]) -> dict[URIRef, Graph]:
     """Read data/triples/<stem>.ttl files into {document IRI: graph}; a file naming no single document
     (a curated file) gets the graph id:graph/<stem>."""
+    return documents_from_graphs((path, read_turtle(path)) for path in paths)
+
+
+def documents_from_graphs(files: Iterable[tuple[Path, Graph]]) -> dict[URIRef, Graph]:
+    """Key already parsed data files' graphs by document, as documents_from_files does."""
     documents: dict[URIRef, Graph] = {}
-    for path in sorted(paths):
-        graph = read_turtle(path)
+    for path, graph in sorted(files, key=lambda pair: pair[0]):
         docs = sorted(set(graph.subjects(RDF.type, IL.SourceDocument)))
         key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
         if key in documents:
-            documents[key] += graph
+            documents[key] = documents[key] + graph
         else:
             documents[key] = graph
     return documents

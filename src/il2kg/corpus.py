@@ -1,0 +1,192 @@
+"""From documents to data/triples/: extract, gate each document, check what crosses documents, write.
+
+A document is extracted and gated once per (file name, sha256, extractor fingerprint, shapes):
+the verdict and the Turtle's hash go into the gate cache, so a rebuild after adding one document
+extracts and gates that one. A document that fails is left out with its report, and the others are
+written; `strict` keeps the old all-or-nothing rule (nothing written if any document fails).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from il2kg import resources
+from il2kg.crossing import Member, check_groups, node_sets
+from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
+from il2kg.export import atomic_write, turtle_bytes
+from il2kg.gate import gate
+from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, report_to_json
+from il2kg.pipeline import (
+    MAX_MEGABYTES,
+    changed_sources,
+    extract_document,
+    manifest_bytes,
+    manifest_row,
+    read_document,
+    read_manifest,
+)
+from il2kg.store import read_turtle
+from il2kg.validate import format_report
+
+Progress = Callable[[str], None]
+CURATED_PREFIX = "curated-"
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass
+class ExtractSummary:
+    """Per-document outcome of an extraction run: files written, documents left out (name, report), rows."""
+
+    written: list[Path] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    reused: int = 0
+    gate_failed: bool = False  # some document failed the shapes (exit 1 under --strict), not only bad input
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The documents of a corpus folder: every .txt file except the README."""
+    if not corpus.is_dir():
+        raise InputFileError(f"{corpus}: no such corpus folder; pass --corpus DIR with the documents")
+    return sorted(p for p in corpus.glob("*.txt") if p.is_file())
+
+
+@dataclass
+class _Gated:
+    member: Member
+    entry: dict
+    data: bytes | None  # new Turtle to write; None when the file on disk is already this extraction
+
+
+def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabulary: frozenset[str],
+                   max_mb: float) -> _Gated:
+    """Extract and gate one document, or reuse the cached verdict when the document and its Turtle are unchanged."""
+    document = read_document(path, max_mb)
+    key = document_key(document.name, document.sha256)
+    entry = cache.get(key)
+    if entry is not None and (not entry["conforms"] or _sha_of(target) == entry.get("ttl_sha256")):
+        member = Member(document.name, key, frozenset(entry["described"]), frozenset(entry["mentioned"]),
+                        lambda: read_turtle(target))
+        return _Gated(member, entry, None)
+    try:
+        extraction = extract_document(document, lexicon)
+    except Il2kgError:
+        raise
+    except Exception as err:  # an extractor bug must cost one document, not the run
+        raise InputFileError(f"{path}: the extractor failed ({type(err).__name__}: {err}); "
+                             "please report it with this document") from err
+    report = gate(extraction.graph)
+    data = turtle_bytes(extraction.graph)
+    described, mentioned = node_sets(extraction.graph, vocabulary)
+    entry = {**report_to_json(report), "row": manifest_row(extraction), "ttl_sha256": hashlib.sha256(data).hexdigest(),
+             "described": sorted(described), "mentioned": sorted(mentioned),
+             "report": "" if report.conforms else format_report(report, extraction.graph)}
+    cache.put(key, entry)
+    cache.put(file_key(data), report_to_json(report))
+    graph = extraction.graph
+    return _Gated(Member(document.name, key, described, mentioned, lambda: graph), entry, data)
+
+
+def _sha_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _quiet,
+                   max_mb: float = MAX_MEGABYTES) -> tuple[ExtractSummary, list[_Gated]]:
+    """Extract and gate each document (cached), then the groups of documents that share nodes."""
+    from il2kg.lexicon import load_lexicon
+    from il2kg.ontology import load_ontology
+
+    cache = GateCache(cache_dir(out_dir))
+    lexicon = load_lexicon(resources.ONTOLOGY)
+    vocabulary = frozenset(str(t) for triple in load_ontology() for t in triple)
+    summary, passed, stems = ExtractSummary(), [], {}
+    for number, path in enumerate(paths, start=1):
+        target = out_dir / f"{path.stem}.ttl"
+        if path.stem in stems:
+            summary.failed.append((path.name, f"{path}: the same file name as {stems[path.stem]}; rename one"))
+            continue
+        stems[path.stem] = path
+        try:
+            gated = _gate_document(path, target, cache, lexicon, vocabulary, max_mb)
+        except Il2kgError as err:
+            summary.failed.append((path.name, str(err)))
+            progress(f"[{number}/{len(paths)}] left out: {err}")
+            continue
+        if not gated.entry["conforms"]:
+            summary.gate_failed = True
+            summary.failed.append((path.name, f"{path}: extracted triples fail the shapes:\n{gated.entry['report']}"))
+            progress(f"[{number}/{len(paths)}] left out: {path.name} fails the shapes")
+            continue
+        if gated.data is None:
+            summary.reused += 1
+        else:
+            progress(f"[{number}/{len(paths)}] {path.name}: {gated.entry['row']['kind']} -> {target.name}")
+        passed.append(gated)
+    left_out, _ = check_groups([g.member for g in passed], cache)
+    for member, report in left_out:
+        summary.gate_failed = True
+        graph = member.graph()
+        summary.failed.append((member.name, f"{member.name}: conflicts with other documents that describe the same "
+                                            f"nodes:\n{format_report(report, graph)}"))
+        progress(f"left out: {member.name} conflicts with other documents")
+    dropped = {m.name for m, _ in left_out}
+    passed = [g for g in passed if g.member.name not in dropped]
+    summary.rows = [g.entry["row"] for g in passed]
+    cache.save()
+    return summary, passed
+
+
+def extract_to(paths: list[Path], out_dir: Path, progress: Progress = _quiet,
+               max_mb: float = MAX_MEGABYTES) -> ExtractSummary:
+    """Extract each document, gate it, write OUT/<stem>.ttl; go on past bad documents."""
+    summary, passed = gate_documents(paths, out_dir, progress, max_mb)
+    for gated in passed:
+        target = out_dir / f"{Path(gated.member.name).stem}.ttl"
+        if gated.data is not None:
+            atomic_write(target, gated.data)
+        summary.written.append(target)
+    return summary
+
+
+def rebuild_triples(corpora: Sequence[Path], triples_dir: Path = resources.TRIPLES_DIR,
+                    progress: Progress = _quiet, strict: bool = False) -> ExtractSummary:
+    """Re-extract the corpora into data/triples/ and data/sources.tsv (curated files stay).
+
+    Documents that fail are left out and listed; with `strict`, any failure leaves data/ unchanged.
+    """
+    paths = [p for corpus in corpora for p in corpus_files(corpus)]
+    if not paths:
+        raise InputFileError(f"{', '.join(map(str, corpora))}: no .txt documents; nothing to extract")
+    manifest = triples_dir.parent / resources.SOURCES_TSV.name  # data/sources.tsv beside data/triples/
+    summary, passed = gate_documents(paths, triples_dir, progress)
+    documents = [read_document(p) for p in paths if p.name in {g.member.name for g in passed}]
+    for note in changed_sources(read_manifest(manifest), documents):
+        progress(f"source manifest: {note}")
+    if strict and summary.failed:
+        listing = "\n".join(report for _, report in summary.failed)
+        error = ValidationFailed if summary.gate_failed else Il2kgError
+        raise error(f"{len(summary.failed)} of {len(paths)} documents failed (--strict): data/ left unchanged\n"
+                    f"{listing}")
+    triples_dir.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for gated in passed:
+        target = triples_dir / f"{Path(gated.member.name).stem}.ttl"
+        if gated.data is not None:
+            atomic_write(target, gated.data)
+        keep.add(target.name)
+        summary.written.append(target)
+    for old in triples_dir.glob("*.ttl"):
+        if old.name not in keep and not old.name.startswith(CURATED_PREFIX):
+            old.unlink()
+    atomic_write(manifest, manifest_bytes(summary.rows))
+    return summary

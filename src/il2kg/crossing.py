@@ -1,0 +1,123 @@
+"""What crosses documents: group the documents that share nodes, and gate each group's union.
+
+Each document is gated alone when it is extracted; what only shows once graphs are merged (one trial
+reported by several papers with different phases, one text saved under two names) lives in the
+groups of documents that describe or point at the same node. Those groups are gated again, with
+the shapes and with the SPARQL checks in queries/check/cross/, so the merged graph conforms without
+validating all of it. Documents of a failing group are added back one at a time, in name order, and
+the one that breaks the group is left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+
+from il2kg import resources
+from il2kg.gate import gate
+from il2kg.gate_cache import GateCache, group_key, report_from_json, report_to_json
+from il2kg.validate import Report, Violation, _sort_key
+
+CROSS_CHECKS = resources.QUERIES_DIR / "check" / "cross"
+
+
+@dataclass
+class Member:
+    """One document (or data file) taking part in the crossing check."""
+
+    name: str
+    key: str
+    described: frozenset[str]  # IRIs it gives triples about
+    mentioned: frozenset[str]  # IRIs it points at
+    graph: Callable[[], Graph]  # its triples, loaded only when its group must be gated
+
+
+def node_sets(graph: Graph, vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The IRIs a graph describes (subjects) and points at (objects), less the ontology's and shared agents'."""
+    from il2kg.graph.emit import SOFTWARE
+
+    skip = vocabulary | {str(SOFTWARE)}
+    described = frozenset(str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef)) - skip
+    mentioned = frozenset(str(o) for o in graph.objects(unique=True) if isinstance(o, URIRef)) - skip - described
+    return described, mentioned
+
+
+def groups(members: Sequence[Member]) -> list[list[Member]]:
+    """Documents joined when one describes a node that another describes or points at; groups of two or more."""
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, member in enumerate(members):
+        for iri in member.described:
+            j = owner.setdefault(iri, i)
+            parent[find(i)] = find(j)
+    for i, member in enumerate(members):
+        for iri in member.mentioned:
+            if iri in owner:
+                parent[find(i)] = find(owner[iri])
+    found: dict[int, list[Member]] = {}
+    for i, member in enumerate(members):
+        found.setdefault(find(i), []).append(member)
+    return [sorted(g, key=lambda m: m.name) for g in found.values() if len(g) > 1]
+
+
+@lru_cache(maxsize=1)
+def _checks() -> tuple[tuple[str, object], ...]:
+    from il2kg.query import prepare
+
+    return tuple((p.stem, prepare(p.read_text(encoding="utf-8"), str(p))) for p in sorted(CROSS_CHECKS.glob("*.rq")))
+
+
+def check_union(graph: Graph) -> Report:
+    """Gate a union of documents: the shapes, then the cross-document SPARQL checks."""
+    report = gate(graph)
+    found = list(report.violations)
+    for name, query in _checks():
+        for row in graph.query(query):
+            found.append(Violation(focus=str(row.focus), path=None, value=None, message=str(row.message),
+                                   severity="Violation", component="CrossDocumentCheck", shape=f"check/cross/{name}"))
+    violations = tuple(sorted(set(found), key=_sort_key))
+    return Report(conforms=all(v.severity != "Violation" for v in violations), violations=violations)
+
+
+def check_groups(members: Sequence[Member], cache: GateCache) -> tuple[list[tuple[Member, Report]], list[Report]]:
+    """Gate every group of documents that share nodes; return (documents left out with why, passing reports)."""
+    left_out: list[tuple[Member, Report]] = []
+    reports: list[Report] = []
+    for group in groups(members):
+        key = group_key([m.key for m in group])
+        cached = cache.get(key)
+        report = report_from_json(cached) if cached else _union_report(group)
+        cache.put(key, report_to_json(report))
+        if report.conforms:
+            reports.append(report)
+            continue
+        kept = Graph(bind_namespaces="none")
+        for member in group:  # add back one at a time: the one that breaks the union is left out
+            trial = Graph(bind_namespaces="none")
+            trial += kept
+            trial += member.graph()
+            result = check_union(trial)
+            if result.conforms:
+                kept = trial
+                report = result
+            else:
+                left_out.append((member, result))
+        reports.append(report)
+    return left_out, reports
+
+
+def _union_report(group: Sequence[Member]) -> Report:
+    union = Graph(bind_namespaces="none")
+    for member in group:
+        union += member.graph()
+    return check_union(union)
