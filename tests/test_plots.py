@@ -15,7 +15,7 @@ from il2kg.query import run_query
 from il2kg.views.lookup import Lookup
 from il2kg.views.plot_data import DIRECTION_PANEL, column_label, dose_panels, dose_points, effect_cells, forest_rows
 from il2kg.views.plots import write_plots
-from il2kg.vocab import IL, OBO
+from il2kg.vocab import IL, LEX, OBO
 
 ALS, LUPUS_NEPHRITIS = OBO.MONDO_0004976, OBO.MONDO_0005556
 TREGS = OBO.CL_0000815  # what Treg %, Treg number and regulatory T cells measure
@@ -35,21 +35,21 @@ def _cells(graph, ontology):
 
 def test_effect_cells_give_direction_and_significance_without_placebo_arms(graph, ontology):
     cells = _cells(graph, ontology)
-    assert cells[(ALS, IL.ccl2)] == ({IL.decrease}, {True})
-    assert cells[(ALS, IL.nfl)] == ({IL.noChange}, {False})
+    assert cells[(ALS, LEX.ccl2)] == ({IL.decrease}, {True})
+    assert cells[(ALS, LEX.nfl)] == ({IL.noChange}, {False})
     assert cells[(ALS, TREGS)] == ({IL.increase}, {True})  # the placebo arm's "no change" left out
-    assert (LUPUS_NEPHRITIS, IL.completeRemission) in cells  # a subgroup result counts for its subgroup
-    assert (OBO.MONDO_0007915, IL.completeRemission) not in cells
+    assert (LUPUS_NEPHRITIS, LEX.completeRemission) in cells  # a subgroup result counts for its subgroup
+    assert (OBO.MONDO_0007915, LEX.completeRemission) not in cells
 
 
 def test_effect_matrix_groups_treg_measures_in_one_column_with_the_kind_in_the_cell(graph, ontology):
     look = Lookup(graph, ontology)
     cells = effect_cells(graph, look)
     sle = OBO.MONDO_0007915
-    assert not any(thing in (IL.tregs, IL.tregPercentage, IL.tregNumber) for _, thing in cells)
+    assert not any(thing in (LEX.tregs, LEX.tregPercentage, LEX.tregNumber) for _, thing in cells)
     assert cells[(sle, TREGS)].kinds == ("%", "level")  # LUPIL-2 measured %, TRANSREG the cells
     assert cells[(ALS, TREGS)].kinds == ("%",)
-    assert cells[(ALS, IL.ccl2)].kinds == ()  # a measure of its own needs no kind
+    assert cells[(ALS, LEX.ccl2)].kinds == ()  # a measure of its own needs no kind
     assert column_label(look, TREGS) == "regulatory T cells"
 
 

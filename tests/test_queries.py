@@ -14,7 +14,7 @@ from fixtures.query_graph import corpus_graph, fixture_graph
 
 from il2kg import resources
 from il2kg.query import prepare, question, run_query
-from il2kg.vocab import ID, IL
+from il2kg.vocab import ID, IL, LEX
 
 IMODALS = str(ID["trial/NCT02059759"])
 TRANSREG = str(ID["trial/NCT01988506"])
@@ -66,7 +66,7 @@ def test_trial_arms_and_regimens(graph):
     rows = run_query("trial-arms-and-regimens", graph)
     assert {r["armLabel"] for r in rows_where(rows, trial=IMODALS)} == {"2 MIU", "1 MIU", "placebo"}
     two = rows_where(rows, trial=IMODALS, armLabel="2 MIU")[0]
-    assert (two["dose"], two["doseUnit"], two["agent"]) == (Decimal(2), "MIU", str(IL.aldesleukin))
+    assert (two["dose"], two["doseUnit"], two["agent"]) == (Decimal(2), "MIU", str(LEX.aldesleukin))
 
 
 def test_dose_versus_treg_change(graph):
@@ -95,16 +95,17 @@ def test_itt_versus_per_protocol(graph):
 
 def test_biomarker_results(graph):
     rows = run_query("biomarker-results", graph)
-    ccl2 = rows_where(rows, trial=IMODALS, biomarker=str(IL.ccl2), direction="decrease")[0]
+    ccl2 = rows_where(rows, trial=IMODALS, biomarker=str(LEX.ccl2), direction="decrease")[0]
     assert ccl2["significant"] is True and ccl2["kind"] == "Soluble marker"
-    assert rows_where(rows, trial=IMODALS, biomarker=str(IL.nfl), direction="no change")[0]["significant"] is False
+    assert rows_where(rows, trial=IMODALS, biomarker=str(LEX.nfl), direction="no change")[0]["significant"] is False
 
 
 def test_mechanism_diseases(graph):
     links = {(r["mechanism"], r["diseaseLabel"], r["via"]) for r in run_query("mechanism-diseases", graph)}
     assert {(str(IL.tregExpansion), ALS, "trial outcome"), (str(IL.tregExpansion), SLE, "trial outcome"),
-            (str(IL.neuroinflammation), ALS, "trial outcome"), (str(IL.neuroaxonalDamage), ALS, "trial outcome"),
-            (str(IL.nkCellActivation), SLE, "trial outcome"), (str(IL.tregExpansion), SLE, "citing statement")} <= links
+            (str(LEX.neuroinflammation), ALS, "trial outcome"), (str(LEX.neuroaxonalDamage), ALS, "trial outcome"),
+            (str(LEX.nkCellActivation), SLE, "trial outcome"),
+            (str(IL.tregExpansion), SLE, "citing statement")} <= links
 
 
 def test_safety_findings(graph):
@@ -145,8 +146,8 @@ def test_significant_results(graph):
 
 def test_disease_biomarker_matrix(graph):
     rows = run_query("disease-biomarker-matrix", graph)
-    assert rows_where(rows, diseaseLabel=ALS, biomarker=str(IL.tregPercentage))[0]["significantResults"] >= 1
-    assert rows_where(rows, diseaseLabel=ALS, biomarker=str(IL.nfl))[0]["significantResults"] == 0
+    assert rows_where(rows, diseaseLabel=ALS, biomarker=str(LEX.tregPercentage))[0]["significantResults"] >= 1
+    assert rows_where(rows, diseaseLabel=ALS, biomarker=str(LEX.nfl))[0]["significantResults"] == 0
 
 
 def test_funders(graph):

@@ -27,10 +27,10 @@ from il2kg.views import write_views
 from il2kg.views.graphml import graphml_bytes
 from il2kg.views.html import render_html, script_json, write_html
 from il2kg.views.projections import citation_map, full_graph, mechanism_map
-from il2kg.vocab import ID, IL, OBO
+from il2kg.vocab import ID, IL, LEX, OBO
 
 ALS, SLE, RA = str(OBO.MONDO_0004976), str(OBO.MONDO_0007915), str(OBO.MONDO_0008383)
-TREG_MARKERS = {str(IL.tregs), str(IL.tregPercentage), str(IL.tregNumber)}
+TREG_MARKERS = {str(LEX.tregs), str(LEX.tregPercentage), str(LEX.tregNumber)}
 IMODALS = str(ID["trial/NCT02059759"])
 IMODALS_1MIU = str(ID["trial/NCT02059759/arm/1-miu/intervention"])
 PAYLOAD_SCRIPT = "<script>window.il2kgPwned = 1; alert(1)</script>"
@@ -279,28 +279,28 @@ def test_every_disease_is_linked_through_its_trial_to_tregs(mech):
 
 
 def test_als_is_linked_to_ccl2_and_nfl_with_direction_and_significance(mech):
-    assert ALS in _diseases_linked_to(mech, {str(IL.ccl2)})
-    assert ALS in _diseases_linked_to(mech, {str(IL.nfl)})
-    assert _diseases_linked_to(mech, {str(IL.ccl2), str(IL.nfl)}) == {ALS}
-    ccl2 = mech.edges[IMODALS, str(IL.ccl2)]
+    assert ALS in _diseases_linked_to(mech, {str(LEX.ccl2)})
+    assert ALS in _diseases_linked_to(mech, {str(LEX.nfl)})
+    assert _diseases_linked_to(mech, {str(LEX.ccl2), str(LEX.nfl)}) == {ALS}
+    ccl2 = mech.edges[IMODALS, str(LEX.ccl2)]
     assert (ccl2["direction"], ccl2["significant"]) == ("decrease", "yes")
     assert any("dose-dependent decrease in plasma CCL2" in s for s in ccl2["evidence"])
-    nfl = mech.edges[IMODALS, str(IL.nfl)]
+    nfl = mech.edges[IMODALS, str(LEX.nfl)]
     assert (nfl["direction"], nfl["significant"]) == ("no change", "no")
-    treg = mech.edges[IMODALS_1MIU, str(IL.tregPercentage)]
+    treg = mech.edges[IMODALS_1MIU, str(LEX.tregPercentage)]
     assert (treg["direction"], treg["significant"]) == ("increase", "yes")
     assert any("p < 0·0001" in line and "vs placebo" in line for line in treg["detail"])
 
 
 def test_mechanism_map_labels_come_from_the_ontology_and_data(mech):
     assert mech.nodes[ALS]["label"] == "amyotrophic lateral sclerosis"
-    assert mech.nodes[str(IL.ccl2)]["label"] == "CCL2"
-    assert mech.nodes[str(IL.ccl2)]["type"] == "SolubleMarker"
+    assert mech.nodes[str(LEX.ccl2)]["label"] == "CCL2"
+    assert mech.nodes[str(LEX.ccl2)]["type"] == "SolubleMarker"
     assert mech.nodes[IMODALS]["label"] == "IMODALS"
     assert mech.nodes[IMODALS_1MIU]["label"] == "aldesleukin 1 MIU"
     assert ("dose", "1 MIU") in mech.nodes[IMODALS_1MIU]["facts"]
     assert mech.nodes[IMODALS]["weight"] > 0 and mech.nodes[IMODALS]["evidence"]
-    assert mech.nodes[str(IL.neuroinflammation)]["type"] == "Mechanism"
+    assert mech.nodes[str(LEX.neuroinflammation)]["type"] == "Mechanism"
 
 
 def test_projections_are_sorted_and_deterministic(graph, ontology, mech):
@@ -316,9 +316,9 @@ def test_projections_are_sorted_and_deterministic(graph, ontology, mech):
 
 def test_disease_tags_follow_trials_and_stop_at_shared_nodes(mech):
     assert mech.nodes[IMODALS_1MIU]["diseases"] == (ALS,)
-    assert ALS in mech.nodes[str(IL.tregPercentage)]["diseases"]
-    assert SLE in mech.nodes[str(IL.tregPercentage)]["diseases"]  # LUPIL-2 moves it too
-    assert mech.nodes[str(IL.ccl2)]["diseases"] == (ALS,)
+    assert ALS in mech.nodes[str(LEX.tregPercentage)]["diseases"]
+    assert SLE in mech.nodes[str(LEX.tregPercentage)]["diseases"]  # LUPIL-2 moves it too
+    assert mech.nodes[str(LEX.ccl2)]["diseases"] == (ALS,)
 
 
 def test_citation_map_has_intent_and_what_citing_statements_discuss(graph, ontology):
@@ -331,8 +331,8 @@ def test_citation_map_has_intent_and_what_citing_statements_discuss(graph, ontol
     trials = [v for v in view.successors(pub) if view.nodes[v]["type"] == "Trial"]
     assert [view.nodes[t]["label"] for t in trials] == ["LUPIL-2"]
     discussed = {v for u, v, d in view.edges(data=True) if d["relation"] == "discusses"}
-    assert {SLE, ALS, str(IL.tregs), str(IL.interleukin2)} <= discussed
-    assert str(IL.tregExpansion) in view.successors(str(IL.tregs))
+    assert {SLE, ALS, str(LEX.tregs), str(LEX.interleukin2)} <= discussed
+    assert str(IL.tregExpansion) in view.successors(str(LEX.tregs))
     works = [u for u, _, _ in cites]
     assert all(view.nodes[w]["type"] == "CitingWork" and view.nodes[w]["evidence"] for w in works)
 
@@ -360,7 +360,7 @@ def test_real_graph_links_diseases_to_tregs_and_als_to_ccl2_nfl(ontology):
     diseases = {n for n, t in view.nodes(data="type") if t == "Disease"}
     assert diseases and ALS in diseases
     assert _diseases_linked_to(view, TREG_MARKERS) == diseases
-    assert ALS in _diseases_linked_to(view, {str(IL.ccl2)}) & _diseases_linked_to(view, {str(IL.nfl)})
+    assert ALS in _diseases_linked_to(view, {str(LEX.ccl2)}) & _diseases_linked_to(view, {str(LEX.nfl)})
 
 
 def test_script_json_escapes_markup():
@@ -564,7 +564,7 @@ def test_real_graph_trials_are_named_by_acronym_or_title(ontology):
 def test_choosing_a_disease_shows_its_trials_and_their_mechanisms_but_not_their_other_diseases(mech):
     shown = {n for n, tags in mech.nodes(data="diseases") if SLE in tags}
     transreg, lupil2 = _by_label(mech, "TRANSREG"), _by_label(mech, "LUPIL-2")
-    assert {transreg, lupil2, SLE, str(IL.tregs), str(IL.tregPercentage)} <= shown
+    assert {transreg, lupil2, SLE, str(LEX.tregs), str(LEX.tregPercentage)} <= shown
     assert {str(IL.tregExpansion)} <= shown  # the mechanism the trials' biomarkers indicate
     assert RA not in shown and ALS not in shown  # TRANSREG's other diseases stay hidden
-    assert str(IL.ccl2) not in shown  # moved by an ALS trial only
+    assert str(LEX.ccl2) not in shown  # moved by an ALS trial only

@@ -28,6 +28,10 @@ CLINICALTRIALS = Namespace("https://clinicaltrials.gov/study/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 
 
+# Open namespace for lexicon individuals (diseases, agents, biomarkers): they live in the ontology, not here.
+LEX = Namespace(BASE)
+
+
 class IL(DefinedNamespace):
     """The il2kg ontology's terms (classes, properties, vocabulary individuals)."""
 
@@ -200,6 +204,7 @@ class IL(DefinedNamespace):
     phase4: URIRef
     phaseLabel: URIRef
     placebo: URIRef
+    tregExpansion: URIRef
     placeboComparator: URIRef
     placeboControlled: URIRef
     postHoc: URIRef
