@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract import article
 from il2kg.extract.layout import Line, split_lines, term_facts
 from il2kg.extract.text import Page, clean, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
@@ -58,7 +59,16 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         citation_counts=_counts(page, plain),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
-    return ([publication] if has_any else []) + statements
+    # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
+    trial = None if statements else article.extract_trial(read_page(_QUOTED.sub(_spaces, text)), lexicon)
+    return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
+
+
+_QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*', re.MULTILINE)  # a quoted citing statement, kept or not
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
 
 
 def _header(lines: list[Line]) -> list[Line]:

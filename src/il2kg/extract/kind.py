@@ -19,8 +19,11 @@ _STATEMENT_CUES = re.compile(
     re.I | re.M,
 )
 _QUOTE_LINE = re.compile(r'^\s*"[^\n]{30,}"\s*$', re.M)
-_COUNT_CUES = re.compile(r"^\s*(?:cited\s+by\s*:?\s*\d+|\d+\s+citations?|citations?\s*[:(]\s*\d+\)?)\b", re.I | re.M)
-_ARTICLE_CUES = re.compile(r"^[ \t]*(abstract|background|methods|results|conclusions?)[ \t]*(?::|$)", re.I | re.M)
+_COUNT_CUES = re.compile(r"^[ \t]*(?:cited\s+by\s*:?\s*\d+|\d[\d,]*\s*(?:[A-Z][a-z]+\s+)?citations?|"
+                         r"citations?\s*[:(]\s*\d+\)?)\b", re.I | re.M)
+# Headings of a structured abstract; "Abstract" alone is shown by citation pages too.
+_ARTICLE_CUES = re.compile(r"^[ \t]*(background|introduction|methods|results|conclusions?|findings)\b[ \t]*(?::|$)",
+                           re.I | re.M)
 _MIN_REGISTRY_LABELS = 3
 
 

@@ -86,7 +86,7 @@ def _is_title_line(line: str) -> bool:
 
 
 _LABEL_WORDS = frozenset({"purpose", "key points", "experimental design", "importance", "significance", "aims",
-                          "summary", "highlights", "objective", "objectives", "background", "abstract", "title"})
+                          "summary", "highlights", "objective", "objectives", "background", "abstract"})
 
 
 @lru_cache(maxsize=16)
