@@ -10,9 +10,11 @@ is not the study's agent. A generic term gives way to a narrower one named on th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from il2kg.extract.design import trial_spans
 from il2kg.extract.metadata import find_title
+from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Intervention, Lexicon
@@ -98,3 +100,35 @@ def with_placebo_arm(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str],
         return arms
     role = _fact(page, "placebo-comparator", placebo.evidence.start, placebo.evidence.end, "role")
     return (*arms, Arm("placebo", role, None, Intervention(agent=placebo)))
+
+
+_ARM_COUNT = re.compile(
+    rf"(?<![\w./(=-])(?P<n>\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:patients|pts|participants|subjects|volunteers|adults|children|individuals|people)\b"
+)
+_GIVEN_TO = re.compile(r"\b(?:received|receiving|were\s+(?:treated|given|administered|injected)|"
+                       r"were\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to|underwent|who\s+got)\b",
+                       re.IGNORECASE)
+
+
+def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
+    """Give an arm with no size the count of people said to receive its agent ("26 patients were treated with IL-2").
+
+    A count is read only when its clause names a treatment and exactly one arm's agent; otherwise the
+    arm keeps no size (a number is never attached to the nearest plausible arm).
+    """
+    sizes: dict[int, Fact[int]] = {}
+    for start, end in trial_spans(page):
+        counts = list(_ARM_COUNT.finditer(page.clean, start, end))
+        for i, count in enumerate(counts):
+            clause_end = counts[i + 1].start() if i + 1 < len(counts) else end
+            if not _GIVEN_TO.search(page.clean, count.end(), clause_end):
+                continue
+            named = {h.term.curie for h in find_terms_in(page.clean, count.end(), clause_end, lexicon, "agent")
+                     if not is_background(page, h.start, h.end, count.end(), clause_end)}
+            matching = [i for i, arm in enumerate(arms) if arm.intervention and arm.intervention.agent.value in named]
+            if len(matching) == 1 and len(named) == 1 and matching[0] not in sizes:
+                value = parse_count(count.group("n"))
+                if value:
+                    sizes[matching[0]] = _fact(page, value, count.start("n"), count.end("n"), "arm-size")
+    return tuple(replace(arm, size=sizes[i]) if arm.size is None and i in sizes else arm for i, arm in enumerate(arms))

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
-from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_placebo_arm
+from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.metadata import extract_publication, find_title, is_review
 from il2kg.extract.text import Page, read_page
@@ -64,7 +64,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
-    arms = intervention.with_sizes(arms, sizes)
+    arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes), lexicon)
     features = design.with_arm_structure(page, features, arms)
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]
