@@ -23,8 +23,14 @@ EXTRACTORS: dict[str, Callable[..., list[Record]]] = {
 }
 
 
+# Extraction reads at most this many characters: an abstract page is a few thousand, a full-text page
+# rarely more; a longer document is read up to here (the pipeline says so), so no input can take minutes.
+MAX_CHARS = 150_000
+
+
 def extract(text: str, *, lexicon: Lexicon, kind: str | None = None) -> tuple[str, list[Record]]:
     """Extract records with the extractor of `kind` (detected when None); return the kind used and the records."""
+    text = text[:MAX_CHARS]
     kind = kind or detect_kind(text)
     if kind not in EXTRACTORS:
         raise ValueError(f"unknown document kind {kind!r}: expected one of {', '.join(sorted(EXTRACTORS))}")

@@ -64,6 +64,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts '¹' and '①', which int() refuses
 _QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*', re.MULTILINE)  # a quoted citing statement, kept or not
 
 
@@ -125,7 +126,7 @@ def _type_counts(page: Page, lines: list[Line], statements: int | None) -> list[
 def _typed_block(page: Page, lines: list[Line], heading: int) -> list[CitationCount | None]:
     """The three bare numbers under a "Citation Types" heading, in the order supporting, mentioning, contrasting."""
     numbers = lines[heading + 1 : heading + 4]
-    if len(numbers) < 3 or not all(line.text.isdigit() for line in numbers):
+    if len(numbers) < 3 or not all(_ASCII_DIGITS.fullmatch(line.text) for line in numbers):
         return []
     return [
         CitationCount(kind, Fact(int(line.text), page.evidence(line.start, line.end, "citation_page.type_block")))

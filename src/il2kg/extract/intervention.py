@@ -81,7 +81,7 @@ def _frequency(page: Page, start: int, end: int, rule: str) -> Fact[str] | None:
 
 def _count_unit(m: re.Match[str]) -> tuple[int, str | None]:
     groups = [g for g in m.groups() if g]
-    value = next(g for g in groups if g.isdigit() or g.lower() in _WORD_NUMBERS)
+    value = next(g for g in groups if (g.isascii() and g.isdigit()) or g.lower() in _WORD_NUMBERS)
     unit = next((g.lower() for g in groups if g.lower() in ("day", "week", "month", "year")), None)
     return _number(value), unit
 

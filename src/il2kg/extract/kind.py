@@ -14,11 +14,12 @@ KINDS = (ARTICLE, CITATION_PAGE, REGISTRY_RECORD)
 
 # Cues only citation-statement pages carry: statement counts, a typed-count block, tagged quotes.
 _STATEMENT_CUES = re.compile(
-    r"\bcitation\s+statements?\b|^\s*citation\s+types?\s*$"
-    r"|^\s*section\s*:.*?(?:mentioning|supporting|contrasting)\s*$|^\s*(?:mentioning|supporting|contrasting)\s*$",
+    r"\bcitation\s+statements?\b|^[ \t]*citation\s+types?[ \t]*$"
+    r"|^[ \t]*section\s*:.*?(?:mentioning|supporting|contrasting)[ \t]*$"
+    r"|^[ \t]*(?:mentioning|supporting|contrasting)[ \t]*$",
     re.I | re.M,
 )
-_QUOTE_LINE = re.compile(r'^\s*"[^\n]{30,}"\s*$', re.M)
+_QUOTE_LINE = re.compile(r'^[ \t]*"[^\n]{30,}"[ \t]*$', re.M)
 _COUNT_CUES = re.compile(r"^[ \t]*(?:cited\s+by\s*:?\s*\d+|\d[\d,]*\s*(?:[A-Z][a-z]+\s+)?citations?|"
                          r"citations?\s*[:(]\s*\d+\)?)\b", re.I | re.M)
 # Headings of a structured abstract; "Abstract" alone is shown by citation pages too.

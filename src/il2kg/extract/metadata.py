@@ -21,7 +21,8 @@ _NOT_TITLE = re.compile(
     r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;", re.IGNORECASE
 )
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
-_REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^\s*(?:systematic\s+)?review\s*$", re.IGNORECASE | re.M)
+_REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$",
+                          re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
 # Also Lancet style, a line opening with the journal, spaces after the separators: "Lancet Rheumatol 2022; 4: e512-21".
 _CITATION = re.compile(

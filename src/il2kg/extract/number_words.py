@@ -33,4 +33,4 @@ def parse_number_word(text: str) -> int | None:
 def parse_count(text: str) -> int | None:
     """Return the value of a count written in digits ("1,200") or as words ("Fifty"), else None."""
     digits = text.replace(",", "").strip()
-    return int(digits) if digits.isdigit() else parse_number_word(text)
+    return int(digits) if (digits.isascii() and digits.isdigit()) else parse_number_word(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -36,30 +37,54 @@ def _label_pattern(label: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _compiled(terms: tuple[Term, ...]) -> tuple[tuple[re.Pattern[str], Term], ...]:
+def _compiled(terms: tuple[Term, ...]) -> tuple[tuple[str, re.Pattern[str], Term], ...]:
+    """Each label's pattern with a lower-case word it cannot match without, to skip it cheaply."""
     out = []
     for term in terms:
         for label in term.labels:
             flags = 0 if _is_case_sensitive(label) else re.IGNORECASE
-            out.append((re.compile(_label_pattern(label), flags), term))
+            key = max(re.findall(r"[a-z0-9]+", label.lower()) or [""], key=len)
+            out.append((key, re.compile(_label_pattern(label), flags), term))
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _all_terms(text: str, lexicon: Lexicon, kind: str | None) -> tuple[TermMatch, ...]:
+    terms = lexicon.terms if kind is None else lexicon.of_kind(kind)
+    hits = []
+    low = text.lower()
+    for key, pattern, term in _compiled(terms):
+        if key not in low:
+            continue
+        for m in pattern.finditer(text):
+            hits.append(TermMatch(m.start(), m.end(), term))
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start, h.term.curie))
+    used = bytearray(len(text) + 1)  # characters already covered by a longer match: linear, not pairwise
+    taken: list[TermMatch] = []
+    for hit in hits:
+        if not any(used[hit.start : hit.end]):
+            used[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            taken.append(hit)
+    return tuple(sorted(taken))
 
 
 def find_terms(text: str, lexicon: Lexicon, kind: str | None = None) -> list[TermMatch]:
     """Return non-overlapping term matches, longest first, in text order."""
-    terms = lexicon.terms if kind is None else lexicon.of_kind(kind)
-    hits = []
-    for pattern, term in _compiled(terms):
-        for m in pattern.finditer(text):
-            hits.append(TermMatch(m.start(), m.end(), term))
-    hits.sort(key=lambda h: (-(h.end - h.start), h.start, h.term.curie))
-    taken: list[TermMatch] = []
-    for hit in hits:
-        if all(hit.end <= t.start or hit.start >= t.end for t in taken):
-            taken.append(hit)
-    return sorted(taken)
+    return list(_all_terms(text, lexicon, kind))
 
 
 def find_terms_in(text: str, start: int, end: int, lexicon: Lexicon, kind: str | None = None) -> list[TermMatch]:
-    """Return term matches inside text[start:end], with offsets into the whole text."""
-    return [TermMatch(m.start + start, m.end + start, m.term) for m in find_terms(text[start:end], lexicon, kind)]
+    """Return the term matches lying inside text[start:end], with offsets into the whole text.
+
+    The whole text is matched once (cached) and each span takes its share, so reading every sentence
+    costs one pass over the page, not one per sentence.
+    """
+    hits = _all_terms(text, lexicon, kind)
+    first = bisect_left(hits, start, key=lambda h: h.start)
+    out = []
+    for hit in hits[first:]:
+        if hit.start >= end:
+            break
+        if hit.end <= end:
+            out.append(hit)
+    return out

@@ -252,10 +252,10 @@ def split_sentences(text: str, sections: tuple[Section, ...] = ()) -> tuple[Sent
             continue  # "p < 0.05. and" or an abbreviation we do not know: not a boundary
         cuts.add(match.end())
     for line in re.finditer(r"\n", text):  # a line that ends without punctuation ends a sentence
-        before = text[: line.start()].rstrip(" ")
+        before = text[max(0, line.start() - 200) : line.start()].rstrip(" ")  # bounded: no quadratic scan
         if before and before[-1] not in ",;:-(" and not text[line.end() : line.end() + 1].islower():
             cuts.add(line.end())
-    bounds = sorted(cuts)
+    bounds = _capped(sorted(cuts), text)
     out = []
     for start, end in zip(bounds, bounds[1:], strict=False):
         chunk = text[start:end]
@@ -267,6 +267,21 @@ def split_sentences(text: str, sections: tuple[Section, ...] = ()) -> tuple[Sent
         section = next((sec.name for sec in sections if sec.start <= s < sec.end), None)
         out.append(Sentence(s, e, collapse(text[s:e]), section))
     return tuple(out)
+
+
+MAX_SENTENCE = 1500  # real sentences are shorter; a longer run (a table, a page with no full stop) is cut
+
+
+def _capped(bounds: list[int], text: str) -> list[int]:
+    """Cut spans longer than MAX_SENTENCE at a space, so no rule ever reads an unbounded 'sentence'."""
+    out = [bounds[0]]
+    for end in bounds[1:]:
+        while end - out[-1] > MAX_SENTENCE:
+            limit = out[-1] + MAX_SENTENCE
+            space = text.rfind(" ", out[-1] + MAX_SENTENCE // 2, limit)
+            out.append(space if space > 0 else limit)
+        out.append(end)
+    return out
 
 
 def iter_lines(text: str) -> list[tuple[int, int]]:
