@@ -7,9 +7,15 @@ from pathlib import Path
 import pytest
 
 from il2kg.extract.doses import find_doses, plain
+from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
+from il2kg.extract.text import read_page
+from il2kg.gold import show
+from il2kg.lexicon import load_lexicon
+from il2kg.resources import ONTOLOGY
 
 CASES = Path(__file__).parent / "cases" / "recognisers"
+LEXICON = load_lexicon(ONTOLOGY)
 
 
 def _rows(name: str) -> list[tuple[str, str]]:
@@ -34,7 +40,17 @@ def _phase(text: str) -> str:
     return found.value if found else ""
 
 
-RECOGNISERS = {"doses.tsv": _doses, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase}
+def _findings(text: str, kind: str) -> str:
+    page = read_page("Results: " + text)
+    found = find_findings(page, LEXICON)
+    values = [f"{r.p_comparator.value}{show(r.p_value)}" if kind == "p" else show(r.value)
+              for r in found if (r.p_value if kind == "p" else r.value) is not None]
+    return "|".join(values)
+
+
+RECOGNISERS = {"doses.tsv": _doses, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
+               "p-values.tsv": lambda text: _findings(text, "p"),
+               "percentages.tsv": lambda text: _findings(text, "percent")}
 
 
 @pytest.mark.parametrize(("name", "text", "expected"),

@@ -95,6 +95,8 @@ def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozense
 
 
 def _is_threshold(page: Page, start: int, end: int) -> bool:
+    if page.raw[max(0, start - 4) : start].endswith("*"):  # a figure's star key ("*P < 0.05, **P < 0.01")
+        return True
     return bool(_THRESHOLD_BEFORE.search(page.clean[max(0, start - 40) : start])
                 or _THRESHOLD_AFTER.search(page.clean[end : end + 40]))
 
