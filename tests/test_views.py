@@ -674,3 +674,20 @@ def test_large_graph_layout_puts_connected_nodes_together_not_rings_by_type():
     radii = [((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 for x, y in trials]
     mean = sum(radii) / len(radii)
     assert (sum((r - mean) ** 2 for r in radii) / len(radii)) ** 0.5 > 0.2 * mean  # one type is not one ring
+
+
+# --- `il2kg check` prints a header and CURIE + label, not raw IRI pairs (issue 11) -----------------------------
+
+def test_check_report_has_a_header_and_names_individuals_and_classes_by_curie_and_label(ontology):
+    from il2kg.reason import Reasoning, format_reasoning
+
+    result = Reasoning(True, ((ALS, str(IL.NeurodegenerativeDisease)), (IMODALS, str(IL.PlaceboControlledTrial))),
+                       12, 1.0)
+    data = example_graph()
+    lines = format_reasoning(result, ontology + data).splitlines()
+    assert lines[0].startswith("HermiT: consistent (12 individuals") and "2 inferred classifications" in lines[0]
+    assert lines[1].split() == ["individual", "is", "inferred", "to", "be", "a"]
+    assert lines[2].startswith("MONDO:0004976 (amyotrophic lateral sclerosis)")
+    assert "il2kg:NeurodegenerativeDisease (" in lines[2]
+    assert lines[3].startswith("id:trial/NCT02059759 (IMODALS)")
+    assert not any("http" in line for line in lines)
