@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from il2kg.views.effects import Effect, effect_facts
-from il2kg.views.lookup import Lookup, curie
+from il2kg.views.lookup import Lookup, curie, short
 from il2kg.views.network import ViewBuilder
 from il2kg.vocab import IL
 
@@ -29,7 +29,7 @@ def _group(view: ViewBuilder, diseases: tuple[URIRef, ...], trials: list[str]) -
     listed = ", ".join(trials[:MAX_NAMES]) + (f" and {len(trials) - MAX_NAMES} more" if len(trials) > MAX_NAMES else "")
     key = "trials:" + ("+".join(curie(d) for d in diseases) or "none")
     facts = [("trials", str(len(trials))), ("names", listed), ("diseases", ", ".join(names))]
-    label = f"{what} trials ({len(trials)})"
+    label = f"{short(what, 36)} trials ({len(trials)})"
     return view.node(URIRef(key), "TrialGroup", facts, label=label, evidence=())
 
 
