@@ -23,7 +23,7 @@ from il2kg.cli import main
 from il2kg.graph import Source, new_graph, to_graph
 from il2kg.model import Arm, Citation, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
 from il2kg.store import load_graph
-from il2kg.views import write_views
+from il2kg.views import VIEWS, write_views
 from il2kg.views.graphml import graphml_bytes
 from il2kg.views.html import render_html, script_json, write_html
 from il2kg.views.projections import citation_map, full_graph, mechanism_map
@@ -452,7 +452,7 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[2])
 from test_views import example_graph, many_trials_graph
 from il2kg.ontology import load_ontology
-from il2kg.views import write_views
+from il2kg.views import VIEWS, write_views
 import networkx as nx
 from il2kg import resources
 from il2kg.store import load_graph
@@ -691,3 +691,17 @@ def test_check_report_has_a_header_and_names_individuals_and_classes_by_curie_an
     assert "il2kg:NeurodegenerativeDisease (" in lines[2]
     assert lines[3].startswith("id:trial/NCT02059759 (IMODALS)")
     assert not any("http" in line for line in lines)
+
+
+def test_cli_viz_rewrites_the_build_view_byte_for_byte_and_refuses_an_unwritable_out(tmp_path, ontology):
+    data_dir, dist = tmp_path / "triples", tmp_path / "dist"
+    data_dir.mkdir()
+    example_graph().serialize(data_dir / "example.ttl", format="turtle")
+    write_views(load_graph(resources.triple_files(data_dir)), ontology, dist)
+    for view, (stem, _) in sorted(VIEWS.items()):
+        out = tmp_path / f"viz-{stem}.html"
+        result = CliRunner().invoke(main, ["viz", "--view", view, "--data", str(data_dir), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes() == (dist / f"{stem}.html").read_bytes()  # SHA256SUMS still holds after viz
+    bad = CliRunner().invoke(main, ["viz", "--data", str(data_dir), "--out", "/proc/il2kg-view.html"])
+    assert bad.exit_code == 2 and "cannot write the view" in bad.output and "Traceback" not in bad.output
