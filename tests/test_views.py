@@ -705,3 +705,29 @@ def test_cli_viz_rewrites_the_build_view_byte_for_byte_and_refuses_an_unwritable
         assert out.read_bytes() == (dist / f"{stem}.html").read_bytes()  # SHA256SUMS still holds after viz
     bad = CliRunner().invoke(main, ["viz", "--data", str(data_dir), "--out", "/proc/il2kg-view.html"])
     assert bad.exit_code == 2 and "cannot write the view" in bad.output and "Traceback" not in bad.output
+
+
+def test_real_full_graph_labels_are_names_not_hashes(ontology):
+    view = full_graph(_real_graph(), ontology)
+    assert [(n, label) for n, label in view.nodes(data="label") if HASHLIKE.search(label)] == []
+
+
+def test_mechanism_map_nodes_do_not_sit_on_each_other(mech):
+    from il2kg.views.layout import positions
+
+    where = positions(mech)
+    nodes = sorted(where)
+    close = [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]
+             if ((where[a][0] - where[b][0]) ** 2 + (where[a][1] - where[b][1]) ** 2) ** 0.5 < 50]
+    assert close == []  # 50 px apart at least: labels of a dense cluster get room
+
+
+def test_view_modules_hold_no_sparql_text():
+    from pathlib import Path
+
+    import il2kg.views
+
+    for path in sorted(Path(il2kg.views.__file__).parent.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"\bSELECT\b|\bCONSTRUCT\b|WHERE\s*\{", text)
+        assert not found, f"{path.name}: SPARQL belongs in queries/view/*.rq"
