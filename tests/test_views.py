@@ -23,7 +23,7 @@ from il2kg.cli import main
 from il2kg.graph import Source, new_graph, to_graph
 from il2kg.model import Arm, Citation, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
 from il2kg.store import load_graph
-from il2kg.views import write_views
+from il2kg.views import VIEWS, write_views
 from il2kg.views.graphml import graphml_bytes
 from il2kg.views.html import render_html, script_json, write_html
 from il2kg.views.projections import citation_map, full_graph, mechanism_map
@@ -450,9 +450,9 @@ WRITE_VIEWS = """
 import sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[2])
-from test_views import example_graph
+from test_views import example_graph, many_trials_graph
 from il2kg.ontology import load_ontology
-from il2kg.views import write_views
+from il2kg.views import VIEWS, write_views
 import networkx as nx
 from il2kg import resources
 from il2kg.store import load_graph
@@ -469,6 +469,8 @@ for part in range(6):
         chains.add_node(node, type="Trial", label=node[-12:], facts=(), evidence=(), diseases=())
     chains.add_edges_from(zip(names, names[1:]), relation="link")
 write_html(chains, out / "chains.html", "chains")
+from il2kg.views.projections import mechanism_map
+write_html(mechanism_map(many_trials_graph(60), load_ontology()), out / "aggregated.html", "aggregated")
 """
 
 
@@ -568,3 +570,164 @@ def test_choosing_a_disease_shows_its_trials_and_their_mechanisms_but_not_their_
     assert {str(IL.tregExpansion)} <= shown  # the mechanism the trials' biomarkers indicate
     assert RA not in shown and ALS not in shown  # TRANSREG's other diseases stay hidden
     assert str(LEX.ccl2) not in shown  # moved by an ALS trial only
+
+
+# --- Scale: hundreds of trials (issue 10) ------------------------------------------------------------------------
+
+SYNTHETIC_DISEASES = ["MONDO:0004976", *TRANSREG_DISEASES]
+SYNTHETIC_DOSES = ("0.5", "1", "1.5", "2", "3")
+
+
+def _synthetic_trial(index: int, rng) -> tuple[Doc, list]:
+    dose = rng.choice(SYNTHETIC_DOSES)
+    diseases = sorted(rng.sample(SYNTHETIC_DISEASES, 2 if index % 7 == 0 else 1))
+    agent = rng.choice(("il2kg:aldesleukin", "il2kg:interleukin2"))
+    name = f"SYN-{index:04d}"
+    d = Doc(f"synthetic-{index:04d}.txt", [
+        f"{name} randomised patients to IL-2 {dose} MIU or placebo.",
+        f"Tregs increased with IL-2 (p=0.0{index % 9 + 1}); CCL2 decreased; NFL did not change.",
+    ])
+    flag = (True, False, None)[index % 3]
+    treg = Outcome(d.f("il2kg:tregs" if index % 2 else "il2kg:tregPercentage", "Tregs"), results=(
+        Result(arm="IL-2", direction=d.f("increase", "increased"),
+               significant=None if flag is None else d.f(flag, "p=0.0")),
+        Result(arm="placebo", direction=d.f("no-change", "did not change")),))
+    ccl2 = Outcome(d.f("il2kg:ccl2", "CCL2"), results=(Result(direction=d.f("decrease", "decreased")),))
+    nfl = Outcome(d.f("il2kg:nfl", "NFL"))
+    trial = Trial(acronym=d.f(name, name), diseases=tuple(d.f(c, name) for c in diseases),
+                  arms=(Arm("IL-2", d.f("experimental", "IL-2"), intervention=_iu(d, agent, dose, f"IL-2 {dose} MIU")),
+                        Arm("placebo", d.f("placebo-comparator", "placebo"),
+                            intervention=Intervention(d.f("il2kg:placebo", "placebo")))),
+                  outcomes=(treg, ccl2, nfl))
+    return d, [trial]
+
+
+def many_trials_graph(trials: int, seed: int = 11) -> Graph:
+    """A generated graph of `trials` placebo-controlled trials over 12 diseases, 5 doses and 4 biomarkers."""
+    import random
+
+    rng = random.Random(seed)
+    graph = new_graph()
+    for index in range(trials):
+        doc, records = _synthetic_trial(index, rng)
+        to_graph(records, doc.source, graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def many() -> Graph:
+    return many_trials_graph(300)
+
+
+@pytest.mark.slow
+def test_mechanism_map_of_hundreds_of_trials_aggregates_by_disease_regimen_and_biomarker(many, ontology):
+    view = mechanism_map(many, ontology)
+    kinds = [kind for _, kind in view.nodes(data="type")]
+    assert "Trial" not in kinds and "Intervention" not in kinds
+    assert kinds.count("Disease") == len(SYNTHETIC_DISEASES)
+    regimens = sorted(label for n, label in view.nodes(data="label") if view.nodes[n]["type"] == "Regimen")
+    assert "placebo" in regimens and "aldesleukin 1.5 MIU" in regimens and len(regimens) == 11  # 2 agents x 5 + 1
+    assert view.number_of_nodes() < 120
+    groups = [n for n, kind in view.nodes(data="type") if kind == "TrialGroup"]
+    assert sum(int(dict(view.nodes[g]["facts"])["trials"]) for g in groups) == 300
+    ccl2 = [d for _, v, d in view.in_edges(str(LEX.ccl2), data=True) if d["relation"] == "effect"]
+    assert ccl2 and all(d["direction"] == "decrease" for d in ccl2)
+    assert sum(d["results"] for d in ccl2) == 300  # every trial's whole-trial result, from its group
+    als = {n for n, tags in view.nodes(data="diseases") if ALS in tags}
+    assert str(IL.tregExpansion) in als and RA not in als
+
+
+def _clusters(count: int, size: int) -> nx.DiGraph:
+    """`count` trees of `size` nodes, each tree's root linked to the next root; types dealt round-robin."""
+    import random
+
+    rng = random.Random(5)
+    graph = nx.DiGraph()
+    kinds = ("Trial", "Outcome", "Result", "Arm")
+    for c in range(count):
+        names = [f"{ID}c{c}/n{i}" for i in range(size)]
+        for i, name in enumerate(names):
+            graph.add_node(name, type=kinds[i % len(kinds)], label=name[-8:], facts=(), evidence=(), diseases=())
+            if i:
+                graph.add_edge(names[rng.randrange(i)], name, relation="has")
+        graph.add_edge(names[0], f"{ID}c{(c + 1) % count}/n0", relation="next")
+    return graph
+
+
+@pytest.mark.slow
+def test_large_graph_layout_puts_connected_nodes_together_not_rings_by_type():
+    from il2kg.views.layout import positions
+
+    graph = _clusters(40, 30)  # 1,200 nodes: past the sizes that once fell back to rings
+    where = positions(graph)
+
+    def distance(a: str, b: str) -> float:
+        return ((where[a][0] - where[b][0]) ** 2 + (where[a][1] - where[b][1]) ** 2) ** 0.5
+
+    nodes = sorted(graph)
+    cluster = {n: n.split("/")[-2] for n in nodes}
+    same = [distance(a, b) for a, b in zip(nodes, nodes[1:], strict=False) if cluster[a] == cluster[b]]
+    other = [distance(a, b) for a, b in zip(nodes, nodes[30:], strict=False) if cluster[a] != cluster[b]]
+    assert sum(same) / len(same) < 0.35 * sum(other) / len(other)  # a tree's nodes lie together
+    trials = [where[n] for n, kind in graph.nodes(data="type") if kind == "Trial"]
+    cx, cy = sum(x for x, _ in trials) / len(trials), sum(y for _, y in trials) / len(trials)
+    radii = [((x - cx) ** 2 + (y - cy) ** 2) ** 0.5 for x, y in trials]
+    mean = sum(radii) / len(radii)
+    assert (sum((r - mean) ** 2 for r in radii) / len(radii)) ** 0.5 > 0.2 * mean  # one type is not one ring
+
+
+# --- `il2kg check` prints a header and CURIE + label, not raw IRI pairs (issue 11) -----------------------------
+
+def test_check_report_has_a_header_and_names_individuals_and_classes_by_curie_and_label(ontology):
+    from il2kg.reason import Reasoning, format_reasoning
+
+    result = Reasoning(True, ((ALS, str(IL.NeurodegenerativeDisease)), (IMODALS, str(IL.PlaceboControlledTrial))),
+                       12, 1.0)
+    data = example_graph()
+    lines = format_reasoning(result, ontology + data).splitlines()
+    assert lines[0].startswith("HermiT: consistent (12 individuals") and "2 inferred classifications" in lines[0]
+    assert lines[1].split() == ["individual", "is", "inferred", "to", "be", "a"]
+    assert lines[2].startswith("MONDO:0004976 (amyotrophic lateral sclerosis)")
+    assert "il2kg:NeurodegenerativeDisease (" in lines[2]
+    assert lines[3].startswith("id:trial/NCT02059759 (IMODALS)")
+    assert not any("http" in line for line in lines)
+
+
+def test_cli_viz_rewrites_the_build_view_byte_for_byte_and_refuses_an_unwritable_out(tmp_path, ontology):
+    data_dir, dist = tmp_path / "triples", tmp_path / "dist"
+    data_dir.mkdir()
+    example_graph().serialize(data_dir / "example.ttl", format="turtle")
+    write_views(load_graph(resources.triple_files(data_dir)), ontology, dist)
+    for view, (stem, _) in sorted(VIEWS.items()):
+        out = tmp_path / f"viz-{stem}.html"
+        result = CliRunner().invoke(main, ["viz", "--view", view, "--data", str(data_dir), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes() == (dist / f"{stem}.html").read_bytes()  # SHA256SUMS still holds after viz
+    bad = CliRunner().invoke(main, ["viz", "--data", str(data_dir), "--out", "/proc/il2kg-view.html"])
+    assert bad.exit_code == 2 and "cannot write the view" in bad.output and "Traceback" not in bad.output
+
+
+def test_real_full_graph_labels_are_names_not_hashes(ontology):
+    view = full_graph(_real_graph(), ontology)
+    assert [(n, label) for n, label in view.nodes(data="label") if HASHLIKE.search(label)] == []
+
+
+def test_mechanism_map_nodes_do_not_sit_on_each_other(mech):
+    from il2kg.views.layout import positions
+
+    where = positions(mech)
+    nodes = sorted(where)
+    close = [(a, b) for i, a in enumerate(nodes) for b in nodes[i + 1:]
+             if ((where[a][0] - where[b][0]) ** 2 + (where[a][1] - where[b][1]) ** 2) ** 0.5 < 50]
+    assert close == []  # 50 px apart at least: labels of a dense cluster get room
+
+
+def test_view_modules_hold_no_sparql_text():
+    from pathlib import Path
+
+    import il2kg.views
+
+    for path in sorted(Path(il2kg.views.__file__).parent.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"\bSELECT\b|\bCONSTRUCT\b|WHERE\s*\{", text)
+        assert not found, f"{path.name}: SPARQL belongs in queries/view/*.rq"

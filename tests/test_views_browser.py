@@ -232,3 +232,24 @@ def test_choosing_a_disease_shows_its_trials_and_mechanisms_and_zooms_to_them(br
     assert (tmp_path / "als.png").read_bytes() != (tmp_path / "all.png").read_bytes()
     assert (tmp_path / "als.png").stat().st_size > 10_000
     assert browser.problems(url) == []
+
+
+@pytest.mark.slow
+def test_views_of_hundreds_of_trials_open_without_errors(browser, tmp_path, ontology):
+    from test_views import many_trials_graph
+
+    from il2kg.views.html import write_html
+
+    graph = many_trials_graph(300)
+    for name, project in (("mechanism-map", mechanism_map), ("full-graph", full_graph)):
+        view = project(graph, ontology)
+        path = write_html(view, tmp_path / f"{name}.html", name)
+        url = path.as_uri()
+        browser.open(url)
+        counts = browser.evaluate("[document.body.dataset.nodeCount, document.body.dataset.edgeCount]")
+        assert [int(c) for c in counts] == [view.number_of_nodes(), view.number_of_edges()]
+        browser.screenshot(tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000
+        assert browser.problems(url) == []
+        groups = browser.evaluate("window.il2kgView.data.get().filter(n => n.group === 'TrialGroup').length")
+        assert (groups > 0) == (name == "mechanism-map")  # only the mechanism map groups its trials

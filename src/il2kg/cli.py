@@ -99,17 +99,16 @@ def validate_command(files: tuple[Path, ...]) -> None:
 def check(with_data: bool) -> None:
     """Check the ontology's consistency with HermiT and list the inferred classifications."""
     from il2kg.ontology import load_ontology
-    from il2kg.reason import reason
+    from il2kg.reason import format_reasoning, reason
     from il2kg.store import load_graph
 
-    result = reason(load_ontology(), load_graph(resources.triple_files()) if with_data else None)
+    ontology = load_ontology()
+    data = load_graph(resources.triple_files()) if with_data else None
+    result = reason(ontology, data)
     if result.skipped:
         click.echo(f"reasoning skipped: {result.skipped}", err=True)
         return
-    for individual, cls in result.inferred:
-        click.echo(f"{individual}\t{cls}")
-    verdict = "consistent" if result.consistent else "INCONSISTENT"
-    click.echo(f"ontology {verdict} under HermiT ({result.individuals} individuals, {result.seconds:.1f} s)")
+    click.echo(format_reasoning(result, ontology + data if data is not None else ontology))
     sys.exit(0 if result.consistent else 1)
 
 

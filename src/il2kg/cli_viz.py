@@ -15,7 +15,8 @@ from il2kg.views import VIEWS
 @click.option("--view", type=click.Choice(sorted(VIEWS)), default="mechanism", show_default=True,
               help="mechanism map, citation map, or all typed resources.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="HTML file to write (default: dist/<view>.html).")
+              help="HTML file to write (default: dist/mechanism-map.html, dist/citation-map.html or "
+                   "dist/full-graph.html, the file `il2kg build` writes for the view).")
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=resources.TRIPLES_DIR,
               show_default=True, help="Folder of data Turtle files.")
 def viz(view: str, out: Path | None, data: Path) -> None:
@@ -29,6 +30,10 @@ def viz(view: str, out: Path | None, data: Path) -> None:
     if not files:
         raise Il2kgError(f"{data}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
     stem, title = VIEWS[view]
-    path = write_html(project(view, load_graph(files), load_ontology()), out or resources.DIST_DIR / f"{stem}.html",
-                      title)
-    click.echo(f"wrote {path}")
+    target = out or resources.DIST_DIR / f"{stem}.html"
+    projection = project(view, load_graph(files), load_ontology())
+    try:
+        path = write_html(projection, target, title)
+    except OSError as err:
+        raise Il2kgError(f"{target}: cannot write the view ({err.strerror}); choose another --out") from err
+    click.echo(f"wrote {path}", err=True)

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from il2kg.ontology import rdfxml_bytes
-from il2kg.vocab import BASE, IL, PREFIXES
+from il2kg.vocab import BASE, ID, IL, PREFIXES, compact
 
 _SKIP_TYPES = {IL.Evidence, IL.SourceDocument, IL.ExtractionActivity, IL.Authorship, IL.CitationMetric}
 _SKIP_PROPERTIES = {IL.evidenceFor, IL.evidenceObject}
@@ -121,3 +121,33 @@ def inferred_graph(result: Reasoning) -> Graph:
     for individual, cls in result.inferred:
         graph.add((URIRef(individual), RDF.type, URIRef(cls)))
     return graph
+
+
+def _name(iri: str, labels: Graph) -> str:
+    """An IRI as a reader reads it: CURIE and label, e.g. 'MONDO:0004976 (amyotrophic lateral sclerosis)'."""
+    text = iri
+    if iri.startswith(str(ID)):
+        text = "id:" + iri[len(str(ID)):]
+    else:
+        try:
+            text = compact(iri)
+        except ValueError:
+            pass
+    node = URIRef(iri)
+    found = sorted(str(o) for o in labels.objects(node, RDFS.label)) or sorted(
+        str(o) for o in labels.objects(node, IL.acronym))
+    return f"{text} ({found[0]})" if found else text
+
+
+def format_reasoning(result: Reasoning, labels: Graph) -> str:
+    """The `il2kg check` report: a header, one line per inferred classification (CURIE and label), the verdict."""
+    verdict = "consistent" if result.consistent else "INCONSISTENT"
+    lines = [f"HermiT: {verdict} ({result.individuals} individuals, {result.seconds:.1f} s); "
+             f"{len(result.inferred)} inferred classification{'s' if len(result.inferred) != 1 else ''}"]
+    if result.inferred:
+        rows = [(_name(individual, labels), _name(cls, labels)) for individual, cls in result.inferred]
+        width = max(len("individual"), *(len(a) for a, _ in rows))
+        lines.append(f"{'individual':<{width}}  is inferred to be a")
+        lines += [f"{a:<{width}}  {b}" for a, b in rows]
+    lines.append(f"ontology {verdict} under HermiT")
+    return "\n".join(lines)

@@ -67,8 +67,8 @@ def _vis_edges(graph: nx.DiGraph) -> list[dict[str, object]]:
     edges = []
     for source, target, attrs in graph.edges(data=True):
         facts = [[key, str(attrs[key])] for key in ("relation", "direction", "significant", "results", "intent",
-                                                    "section") if attrs.get(key) not in (None, "")]
-        facts += [["result", str(line)] for line in attrs.get("detail", ())]
+                                                    "section", "trials") if attrs.get(key) not in (None, "")]
+        facts += [["result", str(line)] for line in _sentences(attrs.get("detail", ()))]
         item: dict[str, object] = {"from": source, "to": target, "facts": facts}
         if attrs.get("evidence"):
             item["evidence"] = _sentences(attrs["evidence"])

@@ -1,12 +1,11 @@
-"""Stable node positions: a seeded force-directed layout (igraph's Fruchterman-Reingold) per connected component.
+"""Stable node positions: a seeded force-directed layout (igraph: Kamada-Kawai, DrL for large parts) per component.
 
 Everything is sorted before the layout sees it (nodes, edges, components) and the layout's random
 numbers come from a private seeded generator, so the same graph gets the same positions whatever
 PYTHONHASHSEED is. networkx's layouts were measured and left out: its subgraph views iterate a set
 (node order, hence positions, changed with the hash seed), its forceatlas2_layout is dense O(n^2) per
 iteration (2,000 nodes 12 s, 5,000 nodes 98 s and 1.25 GB) and spring_layout needs scipy above 500
-nodes and took ~45 s at 5,000. igraph's layout runs in C with a grid above 1,000 nodes: 20,000 nodes
-in about a second (benchmarks/bench_views.py).
+nodes and took ~45 s at 5,000. igraph's layouts run in C (benchmarks/bench_views.py prints the times).
 """
 
 from __future__ import annotations
@@ -17,10 +16,14 @@ import random
 import networkx as nx
 
 SEED = 7
-ITERATIONS = 500  # igraph's default; the grid variant keeps each one near-linear
-GRID_ABOVE = 1000  # nodes in a component above which the grid approximation is used
 COMPONENT_GAP = 120.0
+MIN_GAP = 70.0  # pixels between node centres in small components, so labels have room
 EVEN_UP_TO = 300  # Kamada-Kawai spaces small components evenly (FR packs leaves on top of each other); O(n^2)
+# Above that, DrL (OpenOrd's force-directed layout, built for large graphs) keeps clusters together: on 40
+# linked trees of 30 nodes the mean distance within a tree over that between trees is 0.16 (FR with a grid
+# 0.55, Kamada-Kawai 0.47), in ~1-3 s at 1,200 nodes and ~3.5 s at 5,000; but ~20 s at 20,000 nodes.
+CLUSTERED_UP_TO = 5000
+# Above that, Fruchterman-Reingold on a grid: near-linear, ~1 s at 20,000 nodes; clusters less tight.
 
 
 def positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
@@ -74,8 +77,10 @@ def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]
         shape = igraph.Graph(n=size, edges=edges)
         if size <= EVEN_UP_TO:
             found = shape.layout_kamada_kawai().coords
+        elif size <= CLUSTERED_UP_TO:
+            found = shape.layout_drl().coords
         else:
-            found = shape.layout_fruchterman_reingold(niter=ITERATIONS, grid=size > GRID_ABOVE).coords
+            found = shape.layout_fruchterman_reingold(niter=500, grid=True).coords
     finally:
         igraph.set_random_number_generator(random)
     cx = sum(x for x, _ in found) / size
@@ -97,11 +102,34 @@ def force_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         radius = _radius(len(nodes))
         if x > 0 and x + 2 * radius > row_width:
             x, y, row_height = 0.0, y + row_height + COMPONENT_GAP, 0.0
-        for node, (px, py) in zip(nodes, _layout(len(nodes), edges), strict=True):
+        coords = _layout(len(nodes), edges)
+        if 1 < len(nodes) <= EVEN_UP_TO:
+            coords = separated(coords, MIN_GAP / radius)
+        for node, (px, py) in zip(nodes, coords, strict=True):
             found[node] = (x + radius + px * radius, y + radius + py * radius)
         x += 2 * radius + COMPONENT_GAP
         row_height = max(row_height, 2 * radius)
     return found
+
+
+def separated(points: list[tuple[float, float]], gap: float, rounds: int = 40) -> list[tuple[float, float]]:
+    """Push apart points closer than `gap` (pairs of hubs with the same neighbours land on one spot), in place of
+    each other, never by chance: coincident points are split along a direction fixed by their index."""
+    import numpy as np
+
+    at = np.array(points, dtype=float)
+    angles = np.arange(len(points), dtype=float) * 2.399963  # the golden angle: distinct directions
+    at += 1e-6 * np.column_stack([np.cos(angles), np.sin(angles)])
+    for _ in range(rounds):
+        diff = at[:, None, :] - at[None, :, :]
+        dist = np.hypot(diff[..., 0], diff[..., 1])
+        np.fill_diagonal(dist, np.inf)
+        close = dist < gap
+        if not close.any():
+            break
+        push = np.where(close, (gap - dist) / (2 * np.where(close, dist, 1.0)), 0.0)
+        at += (diff * push[..., None]).sum(axis=1)
+    return [(float(x), float(y)) for x, y in at]
 
 
 def _radius(size: int) -> float:

@@ -20,6 +20,8 @@ from il2kg.views.lookup import Lookup, local_name, short
 from il2kg.views.network import ViewBuilder
 from il2kg.vocab import CITO, IL, compact
 
+AGGREGATE_ABOVE = 40  # trials; above this one node per trial and arm is unreadable
+
 
 def _vocab_facts(look: Lookup, node: URIRef) -> list[tuple[str, str]]:
     facts = [("id", compact_or_iri(node))]
@@ -60,7 +62,7 @@ def _treatment(view: ViewBuilder, arm: URIRef) -> str:
     return view.node(iv, "Intervention", facts + arm_facts, label=f"{name} {dose}".strip(), evidence=evidence)
 
 
-def _biomarker(view: ViewBuilder, biomarker: URIRef) -> str:
+def biomarker_node(view: ViewBuilder, biomarker: URIRef) -> str:
     """Add a biomarker with the mechanisms it indicates (from the ontology); return its id."""
     look = view.look
     mechanisms = sorted(look.ontology.objects(biomarker, IL.indicatesMechanism))
@@ -78,11 +80,16 @@ def mechanism_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
     whole-trial result) -effect-> biomarker with `direction` (increase, decrease, no change, mixed,
     unreported), `significant` (yes, no, unknown), `results`, `detail` lines and evidence
     sentences, and biomarker -indicates-> mechanism. An outcome without results gives a
-    trial -measures-> biomarker edge.
+    trial -measures-> biomarker edge. Above AGGREGATE_ABOVE trials the map is aggregated (aggregate.py).
     """
+    trials = sorted(graph.subjects(RDF.type, IL.Trial))
+    if len(trials) > AGGREGATE_ABOVE:
+        from il2kg.views.aggregate import mechanism_overview
+
+        return mechanism_overview(graph, ontology)
     view = ViewBuilder(Lookup(graph, ontology))
     look = view.look
-    for trial in sorted(graph.subjects(RDF.type, IL.Trial)):
+    for trial in trials:
         t = view.node(trial, "Trial", _trial_facts(look, trial))
         for disease in sorted(graph.objects(trial, IL.studiesDisease)):
             view.edge(t, view.node(disease, "Disease", _vocab_facts(look, disease), evidence=()), "studies")
@@ -94,7 +101,7 @@ def mechanism_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
             biomarker = look.value(outcome, IL.measures)
             if not isinstance(biomarker, URIRef):
                 continue
-            b = _biomarker(view, biomarker)
+            b = biomarker_node(view, biomarker)
             results = sorted(graph.objects(outcome, IL.hasResult))
             if not results:
                 view.edge(t, b, "measures", direction="unreported", significant="unknown", results=0,
@@ -146,7 +153,7 @@ def citation_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
             for term in sorted(graph.objects(citation, prop)):
                 view.edge(work, view.node(term, None, _vocab_facts(look, term), evidence=()), "discusses")
         for biomarker in sorted(graph.objects(citation, IL.mentionsBiomarker)):
-            view.edge(work, _biomarker(view, biomarker), "discusses")
+            view.edge(work, biomarker_node(view, biomarker), "discusses")
     for pub in sorted(graph.subjects(IL.reports, None)):
         p = _publication(view, pub)
         for trial in sorted(graph.objects(pub, IL.reports)):

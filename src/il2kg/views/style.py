@@ -9,6 +9,8 @@ NODE_STYLES: dict[str, tuple[str, str, str]] = {
     "Disease": ("#d62728", "diamond", "\u25c6"),
     "Trial": ("#1f77b4", "square", "\u25a0"),
     "Intervention": ("#2ca02c", "triangle", "\u25b2"),
+    "Regimen": ("#2ca02c", "triangle", "\u25b2"),
+    "TrialGroup": ("#1f77b4", "square", "\u25a0"),
     "Arm": ("#98df8a", "triangle", "\u25b2"),
     "CellPopulation": ("#9467bd", "dot", "\u25cf"),
     "SolubleMarker": ("#8c564b", "dot", "\u25cf"),
