@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 
 from il2kg import resources
@@ -43,15 +45,29 @@ def queries() -> None:
         click.echo(f"{name}\n    {question}")
 
 
+def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value) or value <= 0:
+        raise click.BadParameter(f"{value} is not a positive number of seconds")
+    return value
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback by default).")
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds a query may run.")
-@click.option("--max-rows", default=10000, show_default=True, type=int, help="Rows (or triples) per answer.")
-def serve(host: str, port: int, timeout: float, max_rows: int) -> None:
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--timeout", default=10.0, show_default=True, type=float, callback=_finite,
+              help="Seconds a query may run.")
+@click.option("--max-rows", default=10000, show_default=True, type=click.IntRange(1),
+              help="Rows (or triples) per answer.")
+@click.option("--max-body", default=1 << 20, show_default=True, type=click.IntRange(1024),
+              help="Bytes a request body may have (413 beyond).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (each holds a copy of the graph).")
+def serve(host: str, port: int, timeout: float, max_rows: int, max_body: int, workers: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at / and linked data at /id/."""
-    from il2kg.serve import Limits
+    from il2kg.serve import Limits, listen
     from il2kg.serve import serve as run_server
 
+    sock = listen(host, port)  # a port in use or a bad host fails here, in one line, before anything is loaded
+    graph = _graph()
     click.echo(f"il2kg: SPARQL endpoint on {host}:{port} at /sparql, query page at /", err=True)
-    run_server(_graph(), host, port, Limits(timeout, max_rows))
+    run_server(graph, host, port, Limits(timeout, max_rows, max_body, workers), sock=sock)
