@@ -29,6 +29,10 @@ class Il2kgGroup(click.Group):
             code = getattr(err, "exit_code", 2)
             click.echo(f"il2kg: {err}", err=True)
             ctx.exit(code)
+        except OSError as err:  # a file we could not read or write: name it, say why
+            where = err.filename if err.filename is not None else "a file"
+            click.echo(f"il2kg: {where}: {err.strerror or err}; check the path and its permissions", err=True)
+            ctx.exit(2)
 
 
 def progress(message: str) -> None:
