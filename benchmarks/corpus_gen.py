@@ -58,8 +58,9 @@ def draw_trial(rng: random.Random, number: int) -> Trial:
     """One trial: a disease, a phase, 1-2 dose arms and a placebo arm of sizes that add up."""
     doses = tuple(sorted(rng.sample(("0.5", "1", "1.5", "3"), rng.choice((1, 2))), key=float))
     sizes = tuple(rng.randrange(10, 40) for _ in range(len(doses) + 1))
-    return Trial(number, f"NCT{10**7 + number * 7919 % 9 * 10**6 + number:08d}", rng.choice(DISEASES),
-                 rng.choice(PHASES), doses, sizes, rng.choice(MEASURES), rng.choice(SCHEDULES), rng.randrange(2012, 2025))
+    nct = f"NCT{10**7 + number * 7919 % 9 * 10**6 + number:08d}"  # unique: the last six digits are the number
+    return Trial(number, nct, rng.choice(DISEASES), rng.choice(PHASES), doses, sizes, rng.choice(MEASURES),
+                 rng.choice(SCHEDULES), rng.randrange(2012, 2025))
 
 
 def _p_text(p: float) -> str:

@@ -100,3 +100,19 @@ def test_two_documents_giving_one_trial_two_sizes_leave_one_out(tmp_path: Path):
     left_out, _ = check_groups([article.member, changed], GateCache(tmp_path / "cache"))
     assert [m.name for m, _ in left_out] == [registry.member.name]
     assert not left_out[0][1].conforms
+
+
+def test_one_text_in_two_files_is_found_by_the_cross_document_check(tmp_path: Path):
+    from il2kg.crossing import check_union
+
+    docs = write_corpus(tmp_path / "corpus", 1)
+    copy = docs[0].with_name("copy-" + docs[0].name)
+    copy.write_bytes(docs[0].read_bytes())
+    _, passed = gate_documents([docs[0]], tmp_path / "one")
+    _, passed_copy = gate_documents([copy], tmp_path / "two")
+    union = Graph()
+    union += passed[0].member.graph()
+    union += passed_copy[0].member.graph()
+    report = check_union(union)
+    hits = [v for v in report.violations if v.component == "CrossDocumentCheck"]
+    assert not report.conforms and hits and "saved twice" in hits[0].message
