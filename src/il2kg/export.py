@@ -79,21 +79,39 @@ class _Names:
         return quoted
 
 
+def canonical_triples(graph: Graph) -> list[tuple]:
+    """The graph's triples with blank nodes relabelled canonically (RGDA1), so the same graph gets the same labels.
+
+    Only the triples that hold a blank node go through RGDA1 (a label hashes the triples its blank node is
+    in, so the labels are the same as over the whole graph); the rest is copied as it is, not re-hashed.
+    """
+    triples, with_blanks = [], Graph(bind_namespaces="none")
+    for triple in graph:
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            with_blanks.add(triple)
+        else:
+            triples.append(triple)
+    if len(with_blanks):
+        triples += list(to_canonical_graph(with_blanks))
+    return triples
+
+
 def canonical(graph: Graph) -> Graph:
-    """Relabel blank nodes canonically (RGDA1) so the same graph gets the same labels."""
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
-        return to_canonical_graph(graph)
-    return graph
+    """Relabel blank nodes canonically (RGDA1); a graph without blank nodes comes back as it is."""
+    if not any(isinstance(t[0], BNode) or isinstance(t[2], BNode) for t in graph):
+        return graph
+    out = Graph(bind_namespaces="none")
+    out += canonical_triples(graph)
+    return out
 
 
 def turtle_bytes(graph: Graph, prefixes: dict[str, object] | None = None) -> bytes:
     """Serialise a graph as sorted Turtle with the fixed prefixes."""
     prefixes = {k: str(v) for k, v in (prefixes or PREFIXES).items()}
     names = _Names(prefixes)
-    graph = canonical(graph)
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
     blocks: dict[str, dict[str, list[str]]] = {}
-    for s, p, o in graph:
+    for s, p, o in canonical_triples(graph):
         predicate = "a" if p == RDF.type else names.iri(p)
         blocks.setdefault(names.term(s), {}).setdefault(predicate, []).append(names.term(o))
     for subject in sorted(blocks, key=lambda s: (s.startswith("_:"), s)):
@@ -107,8 +125,9 @@ def turtle_bytes(graph: Graph, prefixes: dict[str, object] | None = None) -> byt
 
 def ntriples_bytes(graph: Graph) -> bytes:
     """Serialise a graph as N-Triples, lines sorted, blank nodes labelled canonically."""
-    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    rows = sorted({line for line in text.splitlines() if line.strip()})
+    from rdflib.plugins.serializers.nt import _nt_row  # the line writer of rdflib's own N-Triples serializer
+
+    rows = sorted({_nt_row(triple).rstrip("\n") for triple in canonical_triples(graph)})
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
