@@ -169,3 +169,15 @@ def test_a_query_of_a_thousand_unions_is_answered():
 def test_exit_codes_are_in_the_readme():
     readme = (resources.ROOT / "README.md").read_text(encoding="utf-8")
     assert "3 built, but some documents were left out" in readme
+
+
+def test_serve_on_a_port_in_use_is_refused_before_claiming_to_listen():
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    assert result.exit_code == 2 and "cannot listen" in result.output
+    assert "SPARQL endpoint on" not in result.output

@@ -70,3 +70,12 @@ def test_graph_queries_answer_through_the_cli_on_oxigraph(tmp_path: Path):
     in_memory = CliRunner().invoke(main, ["query", "--sparql", text, "--store", "memory"])
     assert in_memory.exit_code == 2 and "--store oxigraph" in in_memory.output
     assert "Traceback" not in in_memory.output
+
+
+def test_exports_are_the_same_bytes_from_memory_and_from_oxigraph(tmp_path: Path):
+    runner = CliRunner()
+    memory = runner.invoke(main, ["export", "--format", "nt", "--out", str(tmp_path / "m.nt"), "--store", "memory"])
+    disk = runner.invoke(main, ["export", "--format", "nt", "--out", str(tmp_path / "o.nt"),
+                                "--store", f"oxigraph:{tmp_path / 'store'}"])
+    assert memory.exit_code == 0 and disk.exit_code == 0, memory.output + disk.output
+    assert (tmp_path / "m.nt").read_bytes() == (tmp_path / "o.nt").read_bytes()

@@ -87,6 +87,8 @@ def canonical_triples(graph: Graph) -> list[tuple]:
     """
     triples, with_blanks = [], Graph(bind_namespaces="none")
     for triple in graph:
+        if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string:  # Oxigraph types plain strings
+            triple = (triple[0], triple[1], Literal(str(triple[2])))
         if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
             with_blanks.add(triple)
         else:
@@ -98,7 +100,8 @@ def canonical_triples(graph: Graph) -> list[tuple]:
 
 def canonical(graph: Graph) -> Graph:
     """Relabel blank nodes canonically (RGDA1); a graph without blank nodes comes back as it is."""
-    if not any(isinstance(t[0], BNode) or isinstance(t[2], BNode) for t in graph):
+    if not any(isinstance(t[0], BNode) or isinstance(t[2], BNode)
+               or isinstance(t[2], Literal) and t[2].datatype == XSD.string for t in graph):
         return graph
     out = Graph(bind_namespaces="none")
     out += canonical_triples(graph)
