@@ -175,6 +175,10 @@ def check(with_data: bool) -> None:
         return
     for individual, cls in result.inferred:
         click.echo(f"{individual}\t{cls}")
+    if result.consistent is None:  # over HermiT's size: the rules classified, nothing checked consistency
+        click.echo(f"classified by the SPARQL rules ({result.individuals} individuals is over HermiT's limit); "
+                   "consistency not checked", err=True)
+        return
     verdict = "consistent" if result.consistent else "INCONSISTENT"
     click.echo(f"ontology {verdict} under HermiT ({result.individuals} individuals, {result.seconds:.1f} s)")
     sys.exit(0 if result.consistent else 1)
