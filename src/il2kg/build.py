@@ -19,7 +19,7 @@ from il2kg import resources
 from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_to, rebuild_triples  # noqa: F401
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
-from il2kg.export import atomic_write, write_turtle
+from il2kg.export import atomic_write, current_umask, write_turtle
 from il2kg.exports import documents_from_graphs, write_exports
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
@@ -184,7 +184,7 @@ def _staging_for(target: Path) -> Path:
         if stale.is_dir() and _is_ours(stale):
             shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=target.parent))
-    staging.chmod(0o755)
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; dist/ is for readers too
     (staging / DIST_MARKER).write_text("written by il2kg build; this folder is replaced on each build\n")
     return staging
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -27,6 +29,10 @@ class Il2kgGroup(click.Group):
             code = getattr(err, "exit_code", 2)
             click.echo(f"il2kg: {err}", err=True)
             ctx.exit(code)
+        except OSError as err:  # a file we could not read or write: name it, say why
+            where = err.filename if err.filename is not None else "a file"
+            click.echo(f"il2kg: {where}: {err.strerror or err}; check the path and its permissions", err=True)
+            ctx.exit(2)
 
 
 def progress(message: str) -> None:
@@ -35,7 +41,8 @@ def progress(message: str) -> None:
 
 
 corpus_option = click.option("--corpus", type=click.Path(path_type=Path, file_okay=False),
-                             help="Folder of source documents (default: ../shared/corpus).")
+                             help="Folder of source documents.")
+LEFT_OUT = 3  # build --corpus: built, but some documents were left out (listed on stderr and in rejected.txt)
 
 
 @click.group(cls=Il2kgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,20 +52,40 @@ def main() -> None:
 
 
 @main.command()
-@corpus_option
-@click.option("--no-reason", is_flag=True, help="Skip HermiT reasoning.")
+@click.option("--corpus", "corpora", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Folder of source documents to re-extract first (repeat for several folders; "
+                   "without it, nothing is extracted and data/triples/ is built as it is).")
+@click.option("--strict", is_flag=True, help="With --corpus: any document that fails leaves data/ and dist/ unchanged.")
+@click.option("--no-reason", is_flag=True, help="Skip reasoning.")
 @click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=resources.TRIPLES_DIR,
               show_default=True, help="Folder of data Turtle files.")
-@click.option("--out", type=click.Path(path_type=Path), default=resources.DIST_DIR, show_default=True)
-def build(corpus: Path | None, no_reason: bool, data: Path, out: Path) -> None:
-    """Build the graph: (re-extract --corpus,) load, validate, reason and write dist/."""
-    from il2kg.build import build as run_build
-    from il2kg.build import rebuild_triples
+@click.option("--out", type=click.Path(path_type=Path), default=resources.DIST_DIR, show_default=True,
+              help="Output folder (a new one, or one an earlier build wrote).")
+def build(corpora: tuple[Path, ...], strict: bool, no_reason: bool, data: Path, out: Path) -> None:
+    """Build the graph: (re-extract --corpus,) load, gate, reason and write dist/.
 
-    if corpus is not None:
-        rebuild_triples(corpus, data, progress=progress)
-    summary = run_build(out, data, progress=progress, with_reasoning=not no_reason)
-    click.echo(f"built {summary['triples']} triples into {out}")
+    Exit 0 built; 1 the graph does not conform; 2 bad input; 3 built, but some documents were left out.
+    """
+    from il2kg.build import build as run_build
+    from il2kg.build import check_output_folder
+    from il2kg.corpus import rebuild_triples
+
+    check_output_folder(out)
+    left_out: list[tuple[str, str]] = []
+    if corpora:
+        started = time.perf_counter()
+        summary = rebuild_triples(list(corpora), data, progress=progress, strict=strict)
+        progress(f"extracted {len(summary.written) - summary.reused} documents, reused {summary.reused} unchanged, "
+                 f"left out {len(summary.failed)}")
+        progress(f"timing: extract+gate {time.perf_counter() - started:.2f} s")
+        left_out = summary.failed
+    summary_built = run_build(out, data, progress=progress, with_reasoning=not no_reason, left_out=left_out)
+    click.echo(f"built {summary_built['triples']} triples into {out}")
+    if left_out:
+        for name, report in left_out:
+            click.echo(f"il2kg: left out {name}: {report}", err=True)
+        click.echo(f"il2kg: {len(left_out)} documents left out (listed in {out / 'rejected.txt'})", err=True)
+        sys.exit(LEFT_OUT)
 
 
 @main.command()
@@ -68,28 +95,68 @@ def build(corpus: Path | None, no_reason: bool, data: Path, out: Path) -> None:
 @click.option("--max-mb", type=float, default=10, show_default=True, help="Refuse documents larger than this.")
 def extract(documents: tuple[Path, ...], corpus: Path | None, out: Path, max_mb: float) -> None:
     """Extract documents into OUT/<stem>.ttl, each gated by the SHACL shapes."""
-    from il2kg.build import corpus_files, extract_to
+    from il2kg.corpus import corpus_files, extract_to
 
-    paths = list(documents) + (corpus_files(corpus) if corpus else [])
+    if not max_mb > 0 or max_mb == float("inf"):  # nan compares false with everything: it would lift the limit
+        raise InputError(f"--max-mb {max_mb}: give a positive number of megabytes")
+    _check_out_folder(out)
+    paths = []
+    for document in documents:
+        paths += corpus_files(document) if document.is_dir() else [document]
+    paths += corpus_files(corpus) if corpus else []
     if not paths:
         raise InputError("give DOCUMENT paths or --corpus DIR")
     summary = extract_to(paths, out, progress, max_mb)
+    for _, report in summary.failed:
+        click.echo(f"il2kg: {report}", err=True)
     click.echo(f"{len(summary.written)} written, {len(summary.failed)} failed")
     if summary.failed:
         sys.exit(2)
 
 
+def _check_out_folder(out: Path) -> None:
+    """Refuse an --out that is a file or a folder we cannot write, before any work."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: exists and is not a folder; give --out a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise InputError(f"{out}: cannot create the folder ({err.strerror}); give --out a writable folder") from err
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"{out}: the folder is not writable; give --out a writable folder")
+
+
 @main.command(name="validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def validate_command(files: tuple[Path, ...]) -> None:
-    """Validate Turtle FILES (default: data/triples/) against the shapes; exit 1 on violations."""
+@click.option("--engine", type=click.Choice(["gate", "pyshacl"]), default="gate", show_default=True,
+              help="gate: pyrudof per file and per group of files sharing nodes (fast); pyshacl: the reference.")
+def validate_command(files: tuple[Path, ...], engine: str) -> None:
+    """Validate Turtle FILES or folders (default: data/triples/) against the shapes; exit 1 on violations."""
+    from il2kg.build import gate_files
+    from il2kg.gate_cache import GateCache, cache_dir
+    from il2kg.graph import new_graph
     from il2kg.ontology import load_ontology
-    from il2kg.store import load_graph
+    from il2kg.store import read_turtle
     from il2kg.validate import format_report, validate
 
-    paths = list(files) or resources.triple_files()
-    data = load_graph(paths)
-    report = validate(data, load_ontology())
+    paths: list[Path] = []
+    for path in files or (resources.TRIPLES_DIR,):
+        paths += resources.triple_files(path) if path.is_dir() else [path]
+    if not paths:
+        raise InputError(f"{', '.join(map(str, files or (resources.TRIPLES_DIR,)))}: no .ttl files to validate")
+    loaded = [(p, p.read_bytes() if p.is_file() else b"", read_turtle(p)) for p in paths]
+    empty = [str(p) for p, _, g in loaded if len(g) == 0]
+    if empty:
+        raise InputError(f"{', '.join(empty)}: no triples; an empty file validates nothing (give the data files)")
+    data = new_graph()
+    for _, _, graph in loaded:
+        data += graph
+    ontology = load_ontology()
+    if engine == "pyshacl":
+        report = validate(data, ontology)
+    else:
+        vocabulary = frozenset(str(t) for triple in ontology for t in triple)
+        report = gate_files(loaded, vocabulary, GateCache(cache_dir(paths[0].parent)))
     click.echo(format_report(report, data))
     sys.exit(0 if report.conforms else 1)
 
@@ -108,6 +175,9 @@ def check(with_data: bool) -> None:
     if result.skipped:
         click.echo(f"reasoning skipped: {result.skipped}", err=True)
         return
+    if result.consistent is None:  # over HermiT's size: the rules classified, nothing checked consistency
+        click.echo(f"classified by the SPARQL rules ({result.individuals} individuals is over HermiT's limit); "
+                   "consistency not checked", err=True)
     click.echo(format_reasoning(result, ontology + data if data is not None else ontology))
     sys.exit(0 if result.consistent else 1)
 

@@ -17,9 +17,9 @@ store_option = click.option("--store", default=None, metavar="memory|oxigraph:PA
 def _release(store: str | None, fmt: str):
     from il2kg.exports import Release, documents_from_files
     from il2kg.ontology import load_ontology
-    from il2kg.triplestore import open_graph
+    from il2kg.triplestore import load_kg
 
-    merged = open_graph(store)
+    merged = load_kg(store)
     needs_graphs = fmt in ("nq", "trig")
     documents = documents_from_files(resources.triple_files(resources.TRIPLES_DIR)) if needs_graphs else {}
     return Release(merged, load_ontology() if needs_graphs else merged, documents)
@@ -70,11 +70,11 @@ def run_push(endpoint: str, graph: str | None, gsp: str | None, update: str | No
     """Load the source graph and push it to the endpoint; return the PushResult."""
     from il2kg.exports.push import Target, graph_iri, push
     from il2kg.store import read_turtle
-    from il2kg.triplestore import open_graph
+    from il2kg.triplestore import load_kg
     from il2kg.vocab import ONTOLOGY_IRI
 
     built = resources.DIST_DIR / "il2kg.ttl"
-    data = read_turtle(source or built) if (source or (store is None and built.is_file())) else open_graph(store)
+    data = read_turtle(source or built) if (source or (store is None and built.is_file())) else load_kg(store)
     target = Target(endpoint, graph_iri(graph, ONTOLOGY_IRI), update, gsp, user, password)
     try:
         return push(data, target, progress=_bar)
@@ -95,6 +95,13 @@ def run_push(endpoint: str, graph: str | None, gsp: str | None, update: str | No
 def push(endpoint: str, graph: str | None, gsp: str | None, update: str | None, user: str | None,
          password: str | None, source: Path | None, store: str | None) -> None:
     """Replace a named graph in a SPARQL store with the built graph, and check the triple count after."""
+    from urllib.parse import urlparse
+
+    for option, url in (("--endpoint", endpoint), ("--gsp", gsp), ("--update", update)):
+        parsed = urlparse(url or "http://ok")
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise click.BadParameter(f"{url!r} is not an http(s) URL, e.g. http://localhost:8890/sparql",
+                                     param_hint=option)
     result = run_push(endpoint, graph, gsp, update, user, password, source, store)
     click.echo(f"pushed {result.sent} triples by {result.method} in {result.requests} request(s); "
                f"the store holds {result.stored}")

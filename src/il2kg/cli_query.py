@@ -12,12 +12,17 @@ from il2kg.errors import QueryError
 FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "json-ld")
 
 
-def _graph():
-    from il2kg.query import load_graph
+store_option = click.option("--store", default=None, metavar="memory|oxigraph:PATH",
+                            help="Where the graph lives: memory, or a persistent Oxigraph store (default: "
+                                 "the on-disk store above 16 MB of data, else memory).")
+
+
+def _graph(store: str | None = None):
+    from il2kg.triplestore import load_kg
 
     if not resources.triple_files():
         click.echo(f"il2kg: {resources.TRIPLES_DIR} has no .ttl files: querying the ontology only", err=True)
-    return load_graph()
+    return load_kg(store)
 
 
 @click.command()
@@ -26,14 +31,19 @@ def _graph():
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a variable: <iri>, a CURIE (id:trial/NCT01234567), a number, true/false or text.")
-def query(name: str | None, text: str | None, fmt: str, binds: tuple[str, ...]) -> None:
+@store_option
+def query(name: str | None, text: str | None, fmt: str, binds: tuple[str, ...], store: str | None) -> None:
     """Run a query: NAME from 'il2kg queries', a FILE.rq, or --sparql TEXT; print the result."""
     from il2kg.query import execute, format_result, parse_binding
 
-    if bool(name) == bool(text):
+    if (name is None) == (text is None):
         raise QueryError("give exactly one of NAME, FILE.rq or --sparql TEXT")
-    result = execute(text or name or "", _graph(), dict(parse_binding(b) for b in binds))
-    click.echo(format_result(result, fmt), nl=False)
+    bindings = dict(parse_binding(b) for b in binds)
+    graph = _graph(store)
+    try:
+        click.echo(format_result(execute(name if text is None else text, graph, bindings), fmt), nl=False)
+    finally:
+        graph.close()
 
 
 @click.command()
@@ -62,12 +72,14 @@ def _finite(ctx: click.Context, param: click.Parameter, value: float) -> float:
               help="Bytes a request body may have (413 beyond).")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Query worker processes (each holds a copy of the graph).")
-def serve(host: str, port: int, timeout: float, max_rows: int, max_body: int, workers: int) -> None:
+@store_option
+def serve(host: str, port: int, timeout: float, max_rows: int, max_body: int, workers: int,
+          store: str | None) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint with a query page at / and linked data at /id/."""
     from il2kg.serve import Limits, listen
     from il2kg.serve import serve as run_server
 
     sock = listen(host, port)  # a port in use or a bad host fails here, in one line, before anything is loaded
-    graph = _graph()
+    graph = _graph(store)
     click.echo(f"il2kg: SPARQL endpoint on {host}:{port} at /sparql, query page at /", err=True)
     run_server(graph, host, port, Limits(timeout, max_rows, max_body, workers), sock=sock)

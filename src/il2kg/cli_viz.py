@@ -22,7 +22,7 @@ from il2kg.views import VIEWS
 def viz(view: str, out: Path | None, data: Path) -> None:
     """Write an interactive network view (HTML, no network access needed) of the graph."""
     from il2kg.ontology import load_ontology
-    from il2kg.store import load_graph
+    from il2kg.triplestore import load_kg as load_graph
     from il2kg.views import project
     from il2kg.views.html import write_html
 

@@ -18,7 +18,7 @@ from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
 from il2kg.export import atomic_write, turtle_bytes
 from il2kg.gate import gate
-from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, report_to_json
+from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, report_to_json
 from il2kg.pipeline import (
     MAX_MEGABYTES,
     changed_sources,
@@ -71,8 +71,8 @@ def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabula
     key = document_key(document.name, document.sha256)
     entry = cache.get(key)
     if entry is not None and (not entry["conforms"] or _sha_of(target) == entry.get("ttl_sha256")):
-        member = Member(document.name, key, frozenset(entry["described"]), frozenset(entry["mentioned"]),
-                        lambda: read_turtle(target))
+        member = Member(document.name, file_key_of(entry.get("ttl_sha256", key)), frozenset(entry["described"]),
+                        frozenset(entry["mentioned"]), lambda: read_turtle(target))
         return _Gated(member, entry, None)
     try:
         extraction = extract_document(document, lexicon)
@@ -90,7 +90,8 @@ def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabula
     cache.put(key, entry)
     cache.put(file_key(data), report_to_json(report))
     graph = extraction.graph
-    return _Gated(Member(document.name, key, described, mentioned, lambda: graph), entry, data)
+    # Groups are keyed by the members' file keys, as the build keys them: its group check is then a cache hit.
+    return _Gated(Member(document.name, file_key(data), described, mentioned, lambda: graph), entry, data)
 
 
 def _sha_of(path: Path) -> str | None:

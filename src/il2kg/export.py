@@ -27,14 +27,22 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 def atomic_write(path: Path, data: bytes) -> None:
     """Write bytes to a path through a temporary file and a rename, so no reader sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", dir=path.parent)  # a long name + suffix: > 255
     try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; a file written the usual way respects umask
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process umask (read by setting and restoring it: there is no other portable way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 class _Names:
@@ -71,21 +79,42 @@ class _Names:
         return quoted
 
 
+def canonical_triples(graph: Graph) -> list[tuple]:
+    """The graph's triples with blank nodes relabelled canonically (RGDA1), so the same graph gets the same labels.
+
+    Only the triples that hold a blank node go through RGDA1 (a label hashes the triples its blank node is
+    in, so the labels are the same as over the whole graph); the rest is copied as it is, not re-hashed.
+    """
+    triples, with_blanks = [], Graph(bind_namespaces="none")
+    for triple in graph:
+        if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string:  # Oxigraph types plain strings
+            triple = (triple[0], triple[1], Literal(str(triple[2])))
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            with_blanks.add(triple)
+        else:
+            triples.append(triple)
+    if len(with_blanks):
+        triples += list(to_canonical_graph(with_blanks))
+    return triples
+
+
 def canonical(graph: Graph) -> Graph:
-    """Relabel blank nodes canonically (RGDA1) so the same graph gets the same labels."""
-    if any(isinstance(t, BNode) for triple in graph for t in triple):
-        return to_canonical_graph(graph)
-    return graph
+    """Relabel blank nodes canonically (RGDA1); a graph without blank nodes comes back as it is."""
+    if not any(isinstance(t[0], BNode) or isinstance(t[2], BNode)
+               or isinstance(t[2], Literal) and t[2].datatype == XSD.string for t in graph):
+        return graph
+    out = Graph(bind_namespaces="none")
+    out += canonical_triples(graph)
+    return out
 
 
 def turtle_bytes(graph: Graph, prefixes: dict[str, object] | None = None) -> bytes:
     """Serialise a graph as sorted Turtle with the fixed prefixes."""
     prefixes = {k: str(v) for k, v in (prefixes or PREFIXES).items()}
     names = _Names(prefixes)
-    graph = canonical(graph)
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
     blocks: dict[str, dict[str, list[str]]] = {}
-    for s, p, o in graph:
+    for s, p, o in canonical_triples(graph):
         predicate = "a" if p == RDF.type else names.iri(p)
         blocks.setdefault(names.term(s), {}).setdefault(predicate, []).append(names.term(o))
     for subject in sorted(blocks, key=lambda s: (s.startswith("_:"), s)):
@@ -99,8 +128,9 @@ def turtle_bytes(graph: Graph, prefixes: dict[str, object] | None = None) -> byt
 
 def ntriples_bytes(graph: Graph) -> bytes:
     """Serialise a graph as N-Triples, lines sorted, blank nodes labelled canonically."""
-    text = canonical(graph).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    rows = sorted({line for line in text.splitlines() if line.strip()})
+    from rdflib.plugins.serializers.nt import _nt_row  # the line writer of rdflib's own N-Triples serializer
+
+    rows = sorted({_nt_row(triple).rstrip("\n") for triple in canonical_triples(graph)})
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 

@@ -54,7 +54,12 @@ def document_key(file_name: str, sha256: str) -> str:
 
 def file_key(data: bytes) -> str:
     """The key of one data Turtle file's gate verdict (by its bytes)."""
-    return _key("file", hashlib.sha256(data).hexdigest())
+    return file_key_of(hashlib.sha256(data).hexdigest())
+
+
+def file_key_of(sha256: str) -> str:
+    """file_key from the sha256 of the bytes (so extraction and build name a group of files alike)."""
+    return _key("file", sha256)
 
 
 def group_key(member_keys: list[str]) -> str:

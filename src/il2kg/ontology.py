@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
 from il2kg import resources
-from il2kg.export import atomic_write, canonical, turtle_bytes
+from il2kg.export import atomic_write, canonical_triples, turtle_bytes
 from il2kg.store import read_turtle
 from il2kg.vocab import PREFIXES
 
@@ -38,17 +38,19 @@ def _node_attr(term: object, attr: str) -> str:
 
 def rdfxml_bytes(graph: Graph) -> bytes:
     """Serialise as flat, sorted RDF/XML (rdflib's writer orders by hash, so its bytes vary by process)."""
-    graph = canonical(graph)
-    namespaces = sorted({_split(str(p))[0] for p in graph.predicates()} - {str(RDF)})
+    by_subject: dict = {}
+    for s, p, o in canonical_triples(graph):
+        by_subject.setdefault(s, []).append((p, o))
+    namespaces = sorted({_split(str(p))[0] for pairs in by_subject.values() for p, _ in pairs} - {str(RDF)})
     xmlns = {str(RDF): "rdf", **{ns: f"ns{i}" for i, ns in enumerate(namespaces, start=1)}}
     known = {str(v): k for k, v in PREFIXES.items()}
     xmlns.update({ns: known[ns] for ns in namespaces if ns in known})
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
     lines += [f'  xmlns:{prefix}="{ns}"' for ns, prefix in sorted(xmlns.items(), key=lambda kv: kv[1])]
     lines[-1] += ">"
-    for subject in sorted(set(graph.subjects()), key=lambda t: t.n3()):
+    for subject in sorted(by_subject, key=lambda t: t.n3()):
         lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
-        for _, p, o in sorted(graph.triples((subject, None, None)), key=lambda t: (t[1].n3(), t[2].n3())):
+        for p, o in sorted(by_subject[subject], key=lambda t: (t[0].n3(), t[1].n3())):
             ns, local = _split(str(p))
             tag = f"{xmlns[ns]}:{local}"
             if isinstance(o, Literal):

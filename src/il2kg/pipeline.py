@@ -47,8 +47,15 @@ class Extraction:
 
 def read_document(path: Path, max_megabytes: float = MAX_MEGABYTES) -> Document:
     """Read a document as UTF-8 text, refusing missing, oversized, empty, binary or non-UTF-8 files."""
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder; give the documents in it, or pass it as --corpus")
     if not path.is_file():
         raise InputFileError(f"{path}: no such file; check the path")
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError as err:
+        shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        raise InputFileError(f"{path.parent / shown}: the file name is not UTF-8; rename the file") from err
     size = path.stat().st_size
     if size > max_megabytes * 1024 * 1024:
         raise InputFileError(

@@ -24,6 +24,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from il2kg import resources
+from il2kg.deep import deep
 from il2kg.errors import QueryError
 from il2kg.vocab import PREFIXES
 
@@ -45,14 +46,24 @@ def resolve(name_or_text: str) -> tuple[str, str]:
         path = Path(name_or_text)
         if not path.is_file():
             raise QueryError(f"{path}: no such query file; check the path or run 'il2kg queries'")
-        return name_or_text, path.read_text(encoding="utf-8")
+        try:
+            return name_or_text, path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            raise QueryError(f"{path}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); "
+                             "re-save the query as UTF-8") from err
+        except OSError as err:
+            raise QueryError(f"{path}: cannot be read ({err.strerror}); check its permissions") from err
     return name_or_text, resources.read_query(name_or_text.removesuffix(".rq"))
 
 
 def prepare(text: str, origin: str = "query") -> Query:
     """Parse SPARQL text; a syntax error becomes a QueryError with its line and column, an update a QueryRefused."""
+    if not text.strip():
+        raise QueryError(f"{origin}: the query is empty; give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if "\x00" in text:
+        raise QueryError(f"{origin}: the query holds a NUL byte; give SPARQL text")
     try:
-        query = prepareQuery(text, initNs=PREFIXES)
+        query = _parse_deep(text)
     except ParseException as err:
         if _is_update(text):
             raise QueryRefused(f"{origin}: SPARQL Update (INSERT, DELETE, LOAD, CLEAR...) is refused: "
@@ -68,6 +79,10 @@ def prepare(text: str, origin: str = "query") -> Query:
     return query
 
 
+def _parse_deep(text: str) -> Query:
+    return deep(lambda: prepareQuery(text, initNs=PREFIXES))
+
+
 def _is_update(text: str) -> bool:
     try:
         parseUpdate(text)
@@ -76,13 +91,16 @@ def _is_update(text: str) -> bool:
     return True
 
 
-def _has_service(node: object) -> bool:
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
-    if isinstance(node, Mapping):
-        return any(_has_service(v) for v in node.values())
-    if isinstance(node, list | tuple):
-        return any(_has_service(v) for v in node)
+def _has_service(root: object) -> bool:
+    stack = [root]  # iterative: a query of thousands of UNIONs nests deeper than Python's recursion limit
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
     return False
 
 
@@ -117,10 +135,26 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
     origin, text = resolve(name_or_text)
     query = prepare(text, origin)
     init = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
+    # Oxigraph runs the text itself (oxrdflib takes no parsed query); rdflib runs the parsed one.
+    on_oxigraph = type(graph.store).__name__ == "OxigraphStore"
+
+    def run() -> Result:
+        result = graph.query(text if on_oxigraph else query, initBindings=init,
+                             **({"initNs": PREFIXES} if on_oxigraph else {}))
+        if result.type == "SELECT":
+            len(result)  # rdflib evaluates lazily: errors (GRAPH ?g over a plain graph...) surface here, not later
+        return result
+
     try:
-        return graph.query(query, initBindings=init)
+        result = deep(run)
+    except QueryError:
+        raise
     except Exception as err:  # evaluation errors (type errors in functions are SPARQL-unbound, not raised)
+        if "requiring a dataset" in str(err):
+            raise QueryError(f"{origin}: GRAPH patterns need the named graphs (one per source file) that the "
+                             "Oxigraph store keeps: run with --store oxigraph:PATH") from err
         raise QueryError(f"{origin}: the query failed: {err}") from err
+    return result
 
 
 def term_rows(result: Result) -> list[dict[str, Node | None]]:

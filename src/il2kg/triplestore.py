@@ -41,17 +41,17 @@ from il2kg.vocab import ONTOLOGY_IRI, PREFIXES, mint, slug
 AUTO_STORE_BYTES = 16 * 1024 * 1024  # ~200k triples: rdflib loads it in ~5 s, Oxigraph in ~0.4 s
 
 
-def default_sources(triples_dir: Path = resources.TRIPLES_DIR) -> list[Path]:
+def default_sources(triples_dir: Path | None = None) -> list[Path]:
     """The files a store holds by default: the ontology and every data/triples/*.ttl file."""
-    return [resources.ONTOLOGY, *resources.triple_files(triples_dir)]
+    return [resources.ONTOLOGY, *resources.triple_files(triples_dir or resources.TRIPLES_DIR)]
 
 
-def default_store(files: Sequence[Path], triples_dir: Path = resources.TRIPLES_DIR) -> str:
+def default_store(files: Sequence[Path], triples_dir: Path | None = None) -> str:
     """The store `None` means: the on-disk store beside the data above AUTO_STORE_BYTES, else memory."""
     size = sum(p.stat().st_size for p in files if p.is_file())
     if size <= AUTO_STORE_BYTES:
         return "memory"
-    return f"oxigraph:{triples_dir.resolve().parent / '.il2kg-cache' / 'store'}"
+    return f"oxigraph:{(triples_dir or resources.TRIPLES_DIR).resolve().parent / '.il2kg-cache' / 'store'}"
 
 
 def parse_store(store: str | None) -> tuple[str, Path | None]:
@@ -65,7 +65,7 @@ def parse_store(store: str | None) -> tuple[str, Path | None]:
 
 
 def load_kg(store: str | None = None, sources: Sequence[Path] | None = None,
-            triples_dir: Path = resources.TRIPLES_DIR) -> Graph:
+            triples_dir: Path | None = None) -> Graph:
     """Open the knowledge graph (ontology + data) in the chosen store, loading only what changed."""
     files = list(default_sources(triples_dir) if sources is None else sources)
     kind, path = parse_store(default_store(files, triples_dir) if store is None else store)

@@ -1,0 +1,76 @@
+"""Build benchmark: the real `il2kg build --corpus DIR --data TMP --out TMP` on a generated corpus.
+
+Run: python benchmarks/bench_build.py [--documents 10 100 1000] [--no-reason] [--keep DIR]
+For each size: a cold build (empty cache), then one more document and a rebuild. Prints seconds per phase
+(from the build's "timing:" lines: extract+gate, load, validate, reason, release, views, exports), wall
+time, peak RSS of the build process, and `il2kg extract` throughput with the gate. Asserts nothing.
+Targets on a 2-core machine: 1,000 documents cold <= 60 s, +1 document <= 5 s, RSS <= 2 GiB, extract >= 50/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus_gen import documents, write_corpus  # noqa: E402
+
+_TIMING = re.compile(r"^timing: (\S+) ([0-9.]+) s$", re.MULTILINE)
+
+
+def il2kg(*args: str) -> tuple[float, int, str, float]:
+    """Run the CLI in a child process: (seconds, exit code, stderr, peak RSS of the child in MiB)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "il2kg", *args], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, done.returncode, done.stderr, max(peak, before) / 1024
+
+
+def report(label: str, seconds: float, code: int, stderr: str, rss: float) -> None:
+    phases = "  ".join(f"{name} {value}" for name, value in _TIMING.findall(stderr))
+    print(f"  {label}: {seconds:.1f} s wall, exit {code}, peak RSS {rss:.0f} MiB (largest child so far)")
+    print(f"    phases (s): {phases}")
+    if code not in (0, 3):
+        print("    " + stderr.strip().splitlines()[-1][:300])
+
+
+def run_size(count: int, work: Path, reason: bool) -> None:
+    corpus, data, out = work / "corpus", work / "data" / "triples", work / "dist"
+    write_corpus(corpus, count)
+    flags = [] if reason else ["--no-reason"]
+    print(f"{count} documents")
+    report("cold build", *il2kg("build", "--corpus", str(corpus), "--data", str(data), "--out", str(out), *flags))
+    name, text = documents(count + 1)[-1]
+    (corpus / f"added-{name}").write_text(text, encoding="utf-8")
+    report("+1 document", *il2kg("build", "--corpus", str(corpus), "--data", str(data), "--out", str(out), *flags))
+    extract_out = work / "extract"
+    seconds, code, stderr, _ = il2kg("extract", "--corpus", str(corpus), "--out", str(extract_out))
+    print(f"  il2kg extract (cold cache, gate included): {(count + 1) / seconds:.1f} documents/s "
+          f"({seconds:.1f} s, exit {code}, process start included)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--no-reason", action="store_true")
+    parser.add_argument("--keep", type=Path, help="Work in this folder and keep it (default: a temporary one).")
+    args = parser.parse_args(argv)
+    for count in args.documents:
+        if args.keep:
+            run_size(count, args.keep / str(count), not args.no_reason)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                run_size(count, Path(tmp), not args.no_reason)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
