@@ -179,5 +179,5 @@ def test_serve_on_a_port_in_use_is_refused_before_claiming_to_listen():
         busy.listen(1)
         port = busy.getsockname()[1]
         result = run("serve", "--port", str(port))
-    assert result.exit_code == 2 and "cannot listen" in result.output
+    assert result.exit_code == 2 and "in use" in result.output
     assert "SPARQL endpoint on" not in result.output

@@ -98,10 +98,12 @@ def push(endpoint: str, graph: str | None, gsp: str | None, update: str | None, 
     from urllib.parse import urlparse
 
     for option, url in (("--endpoint", endpoint), ("--gsp", gsp), ("--update", update)):
-        parsed = urlparse(url or "http://ok")
+        if url is None:
+            continue
+        parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise click.BadParameter(f"{url!r} is not an http(s) URL, e.g. http://localhost:8890/sparql",
-                                     param_hint=option)
+            raise click.BadParameter(f"{url!r} is not an http(s) URL of a SPARQL service (scheme, host and path, "
+                                     "as Virtuoso's localhost:8890/sparql)", param_hint=option)
     result = run_push(endpoint, graph, gsp, update, user, password, source, store)
     click.echo(f"pushed {result.sent} triples by {result.method} in {result.requests} request(s); "
                f"the store holds {result.stored}")

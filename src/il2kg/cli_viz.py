@@ -22,7 +22,7 @@ from il2kg.views import VIEWS
 def viz(view: str, out: Path | None, data: Path) -> None:
     """Write an interactive network view (HTML, no network access needed) of the graph."""
     from il2kg.ontology import load_ontology
-    from il2kg.triplestore import load_kg as load_graph
+    from il2kg.triplestore import load_kg
     from il2kg.views import project
     from il2kg.views.html import write_html
 
@@ -31,7 +31,7 @@ def viz(view: str, out: Path | None, data: Path) -> None:
         raise Il2kgError(f"{data}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
     stem, title = VIEWS[view]
     target = out or resources.DIST_DIR / f"{stem}.html"
-    projection = project(view, load_graph(files), load_ontology())
+    projection = project(view, load_kg(sources=files), load_ontology())
     try:
         path = write_html(projection, target, title)
     except OSError as err:

@@ -131,7 +131,9 @@ _OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?
                           r"|\band\s+(?:another|the\s+other)\s+\d+\b", re.IGNORECASE)
 
 
-_ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
+# "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
+_ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
+                       re.IGNORECASE)
 _ENROLMENT = re.compile(r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
                         r"\b(?:in|of|with|including|involving|enrolling|recruiting)\s+$", re.IGNORECASE)
 _ENROLMENT_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
@@ -141,9 +143,11 @@ _ENROLMENT_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:were|was)\s+(?:enrolled|includ
 
 def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
     """Whether a count of people is the study's total, not a subset, a group named before, or one of several."""
-    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]) or _ANAPHORA.search(page.clean[max(start, m.start() - 8) :
+    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]) or _ANAPHORA.search(page.clean[max(start, m.start() - 20) :
                                                                                           m.start("n")]):
         return False
+    if not parse_count(m.group("n")):
+        return False  # "in 0 patients": no one
     return not _OTHER_GROUP.search(page.clean, start, end)
 
 
