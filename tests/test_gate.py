@@ -102,7 +102,7 @@ def test_two_documents_giving_one_trial_two_sizes_leave_one_out(tmp_path: Path):
     assert not left_out[0][1].conforms
 
 
-def test_one_text_in_two_files_is_found_by_the_cross_document_check(tmp_path: Path):
+def test_one_text_in_two_files_is_reported_by_the_cross_document_check(tmp_path: Path):
     from il2kg.crossing import check_union
 
     docs = write_corpus(tmp_path / "corpus", 1)
@@ -115,4 +115,5 @@ def test_one_text_in_two_files_is_found_by_the_cross_document_check(tmp_path: Pa
     union += passed_copy[0].member.graph()
     report = check_union(union)
     hits = [v for v in report.violations if v.component == "CrossDocumentCheck"]
-    assert not report.conforms and hits and "saved twice" in hits[0].message
+    # Reported for a curator (a warning): the graph holds the document once, under both file names.
+    assert hits and "saved twice" in hits[0].message and hits[0].severity == "Warning"

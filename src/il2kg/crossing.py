@@ -10,6 +10,7 @@ the one that breaks the group is left out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,14 +72,15 @@ def groups(members: Sequence[Member]) -> list[list[Member]]:
 
 
 @lru_cache(maxsize=1)
-def _checks() -> tuple[tuple[str, str], ...]:
+def _checks() -> tuple[tuple[str, str, str], ...]:
     from il2kg.query import prepare
 
     checks = []
     for path in sorted(CROSS_CHECKS.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         prepare(text, str(path))  # refuses an update or a malformed check with its file name
-        checks.append((path.stem, text))
+        severity = "Warning" if re.search(r"^#\s*Severity:\s*Warning\b", text, re.MULTILINE) else "Violation"
+        checks.append((path.stem, text, severity))
     return tuple(checks)
 
 
@@ -90,10 +92,10 @@ def check_union(graph: Graph) -> Report:
     found = list(report.violations)
     store = ox.Store()
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    for name, text in _checks():
+    for name, text, severity in _checks():
         for row in store.query(text):
             found.append(Violation(focus=row["focus"].value, path=None, value=None, message=row["message"].value,
-                                   severity="Violation", component="CrossDocumentCheck", shape=f"check/cross/{name}"))
+                                   severity=severity, component="CrossDocumentCheck", shape=f"check/cross/{name}"))
     violations = tuple(sorted(set(found), key=_sort_key))
     return Report(conforms=all(v.severity != "Violation" for v in violations), violations=violations)
 

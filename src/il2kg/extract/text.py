@@ -153,9 +153,12 @@ class Page:
         return None
 
 
+_ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def collapse(text: str) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
-    return " ".join(text.split())
+    """Collapse runs of ASCII whitespace to one space and strip the ends (a no-break space stays, as in a span)."""
+    return _ASCII_SPACE.sub(" ", text).strip(" ")
 
 
 def normalise_chars(text: str) -> str:

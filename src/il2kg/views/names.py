@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 from rdflib.namespace import PROV
 
-from il2kg.vocab import CITO, IL
+from il2kg.vocab import BIBO, CITO, IL
 
 if TYPE_CHECKING:
     from il2kg.views.lookup import Lookup
@@ -48,7 +48,7 @@ def trial(look: Lookup, node: URIRef) -> str | None:
         title = look.text(report, IL.publicationTitle)
     if title:
         return _short(title, TRIAL_TITLE_WIDTH)
-    return look.text(node, IL.registryId)
+    return look.text(node, IL.registryId) or _file_name(look, node, "trial in")
 
 
 def publication(look: Lookup, node: URIRef) -> str | None:
@@ -62,6 +62,18 @@ def publication(look: Lookup, node: URIRef) -> str | None:
         section = look.text(citation, IL.citingSection)
         if statement:
             return _short(f"citing work: \u201c{statement}\u201d", TITLE_WIDTH) + (f" ({section})" if section else "")
+    doi = look.text(node, BIBO.doi)
+    if doi:
+        return f"doi:{doi}"
+    return _file_name(look, node, "untitled report in")
+
+
+def _file_name(look: Lookup, node: URIRef, lead: str) -> str | None:
+    """Name a node by the file of the document it was read from: what a curator can open."""
+    for document in sorted(o for o in look.graph.objects(node, PROV.wasDerivedFrom) if isinstance(o, URIRef)):
+        name = look.text(document, IL.fileName)
+        if name:
+            return f"{lead} {name}"
     return None
 
 
@@ -128,7 +140,8 @@ def source_document(look: Lookup, node: URIRef) -> str | None:
             title = look.text(work, IL.publicationTitle)
             if title:
                 return _short(f"{kind}: {title}", TITLE_WIDTH)
-    return None
+    name = look.text(node, IL.fileName)
+    return f"{kind}: {name}" if name else None
 
 
 def activity(look: Lookup, node: URIRef) -> str | None:
