@@ -84,7 +84,7 @@ def arm(look: Lookup, node: URIRef) -> str | None:
 
 
 def intervention(look: Lookup, node: URIRef) -> str | None:
-    """Agent and dose, after its trial: "IMODALS: aldesleukin 1 MIU"."""
+    """Agent and dose, after its trial: "TRIAL-X: aldesleukin 1 MIU"."""
     agent = look.value(node, IL.hasAgent)
     amount = look.text(node, IL.doseAmount)
     what = _join(look.label(agent) if isinstance(agent, URIRef) else "intervention",
@@ -95,7 +95,7 @@ def intervention(look: Lookup, node: URIRef) -> str | None:
 
 
 def outcome(look: Lookup, node: URIRef) -> str | None:
-    """What it measures, its role and timepoint, and its trial: "CCL2 (secondary) · IMODALS"."""
+    """What it measures, its role and timepoint, and its trial: "CCL2 (secondary) · TRIAL-X"."""
     measure = look.value(node, IL.measures)
     role = look.value(node, IL.hasEndpointRole)
     detail = ", ".join(p for p in (look.label(role) if isinstance(role, URIRef) else None,
