@@ -8,7 +8,7 @@ from decimal import Decimal
 from il2kg.extract.design import trial_spans
 from il2kg.extract.metadata import find_title
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.terms import find_terms_in
+from il2kg.extract.terms import TermMatch, find_terms_in
 from il2kg.extract.text import Page
 from il2kg.model import Fact, Lexicon, Quantity
 
@@ -17,7 +17,8 @@ _CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|co
 # A counted category ("across 11 autoimmune diseases"): the trial spans that category, so it is a trial disease too.
 _COUNTED = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}|{NUMBER_WORD})\s+\Z", re.I)
 _PATIENT_CUE = re.compile(
-    r"\b(?:patients?|subjects?|participants?|adults?|children|individuals?|people|volunteers)\b", re.I
+    r"\b(?:patients?|pts|subjects?|participants?|adults?|children|individuals?|people|volunteers|recipients?|"
+    r"persons?|cases)\b", re.I
 )
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
@@ -91,10 +92,32 @@ def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
 
 def _disease_hits(page: Page, lexicon: Lexicon, spans: list[tuple[int, int]], title: tuple[int, int] | None) -> list:
     hits = []
+    abbreviations = _abbreviations(page, lexicon)
     for start, end in spans:
         if (start, end) == title or _PATIENT_CUE.search(page.clean, start, end):
             hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
+            if abbreviations:
+                hits.extend(TermMatch(m.start(), m.end(), abbreviations[m.group(0)])
+                            for m in _abbreviation_pattern(abbreviations).finditer(page.clean, start, end))
     return hits
+
+
+_DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9-]{0,6}[A-Z0-9])\)")
+
+
+def _abbreviations(page: Page, lexicon: Lexicon) -> dict:
+    """Abbreviations the page defines for a disease: "Behçet's disease (BD)" makes "BD" mean Behçet disease."""
+    found = {}
+    for hit in find_terms_in(page.clean, 0, len(page.clean), lexicon, "disease"):
+        m = _DEFINED.match(page.clean, hit.end)
+        if m and m.group("abbr") not in found:
+            found[m.group("abbr")] = hit.term
+    return found
+
+
+def _abbreviation_pattern(abbreviations: dict) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, abbreviations), key=len, reverse=True))
+                      + r")(?![\w-])")
 
 
 def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:
