@@ -64,3 +64,9 @@ def test_a_long_document_is_read_up_to_the_bound(lexicon):
     _, records = extract(text, lexicon=lexicon)
     trial = next(r for r in records if type(r).__name__ == "Trial")
     assert [f.value for f in trial.registry_ids] == ["NCT01234567"]
+
+
+def test_a_text_with_nothing_biomedical_yields_nothing(lexicon):
+    weather = ("Weather forecast for the city of Paris on Tuesday morning\n"
+               "Sunny spells with a light breeze from the west.\nHighs of 21 degrees in the afternoon.\n")
+    assert extract(weather, lexicon=lexicon) == ("article", [])

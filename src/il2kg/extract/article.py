@@ -9,6 +9,7 @@ from il2kg.extract import design, intervention, population, safety
 from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.metadata import extract_publication, find_title, is_review
+from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, read_page
 from il2kg.model import Arm, Fact, Lexicon, Outcome, Record, Result, Trial
 
@@ -104,4 +105,6 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     page = read_page(text)
     trial = extract_trial(page, lexicon)
     publication = extract_publication(page, describes_trial=trial is not None)
+    if trial is None and not (publication.doi or publication.pmid or find_terms(page.clean, lexicon)):
+        return []  # nothing biomedical (no disease, agent or biomarker, no DOI or PMID): not a work we record
     return [publication] if trial is None else [publication, trial]
