@@ -1,7 +1,13 @@
-"""Shared fixtures: the lexicon built from the ontology, and the corpus directory (skipped when absent)."""
+"""Shared fixtures: the lexicon built from the ontology, and the corpus directory.
+
+A test that needs the corpus skips when ../shared/corpus is absent on a developer's machine, but fails in
+CI (environment variable CI set, or ../shared present): there a missing corpus is a broken set-up, and a
+skip would hide that the corpus tests did not run.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,7 +33,20 @@ def ontology() -> Graph:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    """The shared corpus directory; the test is skipped when it is not there."""
+    """The shared corpus directory: fails in CI when it is missing, else skips with the reason."""
     if not DEFAULT_CORPUS.is_dir() or not any(DEFAULT_CORPUS.glob("*.txt")):
-        pytest.skip(f"corpus not found at {DEFAULT_CORPUS}")
+        corpus_missing(f"corpus not found at {DEFAULT_CORPUS}")
     return DEFAULT_CORPUS
+
+
+def in_ci() -> bool:
+    """True on CI (CI set to anything but '', '0' or 'false') or where ../shared is checked out."""
+    flag = os.environ.get("CI", "").strip().lower()
+    return flag not in ("", "0", "false") or DEFAULT_CORPUS.parent.is_dir()
+
+
+def corpus_missing(reason: str) -> None:
+    """Fail in CI, skip elsewhere: called when a corpus document a test needs is not there."""
+    if in_ci():
+        pytest.fail(f"{reason} (in CI the corpus must be present: check out ../shared/corpus)")
+    pytest.skip(f"{reason} (not in CI: set up ../shared/corpus to run this test)")

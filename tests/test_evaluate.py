@@ -30,7 +30,7 @@ from il2kg.model import (
 
 HERE = Path(__file__).parent
 GOLD_DIR = HERE / "gold" / "corpus"
-EXAMPLES_DIR = HERE / "examples"
+CASES_DIR = HERE / "cases"
 EV = Evidence(0, 1, "s", "test.rule")
 TREG = "il2kg:tregPercentage"
 
@@ -214,7 +214,7 @@ def test_read_documents(tmp_path):
     assert read_documents(tmp_path) == [("a.txt", "A"), ("b.txt", "B")]
 
 
-GOLD_FILES = sorted(GOLD_DIR.glob("*.json")) + sorted(EXAMPLES_DIR.glob("*/expected.json"))
+GOLD_FILES = sorted(GOLD_DIR.glob("*.json")) + sorted(CASES_DIR.glob("*/*/expected.json"))
 
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: str(p.relative_to(HERE)))

@@ -1,18 +1,20 @@
-"""Citation-page extraction: data-driven cases under tests/cases/citation_page/ and the corpus page 004."""
+"""Citation-page extraction: evidence spans and statement ends of tests/cases/citation-page/, and the page 004."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import pytest
+from conftest import corpus_missing
 
 from il2kg.extract import citation_page
 from il2kg.extract.text import collapse
 from il2kg.model import Citation, Fact, Publication, Trial
 
-CASES = sorted(p for p in (Path(__file__).parent / "cases" / "citation_page").iterdir() if p.is_dir())
+# The citation-page cases' facts are checked by tests/test_cases.py; here their evidence spans and statement ends.
+CASES_DIR = Path(__file__).parent / "cases" / "citation-page"
+CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir())
 CORPUS_PAGE = "004_2dff06129a8c0f6b.txt"
 
 
@@ -39,13 +41,6 @@ def _statement(citation: Citation) -> dict:
         "agents": [f.value for f in citation.agents],
         "biomarkers": [f.value for f in citation.biomarkers],
     }
-
-
-def _matches(got: dict, want: dict) -> bool:
-    """A statement matches when its text opens and closes as the case says and the rest is equal."""
-    text = got.pop("text")
-    starts, ends = want.pop("starts"), want.pop("ends")
-    return text.startswith(starts) and text.endswith(ends) and got == want
 
 
 def walk_facts(record: object, name: str = "") -> list[tuple[str, Fact]]:
@@ -76,16 +71,24 @@ def check_evidence(text: str, records: list) -> None:
             assert span.lower() in {"mentioning", "supporting", "contrasting"}, (name, fact)
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_case(case: Path, lexicon) -> None:
-    text = (case / "input.txt").read_text(encoding="utf-8")
-    got = summarise(citation_page.extract(text, lexicon=lexicon))
-    want = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    got_statements, want_statements = got.pop("statements"), want.pop("statements")
-    assert got == want
-    assert len(got_statements) == len(want_statements)
-    for g, w in zip(got_statements, want_statements, strict=True):
-        assert _matches(dict(g), dict(w)), (g, w)
+# What tests/cases/citation-page/*/expected.json cannot say: how each statement ends (the gold format keeps a
+# statement's first 60 characters), in page order.
+STATEMENT_ENDS = {
+    "ambiguous-counts": [],
+    "europepmc-like": [],
+    "scholar-like": [],
+    "scite-als": ["period studied [12].", "disease [4,5].", "in our cohort"],
+    "scite-types-mismatch": ["by this group."],
+}
+
+
+@pytest.mark.parametrize("name", sorted(STATEMENT_ENDS))
+def test_statements_end_where_the_page_ends_them(name: str, lexicon) -> None:
+    text = (CASES_DIR / name / "input.txt").read_text(encoding="utf-8")
+    statements = [s["text"] for s in summarise(citation_page.extract(text, lexicon=lexicon))["statements"]]
+    assert len(statements) == len(STATEMENT_ENDS[name])
+    for statement, end in zip(statements, STATEMENT_ENDS[name], strict=True):
+        assert statement.endswith(end), (statement, end)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
@@ -122,10 +125,11 @@ def test_count_inside_statement_is_not_a_count(lexicon) -> None:
     assert summarise(citation_page.extract(text, lexicon=lexicon))["counts"] == {"citing-publications": 3}
 
 
+@pytest.mark.corpus
 def test_corpus_page(corpus_dir: Path, lexicon) -> None:
     path = corpus_dir / CORPUS_PAGE
     if not path.is_file():
-        pytest.skip(f"corpus page not found at {path}")
+        corpus_missing(f"corpus page not found at {path}")
     text = path.read_text(encoding="utf-8")
     records = citation_page.extract(text, lexicon=lexicon)
     got = summarise(records)

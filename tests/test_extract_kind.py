@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import corpus_missing
 
 from il2kg.extract import EXTRACTORS, citation_page, extract, registry
 from il2kg.extract.kind import KINDS, detect_kind
 from il2kg.model import Citation, Trial
 
 CASES_DIR = Path(__file__).parent / "cases"
-# tests/cases/kind/<kind>--<why>.txt: the file name carries the expected kind.
-KIND_CASES = sorted((CASES_DIR / "kind").glob("*.txt"))
-REGISTRY_CASES = sorted((CASES_DIR / "registry").glob("*/input.txt"))
-CITATION_CASES = sorted((CASES_DIR / "citation_page").glob("*/input.txt"))
+# The kind of every example document (tests/cases/<kind>/<name>/) is checked by tests/test_cases.py.
+REGISTRY_CASES = sorted((CASES_DIR / "registry-record").glob("*/input.txt"))
+CITATION_CASES = sorted((CASES_DIR / "citation-page").glob("*/input.txt"))
 CORPUS_KINDS = {
     "000_44e360388519de4c.txt": "article",
     "001_509308840a004aaf.txt": "article",
@@ -24,26 +24,12 @@ CORPUS_KINDS = {
 }
 
 
-@pytest.mark.parametrize("path", KIND_CASES, ids=lambda p: p.stem)
-def test_kind_cases(path: Path) -> None:
-    assert detect_kind(path.read_text(encoding="utf-8")) == path.stem.split("--")[0]
-
-
-@pytest.mark.parametrize("path", REGISTRY_CASES, ids=lambda p: p.parent.name)
-def test_registry_cases_are_registry_records(path: Path) -> None:
-    assert detect_kind(path.read_text(encoding="utf-8")) == "registry-record"
-
-
-@pytest.mark.parametrize("path", CITATION_CASES, ids=lambda p: p.parent.name)
-def test_citation_cases_are_citation_pages(path: Path) -> None:
-    assert detect_kind(path.read_text(encoding="utf-8")) == "citation-page"
-
-
+@pytest.mark.corpus
 @pytest.mark.parametrize(("name", "kind"), sorted(CORPUS_KINDS.items()))
 def test_corpus_kinds(name: str, kind: str, corpus_dir: Path) -> None:
     path = corpus_dir / name
     if not path.is_file():
-        pytest.skip(f"corpus document not found at {path}")
+        corpus_missing(f"corpus document not found at {path}")
     assert detect_kind(path.read_text(encoding="utf-8")) == kind
 
 
@@ -61,7 +47,7 @@ def test_extract_detects_and_dispatches(lexicon) -> None:
 
 
 def test_extract_article_kind(lexicon) -> None:
-    text = (CASES_DIR / "kind" / "article--structured-abstract.txt").read_text(encoding="utf-8")
+    text = (CASES_DIR / "article" / "structured-abstract" / "input.txt").read_text(encoding="utf-8")
     kind, records = extract(text, lexicon=lexicon)
     assert kind == "article" and not any(isinstance(r, Citation) for r in records)
 

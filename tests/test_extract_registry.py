@@ -1,9 +1,8 @@
-"""Registry-record extraction: data-driven cases under tests/cases/registry/ and evidence checks."""
+"""Registry-record extraction: evidence spans and titles of tests/cases/registry-record/, and one-line cases."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,9 @@ from il2kg.extract import registry
 from il2kg.extract.text import collapse
 from il2kg.model import Fact, Quantity, Trial
 
-CASES = sorted(p for p in (Path(__file__).parent / "cases" / "registry").iterdir() if p.is_dir())
+# The registry cases' facts are checked by tests/test_cases.py; here their evidence spans and titles.
+CASES_DIR = Path(__file__).parent / "cases" / "registry-record"
+CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir())
 # Facts whose value is the text of their span, as written (whitespace collapsed).
 AS_WRITTEN = {"title", "acronym", "schedule_text", "description", "countries"}
 
@@ -26,40 +27,6 @@ def _value(fact: Fact | None) -> object:
     return value
 
 
-def summarise(trial: Trial) -> dict:
-    """The case-file view of a Trial: plain values, arms and outcomes flattened."""
-    arm_keys = ("route", "frequency", "maintenance_frequency", "dosing_days", "duration")
-    arms = []
-    for arm in trial.arms:
-        iv = arm.intervention
-        row = {
-            "label": arm.label,
-            "role": _value(arm.role),
-            "agent": _value(iv.agent) if iv else None,
-            "dose": _value(iv.dose) if iv else None,
-        }
-        row.update({key: _value(getattr(iv, key)) if iv else None for key in arm_keys})
-        arms.append(row)
-    return {
-        "registry_ids": [f.value for f in trial.registry_ids],
-        "acronym": _value(trial.acronym),
-        "title": _value(trial.title),
-        "design": [f.value for f in trial.design],
-        "phase": _value(trial.phase),
-        "n_enrolled": _value(trial.n_enrolled),
-        "diseases": [f.value for f in trial.diseases],
-        "recruitment_start": _value(trial.recruitment_start),
-        "recruitment_end": _value(trial.recruitment_end),
-        "centres": _value(trial.centres),
-        "countries": [f.value for f in trial.countries],
-        "arms": arms,
-        "outcomes": [
-            {"measure": o.measure.value, "role": _value(o.role), "timepoint": _value(o.timepoint)}
-            for o in trial.outcomes
-        ],
-    }
-
-
 def walk_facts(record: object, name: str = "") -> list[tuple[str, Fact]]:
     """Every Fact inside a record, with the name of the field that holds it."""
     if isinstance(record, Fact):
@@ -71,13 +38,37 @@ def walk_facts(record: object, name: str = "") -> list[tuple[str, Fact]]:
     return []
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_case(case: Path, lexicon) -> None:
-    text = (case / "input.txt").read_text(encoding="utf-8")
-    records = registry.extract(text, lexicon=lexicon)
-    assert len(records) == 1 and isinstance(records[0], Trial)
-    want = json.loads((case / "expected.json").read_text(encoding="utf-8"))
-    assert summarise(records[0]) == want
+# What tests/cases/registry-record/*/expected.json cannot say: the trial's title (the gold format prints only a
+# publication's title, and a registry record yields a Trial alone).
+TITLES = {
+    "chictr-ra": (
+        "Efficacy and safety of low-dose rhIL-2 added to methotrexate in active rheumatoid "
+        "arthritis: a randomized, double-blind, placebo-controlled, multicenter trial"
+    ),
+    "ctgov-modern-t1d": (
+        "Low-dose Interleukin-2 to Preserve C-peptide in Recently Diagnosed Type 1 "
+        "Diabetes: a Randomized, Placebo-controlled, Double-blind Trial (DIABIL-Y)"
+    ),
+    "ctgov-tabular-sjogren": (
+        "A Randomised, Double-blind, Placebo-controlled Phase 2 Study of "
+        "Subcutaneous Low-dose Aldesleukin in Primary Sjögren's Syndrome"
+    ),
+    "eu-ctr-gvhd": (
+        "A phase II, open-label, single-arm, multicentre study of daily low-dose subcutaneous "
+        "aldesleukin for steroid-refractory chronic graft-versus-host disease"
+    ),
+    "isrctn-sle": (
+        "Low-dose interleukin-2 as add-on therapy in lupus nephritis: a single-centre, "
+        "randomised, double-blind, placebo-controlled pilot trial"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TITLES))
+def test_registry_title(name: str, lexicon) -> None:
+    records = registry.extract((CASES_DIR / name / "input.txt").read_text(encoding="utf-8"), lexicon=lexicon)
+    assert [type(r) for r in records] == [Trial]
+    assert _value(records[0].title) == TITLES[name]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
@@ -94,11 +85,6 @@ def test_evidence_covers_value(case: Path, lexicon) -> None:
             assert span.replace(",", "") == str(fact.value), (name, fact)
         elif isinstance(fact.value, Quantity):
             assert str(fact.value.value.normalize()) in span.replace(",", ""), (name, fact)
-
-
-def test_deterministic(lexicon) -> None:
-    text = (CASES[0] / "input.txt").read_text(encoding="utf-8")
-    assert registry.extract(text, lexicon=lexicon) == registry.extract(text, lexicon=lexicon)
 
 
 @pytest.mark.parametrize(
@@ -136,8 +122,10 @@ def test_phase_normalised(value: str, phase: str | None, lexicon) -> None:
 
 def test_arm_with_two_doses_has_no_dose(lexicon) -> None:
     text = (
-        "NCT Number: NCT00000002\nArms and Interventions:\nExperimental: Dose escalation\n"
-        "Aldesleukin 0.5 MIU/day, escalated to 3 MIU/day for 5 days\nDrug: Aldesleukin\n"
+        "NCT Number: NCT00000002\nArms and Interventions:\nExperimental: "
+        "Dose escalation\n"
+        "Aldesleukin 0.5 MIU/day, escalated to 3 "
+        "MIU/day for 5 days\nDrug: Aldesleukin\n"
     )
     (trial,) = registry.extract(text, lexicon=lexicon)
     (arm,) = trial.arms
@@ -157,7 +145,8 @@ def test_no_fields_no_trial(lexicon) -> None:
 
 def test_unknown_agent_gives_no_intervention(lexicon) -> None:
     text = (
-        "NCT Number: NCT00000004\nArms and Interventions:\nActive Comparator: Zorvatumab\n8 mg/kg IV every 4 weeks\n"
+        "NCT Number: NCT00000004\nArms and Interventions:\nActive "
+        "Comparator: Zorvatumab\n8 mg/kg IV every 4 weeks\n"
     )
     (trial,) = registry.extract(text, lexicon=lexicon)
     (arm,) = trial.arms
