@@ -170,6 +170,10 @@ def _schedule_text(page: Page, fields: dict[str, Fact]) -> Fact[str] | None:
     spans = [f.evidence for k, f in fields.items() if k != "route" and f.evidence.method != "intervention.per-day-dose"]
     if not spans:
         return None
+    first = min(spans, key=lambda e: e.start)
+    sentence = page.sentence_at(first.start)
+    if sentence is not None:  # the schedule as written is one sentence's words, never a run across two
+        spans = [e for e in spans if sentence.start <= e.start and e.end <= sentence.end]
     start, end = min(e.start for e in spans), max(e.end for e in spans)
     return _fact(page, page.raw[start:end], start, end, "schedule-text")
 

@@ -233,7 +233,7 @@ def _doi(page: Page) -> Fact[str] | None:
     before = [page.clean[max(0, m.start() - 12) : m.start()] for m in matches]
     labelled = [m for m, text in zip(matches, before, strict=True) if re.search(r"doi(?:\.org/|:)?\s*$", text, re.I)]
     for m in labelled or matches[:1]:
-        value = m.group(0).rstrip(".,;)]")
+        value = m.group(0).rstrip(".,;:)]}'\"")
         return _fact(page, value, m.start(), m.start() + len(value), "doi")
     return None
 

@@ -14,8 +14,6 @@ from il2kg.model import Fact, Lexicon, Quantity
 
 # A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
 _CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|condition)s?$")
-# A counted category ("across 11 autoimmune diseases"): the trial spans that category, so it is a trial disease too.
-_COUNTED = re.compile(rf"(?<![\w.,])(?:\d{{1,3}}|{NUMBER_WORD})\s+\Z", re.I)
 _PATIENT_CUE = re.compile(
     r"\b(?:patients?|pts|subjects?|participants?|adults?|children|individuals?|people|volunteers|recipients?|"
     r"persons?|cases)\b", re.I
@@ -80,8 +78,8 @@ def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     # A disease named only in the results is a subgroup ("remission in patients with lupus nephritis").
     hits = _disease_hits(page, lexicon, [s for s in spans if page.section_of(s[0]) != "results"], title) \
         or _disease_hits(page, lexicon, list(spans), title)
-    specific = [h for h in hits
-                if not _is_category(h.term.labels) or _COUNTED.search(page.clean, max(0, h.start - 20), h.start)]
+    # A category ("11 autoimmune diseases") is a studied disease only when no specific disease is named.
+    specific = [h for h in hits if not _is_category(h.term.labels)]
     chosen = specific or hits
     seen: dict[str, Fact[str]] = {}
     for hit in sorted(chosen):

@@ -256,4 +256,15 @@ def find_adverse_events(page: Page, arms: tuple[Arm, ...] = ()) -> tuple[Adverse
             term = _fact(page, _normalise(m.group("term")), *m.span("term"), "had-term")
             arm = _arm_label(m.group("arm"), arms)
             found.append((m.start(), AdverseEvent(term, arm, count, **_flags(page, m, "term"))))
-    return tuple(ae for _, ae in sorted(found, key=lambda item: item[0]))
+    return _without_armless_repeats(tuple(ae for _, ae in sorted(found, key=lambda item: item[0])))
+
+
+def _key(event: AdverseEvent) -> tuple:
+    return (event.term.value, event.comparison.value if event.comparison else None,
+            event.count.value if event.count else None)
+
+
+def _without_armless_repeats(events: tuple[AdverseEvent, ...]) -> tuple[AdverseEvent, ...]:
+    """Drop a finding with no arm when the same finding is stated for each arm: one fact, not two."""
+    per_arm = {_key(e) for e in events if e.arm is not None}
+    return tuple(e for e in events if e.arm is not None or _key(e) not in per_arm)

@@ -92,7 +92,8 @@ class Emitter:
         if fact is None:
             return
         self.fact(subject, value_p, Fact(fact.value.value, fact.evidence))
-        self.fact(subject, unit_p, Fact(fact.value.unit, fact.evidence))
+        if fact.value.unit.strip():  # an effect size or a ratio has no unit: no empty unit triple
+            self.fact(subject, unit_p, Fact(fact.value.unit, fact.evidence))
 
     def _evidence(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal, ev: Evidence) -> None:
         g, src = self.graph, self.source
