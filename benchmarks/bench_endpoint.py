@@ -66,14 +66,18 @@ def own_times(url: str, queries: dict[str, str]) -> dict[str, float]:
         return {name: timed(client, url, text)[0] for name, text in queries.items()}
 
 
-def load(url: str, queries: list[str], clients: int, requests: int, unique: bool) -> tuple[list[float], int]:
+def load(url: str, queries: list[str], clients: int, requests: int, unique: bool) -> tuple[list[float], dict]:
     def one_client(c: int) -> list[tuple[float, int]]:
         with httpx.Client() as client:
             return [timed(client, url, queries[(c + r) % len(queries)]
                           + (f"\n# client {c} request {r}" if unique else "")) for r in range(requests)]
     with ThreadPoolExecutor(clients) as pool:
         results = [x for batch in pool.map(one_client, range(clients)) for x in batch]
-    return [t for t, _ in results], sum(1 for _, s in results if s != 200)
+    errors: dict[int, int] = {}
+    for _, status in results:
+        if status != 200:
+            errors[status] = errors.get(status, 0) + 1
+    return [t for t, _ in results], errors
 
 
 def pct(values: list[float], q: float) -> float:
@@ -122,7 +126,8 @@ def main() -> None:
         for unique, label in ((False, "repeated questions (cache)"), (True, "every text unique (no cache)")):
             began = time.perf_counter()
             times, errors = load(url, list(queries.values()), args.clients, args.requests, unique)
-            print(f"load, {args.clients} clients x {args.requests}, {label}: {errors} errors, "
+            print(f"load, {args.clients} clients x {args.requests}, {label}: "
+                  f"{sum(errors.values())} errors {errors or ''}, "
                   f"p50 {pct(times, 50):.3f} s, p95 {pct(times, 95):.3f} s, max {max(times):.3f} s "
                   f"(p95 / slowest alone = {pct(times, 95) / alone[slowest]:.1f}x; "
                   f"{time.perf_counter() - began:.1f} s in all)")
@@ -134,7 +139,7 @@ def main() -> None:
         print(f"simple query while two run into the {args.timeout:g} s limit: max {max(t for t, _ in simple):.3f} s "
               f"(statuses {[s for _, s in simple]}; the slow ones: {[s for _, s in ends]} after "
               f"{max(t for t, _ in ends):.1f} s)")
-        values = " ".join(f'"value {i:06d}"' for i in range(28000))
+        values = " ".join(f'"value {i:06d}"' for i in range(25900))
         large = f"SELECT * WHERE {{ VALUES ?x {{ {values} }} }} LIMIT 1"
         with httpx.Client() as client:
             beside(url, lambda: timed(client, url, large)[1], f"{len(large) // 1000} KB query body")

@@ -31,13 +31,15 @@ _IRI_SAFE = re.compile(r"[^\s<>\"{}|\\^`]+")
 
 @dataclass(frozen=True)
 class Limits:
-    """The endpoint's limits: query time, answer rows, request body bytes, worker processes, waiting jobs."""
+    """The endpoint's limits: query time, answer rows, request body bytes, worker processes, waiting jobs and how
+    long a job may wait for a worker (seconds)."""
 
     timeout: float = 10.0
     max_rows: int = 10000
     max_body: int = 1 << 20
     workers: int = 4
     queue: int = 256
+    wait: float = 30.0
 
 
 class TooLarge(Exception):
@@ -128,7 +130,7 @@ def make_app(graph: Graph, limits: Limits = Limits(), workers: int | None = None
     from starlette.routing import Route
 
     size = workers or limits.workers
-    pool = Pool(graph.serialize(format="nt", encoding="utf-8"), size, limits.queue, limits.timeout)
+    pool = Pool(graph.serialize(format="nt", encoding="utf-8"), size, limits.queue, limits.timeout, limits.wait)
 
     def plain(status: int, message: str, headers: dict | None = None) -> Response:
         return PlainTextResponse(message.rstrip("\n") + "\n", status, headers)
