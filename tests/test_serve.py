@@ -179,3 +179,11 @@ def test_serve_says_when_the_port_is_in_use():
         got = CliRunner().invoke(main, ["serve", "--port", str(port)])
     assert got.exit_code == 2 and "Traceback" not in got.output and "SPARQL endpoint on" not in got.output
     assert got.output.strip() == f"il2kg: port {port} is in use; pass --port with a free port"
+
+
+def test_a_documents_page_folds_the_many_evidence_records_read_from_it(endpoint):
+    trial = httpx.get(f"{endpoint}{LUPIL2_PAGE}", headers={"Accept": "text/html"}, timeout=30).text
+    document = re.search(r'<a href="(/id/doc/[0-9a-f]+)">', trial).group(1)
+    page = httpx.get(f"{endpoint}{document}", headers={"Accept": "text/html"}, timeout=30).text
+    assert re.search(r"<details><summary>was derived from \(\d\d+\)</summary>", page)
+    assert page.index("<h2>Facts</h2>") < page.index("<h2>Linked from</h2>")
