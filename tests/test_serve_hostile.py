@@ -120,6 +120,12 @@ def test_a_thousand_unions_are_answered(endpoint):
     assert any(b["s"]["value"].endswith("/trial/NCT02955615") for b in got.json()["results"]["bindings"])
 
 
+def test_a_cross_product_is_read_only_up_to_the_row_limit(endpoint):
+    got = post(endpoint, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }")  # 19 million rows: never all read
+    assert got.status_code == 200 and got.headers["x-result-truncated"] == "max-rows=50"
+    assert len(got.json()["results"]["bindings"]) == 50
+
+
 def test_a_query_nested_past_any_parser_is_refused_with_a_4xx(endpoint):
     deep = "SELECT * WHERE " + "{ " * 200000 + "?s ?p ?o" + " }" * 200000
     got = post(endpoint, deep)

@@ -35,9 +35,24 @@ def _worker_main(conn: Any, data: bytes) -> None:
     """Worker process: run the job loop in a thread with a deep stack, so deep queries parse instead of failing."""
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(STACK_BYTES)
+    _cap_memory(len(data))
     thread = threading.Thread(target=_job_loop, args=(conn, data))
     thread.start()
     thread.join()
+
+
+def _cap_memory(data_bytes: int) -> None:
+    """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
+    instead of pushing the machine into swap; room for the deep stack, the graph (~10x its N-Triples) and 1 GiB."""
+    try:
+        import resource
+    except ImportError:  # not on Windows: no cap there
+        return
+    cap = STACK_BYTES + (1 << 30) + 10 * data_bytes
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
 def _job_loop(conn: Any, data: bytes) -> None:
