@@ -6,8 +6,9 @@ and a runaway rdflib query in a thread cannot be stopped. Here every query is pa
 with a deadline (pool.py); the server process only reads requests (app.py). Starlette and uvicorn are imported
 inside `make_app` / `serve`, so the rest of il2kg never loads them.
 
-Modules: app (routes, body limit, headers), pool (worker processes, queue, cache), answer (what a worker does),
-page (the /id/ HTML page), query_page (the page at /), server (binding the port, running uvicorn).
+Modules: app (Limits, make_app), routes (handlers, security headers), request (reading a request: body limit,
+UTF-8), pool (worker processes, queue, cache), answer (what a worker does with a job), page (the /id/ HTML page),
+query_page (the page at /), server (binding the port, running uvicorn).
 """
 
 from il2kg.serve.answer import Answer, Job, negotiate

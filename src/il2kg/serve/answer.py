@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from rdflib import Graph, Literal, URIRef
 
 from il2kg.errors import QueryError
-from il2kg.query import QueryRefused, execute, format_graph, format_result, format_rows, term_rows
+from il2kg.query import QueryRefused, execute, format_graph, format_result, format_rows
 
 ROW_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
              "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -113,8 +114,9 @@ def _query(graph: Graph, job: Job) -> Answer:
         result = execute(job.text, graph)
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = sorted(result.graph or Graph())
-        elif result.type == "SELECT":
-            rows, names = term_rows(result), [str(v) for v in result.vars or []]
+        elif result.type == "SELECT":  # read one row past the limit, not the whole result (a cross product)
+            names = [str(v) for v in result.vars or []]
+            rows = [dict(zip(names, row, strict=True)) for row in islice(result, job.max_rows + 1)]
     except QueryError:
         raise
     except Exception as err:  # rdflib evaluates lazily: errors surface while the results are read

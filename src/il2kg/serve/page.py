@@ -20,7 +20,8 @@ STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:
 h1{margin:.2em 0}.type{color:#555;margin:0 0 1em}code{font-size:12px;color:#666}
 table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #ddd;padding:4px 8px;vertical-align:top;
 text-align:left}th{background:#f4f4f4}blockquote{margin:0 0 .4em;padding-left:.6em;border-left:3px solid #cde;
-font-size:13px}mark{background:#fde68a}.src{font-size:12px;color:#666}nav{font-size:13px}"""
+font-size:13px}h3{font-size:15px;margin:.6em 0 .2em}mark{background:#fde68a}.src{font-size:12px;color:#666}
+nav{font-size:13px}"""
 HIDDEN = (RDF.type, RDFS.label)  # shown in the heading, not again among the facts
 
 
@@ -147,12 +148,18 @@ def _marked(quote: str, span: object) -> str:
 
 
 def _links(links: list[dict], terms: Terms) -> str:
-    if not links:
-        return ""
-    items = "".join(f"<li>{terms.link(r['referrer'])} — {html.escape(terms.label(r['property']))}</li>"
-                    for r in sorted(links, key=lambda r: (terms.label(r["property"]).lower(),
-                                                          terms.label(r["referrer"]).lower(), str(r["referrer"]))))
-    return f"<h2>Linked from</h2><ul>{items}</ul>"
+    """What points at the resource, grouped by property; a long group (evidence of a document) is folded away."""
+    groups: dict[str, list[URIRef]] = defaultdict(list)
+    for row in links:
+        groups[terms.label(row["property"])].append(row["referrer"])
+    out = []
+    for name in sorted(groups, key=str.lower):
+        referrers = sorted(groups[name], key=lambda r: (terms.label(r).lower(), str(r)))
+        items = "".join(f"<li>{terms.link(r)}</li>" for r in referrers)
+        label = f"{html.escape(name)} ({len(referrers)})"
+        out.append(f"<details><summary>{label}</summary><ul>{items}</ul></details>" if len(referrers) > 10
+                   else f"<h3>{label}</h3><ul>{items}</ul>")
+    return "<h2>Linked from</h2>" + "".join(out) if out else ""
 
 
 def _evidence_list(evidence: list[dict], terms: Terms) -> str:

@@ -4,7 +4,7 @@ Why processes: a runaway rdflib query in a thread cannot be stopped, and parsing
 seconds. Each worker loads the graph once and answers jobs one at a time; a job past the time limit gets its
 worker killed and replaced, so later requests are answered. The pool has more workers than the two slow queries a
 client can start before the limit stops them, waiting jobs form one bounded FIFO queue (503 + Retry-After when
-full or when a job waited a whole time limit), identical jobs in flight share one run, and answers are kept in a
+full, or when a job waited `wait` seconds), identical jobs in flight share one run, and answers are kept in a
 small cache: the graph never changes while the server runs.
 """
 
@@ -28,16 +28,31 @@ READY_SECONDS = 300.0
 
 
 class Busy(Exception):
-    """Every worker is busy and the queue is full (or the job waited a whole time limit)."""
+    """Every worker is busy and the queue is full (or the job waited too long for a worker)."""
 
 
 def _worker_main(conn: Any, data: bytes) -> None:
     """Worker process: run the job loop in a thread with a deep stack, so deep queries parse instead of failing."""
     sys.setrecursionlimit(RECURSION_LIMIT)
     threading.stack_size(STACK_BYTES)
+    _cap_memory(len(data))
     thread = threading.Thread(target=_job_loop, args=(conn, data))
     thread.start()
     thread.join()
+
+
+def _cap_memory(data_bytes: int) -> None:
+    """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
+    instead of pushing the machine into swap; room for the deep stack, the graph (~10x its N-Triples) and 1 GiB."""
+    try:
+        import resource
+    except ImportError:  # not on Windows: no cap there
+        return
+    cap = STACK_BYTES + (1 << 30) + 10 * data_bytes
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
 def _job_loop(conn: Any, data: bytes) -> None:
@@ -119,8 +134,9 @@ class Cache:
 class Pool:
     """`size` workers behind one FIFO queue of at most `queue` waiting jobs."""
 
-    def __init__(self, data: bytes, size: int, queue: int, timeout: float, cache_bytes: int = 64 << 20) -> None:
-        self.data, self.size, self.queue, self.timeout = data, size, queue, timeout
+    def __init__(self, data: bytes, size: int, queue: int, timeout: float, wait: float = 30.0,
+                 cache_bytes: int = 64 << 20) -> None:
+        self.data, self.size, self.queue, self.timeout, self.wait = data, size, queue, timeout, wait
         self.idle: deque[Worker] = deque()
         self.waiting: deque[asyncio.Future] = deque()
         self.running: dict[Job, asyncio.Future] = {}
@@ -137,7 +153,7 @@ class Pool:
     async def answer(self, job: Job) -> Answer | None:
         """The job's answer: cached, shared with an identical job in flight, or run on a worker. None = time-out.
 
-        Raises Busy when the queue is full or the job waited a whole time limit for a worker.
+        Raises Busy when the queue is full or the job waited `wait` seconds for a worker.
         """
         found = self.cache.get(job)
         if found is not None:
@@ -181,7 +197,7 @@ class Pool:
         wanted = asyncio.get_running_loop().create_future()
         self.waiting.append(wanted)
         try:
-            return await asyncio.wait_for(asyncio.shield(wanted), self.timeout)
+            return await asyncio.wait_for(asyncio.shield(wanted), self.wait)
         except (TimeoutError, asyncio.CancelledError):
             if wanted in self.waiting:
                 self.waiting.remove(wanted)
