@@ -8,7 +8,8 @@ from dataclasses import replace
 from il2kg.extract import design, intervention, population, safety
 from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
 from il2kg.extract.findings import find_findings, is_result_percentage
-from il2kg.extract.metadata import extract_publication, find_title, is_review
+from il2kg.extract.heading import find_title
+from il2kg.extract.metadata import extract_publication, is_review
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, read_page
 from il2kg.model import Arm, Fact, Lexicon, Outcome, Record, Result, Trial

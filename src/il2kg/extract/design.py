@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from il2kg.extract import identifiers
-from il2kg.extract.metadata import find_title
+from il2kg.extract.heading import find_title
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Lexicon

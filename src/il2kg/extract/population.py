@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from il2kg.extract.design import trial_spans
-from il2kg.extract.metadata import find_title
+from il2kg.extract.heading import find_title
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import TermMatch, find_terms_in
 from il2kg.extract.text import Page

@@ -1,0 +1,148 @@
+"""The page's heading: its title and its author line, found among the lines before the abstract."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from il2kg.extract.issue_line import VOLUME_LINE, journal_above
+from il2kg.extract.markup import export_fields
+from il2kg.extract.text import SECTION_ALT, Page, iter_lines
+from il2kg.model import Fact
+
+_NOT_TITLE = re.compile(
+    r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;", re.IGNORECASE
+)
+# "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
+ET_AL = re.compile(
+    r"(?P<author>[A-Z][\w'\-]+(?: [A-Z][\w'\-]*\.?)*) et al\.\s+(?P<journal>[A-Z][^\n]*?\.)\s+(?P<year>(?:19|20)\d\d)\b"
+)
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"metadata.{rule}")
+
+
+def abstract_start(page: Page) -> int:
+    """Offset of the first section heading (the abstract's start), or the page's end."""
+    heads = [s.start for s in page.sections if s.name not in ("back-matter", "abstract")]
+    return min(heads) if heads else len(page.clean)
+
+
+_TITLE_MAX = 300
+# A line that is not a title: a section label ("Purpose:", "BACKGROUND"), a bullet, a figure caption,
+# a journal-and-date line, a search-engine snippet ("... - … England Journal of …").
+_SECTION_START = re.compile(rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))", re.IGNORECASE)
+_LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
+_NOT_TITLE_LINE = re.compile(
+    r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
+    r"\bsupplementary\b|\bjoin\s+us\b|\bfeedback\b|\bsubject\s+terms\b|\bcookies?\b|\bsubscri|"
+    r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
+    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]", re.IGNORECASE)
+_CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
+
+
+def _is_title_line(line: str) -> bool:
+    words = line.split()
+    if not 5 <= len(words) or len(line) > _TITLE_MAX or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
+        return False
+    if _NOT_TITLE_LINE.search(line) or len(re.findall(r"[a-z]{2}[.?!]\s+[A-Z]", line)) >= 1:
+        return False  # two sentences or more: an abstract written on one line
+    if _SECTION_START.match(line):
+        return False
+    label = _LABEL_START.match(line)
+    return not (label and label.group("label").strip().lower() in _LABEL_WORDS)
+
+
+_LABEL_WORDS = frozenset({"purpose", "key points", "experimental design", "importance", "significance", "aims",
+                          "summary", "highlights", "objective", "objectives", "background", "abstract"})
+
+
+@lru_cache(maxsize=16)
+def find_title(page: Page) -> tuple[int, int] | None:
+    """Return the span of the title: an export's title field, else the first title-like line before the abstract."""
+    exported = export_fields(page.raw).get("title")
+    if exported:
+        return exported
+    limit = abstract_start(page)
+    issue = VOLUME_LINE.search(page.clean, 0, limit)
+    journal = journal_above(page, issue.start(), "journal") if issue else None  # the journal, not the title
+    for start, end in iter_lines(page.clean):
+        if start >= limit:
+            break
+        line = page.clean[start:end]
+        if not _is_title_line(line) or (journal and journal.evidence.start == start):
+            continue
+        if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
+            continue
+        lead = _CAPTION_LEAD.match(line)
+        return start + (lead.end() if lead else 0), end - (1 if line.endswith(".") else 0)
+    return None
+
+
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
+_NOT_NAME = frozenset(
+    "trial article clinical journal abstract review research study text info tools metrics citation alerts"
+    " responses content access open original free full affiliations authors keywords department university"
+    " hospital institute centre center school disease diseases medicine".split()
+)
+_ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
+_AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
+
+
+def _is_name(chunk: str) -> bool:
+    tokens = chunk.split()
+    if not 2 <= len(tokens) <= 5 or any(t.lower() in _NOT_NAME for t in tokens):
+        return False
+    return all(_NAME_TOKEN.match(t) for t in tokens) and tokens[-1][0].isupper()
+
+
+def _name_chunks(line: str, offset: int) -> list[tuple[int, int]]:
+    """Split a line into name spans (offsets absolute), after blanking ORCID URLs and affiliation marks."""
+    masked = _AFFIL_MARKS.sub(lambda m: " " * len(m.group(0)), _ORCID.sub(lambda m: " " * len(m.group(0)), line))
+    spans = []
+    for m in re.finditer(r"[^,;]+", re.sub(r"\band\b|&", lambda m: "," + " " * (len(m.group(0)) - 1), masked)):
+        body = m.group(0)
+        if body.strip():
+            lead = len(body) - len(body.lstrip())
+            spans.append((offset + m.start() + lead, offset + m.start() + len(body.rstrip())))
+    return spans
+
+
+def _names_in(line: str) -> bool:
+    chunks = _name_chunks(line, 0)
+    return bool(chunks) and all(_is_name(line[s:e]) for s, e in chunks)
+
+
+def _split_squashed(page: Page, start: int, end: int) -> list[tuple[int, int]]:
+    # Pure pages glue the last two authors: "Timothy TreeGilbert Bensimon".
+    text = page.clean[start:end]
+    m = re.search(r"(?<=[a-z]{3})(?=[A-Z][a-z]+ [A-Z][\w'\-]+$)", text)
+    if m and len(text.split()) >= 3 and not re.search(r"(?:Mc|Mac)$", text[: m.start()]):
+        return [(start, start + m.start()), (start + m.start(), end)]
+    return [(start, end)]
+
+
+def find_authors(page: Page) -> tuple[Fact[str], ...]:
+    """Return the authors in page order: the author block after the title, or the first of an "et al." line."""
+    et_al = ET_AL.search(page.clean, 0, abstract_start(page))
+    if et_al:
+        return (_fact(page, et_al.group("author"), et_al.start("author"), et_al.end("author"), "et-al-author"),)
+    title = find_title(page)
+    if not title:
+        return ()
+    spans: list[tuple[int, int]] = []
+    skipped = 0
+    for start, end in iter_lines(page.clean[: abstract_start(page)]):
+        if start < title[1]:
+            continue
+        chunks = _name_chunks(page.clean[start:end], start)
+        if chunks and all(_is_name(page.clean[s:e]) for s, e in chunks):
+            spans.extend(chunks)
+            continue
+        if spans or skipped >= 15:
+            break
+        skipped += 1
+    if spans:
+        spans = spans[:-1] + _split_squashed(page, *spans[-1])
+    return tuple(_fact(page, page.clean[s:e], s, e, "author-list") for s, e in spans)
