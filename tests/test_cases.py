@@ -17,8 +17,8 @@ from il2kg.gold import facts_of, read_gold_file
 
 CASES_DIR = Path(__file__).parent / "cases"
 KINDS = ("article", "citation-page", "registry-record")
-# Folders of tests/cases that hold grammar tables, not documents (tests/test_recognisers.py and friends).
-NOT_DOCUMENTS = {"recognisers", "outcomes"}
+# The folder of tests/cases that holds grammar tables, not documents (test_recognisers.py, test_extract_numbers.py).
+NOT_DOCUMENTS = {"recognisers"}
 CASES = sorted(p for kind in KINDS for p in (CASES_DIR / kind).iterdir() if p.is_dir())
 
 
