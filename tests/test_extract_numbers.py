@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from il2kg.extract import numbers
-from il2kg.extract.text import normalise_chars
+from il2kg.extract.furniture import normalise_chars
 
 CASES = json.loads((Path(__file__).parent / "cases" / "recognisers" / "numbers.json").read_text(encoding="utf-8"))
 

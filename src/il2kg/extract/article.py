@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
 from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
+from il2kg.extract.diseases import find_diseases
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.heading import find_title
 from il2kg.extract.metadata import extract_publication, is_review
@@ -86,7 +87,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         allocation_ratio=design.find_allocation_ratio(page),
         n_randomised=n_randomised,
         n_enrolled=n_enrolled,
-        diseases=population.find_diseases(page, lexicon),
+        diseases=find_diseases(page, lexicon),
         eligibility=population.find_eligibility(page),
         recruitment_start=recruitment_start,
         recruitment_end=recruitment_end,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from il2kg.extract import article
+from il2kg.extract.furniture import clean
 from il2kg.extract.layout import Line, split_lines, term_facts
-from il2kg.extract.text import Page, clean, collapse, read_page
+from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.furniture import normalise_chars
 from il2kg.extract.registry_fields import registry_label_count
-from il2kg.extract.text import normalise_chars
 
 CITATION_PAGE = "citation-page"
 REGISTRY_RECORD = "registry-record"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.furniture import normalise_chars
 from il2kg.extract.markup import plain_lines
 from il2kg.extract.terms import find_terms
-from il2kg.extract.text import Page, Sentence, collapse, normalise_chars, split_sentences
+from il2kg.extract.text import Page, Sentence, collapse, split_sentences
 from il2kg.model import Fact, Lexicon
 
 

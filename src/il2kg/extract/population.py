@@ -6,18 +6,10 @@ import re
 from decimal import Decimal
 
 from il2kg.extract.design import trial_spans
-from il2kg.extract.heading import find_title
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.terms import TermMatch, find_terms_in
 from il2kg.extract.text import Page
-from il2kg.model import Fact, Lexicon, Quantity
+from il2kg.model import Fact, Quantity
 
-# A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
-_CATEGORY_LABEL = re.compile(r"^[a-z-]+(?:ive|ory|immune) (?:disease|disorder|condition)s?$")
-_PATIENT_CUE = re.compile(
-    r"\b(?:patients?|pts|subjects?|participants?|adults?|children|individuals?|people|volunteers|recipients?|"
-    r"persons?|cases)\b", re.I
-)
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
@@ -65,57 +57,6 @@ _COUNTRY_CUE = re.compile(
 
 def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
     return page.fact(value, start, end, f"population.{rule}")
-
-
-def _is_category(labels: tuple[str, ...]) -> bool:
-    return any(_CATEGORY_LABEL.match(label) for label in labels)
-
-
-def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
-    """Return the diseases of the trial's patients, from the title and own-trial sentences about patients."""
-    title = find_title(page)
-    spans = trial_spans(page) + ((title,) if title else ())
-    # A disease named only in the results is a subgroup ("remission in patients with lupus nephritis").
-    hits = _disease_hits(page, lexicon, [s for s in spans if page.section_of(s[0]) != "results"], title) \
-        or _disease_hits(page, lexicon, list(spans), title)
-    # A category ("11 autoimmune diseases") is a studied disease only when no specific disease is named.
-    specific = [h for h in hits if not _is_category(h.term.labels)]
-    chosen = specific or hits
-    seen: dict[str, Fact[str]] = {}
-    for hit in sorted(chosen):
-        if hit.term.curie not in seen:
-            seen[hit.term.curie] = _fact(page, hit.term.curie, hit.start, hit.end, "disease")
-    return tuple(seen.values())
-
-
-def _disease_hits(page: Page, lexicon: Lexicon, spans: list[tuple[int, int]], title: tuple[int, int] | None) -> list:
-    hits = []
-    abbreviations = _abbreviations(page, lexicon)
-    for start, end in spans:
-        if (start, end) == title or _PATIENT_CUE.search(page.clean, start, end):
-            hits.extend(find_terms_in(page.clean, start, end, lexicon, "disease"))
-            if abbreviations:
-                hits.extend(TermMatch(m.start(), m.end(), abbreviations[m.group(0)])
-                            for m in _abbreviation_pattern(abbreviations).finditer(page.clean, start, end))
-    return hits
-
-
-_DEFINED = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z0-9-]{0,6}[A-Z0-9])\)")
-
-
-def _abbreviations(page: Page, lexicon: Lexicon) -> dict:
-    """Abbreviations the page defines for a disease: "Behçet's disease (BD)" makes "BD" mean Behçet disease."""
-    found = {}
-    for hit in find_terms_in(page.clean, 0, len(page.clean), lexicon, "disease"):
-        m = _DEFINED.match(page.clean, hit.end)
-        if m and m.group("abbr") not in found:
-            found[m.group("abbr")] = hit.term
-    return found
-
-
-def _abbreviation_pattern(abbreviations: dict) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, abbreviations), key=len, reverse=True))
-                      + r")(?![\w-])")
 
 
 def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:
