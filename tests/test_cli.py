@@ -84,3 +84,15 @@ def test_extract_reports_bad_documents_and_goes_on(tmp_path: Path):
 @pytest.mark.parametrize("args", [["extract"], ["build", "--corpus", "/nonexistent/corpus"]])
 def test_usage_errors_exit_2(args):
     assert run(*args).exit_code == 2
+
+
+def test_extract_says_when_a_document_reports_no_trial_or_nothing(tmp_path: Path):
+    review = tmp_path / "review.txt"
+    review.write_text("Low-dose interleukin-2 in autoimmunity: a systematic review and meta-analysis\n\n"
+                      "We searched MEDLINE for trials of low-dose IL-2 in patients with lupus.\n", encoding="utf-8")
+    weather = tmp_path / "weather.txt"
+    weather.write_text("Weather forecast for the city of Paris on Tuesday morning\nSunny spells.\n", encoding="utf-8")
+    result = run("extract", str(review), str(weather), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "review.txt: article (warning: no trial reported" in result.output
+    assert "weather.txt: article (warning: nothing biomedical read" in result.output

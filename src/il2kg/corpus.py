@@ -19,6 +19,7 @@ from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
 from il2kg.export import atomic_write, turtle_bytes
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, report_to_json
+from il2kg.model import Trial
 from il2kg.pipeline import (
     MAX_MEGABYTES,
     changed_sources,
@@ -86,12 +87,22 @@ def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabula
     described, mentioned = node_sets(extraction.graph, vocabulary)
     entry = {**report_to_json(report), "row": manifest_row(extraction), "ttl_sha256": hashlib.sha256(data).hexdigest(),
              "described": sorted(described), "mentioned": sorted(mentioned),
+             "trials": sum(isinstance(r, Trial) for r in extraction.records), "records": len(extraction.records),
              "report": "" if report.conforms else format_report(report, extraction.graph)}
     cache.put(key, entry)
     cache.put(file_key(data), report_to_json(report))
     graph = extraction.graph
     # Groups are keyed by the members' file keys, as the build keys them: its group check is then a cache hit.
     return _Gated(Member(document.name, file_key(data), described, mentioned, lambda: graph), entry, data)
+
+
+def _yield_note(entry: dict) -> str:
+    """Say when a document reports no trial, or nothing at all, so a user sees it without reading Turtle."""
+    if entry.get("records") == 0:
+        return " (warning: nothing biomedical read; no publication, no trial)"
+    if entry.get("trials") == 0 and entry["row"]["kind"] != "citation-page":
+        return " (warning: no trial reported: a review, an animal study, or no study facts on the page)"
+    return ""
 
 
 def _sha_of(path: Path) -> str | None:
@@ -131,7 +142,8 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
         if gated.data is None:
             summary.reused += 1
         else:
-            progress(f"[{number}/{len(paths)}] {path.name}: {gated.entry['row']['kind']} -> {target.name}")
+            progress(f"[{number}/{len(paths)}] {path.name}: {gated.entry['row']['kind']}{_yield_note(gated.entry)} "
+                     f"-> {target.name}")
         passed.append(gated)
     left_out, _ = check_groups([g.member for g in passed], cache)
     for member, report in left_out:
