@@ -7,7 +7,7 @@ graphs (TriG, N-Quads) come from `Release.documents`; everything else from the m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
 from il2kg.ontology import rdfxml_bytes
-from il2kg.store import read_turtle
+from il2kg.store import parse_turtle_bytes, read_turtle
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 
@@ -28,9 +28,10 @@ class Release:
     ontology: Graph
     documents: Mapping[URIRef, Graph]
 
-    def named_graphs(self) -> list[tuple[URIRef, Graph]]:
-        """The ontology graph and the document graphs, sorted by graph IRI."""
-        return sorted([(ONTOLOGY_IRI, self.ontology), *self.documents.items()], key=lambda kv: str(kv[0]))
+    def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
+        """The ontology graph and the document graphs, sorted by graph IRI (each document graph made when reached)."""
+        for name in sorted([ONTOLOGY_IRI, *self.documents], key=str):
+            yield name, self.ontology if name == ONTOLOGY_IRI else self.documents[name]
 
 
 def documents_from_files(paths: Iterable[Path]) -> dict[URIRef, Graph]:
@@ -50,6 +51,31 @@ def documents_from_graphs(files: Iterable[tuple[Path, Graph]]) -> dict[URIRef, G
         else:
             documents[key] = graph
     return documents
+
+
+class LazyDocuments(Mapping):
+    """{document IRI: graph} over data files kept as bytes: each graph is parsed when asked for and not kept,
+    so writing TriG and N-Quads holds one document's graph at a time, not a second copy of the whole data."""
+
+    def __init__(self, files: Sequence[tuple[Path, bytes]]) -> None:
+        self._files: dict[URIRef, list[tuple[Path, bytes]]] = {}
+        for path, data in sorted(files, key=lambda pair: pair[0]):
+            graph = parse_turtle_bytes(data, path)
+            docs = sorted(set(graph.subjects(RDF.type, IL.SourceDocument)))
+            key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
+            self._files.setdefault(key, []).append((path, data))
+
+    def __getitem__(self, key: URIRef) -> Graph:
+        graph = Graph()
+        for path, data in self._files[key]:
+            parse_turtle_bytes(data, path, graph)
+        return graph
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
 
 
 def nquads_bytes(release: Release) -> bytes:
