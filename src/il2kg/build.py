@@ -24,7 +24,7 @@ from il2kg.exports import LazyDocuments, write_exports
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
 from il2kg.graph import new_graph
-from il2kg.ontology import load_ontology, write_release
+from il2kg.ontology import load_ontology
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
 from il2kg.store import parse_turtle_bytes
 from il2kg.validate import Report, format_report
@@ -139,7 +139,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     merged += data
     staging = _staging_for(dist_dir)
     try:
-        write_release(merged, staging)
+        # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
         atomic_write(staging / "validation-report.txt", format_report(report, data).encode("utf-8"))
         if left_out:
