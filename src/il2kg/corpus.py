@@ -173,8 +173,11 @@ def rebuild_triples(corpora: Sequence[Path], triples_dir: Path = resources.TRIPL
     manifest = triples_dir.parent / resources.SOURCES_TSV.name  # data/sources.tsv beside data/triples/
     summary, passed = gate_documents(paths, triples_dir, progress)
     documents = [read_document(p) for p in paths if p.name in {g.member.name for g in passed}]
-    for note in changed_sources(read_manifest(manifest), documents):
+    notes = changed_sources(read_manifest(manifest), documents)
+    for note in notes[:20]:
         progress(f"source manifest: {note}")
+    if len(notes) > 20:  # a first build of a thousand documents need not list each as new
+        progress(f"source manifest: ... and {len(notes) - 20} more changes")
     if strict and summary.failed:
         listing = "\n".join(report for _, report in summary.failed)
         error = ValidationFailed if summary.gate_failed else Il2kgError
