@@ -60,10 +60,22 @@ class LazyDocuments(Mapping):
     def __init__(self, files: Sequence[tuple[Path, bytes]]) -> None:
         self._files: dict[URIRef, list[tuple[Path, bytes]]] = {}
         for path, data in sorted(files, key=lambda pair: pair[0]):
-            graph = parse_turtle_bytes(data, path)
-            docs = sorted(set(graph.subjects(RDF.type, IL.SourceDocument)))
+            docs = _documents_in(data, path)
             key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
             self._files.setdefault(key, []).append((path, data))
+
+    def ntriples_lines(self, key: URIRef) -> set[str] | None:
+        """The document's triples as N-Triples lines, straight from Oxigraph's parser (the same lines rdflib
+        writes); None when a file has blank nodes, which need canonical labels first."""
+        import pyoxigraph as ox
+
+        lines: set[str] = set()
+        for _, data in self._files[key]:
+            for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
+                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                    return None
+                lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
+        return lines
 
     def __getitem__(self, key: URIRef) -> Graph:
         graph = Graph()
@@ -78,13 +90,29 @@ class LazyDocuments(Mapping):
         return len(self._files)
 
 
+def _documents_in(data: bytes, path: Path) -> list[URIRef]:
+    """The il2kg:SourceDocument nodes a data file declares, sorted (Oxigraph's parser, no rdflib graph)."""
+    import pyoxigraph as ox
+
+    a, document = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(IL.SourceDocument))
+    try:
+        found = {q.subject.value for q in ox.parse(data, format=ox.RdfFormat.TURTLE)
+                 if q.predicate == a and q.object == document and isinstance(q.subject, ox.NamedNode)}
+    except (SyntaxError, ValueError):
+        found = {str(s) for s in parse_turtle_bytes(data, path).subjects(RDF.type, IL.SourceDocument)}
+    return sorted(URIRef(iri) for iri in found)
+
+
 def nquads_bytes(release: Release) -> bytes:
     """Serialise the named graphs as N-Quads, lines sorted, blank nodes labelled canonically per graph."""
     rows: set[str] = set()
-    for name, graph in release.named_graphs():
-        for line in ntriples_bytes(graph).decode("utf-8").splitlines():
-            if line.endswith(" ."):
-                rows.add(f"{line[:-2]} <{name}> .")
+    documents = release.documents
+    for name in sorted([ONTOLOGY_IRI, *documents], key=str):
+        fast = documents.ntriples_lines(name) if isinstance(documents, LazyDocuments) and name in documents else None
+        if fast is None:
+            graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
+            fast = set(ntriples_bytes(graph).decode("utf-8").splitlines())
+        rows.update(f"{line[:-2]} <{name}> ." for line in fast if line.endswith(" ."))
     return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
 
 
