@@ -35,7 +35,8 @@ def il2kg(*args: str) -> tuple[float, int, str, float]:
 
 
 def report(label: str, seconds: float, code: int, stderr: str, rss: float) -> None:
-    phases = "  ".join(f"{name} {value}" + (f" [{rss} MiB]" if rss else "") for name, value, rss in _TIMING.findall(stderr))
+    phases = "  ".join(f"{name} {value}" + (f" [{peak} MiB]" if peak else "")
+                       for name, value, peak in _TIMING.findall(stderr))
     print(f"  {label}: {seconds:.1f} s wall, exit {code}, peak RSS {rss:.0f} MiB (largest child so far)")
     print(f"    phases (s): {phases}")
     if code not in (0, 3):
