@@ -21,7 +21,7 @@ from il2kg.views import VIEWS
 def viz(view: str, out: Path | None, data: Path) -> None:
     """Write an interactive network view (HTML, no network access needed) of the graph."""
     from il2kg.ontology import load_ontology
-    from il2kg.triplestore import load_kg as load_graph
+    from il2kg.triplestore import load_kg
     from il2kg.views import project
     from il2kg.views.html import write_html
 
@@ -29,6 +29,7 @@ def viz(view: str, out: Path | None, data: Path) -> None:
     if not files:
         raise Il2kgError(f"{data}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
     stem, title = VIEWS[view]
-    path = write_html(project(view, load_graph(files), load_ontology()), out or resources.DIST_DIR / f"{stem}.html",
+    graph = load_kg(sources=files)
+    path = write_html(project(view, graph, load_ontology()), out or resources.DIST_DIR / f"{stem}.html",
                       title)
     click.echo(f"wrote {path}")
