@@ -98,9 +98,9 @@ def push(endpoint: str, graph: str | None, gsp: str | None, update: str | None, 
     from urllib.parse import urlparse
 
     for option, url in (("--endpoint", endpoint), ("--gsp", gsp), ("--update", update)):
-        parsed = urlparse(url or "http://ok")
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise click.BadParameter(f"{url!r} is not an http(s) URL, e.g. http://localhost:8890/sparql",
+        parsed = urlparse(url) if url else None
+        if parsed is not None and (parsed.scheme not in ("http", "https") or not parsed.netloc):
+            raise click.BadParameter(f"{url!r} is not an http(s) URL, e.g. localhost:8890/sparql with http in front",
                                      param_hint=option)
     result = run_push(endpoint, graph, gsp, update, user, password, source, store)
     click.echo(f"pushed {result.sent} triples by {result.method} in {result.requests} request(s); "

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 
 from il2kg.errors import InputFileError, RdfSyntaxError
 from il2kg.graph import new_graph
@@ -65,7 +66,7 @@ def parse_turtle_bytes(data: bytes, path: Path, graph: Graph | None = None) -> G
     return graph
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def _parse_fast(data: bytes) -> list[tuple] | None:
