@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus_gen import documents, write_corpus  # noqa: E402
 
-_TIMING = re.compile(r"^timing: (\S+) ([0-9.]+) s$", re.MULTILINE)
+_TIMING = re.compile(r"^timing: (\S+) ([0-9.]+) s(?: \(peak RSS (\d+) MiB\))?$", re.MULTILINE)
 
 
 def il2kg(*args: str) -> tuple[float, int, str, float]:
@@ -35,7 +35,8 @@ def il2kg(*args: str) -> tuple[float, int, str, float]:
 
 
 def report(label: str, seconds: float, code: int, stderr: str, rss: float) -> None:
-    phases = "  ".join(f"{name} {value}" for name, value in _TIMING.findall(stderr))
+    phases = "  ".join(f"{name} {value}" + (f" [{peak} MiB]" if peak else "")
+                       for name, value, peak in _TIMING.findall(stderr))
     print(f"  {label}: {seconds:.1f} s wall, exit {code}, peak RSS {rss:.0f} MiB (largest child so far)")
     print(f"    phases (s): {phases}")
     if code not in (0, 3):

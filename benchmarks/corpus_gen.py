@@ -51,7 +51,9 @@ class Trial:
 
     @property
     def title(self) -> str:
-        return f"Low-dose interleukin-2 in {self.disease}: a randomised, double-blind, placebo-controlled trial"
+        # Each trial's own title (papers about different trials do not share one): its acronym makes it unique.
+        return (f"Low-dose interleukin-2 in {self.disease} (the LDT-{self.number:04d} study): a randomised, "
+                "double-blind, placebo-controlled trial")
 
 
 def draw_trial(rng: random.Random, number: int) -> Trial:

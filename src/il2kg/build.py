@@ -20,11 +20,11 @@ from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_t
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
 from il2kg.export import atomic_write, current_umask, write_turtle
-from il2kg.exports import documents_from_graphs, write_exports
+from il2kg.exports import LazyDocuments, write_exports
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
 from il2kg.graph import new_graph
-from il2kg.ontology import load_ontology, write_release
+from il2kg.ontology import load_ontology
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
 from il2kg.store import parse_turtle_bytes
 from il2kg.validate import Report, format_report
@@ -43,36 +43,42 @@ class Phases:
         self.progress, self.started = progress, time.perf_counter()
 
     def done(self, phase: str) -> None:
+        import resource
+
         now = time.perf_counter()
-        self.progress(f"timing: {phase} {now - self.started:.2f} s")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        self.progress(f"timing: {phase} {now - self.started:.2f} s (peak RSS {peak} MiB)")
         self.started = now
 
 
-def load_files(triples_dir: Path = resources.TRIPLES_DIR) -> list[tuple[Path, bytes, Graph]]:
-    """Read every data/triples/*.ttl file: (path, bytes, graph); none is an error that says what to run."""
+def load_files(triples_dir: Path = resources.TRIPLES_DIR) -> list[tuple[Path, bytes]]:
+    """Read every data/triples/*.ttl file: (path, bytes); none is an error that says what to run."""
     files = resources.triple_files(triples_dir)
     if not files:
         raise Il2kgError(f"{triples_dir}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
-    loaded = []
-    for path in files:
-        data = path.read_bytes()
-        loaded.append((path, data, parse_turtle_bytes(data, path)))
-    return loaded
+    return [(path, path.read_bytes()) for path in files]
 
 
-def gate_files(files: Sequence[tuple[Path, bytes, Graph]], vocabulary: frozenset[str], cache: GateCache) -> Report:
-    """Gate each file alone (cached), then the groups that share nodes; the union of every result."""
+def gate_files(files: Sequence[tuple[Path, bytes]], vocabulary: frozenset[str], cache: GateCache) -> Report:
+    """Gate each file alone, then the groups that share nodes; the union of every result.
+
+    A file's verdict and node sets are cached by its bytes, so an unchanged file is not even parsed here.
+    """
     found, failed, members = set(), [], []
-    for path, data, graph in files:
+    for path, data in files:
         key = file_key(data)
         cached = cache.get(key)
-        report = report_from_json(cached) if cached else gate(graph)
-        cache.put(key, report_to_json(report))
+        if cached is None or "described" not in cached:
+            graph = parse_turtle_bytes(data, path)
+            described, mentioned = node_sets(graph, vocabulary)
+            cached = {**report_to_json(gate(graph)), "described": sorted(described), "mentioned": sorted(mentioned)}
+            cache.put(key, cached)
+        report = report_from_json(cached)
         found.update(report.violations)
         if not report.conforms:
             failed.append(path.name)
-        described, mentioned = node_sets(graph, vocabulary)
-        members.append(Member(path.name, key, described, mentioned, lambda g=graph: g))
+        members.append(Member(path.name, key, frozenset(cached["described"]), frozenset(cached["mentioned"]),
+                              lambda path=path, data=data: parse_turtle_bytes(data, path)))
     left_out, reports = check_groups(members, cache)
     for member, report in left_out:
         failed.append(f"{member.name} (with the files that share its nodes)")
@@ -86,8 +92,8 @@ def gate_files(files: Sequence[tuple[Path, bytes, Graph]], vocabulary: frozenset
 def load_data(triples_dir: Path = resources.TRIPLES_DIR) -> Graph:
     """Load every Turtle file under data/triples/ into one graph."""
     data = new_graph()
-    for _, _, graph in load_files(triples_dir):
-        data += graph
+    for path, text in load_files(triples_dir):
+        parse_turtle_bytes(text, path, data)
     return data
 
 
@@ -105,8 +111,8 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     ontology = load_ontology()
     files = load_files(triples_dir)
     data = new_graph()
-    for _, _, graph in files:
-        data += graph
+    for path, text in files:
+        parse_turtle_bytes(text, path, data)
     progress(f"loaded {len(ontology)} ontology and {len(data)} data triples from {len(files)} files")
     phases.done("load")
     cache = GateCache(cache_dir(triples_dir))
@@ -133,7 +139,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     merged += data
     staging = _staging_for(dist_dir)
     try:
-        write_release(merged, staging)
+        # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
         atomic_write(staging / "validation-report.txt", format_report(report, data).encode("utf-8"))
         if left_out:
@@ -143,8 +149,8 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         _write_views(data, ontology, staging)
         phases.done("views")
         progress("writing exports")
-        documents = documents_from_graphs((path, graph) for path, _, graph in files)
-        write_exports(merged, ontology, documents, staging, report.conforms)  # last: it lists and hashes the files
+        # last: it lists and hashes the files
+        write_exports(merged, ontology, LazyDocuments(files), staging, report.conforms)
         _swap(staging, dist_dir)
         phases.done("exports")
     finally:

@@ -144,13 +144,13 @@ def validate_command(files: tuple[Path, ...], engine: str) -> None:
         paths += resources.triple_files(path) if path.is_dir() else [path]
     if not paths:
         raise InputError(f"{', '.join(map(str, files or (resources.TRIPLES_DIR,)))}: no .ttl files to validate")
-    loaded = [(p, p.read_bytes() if p.is_file() else b"", read_turtle(p)) for p in paths]
-    empty = [str(p) for p, _, g in loaded if len(g) == 0]
-    if empty:
-        raise InputError(f"{', '.join(empty)}: no triples; an empty file validates nothing (give the data files)")
     data = new_graph()
-    for _, _, graph in loaded:
-        data += graph
+    for path in paths:
+        size = len(data)
+        read_turtle(path, data)
+        if len(data) == size and not len(read_turtle(path)):
+            raise InputError(f"{path}: no triples; an empty file validates nothing (give the data files)")
+    loaded = [(p, p.read_bytes()) for p in paths]
     ontology = load_ontology()
     if engine == "pyshacl":
         report = validate(data, ontology)

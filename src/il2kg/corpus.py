@@ -90,7 +90,9 @@ def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabula
              "trials": sum(isinstance(r, Trial) for r in extraction.records), "records": len(extraction.records),
              "report": "" if report.conforms else format_report(report, extraction.graph)}
     cache.put(key, entry)
-    cache.put(file_key(data), report_to_json(report))
+    # The build gates data files by their bytes: give it this verdict and the node sets, so it parses nothing.
+    cache.put(file_key(data), {**report_to_json(report), "described": entry["described"],
+                               "mentioned": entry["mentioned"]})
     graph = extraction.graph
     # Groups are keyed by the members' file keys, as the build keys them: its group check is then a cache hit.
     return _Gated(Member(document.name, file_key(data), described, mentioned, lambda: graph), entry, data)
@@ -183,8 +185,11 @@ def rebuild_triples(corpora: Sequence[Path], triples_dir: Path = resources.TRIPL
     manifest = triples_dir.parent / resources.SOURCES_TSV.name  # data/sources.tsv beside data/triples/
     summary, passed = gate_documents(paths, triples_dir, progress)
     documents = [read_document(p) for p in paths if p.name in {g.member.name for g in passed}]
-    for note in changed_sources(read_manifest(manifest), documents):
+    notes = changed_sources(read_manifest(manifest), documents)
+    for note in notes[:20]:
         progress(f"source manifest: {note}")
+    if len(notes) > 20:  # a first build of a thousand documents need not list each as new
+        progress(f"source manifest: ... and {len(notes) - 20} more changes")
     if strict and summary.failed:
         listing = "\n".join(report for _, report in summary.failed)
         error = ValidationFailed if summary.gate_failed else Il2kgError

@@ -112,19 +112,42 @@ def check_groups(members: Sequence[Member], cache: GateCache) -> tuple[list[tupl
         if report.conforms:
             reports.append(report)
             continue
-        kept = Graph(bind_namespaces="none")
-        for member in group:  # add back one at a time: the one that breaks the union is left out
-            trial = Graph(bind_namespaces="none")
-            trial += kept
-            trial += member.graph()
-            result = check_union(trial)
-            if result.conforms:
-                kept = trial
-                report = result
-            else:
-                left_out.append((member, result))
+        report, dropped = _leave_out(group, report)
+        left_out += dropped
         reports.append(report)
     return left_out, reports
+
+
+def _leave_out(group: Sequence[Member], report: Report) -> tuple[Report, list[tuple[Member, Report]]]:
+    """Leave out, in rounds, the later documents (by name) that describe a node a violation is about.
+
+    The first document describing the node stays; the union is gated again after each round. A few rounds
+    settle any realistic group; after MAX_ROUNDS every document naming a violating node but the first goes.
+    Each round gates the union once, so a group of a hundred documents costs a few gates, not a hundred.
+    """
+    kept, dropped = list(group), []
+    for _ in range(MAX_ROUNDS):
+        focuses = {v.focus for v in report.violations if v.severity == "Violation"}
+        suspects = [m for m in kept if m.described & focuses or m.mentioned & focuses]
+        if len(suspects) <= 1:  # one document alone is at fault: it passed its own gate, so drop it
+            suspects = suspects or kept[-1:]
+            out = suspects
+        else:
+            out = suspects[1:]
+        dropped += [(m, report) for m in out]
+        kept = [m for m in kept if m not in out]
+        if len(kept) < 2:
+            break
+        report = _union_report(kept)
+        if report.conforms:
+            break
+    else:
+        dropped += [(m, report) for m in kept[1:]]
+        kept = kept[:1]
+    return report if len(kept) > 1 else Report(True, ()), dropped
+
+
+MAX_ROUNDS = 4
 
 
 def _union_report(group: Sequence[Member]) -> Report:

@@ -50,9 +50,16 @@ class _Names:
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self._seen: dict[str, str] = {}  # IRIs repeat (predicates, classes, shared nodes): each is written once
 
     def iri(self, iri: URIRef) -> str:
         text = str(iri)
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = self._write(text)
+        return found
+
+    def _write(self, text: str) -> str:
         for prefix, base in self.prefixes:
             if text.startswith(base) and _LOCAL.match(text[len(base) :]):
                 return f"{prefix}:{text[len(base):]}"

@@ -76,7 +76,7 @@ def gate(graph: Graph) -> Report:
 def _violation(entry) -> Violation:
     severity = str(entry.severity).rpartition("#")[2].rpartition("/")[2]
     value = None if entry.value is None else _SHORT_DATATYPE.sub(
-        lambda m: f"^^<{XSD}{m.group(1)}>", str(entry.value))
+        lambda m: f"^^<{XSD[m.group(1)]}>", str(entry.value))
     return Violation(
         focus=str(entry.focus_node),
         path=None if entry.path is None else str(entry.path),

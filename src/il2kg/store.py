@@ -46,12 +46,11 @@ def read_turtle(path: Path, graph: Graph | None = None) -> Graph:
 
 def parse_turtle_bytes(data: bytes, path: Path, graph: Graph | None = None) -> Graph:
     """Parse Turtle bytes read from `path`, refusing literals of the wrong form or that XML cannot carry."""
-    part = _parse_fast(data)
-    if part is not None:
-        check_literals(part, path)
-        if graph is None:
-            return part
-        graph += part
+    triples = _parse_fast(data)
+    if triples is not None:
+        check_literals(triples, path)
+        graph = new_graph() if graph is None else graph
+        graph.addN((s, p, o, graph) for s, p, o in triples)  # straight in: no second graph to copy from
         return graph
     part = new_graph()  # Oxigraph refused it: rdflib's parser names the line of the fault
     try:
@@ -70,8 +69,8 @@ def parse_turtle_bytes(data: bytes, path: Path, graph: Graph | None = None) -> G
 _XSD_STRING = str(XSD.string)
 
 
-def _parse_fast(data: bytes) -> Graph | None:
-    """Parse Turtle with Oxigraph's parser into an rdflib graph (2.5x rdflib's own); None when it refuses the text."""
+def _parse_fast(data: bytes) -> list[tuple] | None:
+    """Parse Turtle with Oxigraph's parser into rdflib triples (2.5x rdflib's own); None when it refuses the text."""
     import pyoxigraph as ox
 
     iris: dict[str, URIRef] = {}
@@ -89,18 +88,16 @@ def _parse_fast(data: bytes) -> Graph | None:
         datatype = node.datatype.value
         return Literal(node.value, datatype=None if datatype == _XSD_STRING else term(node.datatype))
 
-    graph = new_graph()
     try:
-        graph.addN((term(q.subject), term(q.predicate), term(q.object), graph)
-                   for q in ox.parse(data, format=ox.RdfFormat.TURTLE))
+        quads = ox.parse(data, format=ox.RdfFormat.TURTLE)
+        return [(term(q.subject), term(q.predicate), term(q.object)) for q in quads]
     except (SyntaxError, ValueError):
         return None
-    return graph
 
 
-def check_literals(graph: Graph, path: Path) -> None:
+def check_literals(triples: Iterable[tuple], path: Path) -> None:
     """Refuse a literal with a control character, a lone surrogate, or a value its datatype does not allow."""
-    for s, p, o in graph:
+    for s, p, o in triples:
         if not isinstance(o, Literal):
             continue
         bad = _NOT_XML.search(str(o))

@@ -7,7 +7,7 @@ else memory. "memory" is a plain rdflib Graph; "oxigraph:PATH" a persistent Oxig
 seen through oxrdflib, so the same rdflib code (`graph.query`, `graph.triples`, `run_query`) runs on it.
 
 The store is loaded incrementally: each source file is also kept in a named graph of its own
-(id:graph/<file stem>, the ontology in the graph named by the ontology's base IRI), and a manifest beside the store
+(id:graph/<file stem>, the ontology in vocab.ONTOLOGY_IRI), and a manifest beside the store
 (PATH.manifest.json) records each file's sha256; on opening, only files that changed, appeared or
 went are taken out of the default graph (a triple another file also holds stays) and loaded again.
 One difference to know: through oxrdflib a plain string literal comes back as

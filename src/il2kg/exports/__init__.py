@@ -1,5 +1,12 @@
 """Exports for linked-data tools: RDF formats, JSON-LD, KGX, schema.org, VoID/DCAT, and push to a SPARQL store."""
 
-from il2kg.exports.formats import FORMATS, Release, documents_from_files, documents_from_graphs, write_exports
+from il2kg.exports.formats import (
+    FORMATS,
+    LazyDocuments,
+    Release,
+    documents_from_files,
+    documents_from_graphs,
+    write_exports,
+)
 
-__all__ = ["FORMATS", "Release", "documents_from_files", "documents_from_graphs", "write_exports"]
+__all__ = ["FORMATS", "LazyDocuments", "Release", "documents_from_files", "documents_from_graphs", "write_exports"]

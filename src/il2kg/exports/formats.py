@@ -7,7 +7,7 @@ graphs (TriG, N-Quads) come from `Release.documents`; everything else from the m
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from rdflib.namespace import RDF
 
 from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
 from il2kg.ontology import rdfxml_bytes
-from il2kg.store import read_turtle
+from il2kg.store import parse_turtle_bytes, read_turtle
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 
@@ -28,9 +28,10 @@ class Release:
     ontology: Graph
     documents: Mapping[URIRef, Graph]
 
-    def named_graphs(self) -> list[tuple[URIRef, Graph]]:
-        """The ontology graph and the document graphs, sorted by graph IRI."""
-        return sorted([(ONTOLOGY_IRI, self.ontology), *self.documents.items()], key=lambda kv: str(kv[0]))
+    def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
+        """The ontology graph and the document graphs, sorted by graph IRI (each document graph made when reached)."""
+        for name in sorted([ONTOLOGY_IRI, *self.documents], key=str):
+            yield name, self.ontology if name == ONTOLOGY_IRI else self.documents[name]
 
 
 def documents_from_files(paths: Iterable[Path]) -> dict[URIRef, Graph]:
@@ -52,13 +53,66 @@ def documents_from_graphs(files: Iterable[tuple[Path, Graph]]) -> dict[URIRef, G
     return documents
 
 
+class LazyDocuments(Mapping):
+    """{document IRI: graph} over data files kept as bytes: each graph is parsed when asked for and not kept,
+    so writing TriG and N-Quads holds one document's graph at a time, not a second copy of the whole data."""
+
+    def __init__(self, files: Sequence[tuple[Path, bytes]]) -> None:
+        self._files: dict[URIRef, list[tuple[Path, bytes]]] = {}
+        for path, data in sorted(files, key=lambda pair: pair[0]):
+            docs = _documents_in(data, path)
+            key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
+            self._files.setdefault(key, []).append((path, data))
+
+    def ntriples_lines(self, key: URIRef) -> set[str] | None:
+        """The document's triples as N-Triples lines, straight from Oxigraph's parser (the same lines rdflib
+        writes); None when a file has blank nodes, which need canonical labels first."""
+        import pyoxigraph as ox
+
+        lines: set[str] = set()
+        for _, data in self._files[key]:
+            for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
+                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                    return None
+                lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
+        return lines
+
+    def __getitem__(self, key: URIRef) -> Graph:
+        graph = Graph()
+        for path, data in self._files[key]:
+            parse_turtle_bytes(data, path, graph)
+        return graph
+
+    def __iter__(self):
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+
+def _documents_in(data: bytes, path: Path) -> list[URIRef]:
+    """The il2kg:SourceDocument nodes a data file declares, sorted (Oxigraph's parser, no rdflib graph)."""
+    import pyoxigraph as ox
+
+    a, document = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(IL.SourceDocument))
+    try:
+        found = {q.subject.value for q in ox.parse(data, format=ox.RdfFormat.TURTLE)
+                 if q.predicate == a and q.object == document and isinstance(q.subject, ox.NamedNode)}
+    except (SyntaxError, ValueError):
+        found = {str(s) for s in parse_turtle_bytes(data, path).subjects(RDF.type, IL.SourceDocument)}
+    return sorted(URIRef(iri) for iri in found)
+
+
 def nquads_bytes(release: Release) -> bytes:
     """Serialise the named graphs as N-Quads, lines sorted, blank nodes labelled canonically per graph."""
     rows: set[str] = set()
-    for name, graph in release.named_graphs():
-        for line in ntriples_bytes(graph).decode("utf-8").splitlines():
-            if line.endswith(" ."):
-                rows.add(f"{line[:-2]} <{name}> .")
+    documents = release.documents
+    for name in sorted([ONTOLOGY_IRI, *documents], key=str):
+        fast = documents.ntriples_lines(name) if isinstance(documents, LazyDocuments) and name in documents else None
+        if fast is None:
+            graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
+            fast = set(ntriples_bytes(graph).decode("utf-8").splitlines())
+        rows.update(f"{line[:-2]} <{name}> ." for line in fast if line.endswith(" ."))
     return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
 
 
