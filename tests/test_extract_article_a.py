@@ -175,7 +175,7 @@ CORPUS = {
             "design": {"randomised", "double-blind", "placebo-controlled", "single-centre", "parallel-group"},
             "arms": [("2 MIU", 12, "2 MIU"), ("1 MIU", 12, "1 MIU"), ("placebo", 12, None)],
             "schedule": {"dosing_days": 5, "cycle_length": "4 week", "cycles": 3, "frequency": "once daily"}},
-    "001": {"registry_ids": ["NCT01988506"], "phase": "1/2a", "n_enrolled": 46, "n_diseases": 12,
+    "001": {"registry_ids": ["NCT01988506"], "phase": "1/2a", "n_enrolled": 46, "n_diseases": 11,
             "design": {"open-label", "prospective", "non-randomised", "single-group"},
             "arms": [("ld-IL2", 46, "1 MIU")],
             "schedule": {"dosing_days": 5, "frequency": "once daily", "maintenance_frequency": "fortnightly",

@@ -130,8 +130,13 @@ def parse_binding(text: str) -> tuple[str, Node]:
     return name.lstrip("?"), term
 
 
-def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | None = None) -> Result:
-    """Run a query (name, .rq path or text) with bound values; return rdflib's Result."""
+def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | None = None, *,
+            lazy: bool = False) -> Result:
+    """Run a query (name, .rq path or text) with bound values; return rdflib's Result.
+
+    `lazy` leaves a SELECT's solutions unread, for a caller that reads only up to a row limit (the endpoint);
+    otherwise they are read here, so an evaluation error surfaces as a QueryError and not while printing.
+    """
     origin, text = resolve(name_or_text)
     query = prepare(text, origin)
     init = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
@@ -141,7 +146,7 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
     def run() -> Result:
         result = graph.query(text if on_oxigraph else query, initBindings=init,
                              **({"initNs": PREFIXES} if on_oxigraph else {}))
-        if result.type == "SELECT":
+        if result.type == "SELECT" and not lazy:
             len(result)  # rdflib evaluates lazily: errors (GRAPH ?g over a plain graph...) surface here, not later
         return result
 

@@ -111,7 +111,7 @@ def _short(err: Exception) -> str:
 
 def _query(graph: Graph, job: Job) -> Answer:
     try:
-        result = execute(job.text, graph)
+        result = execute(job.text, graph, lazy=True)  # read no further than the row limit
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = sorted(result.graph or Graph())
         elif result.type == "SELECT":  # read one row past the limit, not the whole result (a cross product)
