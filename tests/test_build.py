@@ -109,8 +109,12 @@ def test_build_never_deletes_or_moves_what_it_did_not_write(tmp_path: Path, layo
         keep.parent.mkdir()
         keep.write_text("keep me")
     if layout == "user-sibling-old":
-        build(out, with_reasoning=False)
-        build(out, with_reasoning=False)
+        small = tmp_path / "triples"  # two documents are enough to build twice into the same folder
+        small.mkdir()
+        for name in sorted(p.name for p in resources.triple_files())[:2]:
+            shutil.copy(resources.TRIPLES_DIR / name, small / name)
+        build(out, small, with_reasoning=False)
+        build(out, small, with_reasoning=False)
         assert (out / "SHA256SUMS").is_file()
     else:
         with pytest.raises(Il2kgError, match="not"):
