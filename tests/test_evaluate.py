@@ -241,3 +241,13 @@ def test_corpus_extraction_has_no_wrong_value(corpus_dir, lexicon):
     assert not report.missing
     wrong = {s.field: s.wrong for s in report.fields if s.precision < 1.0}
     assert not wrong, format_report(report)
+
+
+def test_a_field_with_no_facts_is_not_scored_as_perfect():
+    from il2kg.evaluate import FieldScore, Report
+
+    report = Report(fields=(FieldScore("trial.phase", 0, (), ()), FieldScore("trial.acronym", 0, (), (("d", "X"),))),
+                    documents=("d",))
+    rows = {line.split()[0]: line for line in format_report(report, details=False).splitlines()}
+    assert rows["trial.phase"].split()[-2:] == ["n/a", "n/a"]
+    assert rows["trial.acronym"].split()[-2:] == ["n/a", "0.000"]

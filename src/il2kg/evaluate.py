@@ -138,7 +138,10 @@ def read_documents(directory: Path) -> list[tuple[str, str]]:
 
 
 def _row(name: str, tp: int, fp: int, fn: int, precision: float, recall: float) -> str:
-    return f"{name:<30} {tp:>5} {fp:>5} {fn:>5} {precision:>9.3f} {recall:>7.3f}"
+    # With nothing extracted (or nothing expected) the ratio is undefined: "n/a", never a perfect 1.000.
+    shown_p = f"{precision:.3f}" if tp + fp else "n/a"
+    shown_r = f"{recall:.3f}" if tp + fn else "n/a"
+    return f"{name:<30} {tp:>5} {fp:>5} {fn:>5} {shown_p:>9} {shown_r:>7}"
 
 
 def load_gold_dirs(directories: Iterable[Path]) -> dict[str, dict[str, list[str]]]:
