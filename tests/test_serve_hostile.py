@@ -155,15 +155,12 @@ def test_a_full_queue_is_503_with_retry_after_and_waiting_is_first_come_first_se
 
 
 def test_busy_is_answered_503_with_retry_after():
-    from starlette.testclient import TestClient
-
     app = make_app(fixture_graph(), Limits(timeout=1.0, workers=1, queue=0))
-    with TestClient(app) as client:
-        blocked = threading.Thread(target=lambda: client.post("/sparql", content=SLOW.format(v="q"),
-                                                             headers=SPARQL_QUERY), daemon=True)
+    with running(app) as base:
+        blocked = threading.Thread(target=lambda: post(base, SLOW.format(v="q")), daemon=True)
         blocked.start()
         time.sleep(0.3)
-        got = client.post("/sparql", content=SIMPLE, headers=SPARQL_QUERY)
+        got = post(base, SIMPLE)
         blocked.join(30)
     assert got.status_code == 503 and got.headers["retry-after"] and "busy" in got.text
 
