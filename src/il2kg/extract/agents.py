@@ -65,9 +65,14 @@ def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
             if known is None or (title and title[0] <= known.evidence.start < title[1] and not title[0] <= hit.start
                                  < title[1]):  # a sentence that describes the treatment says more than the title
                 found[hit.term.curie] = _fact(page, hit.term.curie, hit.start, hit.end, "agent")
-    narrower_of = {b for t in lexicon.of_kind("agent") if t.curie in found for b in t.broader}
-    agents = [f for curie, f in found.items() if curie not in narrower_of]
-    return tuple(sorted(agents, key=lambda f: f.value == PLACEBO))
+    return tuple(sorted(most_specific(list(found.values()), lexicon), key=lambda f: f.value == PLACEBO))
+
+
+def most_specific(agents: list[Fact[str]], lexicon: Lexicon) -> list[Fact[str]]:
+    """Drop a generic agent when a narrower one is named too (aldesleukin, not also "interleukin-2")."""
+    named = {a.value for a in agents}
+    broader = {b for t in lexicon.of_kind("agent") if t.curie in named for b in t.broader}
+    return [a for a in agents if a.value not in broader]
 
 
 def arms_from_agents(page: Page, agents: tuple[Fact[str], ...], design: tuple[str, ...],

@@ -44,5 +44,6 @@ def with_prose(trial: Trial, prose: Trial | None) -> Trial:
         n_enrolled=trial.n_enrolled or prose.n_enrolled,
         diseases=trial.diseases or prose.diseases,
         arms=trial.arms or prose.arms,
+        agents=trial.agents or prose.agents,
         findings=tuple(f for f in prose.findings if f.p_value is not None),
     )
