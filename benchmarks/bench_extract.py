@@ -12,6 +12,10 @@ import resource
 import sys
 import time
 import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))  # the shared generator beside this script
+import corpus_gen  # noqa: E402
 
 from il2kg.extract import extract
 from il2kg.lexicon import load_lexicon
@@ -68,41 +72,18 @@ def article(rng: random.Random, i: int) -> str:
     )
 
 
-def registry_record(rng: random.Random, i: int) -> str:
-    """A ClinicalTrials.gov-like record with labelled fields."""
-    disease = rng.choice(DISEASES)
-    return (
-        f"ClinicalTrials.gov ID: NCT{rng.randrange(10**7, 10**8):08d}\n"
-        f"Brief Title: Low-Dose Interleukin-2 in {disease.title()}\n"
-        f"Phase: Phase {rng.choice(('1', '2', '3'))}\nEnrollment: {rng.randrange(10, 300)} (Actual)\n"
-        f"Allocation: Randomized\nIntervention Model: Parallel Assignment\nMasking: Double\n"
-        f"Conditions: {disease}\nArms and Interventions\n"
-        f"Experimental: IL-2\n"
-        f"  Interleukin-2 {rng.choice(('1', '1.5', '2'))} MIU subcutaneously once daily for 5 days.\n"
-        f"Placebo Comparator: Placebo\n  Matching placebo.\n"
-        f"Primary Outcome Measures\n  1. {rng.choice(MEASURES)} [Time Frame: Week {rng.choice((4, 12, 24))}]\n"
-    )
-
-
-def citation_page(rng: random.Random, i: int) -> str:
-    """A citation-statement page with counts and two quoted statements."""
-    return (
-        f"{rng.randrange(2015, 2025)}\nDOI: 10.5555/cite.{i:05d}\n|View full text |Cite\n\n"
-        f"Low-dose interleukin-2 in {rng.choice(DISEASES)}: a randomised trial\n\n"
-        f"Cited by {rng.randrange(1, 300)} publications\n({rng.randrange(1, 200)} citation statements)\n"
-        f"References {rng.randrange(10, 80)} publications\n"
-        f"\u201c\u2026Low-dose IL-2 expanded Tregs in {rng.choice(DISEASES)} [{rng.randrange(1, 60)}].\u2026\u201d\n"
-        f"Section: Introductionmentioning\nconfidence: 99%\n"
-        f"\u201c\u2026Unlike previous reports, we saw no rise in Treg numbers ({rng.randrange(1, 60)}).\u2026\u201d\n"
-        f"Section: Discussioncontrasting\nconfidence: 91%\n"
-    )
-
-
 def documents(count: int, seed: int) -> list[str]:
     """Generate `count` documents: mostly articles, some registry records and citation pages."""
     rng = random.Random(seed)
-    makers = (article,) * 6 + (registry_record, citation_page)
-    return [rng.choice(makers)(rng, i) for i in range(count)]
+    out = []
+    for i in range(count):
+        kind = rng.randrange(8)  # six articles in eight; registry records and citation pages from corpus_gen
+        if kind < 6:
+            out.append(article(rng, i))
+        else:
+            trial = corpus_gen.draw_trial(rng, i)
+            out.append((corpus_gen.registry_record if kind == 6 else corpus_gen.citation_page)(rng, trial))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
