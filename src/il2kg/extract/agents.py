@@ -31,7 +31,7 @@ _PEOPLE = re.compile(
 )
 _BACKGROUND_THERAPY = re.compile(
     r"(?:add-?on(?:\s+therapy)?\s+to|on\s+top\s+of|in\s+addition\s+to|background(?:\s+therapy)?(?:\s+with)?|"
-    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|"
+    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|alongside|"
     r"\badd(?:ing|ed)\b[^.;]{0,60}?\bto)\s+$",
     re.IGNORECASE,
 )
@@ -137,3 +137,46 @@ def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple
                 if value:
                     sizes[matching[0]] = _fact(page, value, count.start("n"), count.end("n"), "arm-size")
     return tuple(replace(arm, size=sizes[i]) if arm.size is None and i in sizes else arm for i, arm in enumerate(arms))
+
+
+_CONTROLLED = frozenset({"randomised", "placebo-controlled", "active-controlled", "crossover", "parallel-group",
+                         "retrospective"})
+# A group compared with the treated one: a control arm, placebo, "versus", "with or without" (healthy controls
+# sampled for reference are not a treatment arm).
+_TREATED_COMPARISON = re.compile(
+    r"\bcontrol\s+(?:group|arm|cohort)s?\b|\bplacebo\b|\b(?:versus|vs\.?)\s+(?!baseline|pre-?treatment|healthy)|"
+    r"\bcompared\s+(?:with|to)\s+(?:those\s+|patients\s+)?(?:who|receiving|treated|on|given|standard|conventional)\b|"
+    r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b", re.IGNORECASE)
+
+
+def as_single_group(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str], ...], design: tuple[str, ...],
+                    n_enrolled: Fact[int] | None) -> tuple[Arm, ...]:
+    """Settle a one-group study: its one arm is the single-group arm, holding everyone enrolled.
+
+    Said only when nothing on the page compares the treated people with another group (no randomisation,
+    control, placebo or "versus"); dose-escalation cohorts are experimental arms of unstated size.
+    """
+    if len(arms) > 1 or _CONTROLLED & set(design):
+        return arms
+    if any(_TREATED_COMPARISON.search(page.clean, start, end) for start, end in trial_spans(page)):
+        return arms
+    if not arms:
+        active = [a for a in agents if a.value != PLACEBO]
+        if not active or n_enrolled is None:
+            return arms  # no count of people treated: nothing says one group was given the agent
+        agent = active[0]
+        role = _fact(page, "single-group-arm", agent.evidence.start, agent.evidence.end, "role")
+        arms = (Arm(page.clean[agent.evidence.start : agent.evidence.end], role, None, Intervention(agent=agent)),)
+    arm = arms[0]
+    if arm.role is None:
+        return arms
+    if "dose-escalation" in design:
+        size = None if arm.size is n_enrolled else arm.size
+        return (replace(arm, role=_derived(arm.role, "experimental", "dose-escalation-arm"), size=size),)
+    size = arm.size or (n_enrolled and _derived(n_enrolled, n_enrolled.value, "single-group-size"))
+    return (replace(arm, role=_derived(arm.role, "single-group-arm", "single-group-arm"), size=size),)
+
+
+def _derived(fact: Fact, value: object, rule: str) -> Fact:
+    """The same evidence, read by a derivation that names itself."""
+    return Fact(value, replace(fact.evidence, method=f"agents.{rule}"))

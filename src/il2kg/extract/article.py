@@ -6,7 +6,14 @@ import re
 from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
-from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
+from il2kg.extract.agents import (
+    PLACEBO,
+    arms_from_agents,
+    as_single_group,
+    find_agents,
+    with_arm_sizes,
+    with_placebo_arm,
+)
 from il2kg.extract.diseases import find_diseases
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.heading import find_title
@@ -55,7 +62,8 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     """Return the Trial the page reports, or None for a review or a page that describes no trial."""
     if is_review(page):
         return None  # a review or meta-analysis reports other studies, not one of its own
-    features = design.find_design(page)
+    centres = population.find_centres(page)
+    features = design.with_centres(page, design.find_design(page), centres)
     registry_ids = design.find_registry_ids(page)
     n_randomised, n_enrolled = population.find_counts(page)
     codes = tuple(f.value for f in features)
@@ -68,6 +76,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
     arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes), lexicon)
+    arms = as_single_group(page, arms, agents, codes, n_enrolled)
     features = design.with_arm_structure(page, features, arms)
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]
@@ -91,7 +100,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         eligibility=population.find_eligibility(page),
         recruitment_start=recruitment_start,
         recruitment_end=recruitment_end,
-        centres=population.find_centres(page),
+        centres=centres,
         countries=population.find_countries(page),
         follow_up=population.find_follow_up(page),
         arms=arms,

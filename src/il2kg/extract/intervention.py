@@ -217,8 +217,17 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = _received_period(page, spans, regimen)
     fields = _with_schedule_text(page, fields)
-    by_dose = len(doses) >= 2
     controlled = bool(placebo) or "randomised" in design
+    by_dose = len(doses) >= 2 and (controlled or "dose-escalation" in design
+                                   or _parallel_doses(page, start, end, doses))
+    also: tuple[Intervention, ...] = ()
+    if len(doses) >= 2 and not by_dose:  # one regimen: later courses, or another agent given with it
+        hits = _agents(page, lexicon, start, end)
+        dosed = [(d, _nearest_agent(d, hits) or agent) for d in doses]
+        first = next((i for i, (_, a) in enumerate(dosed) if a.term.curie == agent.term.curie), 0)
+        also = tuple(Intervention(agent=_fact(page, a.term.curie, a.start, a.end, "agent"), dose=_dose_fact(page, d))
+                     for i, (d, a) in enumerate(dosed) if i != first)
+        doses = [dosed[first][0]]
     arms = []
     for dose in doses:
         written = re.sub(r"^(?:ultra-?)?low[- ]dose\s+", "", page.clean[agent.start : agent.end], flags=re.I)
@@ -226,17 +235,40 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         role = "experimental" if controlled or by_dose else "single-group-arm"
         intervention = Intervention(
             agent=_fact(page, agent.term.curie, agent.start, agent.end, "agent"),
-            dose=_fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end,
-                       "dose" + (f" ({dose.derivation})" if dose.derivation else "")),
+            dose=_dose_fact(page, dose),
             **fields,
         )
-        arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention)))
+        arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention,
+                                     also)))
     if placebo:
         s, e = start + placebo.start(), start + placebo.end()
         shared = _with_schedule_text(page, _placebo_fields(page, start, s, fields))
         intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **shared)
         arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
     return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+def _dose_fact(page: Page, dose: Dose) -> Fact[Quantity]:
+    return _fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end,
+                 "dose" + (f" ({dose.derivation})" if dose.derivation else ""))
+
+
+# Doses of parallel groups, not of one regimen: "1 MIU or 3 MIU", "cohorts", "dose levels", "respectively".
+_PARALLEL = re.compile(r"\b(?:cohorts?|dose\s+(?:levels?|groups?|arms?)|groups?|arms?|respectively|escalat\w*|"
+                       r"ascending|either)\b", re.I)
+
+
+def _parallel_doses(page: Page, start: int, end: int, doses: list[Dose]) -> bool:
+    if _PARALLEL.search(page.clean, start, end):
+        return True
+    return any(re.search(r"\bor\b", page.clean[a.end : b.start]) for a, b in zip(doses, doses[1:], strict=False))
+
+
+def _nearest_agent(dose: Dose, hits: list[TermMatch]) -> TermMatch | None:
+    """The agent named closest to a dose ("2 mg rapamycin", "IL-2 at 1 MIU"), within 60 characters."""
+    near = [(min(abs(h.start - dose.end), abs(dose.start - h.end)), h) for h in hits]
+    near = [(d, h) for d, h in near if d <= 60]
+    return min(near, key=lambda x: x[0])[1] if near else None
 
 
 def _with_schedule_text(page: Page, fields: dict[str, Fact | None]) -> dict[str, Fact]:

@@ -13,12 +13,15 @@ from il2kg.model import Fact, Quantity
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
-_PEOPLE = r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons)"
+_PEOPLE = (r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons|"
+           r"inpatients|outpatients)")
 # A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
 # count of something else ("two groups of patients", "5 years of patients' data").
 _N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
-_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z-]+\s+)"
+_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z][\w-]*\s+)"
 _COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
+# "AD individuals (n = 8)", "patients with SLE (n=30)": the count in parentheses after the people.
+_PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
@@ -84,6 +87,7 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
 _SUBSET_AFTER = re.compile(
     r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|were\s+lost|"
     r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?)\b"
+    r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
     re.IGNORECASE,
@@ -97,9 +101,10 @@ _OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?
 _ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
                        re.IGNORECASE)
 _ENROLMENT = re.compile(r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
-                        r"\b(?:in|of|with|including|involving|enrolling|recruiting)\s+$", re.IGNORECASE)
-_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
-                              r"randomi[sz]ed)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
+                        r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
+                        r"recruited)\s+$", re.IGNORECASE)
+_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
+                              r"randomi[sz]ed|selected)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
                               re.IGNORECASE)
 
 
@@ -125,7 +130,7 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     randomised = None
     enrolled: list[tuple[int, int, re.Match[str]]] = []
     for rank, (start, end) in enumerate(trial_spans(page)):
-        m = _COUNT.search(page.clean, start, end)
+        m = _COUNT.search(page.clean, start, end) or _PEOPLE_N.search(page.clean, start, end)
         if not m or not _is_total(page, m, start, end):
             continue
         if _RANDOMISED.search(page.clean, start, end):

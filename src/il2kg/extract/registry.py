@@ -25,8 +25,9 @@ _DESIGN_WORDS = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|^yes$", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label\b", re.I)),
-    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|^(?:double|triple|quadruple)(?=\s*(?:\(|$))", re.I)),
-    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|^single(?=\s*(?:\(|$))", re.I)),
+    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|"
+                                r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))", re.I)),
+    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))", re.I)),
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?cent(?:re|er|ric)\b", re.I)),
     ("single-centre", re.compile(r"\bsingle[- ]cent(?:re|er)\b|\bmonocent(?:re|er|ric)\b", re.I)),
@@ -47,7 +48,7 @@ _FLAGS = {
 _YES_NO = re.compile(r":\s*(?:yes|no)$", re.I)
 _FLAG_LINE = re.compile(r"^(?:[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?P<flag>" + "|".join(_FLAGS) + r")\s*:\s*Yes$", re.I)
 _PLACEBO_ARM = re.compile(
-    r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:matching\s+)?placebo\b)", re.I
+    r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:\w{1,3}\s*:\s*)?(?:matching\s+)?placebo\b)", re.I
 )
 _ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
 _PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
