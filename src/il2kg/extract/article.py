@@ -7,12 +7,14 @@ from dataclasses import replace
 
 from il2kg.extract import design, intervention, population, safety
 from il2kg.extract.agents import (
+    ANIMALS,
     PLACEBO,
     arms_from_agents,
     as_single_group,
     find_agents,
     with_arm_sizes,
     with_placebo_arm,
+    with_specific_agents,
 )
 from il2kg.extract.diseases import find_diseases
 from il2kg.extract.findings import find_findings, is_result_percentage
@@ -51,11 +53,10 @@ def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
 
 
 _GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
-_ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
 
 
 def _about_animals(page: Page) -> bool:
-    return any(_ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
+    return any(ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
 
 
 def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
@@ -71,12 +72,10 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         n_enrolled = None  # in a randomised trial, "26 patients were treated with IL-2" counts one arm
     sizes = population.find_arm_sizes(page)
     arms = intervention.find_arms(page, lexicon, codes)
-    if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
-        sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
     arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes), lexicon)
-    arms = as_single_group(page, arms, agents, codes, n_enrolled)
+    arms = with_specific_agents(as_single_group(page, arms, agents, codes, n_enrolled), agents, lexicon)
     features = design.with_arm_structure(page, features, arms)
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]

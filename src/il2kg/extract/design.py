@@ -32,7 +32,9 @@ _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label(?:led|ed)?\b|\bopen\b(?=,?(?: [\w-]+){0,2} (?:trial|study)\b)", re.I)),
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b|\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
-                                      r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b", re.I)),
+                                      r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b|"
+                                      r"\bcompar(?:es|ing)\s+(?:[\w-]+\s+){1,4}?(?:with|to|against)\s+(?:an?\s+|the\s+)?"
+                                      r"(?:matching\s+)?placebo\b", re.I)),
     ("active-controlled", re.compile(r"\bactive[- ]controlled\b|\bactive comparator\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?(?:cent(?:re|er|ric)|site|national)\b", re.I)),
     ("single-centre", re.compile(r"\b(?:single[- ]cent(?:re|er)|mono-?cent(?:re|er|ric))\b", re.I)),

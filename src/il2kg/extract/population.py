@@ -167,6 +167,9 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
         if m and not out:
             return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
+        out = _ratio_arms(page, sentence.start, sentence.end)
+        if out:
+            return tuple(out)
         if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
             continue
         out = _to_arms(page, sentence.start, sentence.end)
@@ -177,6 +180,22 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         if out:
             return tuple(out)
     return ()
+
+
+# "(IL2:placebo, n=31:29)": arms and their sizes in the same order.
+_RATIO_ARMS = re.compile(r"\((?P<labels>[^()\n,;=:]{1,30}(?:\s*[:/]\s*[^()\n,;=:]{1,30})+),\s*n\s*=\s*"
+                         r"(?P<ns>\d{1,5}(?:\s*[:/]\s*\d{1,5})+)\s*\)", re.I)
+
+
+def _ratio_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    for m in _RATIO_ARMS.finditer(page.clean, start, end):
+        labels = re.split(r"\s*[:/]\s*", m.group("labels").strip())
+        numbers = list(re.finditer(r"\d+", m.group("ns")))
+        if len(labels) == len(numbers):
+            at = m.start("ns")
+            return [(label, _fact(page, int(n.group(0)), at + n.start(), at + n.end(), "ratio-arm"))
+                    for label, n in zip(labels, numbers, strict=True)]
+    return []
 
 
 def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:

@@ -102,7 +102,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     if not (trial.registry_ids or trial.acronym or trial.title):
         return []  # a record with no id, acronym or title cannot name its trial: nothing to key the facts on
     # Arms from the interventions list come last: the prose's arms carry doses and schedules, these do not.
-    return [trial if trial.arms else replace(trial, arms=_arms_from_interventions(page, fields, lexicon))]
+    trial = trial if trial.arms else replace(trial, arms=_arms_from_interventions(page, fields, lexicon))
+    return [registry_arms.settle_arms(page, trial, lexicon)]
 
 
 def _text(page: Page, field: Field | None, method: str) -> Fact[str] | None:
