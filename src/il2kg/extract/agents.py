@@ -173,19 +173,20 @@ _TREATED_COMPARISON = re.compile(
 
 
 def as_single_group(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str], ...], design: tuple[str, ...],
-                    n_enrolled: Fact[int] | None) -> tuple[Arm, ...]:
+                    n_enrolled: Fact[int] | None, *, prose: bool = True) -> tuple[Arm, ...]:
     """Settle the role of a study's only arm: the single-group arm holding everyone enrolled when nothing
     compares the treated people with another group; otherwise an experimental arm (a cohort of a dose
-    escalation, the treated group of a comparison) of the size the page gives it, if any.
+    escalation, the treated group of a comparison) of the size the page gives it, if any. `prose`: look for a
+    comparison in the page's sentences too, not only in the design codes (a registry's "Placebo: No" is none).
     """
     if len(arms) > 1:
         return arms
-    compared = bool(_CONTROLLED & set(design)) or any(
+    compared = bool(_CONTROLLED & set(design)) or prose and any(
         _TREATED_COMPARISON.search(page.clean, start, end) for start, end in trial_spans(page))
     one_group = not compared and "dose-escalation" not in design
     if not arms:
         active = [a for a in agents if a.value != PLACEBO]
-        if not active or (one_group and n_enrolled is None):
+        if not active or (one_group and n_enrolled is None and "single-group" not in design):
             return arms  # a one-group study with no count of people: nothing says one group was given it
         agent = active[0]
         role = _fact(page, "single-group-arm" if one_group else "experimental", agent.evidence.start,

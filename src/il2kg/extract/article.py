@@ -52,6 +52,21 @@ def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
     return replace(outcome, results=tuple(keep(r) for r in outcome.results))
 
 
+# "Low-dose IL-2 therapy ... in patients with chronic GVHD", "The efficacy and safety of IL-2 ... to treat RA".
+_CLINICAL_TITLE_CUE = re.compile(r"\b(?:patients?|efficacy|safety|treat(?:s|ing|ment)?|therapy|trial)\b", re.I)
+
+
+def _clinical_title(page: Page, lexicon: Lexicon) -> bool:
+    """Whether the title reports an agent given to people with a condition (a treatment, not a mechanism)."""
+    title = find_title(page)
+    if title is None or not _CLINICAL_TITLE_CUE.search(page.clean, *title):
+        return False
+    groups = {b for t in lexicon.of_kind("disease") for b in t.broader}  # a category ("autoimmune disease")
+    kinds = {(h.term.kind, h.term.curie) for h in find_terms(page.clean[title[0] : title[1]], lexicon)}
+    return any(k == "disease" and c not in groups for k, c in kinds) and any(
+        k == "agent" and c != PLACEBO for k, c in kinds)
+
+
 _GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
 
 
@@ -59,8 +74,12 @@ def _about_animals(page: Page) -> bool:
     return any(ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
 
 
-def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
-    """Return the Trial the page reports, or None for a review or a page that describes no trial."""
+def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -> Trial | None:
+    """Return the Trial the page reports, or None for a review or a page that describes no trial.
+
+    `title_reports`: whether a title that names a treatment of patients reports a study by itself (an
+    article's title does; a citation page's title names the cited work, which the page does not report).
+    """
     if is_review(page):
         return None  # a review or meta-analysis reports other studies, not one of its own
     centres = population.find_centres(page)
@@ -79,8 +98,9 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
     features = design.with_arm_structure(page, features, arms)
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]
-    if not _beyond_title(page, [f for f in found if f is not None]):
-        return None  # nothing but a title names the study: no trial facts to report
+    beyond = _beyond_title(page, [f for f in found if f is not None])
+    if not beyond and not (title_reports and _clinical_title(page, lexicon)):
+        return None  # nothing but a title names the study, and not as a treatment of patients
     people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
     if _about_animals(page) and not any(people):
         return None  # an animal study: no registry id, no count of people, nobody treated

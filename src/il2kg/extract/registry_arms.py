@@ -268,5 +268,5 @@ def settle_arms(page: Page, trial: Trial, lexicon: Lexicon) -> Trial:
         n_enrolled = Fact(int(m.group("n")), page.evidence(m.start("n"), m.end("n"), "registry.flow-started"))
     codes = tuple(f.value for f in trial.design)
     arms = with_placebo_arm(page, trial.arms, trial.agents, codes)
-    arms = as_single_group(page, arms, trial.agents, codes, n_enrolled)
+    arms = as_single_group(page, arms, trial.agents, codes, n_enrolled, prose=False)
     return replace(trial, n_enrolled=n_enrolled, arms=with_specific_agents(arms, trial.agents, lexicon))
