@@ -27,7 +27,7 @@ _TREATMENT = re.compile(
     re.IGNORECASE,
 )
 _PEOPLE = re.compile(
-    r"\b(?:patients?|participants?|subjects?|volunteers?|adults?|children|individuals?|people|recipients?|"
+    r"\b(?:(?:in|out)?patients?|participants?|subjects?|volunteers?|adults?|children|individuals?|people|recipients?|"
     r"persons?|women|men|cases)\b", re.IGNORECASE,
 )
 ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
@@ -131,7 +131,8 @@ def with_placebo_arm(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str],
 
 _ARM_COUNT = re.compile(
     rf"(?<![\w./(=-])(?P<n>\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
-    r"\s+(?:[\w-]+\s+){0,2}?(?:patients|pts|participants|subjects|volunteers|adults|children|individuals|people)\b"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:(?:in|out)?patients|pts|participants|subjects|volunteers|adults|children|individuals|"
+    r"people)\b"
 )
 _GIVEN_TO = re.compile(r"\b(?:received|receiving|were\s+(?:treated|given|administered|injected)|"
                        r"were\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to|underwent|who\s+got)\b",

@@ -125,6 +125,9 @@ def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:
     return score + (1 if page.section_of(start) == "methods" else 0)
 
 
+_RECRUITED = re.compile(r"\b(?:recruited|enrolled|included)\b", re.I)
+
+
 def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     """Return (n_randomised, n_enrolled): the surest count of each, or none when the candidates disagree."""
     randomised = None
@@ -136,6 +139,8 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
         if _RANDOMISED.search(page.clean, start, end):
             if randomised is None:
                 randomised = _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "n-randomised")
+                if _RECRUITED.search(m.group(0)):  # "36 consecutively recruited inpatients were randomised"
+                    enrolled.append((-9, rank, m))
         else:
             enrolled.append((-_enrolment_score(page, m, start, end), rank, m))
     if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
@@ -145,6 +150,20 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
                 randomised = _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised")
                 break
     return randomised, _resolve_enrolled(page, enrolled)
+
+
+def randomised_from_arms(page: Page, sizes: list[Fact[int] | None]) -> Fact[int] | None:
+    """The number randomised as the sum of the arms' sizes, when one randomisation sentence gives them all
+    ("randomized to either treatment (n=160) or no treatment (control, n=160)")."""
+    if len(sizes) < 2 or any(s is None for s in sizes):
+        return None
+    facts = [s for s in sizes if s is not None]
+    if len({f.evidence.sentence for f in facts}) != 1 or not _RANDOMISED.search(facts[0].evidence.sentence):
+        return None
+    if len({f.evidence.start for f in facts}) != len(facts):
+        return None  # "12 per group": one size shared by every arm, not each arm's own count
+    start, end = min(f.evidence.start for f in facts), max(f.evidence.end for f in facts)
+    return _fact(page, sum(f.value for f in facts), start, end, "sum-of-arms")
 
 
 def _resolve_enrolled(page: Page, candidates: list[tuple[int, int, re.Match[str]]]) -> Fact[int] | None:

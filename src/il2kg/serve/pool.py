@@ -44,12 +44,13 @@ def _worker_main(conn: Any, data: bytes) -> None:
 def _cap_memory(data_bytes: int) -> None:
     """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
     instead of pushing the machine into swap; room for two deep stacks (the job thread's and the one query.py's
-    deep-query runner starts), the graph (~10x its N-Triples) and 1 GiB."""
+    deep-query runner starts), the graph (~10x its N-Triples) and 2 GiB (the interpreter, its libraries and
+    per-thread malloc arenas reserve address space well beyond what they use)."""
     try:
         import resource
     except ImportError:  # not on Windows: no cap there
         return
-    cap = 2 * STACK_BYTES + (1 << 30) + 10 * data_bytes
+    cap = 2 * STACK_BYTES + (2 << 30) + 10 * data_bytes
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
