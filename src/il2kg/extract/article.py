@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract import design, intervention, population, safety
+from il2kg.extract import arm_sizes, design, intervention, population, safety
 from il2kg.extract.agents import (
     ANIMALS,
     PLACEBO,
@@ -89,7 +89,7 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     codes = tuple(f.value for f in features)
     if n_enrolled is not None and "randomised" in codes and _GIVEN.search(n_enrolled.evidence.sentence):
         n_enrolled = None  # in a randomised trial, "26 patients were treated with IL-2" counts one arm
-    sizes = population.find_arm_sizes(page)
+    sizes = arm_sizes.find_arm_sizes(page)
     arms = intervention.find_arms(page, lexicon, codes)
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)

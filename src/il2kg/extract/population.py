@@ -24,15 +24,6 @@ _COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b
 _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
-_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
-                        r"(?:group|arm)\b", re.I)
-# "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
-_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
-# "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
-_TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
-_TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
-                      r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
-_ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -175,60 +166,6 @@ def _resolve_enrolled(page: Page, candidates: list[tuple[int, int, re.Match[str]
     if best_score > -2 and len(values) > 1:
         return None  # several counts of people and none said to be the enrolment: abstain
     return _fact(page, parse_count(best.group("n")), best.start("n"), best.end("n"), "n-enrolled")
-
-
-def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
-    """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
-    out: list[tuple[str | None, Fact[int]]] = []
-    for sentence in page.sentences:
-        if sentence.section not in ("methods", "results", None):
-            continue
-        m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
-        if m and not out:
-            return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
-        out = _ratio_arms(page, sentence.start, sentence.end)
-        if out:
-            return tuple(out)
-        if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
-            continue
-        out = _to_arms(page, sentence.start, sentence.end)
-        if sentence.section == "methods" and not out:
-            for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
-                label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
-                out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
-        if out:
-            return tuple(out)
-    return ()
-
-
-# "(IL2:placebo, n=31:29)": arms and their sizes in the same order.
-_RATIO_ARMS = re.compile(r"\((?P<labels>[^()\n,;=:]{1,30}(?:\s*[:/]\s*[^()\n,;=:]{1,30})+),\s*n\s*=\s*"
-                         r"(?P<ns>\d{1,5}(?:\s*[:/]\s*\d{1,5})+)\s*\)", re.I)
-
-
-def _ratio_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
-    for m in _RATIO_ARMS.finditer(page.clean, start, end):
-        labels = re.split(r"\s*[:/]\s*", m.group("labels").strip())
-        numbers = list(re.finditer(r"\d+", m.group("ns")))
-        if len(labels) == len(numbers):
-            at = m.start("ns")
-            return [(label, _fact(page, int(n.group(0)), at + n.start(), at + n.end(), "ratio-arm"))
-                    for label, n in zip(labels, numbers, strict=True)]
-    return []
-
-
-def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
-    """Sizes from an allocation in parentheses: "(29 to interleukin-2 and 29 to placebo)"."""
-    for group in _TO_ARMS.finditer(page.clean, start, end):
-        base = group.start("body")
-        pieces = list(re.finditer(r"[^,;]+", group.group("body")))
-        if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
-            pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
-        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0))) for m in pieces]
-        if len(parsed) >= 2 and all(m for _, m in parsed):
-            return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
-                    for at, m in parsed]
-    return []
 
 
 def _month(name: str) -> int:
