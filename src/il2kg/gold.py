@@ -16,7 +16,7 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     publication.citation_count    "<kind>=<n>": "citing-publications=37"
     trial.registry_id / .acronym / .phase / .allocation_ratio / .design (one code per value)
     trial.n_randomised / .n_enrolled / .centres   "<n>"
-    trial.disease / .country      CURIE / as extracted
+    trial.disease / .country / .condition_text   CURIE / as extracted / a condition no lexicon term names
     trial.recruitment             "<start>..<end>": "2015-10..2015-12"
     trial.follow_up               quantity: "12 week"
     arm                           "<label>|<role>|<size>"
@@ -25,6 +25,7 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     arm.route / .frequency / .maintenance_frequency / .dosing_days / .cycles   "<label>|<value>"
     outcome                       "<measure>|<role>|<timepoint>"
     outcome.met                   "<measure>|true"
+    outcome.specimen / .kind      "<measure>|<curie>": where it is measured, what kind of quantity it is
     result.value                  "<measure>|<arm>|<statistic>|<quantity>|<population>|<timepoint>"
     result.sd / .n                "<measure>|<arm>|<number>"
     result.ci                     "<measure>|<arm>|<low>..<high>"
@@ -80,11 +81,11 @@ FIELDS = (
     "publication.article_number", "publication.pmid", "publication.author", "publication.doi", "publication.year",
     "publication.type", "publication.keyword", "publication.funder", "publication.citation_count",
     "trial.registry_id", "trial.acronym", "trial.phase", "trial.allocation_ratio", "trial.design",
-    "trial.n_randomised", "trial.n_enrolled", "trial.centres", "trial.disease", "trial.country",
+    "trial.n_randomised", "trial.n_enrolled", "trial.centres", "trial.disease", "trial.condition_text", "trial.country",
     "trial.recruitment", "trial.follow_up",
     "arm", "arm.agent", "arm.dose", "arm.cycle_length", "arm.break_length", "arm.duration", "arm.route",
     "arm.frequency", "arm.maintenance_frequency", "arm.dosing_days", "arm.cycles",
-    "outcome", "outcome.met",
+    "outcome", "outcome.met", "outcome.specimen", "outcome.kind",
     "result.value", "result.sd", "result.n", "result.ci", "result.p", "result.direction", "result.significant",
     "result.post_hoc", "result.fraction", "result.subgroup",
     "adverse_event", "adverse_event.serious", "adverse_event.drug_related",
@@ -189,7 +190,8 @@ def _trial(trial: Trial, add: Add) -> None:
         if fact is not None:
             add(f"trial.{name}", show(fact))
     for many, facts in (("registry_id", trial.registry_ids), ("design", trial.design),
-                        ("disease", trial.diseases), ("country", trial.countries)):
+                        ("disease", trial.diseases), ("condition_text", trial.conditions_text),
+                        ("country", trial.countries)):
         for fact in facts:
             add(f"trial.{many}", show(fact))
     if trial.recruitment_start is not None or trial.recruitment_end is not None:
@@ -202,6 +204,10 @@ def _trial(trial: Trial, add: Add) -> None:
         add("outcome", measure, outcome.role, _lower(outcome.timepoint))
         if outcome.met is not None:
             add("outcome.met", measure, outcome.met)
+        if outcome.specimen is not None:
+            add("outcome.specimen", measure, show(outcome.specimen))
+        if outcome.measure_kind is not None:
+            add("outcome.kind", measure, show(outcome.measure_kind))
         for result in outcome.results:
             _result(measure, result, add, outcome.timepoint)
     for event in trial.adverse_events:

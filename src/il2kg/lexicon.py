@@ -21,6 +21,7 @@ KIND_OF_CLASS = {
     IL.SolubleMarker: "biomarker",
     IL.ClinicalScore: "biomarker",
     IL.Mechanism: "mechanism",
+    IL.Specimen: "specimen",
 }
 
 

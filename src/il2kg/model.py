@@ -181,6 +181,8 @@ class Outcome:
     description: Fact[str] | None = None
     met: Fact[bool] | None = None  # stated in the text, or derived (the method says which)
     results: tuple[Result, ...] = ()
+    specimen: Fact[str] | None = None  # lexicon CURIE: il2kg:plasma, il2kg:cerebrospinalFluid ...
+    measure_kind: Fact[str] | None = None  # il2kg:percentageOfParent | absoluteCount | concentration | score
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +211,7 @@ class Trial:
     n_randomised: Fact[int] | None = None
     n_enrolled: Fact[int] | None = None
     diseases: tuple[Fact[str], ...] = ()  # lexicon CURIEs
+    conditions_text: tuple[Fact[str], ...] = ()  # conditions no lexicon term names, as written
     eligibility: tuple[Fact[str], ...] = ()
     recruitment_start: Fact[str] | None = None  # "2015-10"
     recruitment_end: Fact[str] | None = None
@@ -248,7 +251,7 @@ class Term:
     """A vocabulary entry the extractor can recognise: CURIE, kind and labels (preferred first)."""
 
     curie: str
-    kind: str  # "disease" | "biomarker" | "agent" | "mechanism"
+    kind: str  # "disease" | "biomarker" | "agent" | "mechanism" | "specimen"
     labels: tuple[str, ...]
     broader: tuple[str, ...] = ()  # CURIEs of the broader terms, transitively (skos:broader in the ontology)
 

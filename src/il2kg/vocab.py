@@ -58,6 +58,8 @@ class IL(DefinedNamespace):
     DiseaseCategory: URIRef
     DoubleBlindTrial: URIRef
     EndpointRole: URIRef
+    MeasureKind: URIRef
+    Specimen: URIRef
     Evidence: URIRef
     ExtractionActivity: URIRef
     Funder: URIRef
@@ -101,6 +103,7 @@ class IL(DefinedNamespace):
     comparedWith: URIRef
     comparisonText: URIRef
     count: URIRef
+    conditionText: URIRef
     country: URIRef
     crossover: URIRef
     cycleLengthUnit: URIRef
@@ -169,7 +172,13 @@ class IL(DefinedNamespace):
     mean: URIRef
     meanChange: URIRef
     meanDifference: URIRef
+    measureKind: URIRef
+    absoluteCount: URIRef
+    concentration: URIRef
+    percentageOfParent: URIRef
+    score: URIRef
     measures: URIRef
+    specimen: URIRef
     median: URIRef
     mentionsAgent: URIRef
     mentionsBiomarker: URIRef

@@ -16,7 +16,7 @@ from il2kg.extract.agents import (
     with_placebo_arm,
     with_specific_agents,
 )
-from il2kg.extract.diseases import find_diseases
+from il2kg.extract.diseases import find_diseases, find_unlisted_conditions
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.heading import find_title
 from il2kg.extract.metadata import extract_publication, is_review
@@ -106,6 +106,7 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
     if _about_animals(page) and not any(people):
         return None  # an animal study: no registry id, no count of people, nobody treated
+    diseases = find_diseases(page, lexicon)  # a condition no lexicon term names is kept as written, as a fallback
     recruitment_start, recruitment_end = population.find_recruitment(page)
     outcomes = tuple(_without_thresholds(page, o) for o in _outcomes(page, lexicon, arms))
     taken = frozenset(f.evidence.start for o in outcomes for r in o.results for f in (r.p_value, r.value) if f)
@@ -117,7 +118,8 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
         allocation_ratio=design.find_allocation_ratio(page),
         n_randomised=n_randomised,
         n_enrolled=n_enrolled,
-        diseases=find_diseases(page, lexicon),
+        diseases=diseases,
+        conditions_text=() if diseases else find_unlisted_conditions(page, lexicon),
         eligibility=population.find_eligibility(page),
         recruitment_start=recruitment_start,
         recruitment_end=recruitment_end,

@@ -1,4 +1,5 @@
-"""The conditions a study is in: lexicon diseases named in its title and in sentences about its people."""
+"""The conditions a study is in: lexicon diseases named in its title and in sentences about its people, and
+conditions the lexicon does not know, kept as written ("patients with refractory pemphigus vulgaris")."""
 
 from __future__ import annotations
 
@@ -71,3 +72,25 @@ def _abbreviations(page: Page, lexicon: Lexicon) -> dict:
 def _abbreviation_pattern(abbreviations: dict) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(sorted(map(re.escape, abbreviations), key=len, reverse=True))
                       + r")(?![\w-])")
+
+
+# "patients with X": the people's condition, up to where the clause goes on about something else.
+_WITH_CONDITION = re.compile(
+    r"\b(?:patients|participants|subjects|adults|children|individuals|people|recipients|women|men)\s+with\s+"
+    r"(?P<x>[A-Za-z][\w'’/-]*(?:\s+(?!(?:who|whom|were|was|are|is|and|or|received|receiving|treated|undergoing|in|"
+    r"at|from|after|for|to|on|by|despite|without|whose|had|have)\b)[\w'’/-]+){0,5})", re.I)
+_NOT_CONDITION = re.compile(r"^(?:a|an|the|this|their|its|no|any|other|both|either|such|these|those|it|them|or)\b|"
+                            r"^(?:diseases?|conditions?|disorders?|illness(?:es)?|symptoms?)$|\d", re.I)
+
+
+def find_unlisted_conditions(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    """Conditions of the study's people that no lexicon term names, as written ("patients with X")."""
+    seen: dict[str, Fact[str]] = {}
+    for start, end in trial_spans(page):
+        for m in _WITH_CONDITION.finditer(page.clean, start, end):
+            text = m.group("x").strip("-/'’ ")
+            if len(text) < 4 or _NOT_CONDITION.search(text) or find_terms_in(page.clean, m.start("x"),
+                                                                                m.end("x"), lexicon):
+                continue  # a lexicon term (disease, agent, biomarker) is read as such, not as free text
+            seen.setdefault(text.lower(), _fact(page, text, m.start("x"), m.start("x") + len(text), "condition-text"))
+    return tuple(seen.values())[:3]

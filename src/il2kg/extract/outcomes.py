@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
+from il2kg.extract.measures import find_kind, find_specimen
 from il2kg.extract.result_tables import read_tables
 from il2kg.extract.results import Context, Finding, read_sentence
 from il2kg.extract.terms import TermMatch, find_terms
@@ -52,12 +53,31 @@ class _Draft:
     met: Fact[bool] | None = None
     derived: list[Fact[bool]] = field(default_factory=list)  # verdicts of its between-arm analyses
     results: list[Result] = field(default_factory=list)
+    specimen: Fact[str] | None = None
+    kind: Fact[str] | None = None
 
     def outcome(self) -> Outcome:
         """Freeze the draft; derived verdicts count only when they agree."""
         derived = self.derived[0] if len({f.value for f in self.derived}) == 1 else None
         met = self.met or derived
-        return Outcome(self.measure, self.role, self.timepoint, self.description, met, tuple(self.results))
+        return Outcome(self.measure, self.role, self.timepoint, self.description, met, tuple(self.results),
+                       self.specimen, self.kind)
+
+    def takes(self, specimen: Fact[str] | None, kind: Fact[str] | None) -> bool:
+        """Whether a mention of the same measure may report on this outcome: no specimen or kind that differs
+        (CSF NfL is not plasma NfL); a mention that names them fills what the outcome lacked."""
+        for mine, theirs in ((self.specimen, specimen), (self.kind, kind)):
+            if mine and theirs and mine.value != theirs.value:
+                return False
+        self.specimen, self.kind = self.specimen or specimen, self.kind or kind
+        return True
+
+
+def _identity(page: Page, start: int, end: int, lexicon: Lexicon) -> tuple[Fact[str] | None, Fact[str] | None]:
+    """The specimen and kind of quantity stated around a measure's mention at [start, end)."""
+    specimen, kind = find_specimen(page.clean, start, end, lexicon), find_kind(page.clean, start, end)
+    return (_fact(page, specimen[2], specimen[0], specimen[1], "specimen") if specimen else None,
+            _fact(page, kind[2], kind[0], kind[1], "measure-kind") if kind else None)
 
 
 def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tuple[Outcome, ...]:
@@ -133,7 +153,8 @@ def _definitions(page: Page, lexicon: Lexicon) -> list[_Draft]:
             for term in _unique(chosen):
                 timepoint = _timepoint(page, text, base, term, terms, cues[0].start(), stop)
                 measure = _fact(page, term.term.curie, base + term.start, base + term.end, "measure")
-                draft = _Draft(measure, role, timepoint)
+                specimen, kind = _identity(page, base + term.start, base + term.end, lexicon)
+                draft = _Draft(measure, role, timepoint, specimen=specimen, kind=kind)
                 if span and len(_unique(chosen)) == 1:
                     draft.description = _description(page, base, text, *span)
                 if not any(_key(d) == _key(draft) for d in drafts):
@@ -183,15 +204,17 @@ def _description(page: Page, base: int, text: str, start: int, end: int) -> Fact
     return _fact(page, collapse(page.raw[start:end]), start, end, "description") if end > start else None
 
 
-def _key(draft: _Draft) -> tuple[str, str | None]:
-    return draft.measure.value, draft.timepoint.value if draft.timepoint else None
+def _key(draft: _Draft) -> tuple[str | None, ...]:
+    return tuple(f.value if f else None for f in (draft.measure, draft.timepoint, draft.specimen, draft.kind))
 
 
 def _target(ctx: Context, finding: Finding, drafts: list[_Draft]) -> _Draft:
     """The outcome a finding reports on: same measure, matching timepoint or role; else a new outcome."""
     curie = finding.measure.term.curie
     time = finding.timepoint.value if finding.timepoint else None
-    same = [d for d in drafts if d.measure.value == curie]
+    m = finding.measure
+    specimen, kind = _identity(ctx.page, m.start, m.end, ctx.lexicon)
+    same = [d for d in drafts if d.measure.value == curie and _compatible(d, specimen, kind)]
     picks = (
         [d for d in same if time and d.timepoint and d.timepoint.value == time],
         [d for d in same if finding.role and d.role and d.role.value == finding.role
@@ -200,12 +223,16 @@ def _target(ctx: Context, finding: Finding, drafts: list[_Draft]) -> _Draft:
         [d for d in same if d.timepoint is None],
     )
     for pick in picks:
-        if pick:
+        if pick and pick[0].takes(specimen, kind):
             return pick[0]
-    m = finding.measure
-    draft = _Draft(_fact(ctx.page, curie, m.start, m.end, "measure"), None, finding.timepoint)
+    draft = _Draft(_fact(ctx.page, curie, m.start, m.end, "measure"), None, finding.timepoint, specimen=specimen,
+                   kind=kind)
     drafts.append(draft)
     return draft
+
+
+def _compatible(draft: _Draft, specimen: Fact[str] | None, kind: Fact[str] | None) -> bool:
+    return all(not (a and b and a.value != b.value) for a, b in ((draft.specimen, specimen), (draft.kind, kind)))
 
 
 def _by_role(drafts: list[_Draft], role: str | None) -> _Draft | None:

@@ -43,6 +43,7 @@ def with_prose(trial: Trial, prose: Trial | None) -> Trial:
         phase=trial.phase or prose.phase,
         n_enrolled=trial.n_enrolled or prose.n_enrolled,
         diseases=trial.diseases or prose.diseases,
+        conditions_text=trial.conditions_text or (() if trial.diseases or prose.diseases else prose.conditions_text),
         arms=trial.arms or prose.arms,
         agents=trial.agents or prose.agents,
         findings=tuple(f for f in prose.findings if f.p_value is not None),

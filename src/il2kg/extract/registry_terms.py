@@ -43,3 +43,16 @@ def diseases(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[F
             for fact in term_facts(page, f.start, f.end, lexicon, "disease", method):
                 found.setdefault(fact.value, fact)
     return tuple(found.values())
+
+
+def unlisted_conditions(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    """The conditions field's lines that no lexicon disease names, as written ("Hidradenitis Suppurativa")."""
+    out: dict[str, Fact[str]] = {}
+    for field in fields_named(fields, "conditions"):
+        for line in field.lines:
+            text = line.text.strip(" -•*;,.")
+            if 3 < len(text) <= 80 and not term_facts(page, line.start, line.end, lexicon, "disease", "-"):
+                start = line.start + line.text.index(text)
+                evidence = page.evidence(start, start + len(text), "registry.condition-text")
+                out.setdefault(text.lower(), Fact(text, evidence))
+    return tuple(out.values())[:5]

@@ -59,6 +59,8 @@ def add_trial(em: Emitter, trial: Trial, key: str) -> URIRef:
     em.fact(t, IL.numberEnrolled, trial.n_enrolled)
     for f in trial.diseases:
         em.fact(t, IL.studiesDisease, f, expand(f.value))
+    for f in trial.conditions_text:
+        em.fact(t, IL.conditionText, f)
     for f in trial.agents:
         em.fact(t, IL.evaluatesAgent, f, expand(f.value))
     for f in trial.eligibility:
@@ -119,7 +121,9 @@ def _outcome_iri(key: str, outcome: Outcome) -> URIRef:
     measure = outcome.measure.value.partition(":")[2]
     role = outcome.role.value if outcome.role else "finding"
     when = slug(outcome.timepoint.value) if outcome.timepoint else "any"
-    return mint("trial", key, "outcome", f"{slug(measure)}-{role}-{when}")
+    # The same marker in another specimen or as another kind of quantity is another outcome.
+    where = "".join(f"-{slug(f.value.partition(':')[2])}" for f in (outcome.specimen, outcome.measure_kind) if f)
+    return mint("trial", key, "outcome", f"{slug(measure)}{where}-{role}-{when}")
 
 
 def _add_outcome(em: Emitter, trial: URIRef, key: str, outcome: Outcome, arms: dict[str, URIRef]) -> None:
@@ -129,6 +133,9 @@ def _add_outcome(em: Emitter, trial: URIRef, key: str, outcome: Outcome, arms: d
     if outcome.role:
         em.fact(o, IL.hasEndpointRole, outcome.role, code_term(outcome.role.value))
     em.fact(o, IL.timepoint, outcome.timepoint)
+    for prop, fact in ((IL.specimen, outcome.specimen), (IL.measureKind, outcome.measure_kind)):
+        if fact:
+            em.fact(o, prop, fact, expand(fact.value))
     em.fact(o, IL.outcomeDescription, outcome.description)
     em.fact(o, IL.endpointMet, outcome.met)
     for result in outcome.results:
