@@ -181,19 +181,12 @@ def python_value(term: Node | None) -> object:
 def run_query(name_or_text: str, graph: Graph, **bindings: object) -> list[Row]:
     """Run a SELECT query and return its rows as plain dicts of Python values.
 
-    >>> rows = run_query("fact-provenance", load_graph(), subject=ID["trial/NCT01234567"])  # doctest: +SKIP
+    >>> rows = run_query("fact-provenance", load_kg(), subject=ID["trial/NCT01234567"])  # doctest: +SKIP
     """
     result = execute(name_or_text, graph, bindings)
     if result.type != "SELECT":
         raise QueryError(f"{name_or_text[:40]!r} is a {result.type} query: run_query returns SELECT rows only")
     return [{k: python_value(v) for k, v in row.items()} for row in term_rows(result)]
-
-
-def load_graph() -> Graph:
-    """Load the ontology and every data/triples/*.ttl file into one graph (for notebooks, the CLI and the server)."""
-    from il2kg.store import load_graph as load_files  # layer 2 reader; imported late to keep this module light
-
-    return load_files([resources.ONTOLOGY, *resources.triple_files()])
 
 
 def list_queries() -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from il2kg import resources
 from il2kg.errors import QueryError
-from il2kg.store import read_turtle
+from il2kg.rdf_io import read_turtle
 from il2kg.vocab import BASE, IL, PREFIXES
 
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

@@ -14,9 +14,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
 from il2kg.ontology import rdfxml_bytes
-from il2kg.store import parse_turtle_bytes, read_turtle
+from il2kg.rdf_io import atomic_write, ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 

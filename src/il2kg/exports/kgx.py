@@ -12,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from il2kg.export import atomic_write
+from il2kg.rdf_io import atomic_write
 from il2kg.vocab import BIBO, IL, OBO, PREFIXES, compact, short_hash
 
 KNOWLEDGE_SOURCE = "infores:il2kg"  # not (yet) registered in the Translator infores catalogue

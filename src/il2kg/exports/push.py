@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, URIRef
 
 from il2kg.errors import Il2kgError
-from il2kg.export import ntriples_bytes
+from il2kg.rdf_io import ntriples_bytes
 
 Progress = Callable[[int, int], None]
 

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.paths import SequencePath
 
-from il2kg.export import atomic_write
+from il2kg.rdf_io import atomic_write
 from il2kg.vocab import BASE, BIBO, CLINICALTRIALS, DOI, ID, IL, OBO, PUBMED, SCHEMA, compact, slug
 
 _AGENT_PATH = SequencePath(IL.hasArm, IL.receives, IL.hasAgent)

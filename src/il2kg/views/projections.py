@@ -4,7 +4,7 @@ Every projection is a `networkx.DiGraph` whose node ids are IRIs (strings), inse
 order, with the attributes `type`, `label`, `weight`, `facts`, `evidence` and `diseases` (see
 `il2kg.views.network.ViewBuilder`). Labels of vocabulary nodes come from the ontology graph.
 
->>> from il2kg.graph import new_graph
+>>> from il2kg.rdf_io import new_graph
 >>> mechanism_map(new_graph(), new_graph()).number_of_nodes()
 0
 """

@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 
 from il2kg import resources
+from il2kg.cli.options import store_option
 
 FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "kgx", "schemaorg")
-store_option = click.option("--store", default=None, metavar="memory|oxigraph:PATH",
-                            help="Where the graph lives: in memory (default) or a persistent Oxigraph store.")
 
 
 def _release(store: str | None, fmt: str):
@@ -27,10 +26,10 @@ def _release(store: str | None, fmt: str):
 
 def run_export(fmt: str, out: Path | None, store: str | None) -> list[Path]:
     """Write one export format to OUT (a file; a folder for kgx and schemaorg), or to stdout."""
-    from il2kg.export import atomic_write
     from il2kg.exports import FORMATS
     from il2kg.exports.kgx import write_kgx
     from il2kg.exports.schemaorg import write_schemaorg
+    from il2kg.rdf_io import atomic_write
 
     release = _release(store, fmt)
     try:
@@ -69,7 +68,7 @@ def run_push(endpoint: str, graph: str | None, gsp: str | None, update: str | No
              password: str | None, source: Path | None, store: str | None):
     """Load the source graph and push it to the endpoint; return the PushResult."""
     from il2kg.exports.push import Target, graph_iri, push
-    from il2kg.store import read_turtle
+    from il2kg.rdf_io import read_turtle
     from il2kg.triplestore import load_kg
     from il2kg.vocab import ONTOLOGY_IRI
 

@@ -1,4 +1,4 @@
-"""The query commands: `il2kg query`, `il2kg queries` and `il2kg serve` (registered on the main group in cli.py)."""
+"""The query commands: `il2kg query`, `il2kg queries` and `il2kg serve`."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import math
 import click
 
 from il2kg import resources
+from il2kg.cli.options import store_option
 from il2kg.errors import QueryError
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "json-ld")
-
-
-store_option = click.option("--store", default=None, metavar="memory|oxigraph:PATH",
-                            help="Where the graph lives: memory, or a persistent Oxigraph store (default: "
-                                 "the on-disk store above 16 MB of data, else memory).")
 
 
 def _graph(store: str | None = None):
