@@ -48,7 +48,7 @@ def test_vocabulary_and_graph_do_not_import_later_layers(path: Path):
 # The layers, bottom first. A module may import only from its own layer or lower ones (function-local
 # imports included); every module must be placed, so a new module is a decision, not an accident.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation: errors, paths, vocabulary, records", ("errors", "resources", "vocab", "model", "deep")),
+    ("foundation: errors, paths, vocabulary, records", ("errors", "resources", "vocab", "curie", "model", "deep")),
     ("extraction: text to records (pure)", ("extract", "lexicon")),
     ("graph: records to RDF, RDF I/O", ("graph", "rdf_io", "ontology", "gold")),
     ("checks and questions: gate, validation, queries, reasoning, evaluation",

@@ -9,8 +9,9 @@ import pytest
 from rdflib import Graph, URIRef
 
 from il2kg import resources
+from il2kg.curie import KGX, LEXICON, PAGE, READER, TURTLE, curie, expand
 from il2kg.lexicon import lexicon_from_graph
-from il2kg.vocab import BASE, IL, code_term, compact, expand, slug
+from il2kg.vocab import BASE, IL, code_term, slug
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "il2kg"
 IL_TERM = re.compile(r"il2kg:([A-Za-z_][A-Za-z0-9_]*)")
@@ -69,9 +70,23 @@ def test_code_terms_exist(code, local):
     assert code_term(code) == IL[local]
 
 
-@pytest.mark.parametrize("curie", ["MONDO:0004976", "il2kg:ccl2", "CL:0000815"])
-def test_expand_compact_round_trip(curie):
-    assert compact(expand(curie)) == curie
+@pytest.mark.parametrize("short", ["MONDO:0004976", "il2kg:ccl2", "CL:0000815", "hgnc:10618"])
+def test_expand_and_the_lexicon_scheme_round_trip(short):
+    assert curie(expand(short), LEXICON) == short
+
+
+@pytest.mark.parametrize(("scheme", "trial", "disease", "gene", "other"), [
+    (LEXICON, "il2kg:id/trial/NCT1", "MONDO:0004976", "hgnc:10618", "http://example.org/x"),
+    (READER, "id:trial/NCT1", "MONDO:0004976", "hgnc:10618", "http://example.org/x"),
+    (PAGE, "id:trial/NCT1", "MONDO:0004976", "hgnc:10618", "http://example.org/x"),
+    (KGX, "id:trial/NCT1", "MONDO:0004976", "http://identifiers.org/hgnc/10618", "http://example.org/x"),
+    (TURTLE, "id:trial/NCT1", "obo:MONDO_0004976", "http://identifiers.org/hgnc/10618", "http://example.org/x"),
+])
+def test_one_curie_function_with_the_schemes_its_readers_use(scheme, trial, disease, gene, other):
+    iris = (BASE + "id/trial/NCT1", "http://purl.obolibrary.org/obo/MONDO_0004976", "http://identifiers.org/hgnc/10618",
+            "http://example.org/x")
+    assert [curie(iri, scheme) for iri in iris] == [trial, disease, gene, other]
+    assert curie(BASE, scheme) == BASE  # a bare namespace is no CURIE
 
 
 def test_slug_is_ascii_and_stable():

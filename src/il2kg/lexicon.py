@@ -8,8 +8,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from il2kg.curie import LEXICON, curie
 from il2kg.model import Lexicon, Term
-from il2kg.vocab import IL, compact
+from il2kg.vocab import IL
 
 # Which ontology class makes an individual which kind of lexicon term.
 KIND_OF_CLASS = {
@@ -34,9 +35,9 @@ def lexicon_from_graph(ontology: Graph) -> Lexicon:
             preferred = [str(o) for o in ontology.objects(individual, RDFS.label)]
             synonyms = sorted(str(o) for o in ontology.objects(individual, SKOS.altLabel))
             labels = tuple(dict.fromkeys(sorted(preferred) + synonyms))
-            broader = sorted(compact(b) for b in ontology.transitive_objects(individual, SKOS.broader)
+            broader = sorted(curie(b, LEXICON) for b in ontology.transitive_objects(individual, SKOS.broader)
                              if b != individual)
-            terms.append(Term(compact(individual), kind, labels, tuple(broader)))
+            terms.append(Term(curie(individual, LEXICON), kind, labels, tuple(broader)))
     return Lexicon(tuple(sorted(set(terms), key=lambda t: (t.kind, t.curie))))
 
 

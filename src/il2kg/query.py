@@ -24,6 +24,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from il2kg import resources
+from il2kg.curie import TURTLE, curie
 from il2kg.deep import deep
 from il2kg.errors import QueryError
 from il2kg.vocab import PREFIXES
@@ -227,11 +228,7 @@ def _term_json(term: Node) -> dict[str, str]:
 def _compact(term: Node | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if str(term).startswith(str(ns)) and len(str(term)) > len(str(ns)):
-                return f"{prefix}:{str(term)[len(str(ns)):]}"
-    return str(term)
+    return curie(term, TURTLE) if isinstance(term, URIRef) else str(term)
 
 
 def _table(rows: Sequence[Mapping[str, Node | None]], names: Sequence[str]) -> str:
