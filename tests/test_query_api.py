@@ -15,15 +15,8 @@ from rdflib import Graph, Literal
 from il2kg import resources
 from il2kg.cli import main
 from il2kg.errors import QueryError
-from il2kg.query import (
-    QueryRefused,
-    execute,
-    format_result,
-    format_rows,
-    list_queries,
-    parse_binding,
-    run_query,
-)
+from il2kg.exports.sparql_results import format_result, format_rows
+from il2kg.query import QueryRefused, execute, list_queries, parse_binding, run_query
 from il2kg.vocab import ID, IL
 
 ACRONYMS = "SELECT ?t ?a WHERE { ?t <https://w3id.org/il2kg/acronym> ?a } ORDER BY ?a"
@@ -122,3 +115,18 @@ def test_cli_malformed_query_exits_2_with_line_and_column():
     out = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {\n ?x ?y }"])
     assert out.exit_code == 2
     assert "line 2, column" in out.output
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\ufffe"])
+def test_xml_results_refuse_a_character_xml_cannot_carry_and_stay_well_formed_otherwise(char):
+    from xml.dom.minidom import parseString
+
+    with pytest.raises(QueryError, match=f"U\\+{ord(char):04X}.*JSON"):
+        format_rows([{"x": Literal(f"a{char}b")}], ["x"], "xml")
+    parseString(format_rows([{"x": Literal("a\tb<&>")}], ["x"], "xml"))  # tab, markup: escaped, well-formed
+
+
+def test_cli_xml_results_with_a_nul_exit_2_in_one_line():
+    query = 'SELECT ?x WHERE { BIND("a\\u0000b" AS ?x) }'
+    done = CliRunner().invoke(main, ["query", "--sparql", query, "--format", "xml"])
+    assert done.exit_code == 2 and "U+0000" in done.output and "Traceback" not in done.output

@@ -7,16 +7,13 @@ SERVICE and FROM / FROM NAMED (which would make rdflib fetch other hosts) are re
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
@@ -24,7 +21,6 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from il2kg import resources
-from il2kg.curie import TURTLE, curie
 from il2kg.deep import deep
 from il2kg.errors import QueryError
 from il2kg.vocab import PREFIXES
@@ -210,82 +206,3 @@ def question(text: str) -> str:
         elif parts:
             break
     return " ".join(parts)
-
-
-def _term_json(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _compact(term: Node | None) -> str:
-    if term is None:
-        return ""
-    return curie(term, TURTLE) if isinstance(term, URIRef) else str(term)
-
-
-def _table(rows: Sequence[Mapping[str, Node | None]], names: Sequence[str]) -> str:
-    cells = [[_compact(row.get(n)).replace("\n", " ") for n in names] for row in rows]
-    widths = [min(60, max([len(n), *(len(c[i]) for c in cells)])) for i, n in enumerate(names)]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v.ljust(w) if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True))
-
-    out = [line(names), line(["-" * w for w in widths]), *(line(c) for c in cells)]
-    return "\n".join(s.rstrip() for s in out) + f"\n({len(rows)} rows)\n"
-
-
-def format_rows(rows: Sequence[Mapping[str, object]], names: Sequence[str], fmt: str) -> str:
-    """Format SELECT rows as table, csv, tsv, json (SPARQL 1.1 JSON results) or xml (SPARQL XML results)."""
-    terms = [{n: None if row.get(n) is None else to_term(row[n]) for n in names} for row in rows]
-    if fmt == "table":
-        return _table(terms, names)
-    if fmt == "json":
-        bindings = [{n: _term_json(t) for n, t in row.items() if t is not None} for row in terms]
-        return json.dumps({"head": {"vars": list(names)}, "results": {"bindings": bindings}}, indent=1) + "\n"
-    if fmt == "tsv":  # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, header of ?vars
-        lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join("" if t is None else t.n3() for t in row.values()) for row in terms]
-        return "\n".join(lines) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows(["" if t is None else str(t) for t in row.values()] for row in terms)
-        return out.getvalue()
-    if fmt == "xml":
-        result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        result.bindings = [{Variable(n): t for n, t in row.items() if t is not None} for row in terms]
-        return result.serialize(format="xml").decode("utf-8")
-    raise QueryError(f"unknown result format {fmt!r}: use one of {', '.join(ROW_FORMATS)}")
-
-
-def format_graph(graph: Graph, fmt: str) -> str:
-    """Serialise a CONSTRUCT or DESCRIBE result as turtle, json-ld or ntriples, with the project prefixes."""
-    if fmt not in GRAPH_FORMATS:
-        raise QueryError(f"unknown graph format {fmt!r}: use one of {', '.join(GRAPH_FORMATS)}")
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
-    return graph.serialize(format=GRAPH_FORMATS[fmt])
-
-
-def format_result(result: Result, fmt: str) -> str:
-    """Format any query result: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
-    if result.type == "SELECT":
-        return format_rows(term_rows(result), [str(v) for v in result.vars or []], fmt)
-    if result.type == "ASK":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
-        if fmt == "xml":
-            return result.serialize(format="xml").decode("utf-8")
-        return ("true" if result.askAnswer else "false") + "\n"
-    graph = result.graph if result.graph is not None else Graph()
-    return format_graph(graph, "turtle" if fmt == "table" else fmt)

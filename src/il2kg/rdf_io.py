@@ -177,6 +177,12 @@ logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def not_xml(text: str) -> str | None:
+    """The first character of the text that XML 1.0 cannot carry, or None."""
+    bad = _NOT_XML.search(text)
+    return bad.group(0) if bad else None
+
+
 def read_turtle(path: Path, graph: Graph | None = None) -> Graph:
     """Parse one Turtle file into `graph` (a new graph with the project prefixes by default)."""
     if path.is_dir():
@@ -246,10 +252,10 @@ def check_literals(triples: Iterable[tuple], path: Path) -> None:
     for s, p, o in triples:
         if not isinstance(o, Literal):
             continue
-        bad = _NOT_XML.search(str(o))
+        bad = not_xml(str(o))
         if bad:
             raise InputFileError(f"{path}: the value of {p} on {s} holds the control character "
-                                 f"U+{ord(bad.group(0)):04X}; remove it (RDF/XML and most tools cannot carry it)")
+                                 f"U+{ord(bad):04X}; remove it (RDF/XML and most tools cannot carry it)")
         if o.ill_typed:
             raise InputFileError(f"{path}: {str(o)[:40]!r} is not a valid {o.datatype} (on {s} {p}); "
                                  "fix the value or its datatype")

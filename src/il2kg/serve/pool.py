@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import sys
-import threading
 from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from rdflib import Dataset
 
+from il2kg.deep import STACK_BYTES, deep
 from il2kg.serve.answer import Answer, Job, answer, refusal
 
-RECURSION_LIMIT = 30000  # 1,000 UNIONs need ~4,000 frames of rdflib's recursive-descent parser
-STACK_BYTES = 512 * 1024 * 1024  # room for those frames in the worker's job thread (address space, not RAM)
 READY_SECONDS = 300.0
 
 
@@ -32,24 +29,20 @@ class Busy(Exception):
 
 
 def _worker_main(conn: Any, data: bytes) -> None:
-    """Worker process: run the job loop in a thread with a deep stack, so deep queries parse instead of failing."""
-    sys.setrecursionlimit(RECURSION_LIMIT)
-    threading.stack_size(STACK_BYTES)
+    """Worker process: run the job loop on one deep stack, so deep queries parse instead of failing."""
     _cap_memory(len(data))
-    thread = threading.Thread(target=_job_loop, args=(conn, data))
-    thread.start()
-    thread.join()
+    deep(lambda: _job_loop(conn, data))
 
 
 def _cap_memory(data_bytes: int) -> None:
     """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
-    instead of pushing the machine into swap; room for two deep stacks (the job thread's and the one query.py's
-    deep-query runner starts), the graph (~10x its N-Triples) and 1 GiB."""
+    instead of pushing the machine into swap: room for the job loop's deep stack (every query runs on it),
+    the graph (~10x its N-Triples) and 1.5 GiB."""
     try:
         import resource
     except ImportError:  # not on Windows: no cap there
         return
-    cap = 2 * STACK_BYTES + (1 << 30) + 10 * data_bytes
+    cap = STACK_BYTES + (3 << 29) + 10 * data_bytes
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
