@@ -50,6 +50,23 @@ def test_terms_used_in_shapes_and_queries_are_declared(folder):
     assert used <= ontology_terms(), sorted(used - ontology_terms())
 
 
+# A SPARQL text: a group with a triple pattern on a variable, an update, or a prefix declaration.
+SPARQL_TEXT = re.compile(r"\{[^}]*\?\w+\s+\S+\s+\S+\s*[.;}]|INSERT DATA|DROP (SILENT )?GRAPH|PREFIX \w*:\s*<")
+
+
+def test_no_python_module_holds_a_sparql_text():
+    import io
+    import tokenize
+
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        texts = [tok.string for tok in tokens if tok.type in (tokenize.STRING, getattr(tokenize, "FSTRING_MIDDLE", -1))]
+        offenders += [f"{path.relative_to(SRC)}: {s[:60]}" for s in texts if SPARQL_TEXT.search(s)]
+    assert offenders == [], "SPARQL belongs in queries/*.rq with values bound"
+    assert SPARQL_TEXT.search('f"SELECT ?n WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"')  # the test can fail
+
+
 def test_only_vocab_spells_iris():
     offenders = []
     for path in SRC.rglob("*.py"):

@@ -127,6 +127,14 @@ def parse_binding(text: str) -> tuple[str, Node]:
     return name.lstrip("?"), term
 
 
+def with_values(text: str, bindings: Mapping[str, object]) -> str:
+    """SPARQL text for a remote store, which takes no initBindings: the values bound by a trailing VALUES block of
+    RDF terms, as rdflib's SPARQLStore binds them (it joins after any grouping: see graph-triple-count.rq)."""
+    names = sorted(bindings)
+    terms = " ".join(to_term(bindings[n]).n3() for n in names)
+    return f"{text.rstrip()}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+
+
 def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | None = None, *,
             lazy: bool = False) -> Result:
     """Run a query (name, .rq path or text) with bound values; return rdflib's Result.

@@ -13,8 +13,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from il2kg.curie import KGX, curie
+from il2kg.query import execute
 from il2kg.rdf_io import atomic_write
-from il2kg.vocab import BIBO, IL, PREFIXES, short_hash
+from il2kg.vocab import BIBO, IL, short_hash
 
 KNOWLEDGE_SOURCE = "infores:il2kg"  # not (yet) registered in the Translator infores catalogue
 NODE_COLUMNS = ("id", "category", "name", "provided_by")
@@ -56,13 +57,12 @@ PREDICATES: dict[URIRef, str] = {
     IL.mentionsBiomarker: "biolink:mentions",
 }
 
-# Edges entailed by the trial structure: trial -> arm -> intervention -> agent, and the trial's diseases.
+# Edges entailed by the trial structure (trial -> arm -> intervention -> agent, and the trial's diseases):
+# Biolink predicate, the il2kg path it stands for, and the query under queries/export/ that finds them.
 DERIVED = (
-    ("biolink:has_participant", "il2kg:hasArm/il2kg:receives/il2kg:hasAgent",
-     "SELECT DISTINCT ?s ?o ?t WHERE { ?s il2kg:hasArm/il2kg:receives/il2kg:hasAgent ?o . BIND(?s AS ?t) }"),
+    ("biolink:has_participant", "il2kg:hasArm/il2kg:receives/il2kg:hasAgent", "export/kgx-trial-agents"),
     ("biolink:in_clinical_trials_for", "^(il2kg:hasArm/il2kg:receives/il2kg:hasAgent)/il2kg:studiesDisease",
-     "SELECT DISTINCT ?s ?o ?t WHERE { ?t il2kg:hasArm/il2kg:receives/il2kg:hasAgent ?s ; il2kg:studiesDisease ?o ."
-     " FILTER(?s != il2kg:placebo) }"),
+     "export/kgx-agent-diseases"),
 )
 
 _NAMES = (RDFS.label, IL.trialTitle, IL.acronym, IL.publicationTitle, IL.armLabel, IL.eventTerm, IL.fileName)
@@ -108,7 +108,7 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
             row = _edge(s, biolink, o, curie(predicate, KGX), "knowledge_assertion", agent, prov.publications(docs))
             rows[row["id"]] = row
     for biolink, path, query in DERIVED:
-        for s, o, trial in graph.query(query, initNs=PREFIXES):
+        for s, o, trial in execute(query, graph):
             row = _edge(s, biolink, o, path, "logical_entailment", "automated_agent",
                         prov.publications(prov.node_docs.get(trial, set())))
             if row["id"] in rows:  # the same claim from two trials: one edge, all publications
