@@ -98,6 +98,14 @@ class _Names:
         return quoted
 
 
+def plain(term):
+    """A term as rdflib reads it from Turtle: Oxigraph types a plain string xsd:string (the same literal in RDF 1.1,
+    but unequal in rdflib and written differently), so it comes back untyped; other terms pass through."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def canonical_triples(graph: Graph) -> list[tuple]:
     """The graph's triples with blank nodes relabelled canonically (RGDA1), so the same graph gets the same labels.
 
@@ -106,8 +114,7 @@ def canonical_triples(graph: Graph) -> list[tuple]:
     """
     triples, with_blanks = [], Graph(bind_namespaces="none")
     for triple in graph:
-        if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string:  # Oxigraph types plain strings
-            triple = (triple[0], triple[1], Literal(str(triple[2])))
+        triple = (triple[0], triple[1], plain(triple[2]))
         if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
             with_blanks.add(triple)
         else:

@@ -22,7 +22,7 @@ from il2kg.curie import TURTLE, curie
 from il2kg.errors import QueryError
 from il2kg.exports.formats import ANSWER_FORMATS
 from il2kg.query import term_rows, to_term
-from il2kg.rdf_io import not_xml
+from il2kg.rdf_io import not_xml, plain
 from il2kg.vocab import PREFIXES
 
 
@@ -69,14 +69,17 @@ def _rows_names() -> list[str]:
     return [name for name, fmt in ANSWER_FORMATS.items() if fmt.answers == "rows"]
 
 
-def format_rows(rows: Sequence[Mapping[str, object]], names: Sequence[str], fmt: str) -> str:
-    """Format SELECT rows as table, csv, tsv, json (SPARQL 1.1 JSON results) or xml (SPARQL XML results)."""
-    terms = [{n: None if row.get(n) is None else to_term(row[n]) for n in names} for row in rows]
+def format_rows(rows: Sequence[Mapping[str, object]], names: Sequence[str], fmt: str, *, compact: bool = False) -> str:
+    """Format SELECT rows as table, csv, tsv, json (SPARQL 1.1 JSON results) or xml (SPARQL XML results).
+
+    `compact` writes JSON on one line, for programs: json's C encoder, 3x faster than the indented Python one."""
+    terms = [{n: None if row.get(n) is None else plain(to_term(row[n])) for n in names} for row in rows]
     if fmt == "table":
         return _table(terms, names)
     if fmt == "json":
         bindings = [{n: _term_json(t) for n, t in row.items() if t is not None} for row in terms]
-        return json.dumps({"head": {"vars": list(names)}, "results": {"bindings": bindings}}, indent=1) + "\n"
+        document = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
+        return json.dumps(document, indent=None if compact else 1) + "\n"
     if fmt == "tsv":  # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, header of ?vars
         lines = ["\t".join(f"?{n}" for n in names)]
         lines += ["\t".join("" if t is None else t.n3() for t in row.values()) for row in terms]
@@ -102,9 +105,11 @@ def format_graph(graph: Graph, fmt: str) -> str:
     if found is None or found.answers != "graph":
         graphs = [name for name, f in ANSWER_FORMATS.items() if f.answers == "graph"]
         raise QueryError(f"unknown graph format {fmt!r}: use one of {', '.join(graphs)}")
+    out = Graph()
     for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
-    return graph.serialize(format=found.rdflib)
+        out.bind(prefix, ns, override=True)
+    out += ((s, p, plain(o)) for s, p, o in graph)
+    return out.serialize(format=found.rdflib)
 
 
 def format_result(result: Result, fmt: str) -> str:

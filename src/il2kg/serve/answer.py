@@ -130,7 +130,7 @@ def _query(graph: Graph, job: Job) -> Answer:
     if result.type == "ASK":
         name = "xml" if name == "xml" else "json"
         return Answer(200, ROW_TYPES[name], _encode(format_result(result, name)))
-    body = _written(lambda: format_rows(rows[: job.max_rows], names, name), name)
+    body = _written(lambda: format_rows(rows[: job.max_rows], names, name, compact=True), name)
     return body if isinstance(body, Answer) else Answer(200, ROW_TYPES[name], body, len(rows) > job.max_rows)
 
 

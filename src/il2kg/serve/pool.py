@@ -16,7 +16,7 @@ from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from rdflib import Dataset
+from rdflib import Graph
 
 from il2kg.deep import STACK_BYTES, deep
 from il2kg.serve.answer import Answer, Job, answer, refusal
@@ -50,11 +50,7 @@ def _cap_memory(data_bytes: int) -> None:
 
 
 def _job_loop(conn: Any, data: bytes) -> None:
-    import rdflib.plugins.sparql
-
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs over the network
-    graph = Dataset()  # the data is its default graph; GRAPH ?g {...} matches no named graph instead of raising
-    graph.parse(data=data, format="nt")
+    graph = worker_graph(data)
     conn.send("ready")
     while True:
         try:
@@ -62,6 +58,19 @@ def _job_loop(conn: Any, data: bytes) -> None:
         except (EOFError, OSError):
             return
         conn.send(answer(graph, job))
+
+
+def worker_graph(data: bytes) -> Graph:
+    """The graph a worker answers from: the N-Triples in an in-memory Oxigraph store, as its default graph (no
+    named graphs: GRAPH ?g {...} matches nothing), seen through oxrdflib. Oxigraph answers the report questions
+    10-70x faster than rdflib's engine; rdflib still checks every query a worker takes (query.prepare)."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    inner = ox.Store()
+    inner.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    return Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
 
 
 class Worker:
