@@ -118,10 +118,10 @@ class Cache:
 
     def get(self, job: Job) -> Answer | None:
         """The cached answer, marked as recently used."""
-        found = self.items.get(job)
-        if found is not None:
-            self.items.move_to_end(job)
-        return found
+        if job not in self.items:
+            return None
+        self.items.move_to_end(job)
+        return self.items[job]
 
     def put(self, job: Job, got: Answer) -> None:
         """Keep a final answer (not a time-out, not a worker failure) if it fits."""
