@@ -661,7 +661,7 @@ def _clusters(count: int, size: int) -> nx.DiGraph:
 
 @pytest.mark.slow
 def test_large_graph_layout_puts_connected_nodes_together_not_rings_by_type():
-    from il2kg.views.layout import positions
+    from il2kg.views.positions import positions
 
     graph = _clusters(40, 30)  # 1,200 nodes: past the sizes that once fell back to rings
     where = positions(graph)
@@ -703,7 +703,7 @@ def test_cli_viz_rewrites_the_build_view_byte_for_byte_and_refuses_an_unwritable
     data_dir.mkdir()
     example_graph().serialize(data_dir / "example.ttl", format="turtle")
     write_views(read_turtle_files(resources.triple_files(data_dir)), ontology, dist)
-    for view, (stem, _) in sorted(VIEWS.items()):
+    for view, (stem, _, _) in sorted(VIEWS.items()):
         out = tmp_path / f"viz-{stem}.html"
         result = CliRunner().invoke(main, ["viz", "--view", view, "--data", str(data_dir), "--out", str(out)])
         assert result.exit_code == 0, result.output
@@ -718,7 +718,7 @@ def test_real_full_graph_labels_are_names_not_hashes(ontology):
 
 
 def test_mechanism_map_nodes_do_not_sit_on_each_other(mech):
-    from il2kg.views.layout import positions
+    from il2kg.views.positions import positions
 
     where = positions(mech)
     nodes = sorted(where)
