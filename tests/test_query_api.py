@@ -165,3 +165,8 @@ def test_the_oxigraph_fast_path_gives_the_same_answers_and_errors(graph, oxigrap
         execute("SELECT * WHERE { ?s ?p }", oxigraph)
     text = 'SELECT ?s WHERE { ?s ?p "from service" } # FROM in a comment takes the full check, and passes'
     assert execute(text, oxigraph).type == "SELECT"
+    assert execute("# rows from a service\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1", oxigraph).type == "SELECT"
+    with pytest.raises(QueryRefused):  # a comment line ends at the line's end: what follows is checked
+        execute('SELECT * WHERE {\n# a note\nSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }', oxigraph)
+    with pytest.raises(QueryError):  # a '#' inside a string opens no comment (rdflib's parser even refuses it)
+        execute('SELECT * WHERE { ?s ?p "#" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }', oxigraph)

@@ -83,16 +83,18 @@ def prepare(text: str, origin: str = "query") -> Query:
 
 # Oxigraph's own parser may take a query without rdflib's first (pyparsing: ~35 ms a query, 3x Oxigraph's whole
 # answer; 3 s for a 388 KB one) when nothing in the text could be what prepare() refuses: no SERVICE or FROM
-# anywhere (in a string or a comment too: the test is on letters, not on parsing), no \\u escape (it could spell
-# them), and shallow nesting (Oxigraph's recursive parser has no depth limit of its own; rdflib's refusal of a
-# query nested too deep is a clean 400). Anything else takes the full check first.
+# anywhere (in a string too: the test is on letters, not on parsing) but on lines that open with '#' (a comment,
+# or the inside of a long string: never a keyword), no \\u escape (it could spell them), and shallow nesting
+# (Oxigraph's recursive parser has no depth limit of its own; rdflib refuses a query nested too deep with a
+# clean 400). Anything else takes the full check first.
 _MAY_REFUSE = re.compile(r"\b(?:SERVICE|FROM)\b|\\[uU]", re.IGNORECASE)
 _BRACKET = re.compile(r"[{}()\[\]]")
 _FAST_MAX_DEPTH = 100
 
 
 def _plainly_allowed(text: str) -> bool:
-    if _MAY_REFUSE.search(text):
+    code = "\n".join(line for line in text.split("\n") if not line.lstrip(" \t\r").startswith("#"))
+    if _MAY_REFUSE.search(code):
         return False
     depth = deepest = 0
     for bracket in _BRACKET.findall(text):
