@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from il2kg.extract.arm_sizes import find_arm_sizes
+from il2kg.extract.design import find_design
 from il2kg.extract.doses import find_doses, plain
 from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
+from il2kg.extract.intervention import parse_schedule
+from il2kg.extract.population import find_counts
 from il2kg.extract.text import read_page
 from il2kg.gold import show
 from il2kg.lexicon import load_lexicon
@@ -48,7 +52,31 @@ def _findings(text: str, kind: str) -> str:
     return "|".join(values)
 
 
-RECOGNISERS = {"doses.tsv": _doses, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
+def _methods(text: str):
+    return read_page("Methods: " + text)
+
+
+def _counts(text: str) -> str:
+    randomised, enrolled = find_counts(_methods(text))
+    return f"randomised={show(randomised)} enrolled={show(enrolled)}"
+
+
+def _design(text: str) -> str:
+    return "|".join(f.value for f in find_design(_methods(text)))
+
+
+def _arm_sizes(text: str) -> str:
+    return "|".join(f"{label or '*'}={size.value}" for label, size in find_arm_sizes(_methods(text)))
+
+
+def _schedule(text: str) -> str:
+    page = _methods(text)
+    fields = parse_schedule(page, 0, len(page.clean), find_doses(page.clean))
+    return "|".join(f"{k}={show(fields[k])}" for k in sorted(fields) if k != "schedule_text")
+
+
+RECOGNISERS = {"doses.tsv": _doses, "counts.tsv": _counts, "design.tsv": _design, "arm-sizes.tsv": _arm_sizes,
+               "schedule.tsv": _schedule, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
                "p-values.tsv": lambda text: _findings(text, "p"),
                "percentages.tsv": lambda text: _findings(text, "percent")}
 

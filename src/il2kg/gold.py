@@ -164,10 +164,10 @@ def _labelless(trial: Trial, add: Add) -> None:
     add("trial.present", "true")
     for arm in trial.arms:
         add("trial.arm", show(arm.role), show(arm.size))
-        if arm.intervention is not None:
-            add("trial.agent", show(arm.intervention.agent))
-            if arm.intervention.dose is not None:
-                add("trial.dose", show(arm.intervention.dose))
+        for intervention in (arm.intervention, *arm.also) if arm.intervention else ():
+            add("trial.agent", show(intervention.agent))
+            if intervention.dose is not None:
+                add("trial.dose", show(intervention.dose))
     for agent in trial.agents:
         add("trial.agent", show(agent))
     results = [r for o in trial.outcomes for r in o.results] + list(trial.findings)

@@ -35,8 +35,10 @@ def lexicon_from_graph(ontology: Graph) -> Lexicon:
             preferred = [str(o) for o in ontology.objects(individual, RDFS.label)]
             synonyms = sorted(str(o) for o in ontology.objects(individual, SKOS.altLabel))
             labels = tuple(dict.fromkeys(sorted(preferred) + synonyms))
-            broader = sorted(curie(b, LEXICON) for b in ontology.transitive_objects(individual, SKOS.broader)
-                             if b != individual)
+            # A disease's category (autoimmune, inflammatory) is broader than the disease, as skos:broader is.
+            above = {*ontology.transitive_objects(individual, SKOS.broader),
+                     *ontology.objects(individual, IL.hasDiseaseCategory)}
+            broader = sorted(curie(b, LEXICON) for b in above if b != individual)
             terms.append(Term(curie(individual, LEXICON), kind, labels, tuple(broader)))
     return Lexicon(tuple(sorted(set(terms), key=lambda t: (t.kind, t.curie))))
 

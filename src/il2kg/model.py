@@ -122,6 +122,8 @@ class Arm:
     role: Fact[str] | None = None  # "experimental" | "placebo-comparator" | "active-comparator" | "single-group-arm"
     size: Fact[int] | None = None
     intervention: Intervention | None = None
+    # What the same arm also receives: a second agent ("rapamycin with IL-2"), a later course at another dose.
+    also: tuple[Intervention, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

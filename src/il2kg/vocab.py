@@ -204,6 +204,7 @@ class IL(DefinedNamespace):
     phase3: URIRef
     phase4: URIRef
     phaseLabel: URIRef
+    noIntervention: URIRef
     placebo: URIRef
     tregExpansion: URIRef
     placeboComparator: URIRef

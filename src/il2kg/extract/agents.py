@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from il2kg.extract.design import trial_spans
+from il2kg.extract.doses import find_doses
 from il2kg.extract.heading import find_title
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import find_terms_in
@@ -26,17 +27,21 @@ _TREATMENT = re.compile(
     re.IGNORECASE,
 )
 _PEOPLE = re.compile(
-    r"\b(?:patients?|participants?|subjects?|volunteers?|adults?|children|individuals?|people|recipients?|"
+    r"\b(?:(?:in|out)?patients?|participants?|subjects?|volunteers?|adults?|children|individuals?|people|recipients?|"
     r"persons?|women|men|cases)\b", re.IGNORECASE,
 )
+ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
 _BACKGROUND_THERAPY = re.compile(
     r"(?:add-?on(?:\s+therapy)?\s+to|on\s+top\s+of|in\s+addition\s+to|background(?:\s+therapy)?(?:\s+with)?|"
-    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|"
+    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|alongside|"
     r"\badd(?:ing|ed)\b[^.;]{0,60}?\bto)\s+$",
     re.IGNORECASE,
 )
 _BACKGROUND_AFTER = re.compile(r"\s*-?\s*(?:only|naive|naïve|alone|run-in|treatment\s+alone|background)\b",
                                re.IGNORECASE)
+# "The study compares the drug to a placebo": a sentence that names what is given without naming people.
+_AGAINST_PLACEBO = re.compile(r"\bcompar(?:es|ed|ing)\b[^.;]{0,60}?\b(?:with|to|against)\s+(?:an?\s+|the\s+)?"
+                              r"(?:matching\s+)?placebo\b", re.IGNORECASE)
 _PLACEBO_ARM = re.compile(r"\bplacebo\b(?![- ]controlled)|\bmatching\s+placebo\b", re.IGNORECASE)
 
 
@@ -54,9 +59,12 @@ def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     """Return the agents the study gives, surest sentence first, each once; placebo last."""
     found: dict[str, Fact[str]] = {}
     title = find_title(page)
+    # A dose sentence that names no people speaks of people only when the page is not about animals.
+    animals = any(ANIMALS.search(page.clean, start, end) for start, end in trial_spans(page))
     for start, end in trial_spans(page):
         text = page.clean[start:end]
-        if not (_TREATMENT.search(text) and _PEOPLE.search(text)) and page.section_of(start) != "methods":
+        given = _TREATMENT.search(text) and (_PEOPLE.search(text) or not animals and find_doses(page.clean, start, end))
+        if not (given or _AGAINST_PLACEBO.search(text)) and page.section_of(start) != "methods":
             continue
         for hit in find_terms_in(page.clean, start, end, lexicon, "agent"):
             if is_background(page, hit.start, hit.end, start, end):
@@ -73,6 +81,20 @@ def most_specific(agents: list[Fact[str]], lexicon: Lexicon) -> list[Fact[str]]:
     named = {a.value for a in agents}
     broader = {b for t in lexicon.of_kind("agent") if t.curie in named for b in t.broader}
     return [a for a in agents if a.value not in broader]
+
+
+def with_specific_agents(arms: tuple[Arm, ...], agents: tuple[Fact[str], ...], lexicon: Lexicon) -> tuple[Arm, ...]:
+    """An arm's generic agent ("IL-2") becomes the one narrower agent the page names (aldesleukin, ILT-101)."""
+    broader = {t.curie: t.broader for t in lexicon.of_kind("agent")}
+    out = []
+    for arm in arms:
+        iv = arm.intervention
+        narrower = [a for a in agents if iv and iv.agent.value in broader.get(a.value, ())]
+        if iv is not None and len(narrower) == 1:
+            agent = Fact(narrower[0].value, replace(narrower[0].evidence, method="agents.specific-agent"))
+            arm = replace(arm, intervention=replace(iv, agent=agent))
+        out.append(arm)
+    return tuple(out)
 
 
 def arms_from_agents(page: Page, agents: tuple[Fact[str], ...], design: tuple[str, ...],
@@ -109,7 +131,8 @@ def with_placebo_arm(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str],
 
 _ARM_COUNT = re.compile(
     rf"(?<![\w./(=-])(?P<n>\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
-    r"\s+(?:[\w-]+\s+){0,2}?(?:patients|pts|participants|subjects|volunteers|adults|children|individuals|people)\b"
+    r"\s+(?:[\w-]+\s+){0,2}?(?:(?:in|out)?patients|pts|participants|subjects|volunteers|adults|children|individuals|"
+    r"people)\b"
 )
 _GIVEN_TO = re.compile(r"\b(?:received|receiving|were\s+(?:treated|given|administered|injected)|"
                        r"were\s+(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to|underwent|who\s+got)\b",
@@ -137,3 +160,48 @@ def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple
                 if value:
                     sizes[matching[0]] = _fact(page, value, count.start("n"), count.end("n"), "arm-size")
     return tuple(replace(arm, size=sizes[i]) if arm.size is None and i in sizes else arm for i, arm in enumerate(arms))
+
+
+_CONTROLLED = frozenset({"randomised", "placebo-controlled", "active-controlled", "crossover", "parallel-group"})
+# A group compared with the treated one: a control arm, placebo, "versus", "with or without", a fraction of
+# the people treated (healthy controls sampled for reference are not a treatment arm).
+_TREATED_COMPARISON = re.compile(
+    r"\bcontrol\s+(?:group|arm|cohort)s?\b|\bplacebo\b|\b(?:versus|vs\.?)\s+(?!baseline|pre-?treatment|healthy)|"
+    r"\bcompared\s+(?:with|to)\s+(?:those\s+|patients\s+)?(?:who|receiving|treated|on|given|standard|conventional)\b|"
+    r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b|\bcase[- ]control\b|"
+    r"\b(?:including|of\s+whom)\s+(?:about\s+|approximately\s+|nearly\s+)?(?:one|a|two)[- ](?:third|quarter|half)\b",
+    re.IGNORECASE)
+
+
+def as_single_group(page: Page, arms: tuple[Arm, ...], agents: tuple[Fact[str], ...], design: tuple[str, ...],
+                    n_enrolled: Fact[int] | None, *, prose: bool = True) -> tuple[Arm, ...]:
+    """Settle the role of a study's only arm: the single-group arm holding everyone enrolled when nothing
+    compares the treated people with another group; otherwise an experimental arm (a cohort of a dose
+    escalation, the treated group of a comparison) of the size the page gives it, if any. `prose`: look for a
+    comparison in the page's sentences too, not only in the design codes (a registry's "Placebo: No" is none).
+    """
+    if len(arms) > 1:
+        return arms
+    compared = bool(_CONTROLLED & set(design)) or prose and any(
+        _TREATED_COMPARISON.search(page.clean, start, end) for start, end in trial_spans(page))
+    one_group = not compared and "dose-escalation" not in design
+    if not arms:
+        active = [a for a in agents if a.value != PLACEBO]
+        if not active or (one_group and n_enrolled is None and "single-group" not in design):
+            return arms  # a one-group study with no count of people: nothing says one group was given it
+        agent = active[0]
+        role = _fact(page, "single-group-arm" if one_group else "experimental", agent.evidence.start,
+                     agent.evidence.end, "role")
+        arms = (Arm(page.clean[agent.evidence.start : agent.evidence.end], role, None, Intervention(agent=agent)),)
+    arm = arms[0]
+    if arm.role is None or arm.role.value not in ("single-group-arm", "experimental"):
+        return arms
+    if not one_group:
+        return (replace(arm, role=_derived(arm.role, "experimental", "treated-group")),)
+    size = arm.size or (n_enrolled and _derived(n_enrolled, n_enrolled.value, "single-group-size"))
+    return (replace(arm, role=_derived(arm.role, "single-group-arm", "single-group-arm"), size=size),)
+
+
+def _derived(fact: Fact, value: object, rule: str) -> Fact:
+    """The same evidence, read by a derivation that names itself."""
+    return Fact(value, replace(fact.evidence, method=f"agents.{rule}"))

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract import design, intervention, population, safety
-from il2kg.extract.agents import PLACEBO, arms_from_agents, find_agents, with_arm_sizes, with_placebo_arm
+from il2kg.extract import arm_sizes, design, intervention, population, safety
+from il2kg.extract.agents import (
+    ANIMALS,
+    PLACEBO,
+    arms_from_agents,
+    as_single_group,
+    find_agents,
+    with_arm_sizes,
+    with_placebo_arm,
+    with_specific_agents,
+)
 from il2kg.extract.diseases import find_diseases
 from il2kg.extract.findings import find_findings, is_result_percentage
 from il2kg.extract.heading import find_title
@@ -43,36 +52,57 @@ def _without_thresholds(page: Page, outcome: Outcome) -> Outcome:
     return replace(outcome, results=tuple(keep(r) for r in outcome.results))
 
 
+# "Low-dose IL-2 therapy ... in patients with chronic GVHD", "The efficacy and safety of IL-2 ... to treat RA".
+_CLINICAL_TITLE_CUE = re.compile(r"\b(?:patients?|efficacy|safety|treat(?:s|ing|ment)?|therapy|trial)\b", re.I)
+
+
+def _clinical_title(page: Page, lexicon: Lexicon) -> bool:
+    """Whether the title reports an agent given to people with a condition (a treatment, not a mechanism)."""
+    title = find_title(page)
+    if title is None or not _CLINICAL_TITLE_CUE.search(page.clean, *title):
+        return False
+    groups = {b for t in lexicon.of_kind("disease") for b in t.broader}  # a category ("autoimmune disease")
+    kinds = {(h.term.kind, h.term.curie) for h in find_terms(page.clean[title[0] : title[1]], lexicon)}
+    return any(k == "disease" and c not in groups for k, c in kinds) and any(
+        k == "agent" and c != PLACEBO for k, c in kinds)
+
+
 _GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
-_ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
 
 
 def _about_animals(page: Page) -> bool:
-    return any(_ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
+    return any(ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
 
 
-def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
-    """Return the Trial the page reports, or None for a review or a page that describes no trial."""
+def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -> Trial | None:
+    """Return the Trial the page reports, or None for a review or a page that describes no trial.
+
+    `title_reports`: whether a title that names a treatment of patients reports a study by itself (an
+    article's title does; a citation page's title names the cited work, which the page does not report).
+    """
     if is_review(page):
         return None  # a review or meta-analysis reports other studies, not one of its own
-    features = design.find_design(page)
+    centres = population.find_centres(page)
+    features = design.with_centres(page, design.find_design(page), centres)
     registry_ids = design.find_registry_ids(page)
     n_randomised, n_enrolled = population.find_counts(page)
     codes = tuple(f.value for f in features)
     if n_enrolled is not None and "randomised" in codes and _GIVEN.search(n_enrolled.evidence.sentence):
         n_enrolled = None  # in a randomised trial, "26 patients were treated with IL-2" counts one arm
-    sizes = population.find_arm_sizes(page)
+    sizes = arm_sizes.find_arm_sizes(page)
     arms = intervention.find_arms(page, lexicon, codes)
-    if not sizes and n_enrolled and len(arms) == 1 and arms[0].role and arms[0].role.value == "single-group-arm":
-        sizes = ((None, n_enrolled),)  # everyone enrolled in a single-group trial is in its one arm
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
     arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes), lexicon)
+    arms = with_specific_agents(as_single_group(page, arms, agents, codes, n_enrolled), agents, lexicon)
     features = design.with_arm_structure(page, features, arms)
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]
-    if not _beyond_title(page, [f for f in found if f is not None]):
-        return None  # nothing but a title names the study: no trial facts to report
+    if n_randomised is None and "randomised" in codes:
+        n_randomised = population.randomised_from_arms(page, [a.size for a in arms])
+    beyond = _beyond_title(page, [f for f in found if f is not None])
+    if not beyond and not (title_reports and _clinical_title(page, lexicon)):
+        return None  # nothing but a title names the study, and not as a treatment of patients
     people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
     if _about_animals(page) and not any(people):
         return None  # an animal study: no registry id, no count of people, nobody treated
@@ -91,7 +121,7 @@ def extract_trial(page: Page, lexicon: Lexicon) -> Trial | None:
         eligibility=population.find_eligibility(page),
         recruitment_start=recruitment_start,
         recruitment_end=recruitment_end,
-        centres=population.find_centres(page),
+        centres=centres,
         countries=population.find_countries(page),
         follow_up=population.find_follow_up(page),
         arms=arms,

@@ -61,7 +61,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
     # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
-    trial = None if statements else article.extract_trial(read_page(_QUOTED.sub(_spaces, text)), lexicon)
+    trial = None if statements else article.extract_trial(read_page(_QUOTED.sub(_spaces, text)), lexicon,
+                                                                  title_reports=False)
     return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
 
 

@@ -27,12 +27,14 @@ _OTHER_WORK = re.compile(
 _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|\brandomly (?:assigned|allocated)\b|"
-                              r"(?<!non-)\brandomi[sz]ation\b", re.I)),
+                              r"(?<!non-)\brandomi[sz](?:ation|ing)\b", re.I)),
     ("double-blind", re.compile(r"\bdouble[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label(?:led|ed)?\b|\bopen\b(?=,?(?: [\w-]+){0,2} (?:trial|study)\b)", re.I)),
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b|\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
-                                      r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b", re.I)),
+                                      r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b|"
+                                      r"\bcompar(?:es|ing)\s+(?:[\w-]+\s+){1,4}?(?:with|to|against)\s+(?:an?\s+|the\s+)?"
+                                      r"(?:matching\s+)?placebo\b", re.I)),
     ("active-controlled", re.compile(r"\bactive[- ]controlled\b|\bactive comparator\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?(?:cent(?:re|er|ric)|site|national)\b", re.I)),
     ("single-centre", re.compile(r"\b(?:single[- ]cent(?:re|er)|mono-?cent(?:re|er|ric))\b", re.I)),
@@ -41,7 +43,8 @@ _FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("single-group", re.compile(r"\bsingle[- ](?:group|arm)\b", re.I)),
     ("prospective", re.compile(r"\bprospective(?:ly)?\b(?!\s+regist)", re.I)),
     ("retrospective", re.compile(r"\bretrospective(?:ly)?\b(?!\s+regist)", re.I)),
-    ("dose-escalation", re.compile(r"\bdose[- ]escalat(?:ion|ing)\b|\bescalating\s+doses?\b", re.I)),
+    ("dose-escalation", re.compile(r"\bdose[- ]escalat(?:ion|ing)\b|\bescalating\s+doses?\b|\bascending[- ]doses?\b|"
+                                   r"\b(?:and|was|were)\s+escalated\s+to\b", re.I)),
 )
 _RATIO = re.compile(r"(?<![\d:.])(?P<r>\d{1,2}(?:\s?:\s?\d{1,2}){1,3})(?![\d:])")
 _RATIO_CUE = re.compile(r"\brandomi[sz]|\bratio\b|\bassigned\b|\ballocat", re.I)
@@ -165,16 +168,36 @@ def find_allocation_ratio(page: Page) -> Fact[str] | None:
     return None
 
 
+def with_centres(page: Page, features: tuple[Fact[str], ...], centres: Fact[int] | None) -> tuple[Fact[str], ...]:
+    """Add "multicentre" (or "single-centre") from the number of centres the study ran at ("at 92 centres")."""
+    codes = {f.value for f in features}
+    if centres is None or centres.value < 1 or codes & {"multicentre", "single-centre"}:
+        return features
+    code = "multicentre" if centres.value > 1 else "single-centre"
+    added = _fact(page, code, centres.evidence.start, centres.evidence.end, f"{code}-by-centres")
+    order = [c for c, _ in _FEATURES]
+    return tuple(sorted((*features, added), key=lambda f: order.index(f.value)))
+
+
+# The page says everyone was given the same: "They all received", "all patients were treated with".
+_ALL_RECEIVED = re.compile(r"\b(?:they|patients|participants|subjects)\s+all\s+(?:received|were\s+(?:treated|given))\b"
+                           r"|\ball\s+(?:the\s+)?(?:\w+\s+)?(?:patients|participants|subjects)\s+(?:received|were\s+"
+                           r"(?:treated|given))\b", re.I)
+
+
 def with_arm_structure(page: Page, features: tuple[Fact[str], ...], arms: tuple[Arm, ...]) -> tuple[Fact[str], ...]:
-    """Add "single-group" and "non-randomised" when the trial's only arm is a single-group arm ("all received")."""
+    """Add "single-group" and "non-randomised" when the only arm is a single-group arm and all received it."""
     codes = {f.value for f in features}
     single = len(arms) == 1 and arms[0].role is not None and arms[0].role.value == "single-group-arm"
     if not single or codes & {"randomised", "placebo-controlled", "active-controlled", "crossover", "retrospective"}:
         return features
     if any(_COMPARISON.search(page.clean, start, end) for start, end in trial_spans(page)):
         return features  # a control or comparison group: one treated arm does not make a single-group study
-    role = arms[0].role.evidence
-    added = [_fact(page, code, role.start, role.end, f"{code}-by-arms") for code in ("non-randomised", "single-group")
+    cue = next((m for start, end in trial_spans(page) for m in [_ALL_RECEIVED.search(page.clean, start, end)] if m),
+               None)
+    if cue is None:
+        return features  # one arm found is not the page saying the study had one group
+    added = [_fact(page, code, cue.start(), cue.end(), f"{code}-by-arms") for code in ("non-randomised", "single-group")
              if code not in codes]
     order = [code for code, _ in _FEATURES]
     return tuple(sorted((*features, *added), key=lambda f: order.index(f.value)))

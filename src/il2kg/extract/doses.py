@@ -28,7 +28,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 # The unit, with what sits in front of it (a multiplier word glued to it) and what follows (per m2, per day).
 _UNIT = re.compile(
     r"(?P<mult>(?<![A-Za-z])(?:(?i:million|mill\.?|wan)|M|W|万)\s?)?"
-    r"(?P<unit>IU|international\s+units?|units?|U(?![\w/-])|MU(?![\w])|µg|μg|ug|mcg|mg)"
+    r"(?P<unit>IU|international\s+units?|units?|U(?![\w-])|MU(?![\w])|µg|μg|ug|mcg|mug|mg)"
     r"(?![A-Za-z])(?!\s*/\s*(?:L|l|ml|mL|dL|dl)\b)"
     r"(?:\s*\[[A-Za-z]{1,6}\]|\s*\((?:MIU|IU|U)\))?"  # "1.2 million IU [MIU]/m2": an abbreviation in brackets
     r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|(?:square\s+)?met(?:er|re)s?(?:\s+squared)?|kg|"
@@ -147,7 +147,7 @@ def _unit_code(unit: re.Match[str]) -> tuple[str, int]:
     word = (unit.group("mult") or "").strip().lower().rstrip(".")
     core = unit.group("unit").lower()
     exp = 6 if word in ("million", "mill", "m") or core == "mu" else 4 if word in ("w", "wan", "万") else 0
-    if core in ("µg", "μg", "ug", "mcg"):
+    if core in ("µg", "μg", "ug", "mcg", "mug"):  # "mug": a µ that lost its glyph in copying
         base = "ug"
     elif core == "mg":
         base = "mg"

@@ -217,8 +217,19 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = _received_period(page, spans, regimen)
     fields = _with_schedule_text(page, fields)
-    by_dose = len(doses) >= 2
     controlled = bool(placebo) or "randomised" in design
+    hits = _agents(page, lexicon, start, end)
+    # "IL-2 (aldesleukin) 18 000 U/kg plus HDC 0.5 mg": doses of several agents are one combined regimen
+    combined = len({(_nearest_agent(page.clean, d, hits) or agent).term.curie for d in doses}) > 1
+    parallel = _parallel_doses(page, start, end, doses)
+    by_dose = len(doses) >= 2 and (parallel or not combined and (controlled or "dose-escalation" in design))
+    also: tuple[Intervention, ...] = ()
+    if len(doses) >= 2 and not by_dose:  # one regimen: later courses, or another agent given with it
+        dosed = [(d, _nearest_agent(page.clean, d, hits) or agent) for d in doses]
+        first = next((i for i, (_, a) in enumerate(dosed) if a.term.curie == agent.term.curie), 0)
+        also = tuple(Intervention(agent=_fact(page, a.term.curie, a.start, a.end, "agent"), dose=_dose_fact(page, d))
+                     for i, (d, a) in enumerate(dosed) if i != first)
+        doses = [dosed[first][0]]
     arms = []
     for dose in doses:
         written = re.sub(r"^(?:ultra-?)?low[- ]dose\s+", "", page.clean[agent.start : agent.end], flags=re.I)
@@ -226,17 +237,43 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         role = "experimental" if controlled or by_dose else "single-group-arm"
         intervention = Intervention(
             agent=_fact(page, agent.term.curie, agent.start, agent.end, "agent"),
-            dose=_fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end,
-                       "dose" + (f" ({dose.derivation})" if dose.derivation else "")),
+            dose=_dose_fact(page, dose),
             **fields,
         )
-        arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention)))
+        arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention,
+                                     also)))
     if placebo:
         s, e = start + placebo.start(), start + placebo.end()
         shared = _with_schedule_text(page, _placebo_fields(page, start, s, fields))
         intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **shared)
         arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
     return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+def _dose_fact(page: Page, dose: Dose) -> Fact[Quantity]:
+    return _fact(page, Quantity(dose.value, dose.unit), dose.start, dose.end,
+                 "dose" + (f" ({dose.derivation})" if dose.derivation else ""))
+
+
+# Doses of parallel groups, not of one regimen: "1 MIU or 3 MIU", "cohorts", "dose levels", "respectively".
+_PARALLEL = re.compile(r"\b(?:cohorts?|dose\s+(?:levels?|groups?|arms?)|groups?|arms?|respectively|escalat\w*|"
+                       r"ascending|either)\b", re.I)
+
+
+def _parallel_doses(page: Page, start: int, end: int, doses: list[Dose]) -> bool:
+    if _PARALLEL.search(page.clean, start, end):
+        return True
+    return any(re.search(r"\bor\b", page.clean[a.end : b.start]) for a, b in zip(doses, doses[1:], strict=False))
+
+
+def _nearest_agent(text: str, dose: Dose, hits: list[TermMatch]) -> TermMatch | None:
+    """The agent a dose is of: one written right after it ("2 mg rapamycin", "500 000 IU of rhIL-2"), else the
+    closest one before it ("IL-2 (aldesleukin) 18 000 U/kg, ... plus HDC 0.5 mg"), within 80 characters."""
+    after = [h for h in hits if 0 <= h.start - dose.end <= 12]
+    if after and not re.search(r"[,;]|\b(?:plus|and|with)\b", text[dose.end : after[0].start]):
+        return after[0]
+    before = [h for h in hits if 0 <= dose.start - h.end <= 80]
+    return before[-1] if before else None
 
 
 def _with_schedule_text(page: Page, fields: dict[str, Fact | None]) -> dict[str, Fact]:
@@ -255,10 +292,23 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
     return {k: v for k, v in fields.items() if not any(s <= v.evidence.start < e for s, e in private)}
 
 
+# An arm given nothing: "no treatment (control, n=160)", "untreated", "observation only".
+_NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|intervention|therapy)|untreated|"
+                              r"observation(?:\s+only)?)"
+                              r"\b", re.I)
+
+
 def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...]) -> tuple[Arm, ...]:
-    """Give arms their sizes: a size for every arm (key None), or one keyed by the arm's text ("placebo", "IL-2")."""
+    """Give arms their sizes: a size for every arm (key None), or one keyed by the arm's text ("placebo", "IL-2").
+
+    A size keyed by an arm given nothing ("no treatment (n=160)") is that arm, added when the arms lack it.
+    """
+    if not arms:
+        return arms
     out = []
     active = [a for a in arms if a.label != "placebo"]
+    untreated = [(key, fact) for key, fact in sizes if key and _NO_INTERVENTION.match(key.strip())]
+    sizes = tuple(s for s in sizes if s not in untreated)
     for arm in arms:
         size = None
         for key, fact in sizes:
@@ -269,4 +319,7 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
             ):
                 size = fact
         out.append(replace(arm, size=size) if size else arm)
+    for key, fact in untreated:
+        role = Fact("no-intervention", replace(fact.evidence, method="intervention.no-intervention-arm"))
+        out.append(Arm(key.strip(), role, fact))
     return tuple(out)

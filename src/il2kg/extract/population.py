@@ -13,23 +13,17 @@ from il2kg.model import Fact, Quantity
 _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
-_PEOPLE = r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons)"
+_PEOPLE = (r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons|"
+           r"inpatients|outpatients)")
 # A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
 # count of something else ("two groups of patients", "5 years of patients' data").
 _N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
-_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z-]+\s+)"
+_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z][\w-]*\s+)"
 _COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
+# "AD individuals (n = 8)", "patients with SLE (n=30)": the count in parentheses after the people.
+_PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
-_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
-                        r"(?:group|arm)\b", re.I)
-# "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
-_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
-# "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
-_TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
-_TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
-                      r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
-_ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -84,6 +78,7 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
 _SUBSET_AFTER = re.compile(
     r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|were\s+lost|"
     r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?)\b"
+    r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
     re.IGNORECASE,
@@ -97,9 +92,10 @@ _OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?
 _ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
                        re.IGNORECASE)
 _ENROLMENT = re.compile(r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
-                        r"\b(?:in|of|with|including|involving|enrolling|recruiting)\s+$", re.IGNORECASE)
-_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,50}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
-                              r"randomi[sz]ed)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
+                        r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
+                        r"recruited)\s+$", re.IGNORECASE)
+_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
+                              r"randomi[sz]ed|selected)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
                               re.IGNORECASE)
 
 
@@ -120,17 +116,22 @@ def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:
     return score + (1 if page.section_of(start) == "methods" else 0)
 
 
+_RECRUITED = re.compile(r"\b(?:recruited|enrolled|included)\b", re.I)
+
+
 def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     """Return (n_randomised, n_enrolled): the surest count of each, or none when the candidates disagree."""
     randomised = None
     enrolled: list[tuple[int, int, re.Match[str]]] = []
     for rank, (start, end) in enumerate(trial_spans(page)):
-        m = _COUNT.search(page.clean, start, end)
+        m = _COUNT.search(page.clean, start, end) or _PEOPLE_N.search(page.clean, start, end)
         if not m or not _is_total(page, m, start, end):
             continue
         if _RANDOMISED.search(page.clean, start, end):
             if randomised is None:
                 randomised = _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "n-randomised")
+                if _RECRUITED.search(m.group(0)):  # "36 consecutively recruited inpatients were randomised"
+                    enrolled.append((-9, rank, m))
         else:
             enrolled.append((-_enrolment_score(page, m, start, end), rank, m))
     if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
@@ -142,6 +143,20 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     return randomised, _resolve_enrolled(page, enrolled)
 
 
+def randomised_from_arms(page: Page, sizes: list[Fact[int] | None]) -> Fact[int] | None:
+    """The number randomised as the sum of the arms' sizes, when one randomisation sentence gives them all
+    ("randomized to either treatment (n=160) or no treatment (control, n=160)")."""
+    if len(sizes) < 2 or any(s is None for s in sizes):
+        return None
+    facts = [s for s in sizes if s is not None]
+    if len({f.evidence.sentence for f in facts}) != 1 or not _RANDOMISED.search(facts[0].evidence.sentence):
+        return None
+    if len({f.evidence.start for f in facts}) != len(facts):
+        return None  # "12 per group": one size shared by every arm, not each arm's own count
+    start, end = min(f.evidence.start for f in facts), max(f.evidence.end for f in facts)
+    return _fact(page, sum(f.value for f in facts), start, end, "sum-of-arms")
+
+
 def _resolve_enrolled(page: Page, candidates: list[tuple[int, int, re.Match[str]]]) -> Fact[int] | None:
     if not candidates:
         return None
@@ -151,41 +166,6 @@ def _resolve_enrolled(page: Page, candidates: list[tuple[int, int, re.Match[str]
     if best_score > -2 and len(values) > 1:
         return None  # several counts of people and none said to be the enrolment: abstain
     return _fact(page, parse_count(best.group("n")), best.start("n"), best.end("n"), "n-enrolled")
-
-
-def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
-    """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
-    out: list[tuple[str | None, Fact[int]]] = []
-    for sentence in page.sentences:
-        if sentence.section not in ("methods", "results", None):
-            continue
-        m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
-        if m and not out:
-            return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
-        if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
-            continue
-        out = _to_arms(page, sentence.start, sentence.end)
-        if sentence.section == "methods" and not out:
-            for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
-                label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
-                out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
-        if out:
-            return tuple(out)
-    return ()
-
-
-def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
-    """Sizes from an allocation in parentheses: "(29 to interleukin-2 and 29 to placebo)"."""
-    for group in _TO_ARMS.finditer(page.clean, start, end):
-        base = group.start("body")
-        pieces = list(re.finditer(r"[^,;]+", group.group("body")))
-        if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
-            pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
-        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0))) for m in pieces]
-        if len(parsed) >= 2 and all(m for _, m in parsed):
-            return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
-                    for at, m in parsed]
-    return []
 
 
 def _month(name: str) -> int:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract import article, registry_arms
-from il2kg.extract.agents import most_specific
+from il2kg.extract import article, registry_arms, registry_terms
 from il2kg.extract.identifiers import find_registry_ids, phase_code
-from il2kg.extract.layout import Line, read_plain_page, split_lines, term_facts
+from il2kg.extract.layout import Line, read_plain_page, split_lines
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
 from il2kg.extract.registry_prose import prose_only, with_prose
 from il2kg.extract.text import Page, collapse, read_page
-from il2kg.model import Arm, Fact, Intervention, Lexicon, Record, Trial
-
-PLACEBO = "il2kg:placebo"
+from il2kg.model import Fact, Lexicon, Record, Trial
 
 _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
 _ACTUAL = re.compile(r"\bactual\b", re.I)
@@ -25,8 +22,9 @@ _DESIGN_WORDS = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|^yes$", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label\b", re.I)),
-    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|^(?:double|triple|quadruple)(?=\s*(?:\(|$))", re.I)),
-    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|^single(?=\s*(?:\(|$))", re.I)),
+    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|"
+                                r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))", re.I)),
+    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))", re.I)),
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?cent(?:re|er|ric)\b", re.I)),
     ("single-centre", re.compile(r"\bsingle[- ]cent(?:re|er)\b|\bmonocent(?:re|er|ric)\b", re.I)),
@@ -47,7 +45,7 @@ _FLAGS = {
 _YES_NO = re.compile(r":\s*(?:yes|no)$", re.I)
 _FLAG_LINE = re.compile(r"^(?:[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?P<flag>" + "|".join(_FLAGS) + r")\s*:\s*Yes$", re.I)
 _PLACEBO_ARM = re.compile(
-    r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:matching\s+)?placebo\b)", re.I
+    r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:\w{1,3}\s*:\s*)?(?:matching\s+)?placebo\b)", re.I
 )
 _ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
 _PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
@@ -86,14 +84,14 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         design=_design(page, fields, lines, centres),
         phase=_phase(page, fields, lines),
         n_enrolled=_enrolled(page, fields),
-        diseases=tuple(d for f in fields_named(fields, "conditions") for d in _diseases(page, f, lexicon)),
+        diseases=registry_terms.diseases(page, fields, lexicon),
         recruitment_start=_date(page, fields, "start", 0),
         recruitment_end=_date(page, fields, "end", 1),
         centres=centres,
         countries=_countries(page, fields),
         arms=arms,
         outcomes=registry_arms.outcomes(page, fields, lexicon),
-        agents=tuple(_intervention_agents(page, fields, lexicon)),
+        agents=tuple(registry_terms.intervention_agents(page, fields, lexicon)),
     )
     if trial == Trial():
         return []
@@ -101,7 +99,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     if not (trial.registry_ids or trial.acronym or trial.title):
         return []  # a record with no id, acronym or title cannot name its trial: nothing to key the facts on
     # Arms from the interventions list come last: the prose's arms carry doses and schedules, these do not.
-    return [trial if trial.arms else replace(trial, arms=_arms_from_interventions(page, fields, lexicon))]
+    trial = trial if trial.arms else replace(trial, arms=registry_terms.arms_from_interventions(page, fields, lexicon))
+    return [registry_arms.settle_arms(page, trial, lexicon)]
 
 
 def _text(page: Page, field: Field | None, method: str) -> Fact[str] | None:
@@ -134,32 +133,6 @@ def _acronym(page: Page, fields: tuple[Field, ...]) -> Fact[str] | None:
         and fact.value.lower() not in {"n/a", "none"}
     )
     return fact if ok else None
-
-
-def _intervention_agents(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> list[Fact[str]]:
-    """The lexicon agents the record's interventions field names, each once."""
-    found: dict[str, Fact[str]] = {}
-    for field in fields_named(fields, "interventions"):
-        for fact in term_facts(page, field.start, field.end, lexicon, "agent", "registry.intervention-agent"):
-            found.setdefault(fact.value, fact)
-    return most_specific(list(found.values()), lexicon)
-
-
-def _arms_from_interventions(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
-    """A record that lists its interventions but no arms ("Treatments: Drug: ILT101; Drug: Placebo"): one arm per
-    agent, placebo as the comparator; no arm at all when the list names a single agent and no placebo (the
-    record does not say whether that is one arm or a comparison)."""
-    agents = _intervention_agents(page, fields, lexicon)
-    active = [a for a in agents if a.value != PLACEBO]
-    if not active or len(active) == len(agents):
-        return ()
-    role = {True: "placebo-comparator", False: "experimental"}
-    return tuple(Arm(page.clean[a.evidence.start : a.evidence.end], Fact(role[a.value == PLACEBO], a.evidence),
-                     None, Intervention(agent=a)) for a in agents)
-
-
-def _diseases(page: Page, field: Field, lexicon: Lexicon) -> tuple[Fact[str], ...]:
-    return term_facts(page, field.start, field.end, lexicon, "disease", "registry.condition")
 
 
 def _design(

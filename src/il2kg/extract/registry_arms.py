@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
+from il2kg.extract.agents import as_single_group, with_placebo_arm, with_specific_agents
 from il2kg.extract.doses import find_doses
 from il2kg.extract.layout import Line, term_facts
 from il2kg.extract.registry_fields import Field
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse
-from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity
+from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity, Trial
 
 _ARM_HEAD = re.compile(
     r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention)"
@@ -252,3 +254,19 @@ def _outcomes_of(page, title: Line, timepoint: Line | None, role, lexicon, done:
             continue
         out.append(Outcome(measure=measure, role=role, timepoint=tp, description=description))
     return out
+
+
+# A results record's participant flow with one column: "Overall Study | STARTED | 6" (several columns: no total).
+_STARTED = re.compile(r"\bSTARTED\b[\s|]*(?P<n>\d{1,5})\b(?![\s|]*\d)")
+
+
+def settle_arms(page: Page, trial: Trial, lexicon: Lexicon) -> Trial:
+    """The placebo arm a placebo-controlled record names only among its agents; a one-group study's arm
+    holding everyone who started (the participant flow's count when the record gives no enrolment)."""
+    n_enrolled = trial.n_enrolled
+    if n_enrolled is None and (m := _STARTED.search(page.clean)):
+        n_enrolled = Fact(int(m.group("n")), page.evidence(m.start("n"), m.end("n"), "registry.flow-started"))
+    codes = tuple(f.value for f in trial.design)
+    arms = with_placebo_arm(page, trial.arms, trial.agents, codes)
+    arms = as_single_group(page, arms, trial.agents, codes, n_enrolled, prose=False)
+    return replace(trial, n_enrolled=n_enrolled, arms=with_specific_agents(arms, trial.agents, lexicon))

@@ -16,7 +16,7 @@ _LABELS = (
         r"|Registration number|EudraCT (?:protocol )?number"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?",
     ),
-    ("title_brief", r"Brief Title|Public title|Study title|Title"),
+    ("title_brief", r"Brief Title|Public title|Study title|Title|Clinical Trial Results"),
     ("title_official", r"Official Title|Scientific title|Full title(?: of the trial)?"),
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (

@@ -8,7 +8,7 @@ from rdflib import URIRef
 
 from il2kg.curie import expand
 from il2kg.graph.emit import Emitter, literal
-from il2kg.model import AdverseEvent, Arm, Fact, Outcome, Result, Trial
+from il2kg.model import AdverseEvent, Arm, Fact, Intervention, Outcome, Result, Trial
 from il2kg.vocab import IL, code_term, mint, short_hash, slug
 
 _PHASES = {
@@ -92,11 +92,17 @@ def _add_arm(em: Emitter, trial: URIRef, key: str, arm: Arm) -> URIRef:
     if arm.role:
         em.fact(a, IL.hasArmRole, arm.role, code_term(arm.role.value))
     em.fact(a, IL.armSize, arm.size)
-    iv = arm.intervention
-    if iv is None:
+    if arm.intervention is None:
         return a
-    i = em.node(mint("trial", key, "arm", slug(arm.label), "intervention"), IL.Intervention)
-    em.link(a, IL.receives, i)
+    _add_intervention(em, a, mint("trial", key, "arm", slug(arm.label), "intervention"), arm.intervention)
+    for n, iv in enumerate(arm.also, 2):
+        _add_intervention(em, a, mint("trial", key, "arm", slug(arm.label), f"intervention-{n}"), iv)
+    return a
+
+
+def _add_intervention(em: Emitter, arm: URIRef, iri: URIRef, iv: Intervention) -> None:
+    i = em.node(iri, IL.Intervention)
+    em.link(arm, IL.receives, i)
     em.fact(i, IL.hasAgent, iv.agent, expand(iv.agent.value))
     em.quantity(i, IL.doseAmount, IL.doseUnit, iv.dose)
     em.fact(i, IL.route, iv.route)
@@ -108,7 +114,6 @@ def _add_arm(em: Emitter, trial: URIRef, key: str, arm: Arm) -> URIRef:
     em.fact(i, IL.maintenanceFrequency, iv.maintenance_frequency)
     em.quantity(i, IL.durationValue, IL.durationUnit, iv.duration)
     em.fact(i, IL.scheduleText, iv.schedule_text)
-    return a
 
 
 def _outcome_iri(key: str, outcome: Outcome) -> URIRef:

@@ -37,12 +37,13 @@ def _worker_main(conn: Any, data: bytes) -> None:
 def _cap_memory(data_bytes: int) -> None:
     """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
     instead of pushing the machine into swap: room for the job loop's deep stack (every query runs on it),
-    the graph (~10x its N-Triples) and 1.5 GiB."""
+    the graph (~10x its N-Triples) and 2.5 GiB (the interpreter, its libraries, Oxigraph and per-thread malloc
+    arenas reserve address space well beyond what they use)."""
     try:
         import resource
     except ImportError:  # not on Windows: no cap there
         return
-    cap = STACK_BYTES + (3 << 29) + 10 * data_bytes
+    cap = STACK_BYTES + (5 << 29) + 10 * data_bytes
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)

@@ -21,7 +21,7 @@ from il2kg.views.lookup import Lookup, local_name, short
 from il2kg.views.network import ViewBuilder
 from il2kg.vocab import CITO, IL
 
-AGGREGATE_ABOVE = 40  # trials; above this one node per trial and arm is unreadable
+AGGREGATE_ABOVE = 80  # trials; above this one node per trial and arm is unreadable
 
 
 def _vocab_facts(look: Lookup, node: URIRef) -> list[tuple[str, str]]:

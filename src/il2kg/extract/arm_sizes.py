@@ -1,0 +1,92 @@
+"""How many people each arm holds, as the page states it: "12 per group", "IL-2 (n=30)", "(29 to IL-2 and 29 to
+placebo)", "(IL2:placebo, n=31:29)", "aldesleukin (12 MDD and 12 BD)"."""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.text import Page
+from il2kg.model import Fact
+
+
+def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+    return page.fact(value, start, end, f"population.{rule}")
+
+
+_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
+                        r"(?:group|arm)\b", re.I)
+# "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
+_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
+_TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
+_TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+                      r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
+_ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
+
+
+def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
+    """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
+    out: list[tuple[str | None, Fact[int]]] = []
+    for sentence in page.sentences:
+        if sentence.section not in ("methods", "results", None):
+            continue
+        m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
+        if m and not out:
+            return ((None, _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "per-group")),)
+        out = _ratio_arms(page, sentence.start, sentence.end)
+        if out:
+            return tuple(out)
+        if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
+            continue
+        out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end)
+        if sentence.section == "methods" and not out:
+            for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
+                label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
+                out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
+        if out:
+            return tuple(out)
+    return ()
+
+
+# "(IL2:placebo, n=31:29)": arms and their sizes in the same order.
+_RATIO_ARMS = re.compile(r"\((?P<labels>[^()\n,;=:]{1,30}(?:\s*[:/]\s*[^()\n,;=:]{1,30})+),\s*n\s*=\s*"
+                         r"(?P<ns>\d{1,5}(?:\s*[:/]\s*\d{1,5})+)\s*\)", re.I)
+
+
+def _ratio_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    for m in _RATIO_ARMS.finditer(page.clean, start, end):
+        labels = re.split(r"\s*[:/]\s*", m.group("labels").strip())
+        numbers = list(re.finditer(r"\d+", m.group("ns")))
+        if len(labels) == len(numbers):
+            at = m.start("ns")
+            return [(label, _fact(page, int(n.group(0)), at + n.start(), at + n.end(), "ratio-arm"))
+                    for label, n in zip(labels, numbers, strict=True)]
+    return []
+
+
+def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    """Sizes from an allocation in parentheses: "(29 to interleukin-2 and 29 to placebo)"."""
+    for group in _TO_ARMS.finditer(page.clean, start, end):
+        base = group.start("body")
+        pieces = list(re.finditer(r"[^,;]+", group.group("body")))
+        if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
+            pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
+        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0))) for m in pieces]
+        if len(parsed) >= 2 and all(m for _, m in parsed):
+            return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
+                    for at, m in parsed]
+    return []
+
+
+# "aldesleukin (12 MDD and 12 BD) or placebo (6 MDD and 6 BD)": an arm's size given by its subgroups.
+_SUBGROUP = r"\d{1,4}\s+(?:[A-Z][A-Z0-9-]{1,7}|(?:wo)?men|(?:fe)?males|boys|girls|children|adults)\b"
+_SUBGROUP_ARM = re.compile(rf"(?P<label>[\w-]+)\s*\((?P<body>{_SUBGROUP}(?:\s*(?:,|\+|and)\s*{_SUBGROUP})+)\)")
+
+
+def _subgroup_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    """Each arm's size as the sum of its subgroups, when at least two arms are sized so in the sentence."""
+    out = []
+    for m in _SUBGROUP_ARM.finditer(page.clean, start, end):
+        counts = [int(n) for n in re.findall(r"(?<![\w.])\d{1,4}(?=\s)", m.group("body"))]
+        out.append((m.group("label"), _fact(page, sum(counts), m.start("body"), m.end("body"), "subgroup-sum")))
+    return out if len(out) >= 2 else []
