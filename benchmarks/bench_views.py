@@ -14,8 +14,8 @@ from pathlib import Path
 import networkx as nx
 
 from il2kg.views.html import write_html
-from il2kg.views.layout import positions
 from il2kg.views.network import tag_diseases
+from il2kg.views.positions import positions
 
 TESTS = Path(__file__).resolve().parents[1] / "tests"
 

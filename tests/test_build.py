@@ -14,11 +14,10 @@ from rdflib.namespace import RDF, XSD
 from il2kg import resources
 from il2kg.build import build, corpus_files
 from il2kg.errors import Il2kgError, ValidationFailed
-from il2kg.export import turtle_bytes
 from il2kg.extract.number_words import parse_number_word
 from il2kg.lexicon import load_lexicon
 from il2kg.pipeline import extract_document, read_document, read_manifest
-from il2kg.store import load_graph
+from il2kg.rdf_io import read_turtle_files, turtle_bytes
 from il2kg.vocab import IL
 
 # Rules whose numbers are derived, not copied: "no X was observed" is a count of 0, a cycle is its dosing
@@ -56,7 +55,7 @@ def _numbers_in(span: str) -> set[Decimal]:
 
 
 def test_every_numeric_fact_is_in_its_evidence_span():
-    graph = load_graph(resources.triple_files())
+    graph = read_turtle_files(resources.triple_files())
     checked = 0
     for ev in graph.subjects(RDF.type, IL.Evidence):
         value = graph.value(graph.value(ev, IL.evidenceFor), graph.value(ev, IL.evidenceProperty))

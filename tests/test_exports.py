@@ -21,13 +21,13 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, SH, VOID, XSD
 
 from il2kg import resources
 from il2kg.cli import main
-from il2kg.export import write_turtle
 from il2kg.exports import FORMATS, Release, write_exports
 from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
 from il2kg.exports.kgx import edge_rows
-from il2kg.graph import Source, new_graph, to_graph
+from il2kg.graph import Source, to_graph
 from il2kg.model import Arm, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
 from il2kg.ontology import load_ontology
+from il2kg.rdf_io import new_graph, write_turtle
 from il2kg.vocab import ID, IL, ONTOLOGY_IRI
 
 HERE = Path(__file__).parent

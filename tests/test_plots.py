@@ -9,9 +9,10 @@ import pytest
 from rdflib import Graph
 from test_views import Doc, example_graph
 
-from il2kg.graph import new_graph, to_graph
+from il2kg.graph import to_graph
 from il2kg.model import Arm, Intervention, Outcome, Quantity, Result, Trial
 from il2kg.query import run_query
+from il2kg.rdf_io import new_graph
 from il2kg.views.lookup import Lookup
 from il2kg.views.plot_data import DIRECTION_PANEL, column_label, dose_panels, dose_points, effect_cells, forest_rows
 from il2kg.views.plots import write_plots

@@ -21,11 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from rdflib import Literal
+from rdflib import Literal, URIRef
 from test_exports import sample_release
-from test_store import QUERIES
+from test_triplestore import QUERIES
 
-from il2kg.exports.push import PushError, Target, push
+from il2kg.errors import Il2kgError
+from il2kg.exports.push import PushError, Target, _insert, fill_update, graph_iri, push
 from il2kg.vocab import PREFIXES
 
 SYSTEM_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
@@ -179,3 +180,14 @@ def test_wrong_password_is_a_push_error(virtuoso, merged):
                     user="dba", password="wrong")
     with pytest.raises(PushError):
         push(merged, target)
+
+
+def test_updates_come_from_queries_push_with_the_graph_as_a_term_and_nothing_pasted():
+    graph = "https://example.org/g"
+    assert fill_update("drop-graph", graph) == f"DROP SILENT GRAPH <{graph}>"
+    assert _insert(graph, "<a> <b> <c> .").startswith(f"INSERT DATA {{ GRAPH <{graph}> {{\n<a> <b> <c> .")
+    assert _insert(graph, "_:x <b> <c> .").endswith("} } WHERE {}")
+    assert "$graph" in fill_update("insert-data", graph, "<a> <b> \"$graph\" .")  # inserted text is not re-read
+    for bad in ("https://example.org/g> } ; DROP ALL ; #", "https://example.org/a b", "not-absolute"):
+        with pytest.raises(Il2kgError, match="not an absolute IRI"):
+            graph_iri(bad, URIRef(graph))

@@ -15,15 +15,8 @@ from rdflib import Graph, Literal
 from il2kg import resources
 from il2kg.cli import main
 from il2kg.errors import QueryError
-from il2kg.query import (
-    QueryRefused,
-    execute,
-    format_result,
-    format_rows,
-    list_queries,
-    parse_binding,
-    run_query,
-)
+from il2kg.exports.sparql_results import format_result, format_rows
+from il2kg.query import QueryRefused, execute, list_queries, parse_binding, run_query
 from il2kg.vocab import ID, IL
 
 ACRONYMS = "SELECT ?t ?a WHERE { ?t <https://w3id.org/il2kg/acronym> ?a } ORDER BY ?a"
@@ -122,3 +115,58 @@ def test_cli_malformed_query_exits_2_with_line_and_column():
     out = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {\n ?x ?y }"])
     assert out.exit_code == 2
     assert "line 2, column" in out.output
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x08", "\ufffe"])
+def test_xml_results_refuse_a_character_xml_cannot_carry_and_stay_well_formed_otherwise(char):
+    from xml.dom.minidom import parseString
+
+    with pytest.raises(QueryError, match=f"U\\+{ord(char):04X}.*JSON"):
+        format_rows([{"x": Literal(f"a{char}b")}], ["x"], "xml")
+    parseString(format_rows([{"x": Literal("a\tb<&>")}], ["x"], "xml"))  # tab, markup: escaped, well-formed
+
+
+def test_cli_xml_results_with_a_nul_exit_2_in_one_line():
+    query = 'SELECT ?x WHERE { BIND("a\\u0000b" AS ?x) }'
+    done = CliRunner().invoke(main, ["query", "--sparql", query, "--format", "xml"])
+    assert done.exit_code == 2 and "U+0000" in done.output and "Traceback" not in done.output
+
+
+@pytest.fixture(scope="module")
+def oxigraph(graph):
+    from il2kg.rdf_io import ntriples_bytes
+    from il2kg.serve.pool import worker_graph
+
+    return worker_graph(ntriples_bytes(graph))
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "select * where { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * FROM <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/x> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DROP ALL",
+])
+def test_the_oxigraph_fast_path_refuses_what_the_full_check_refuses(oxigraph, text):
+    with pytest.raises(QueryRefused):
+        execute(text, oxigraph)
+
+
+def test_the_oxigraph_fast_path_gives_the_same_answers_and_errors(graph, oxigraph):
+    def unordered(rows):  # GROUP_CONCAT's order is the engine's choice (SPARQL leaves it open)
+        return [{k: sorted(v.split(", ")) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+
+    for name in ("trials-by-disease", "safety-findings", "fact-provenance", "dose-versus-treg-change"):
+        assert unordered(run_query(name, oxigraph)) == unordered(run_query(name, graph)), name
+    assert run_query(ACRONYMS, oxigraph, a="LUPIL-2") == run_query(ACRONYMS, graph, a="LUPIL-2")
+    with pytest.raises(QueryError, match="line 1, column"):
+        execute("SELECT * WHERE { ?s ?p }", oxigraph)
+    text = 'SELECT ?s WHERE { ?s ?p "from service" } # FROM in a comment takes the full check, and passes'
+    assert execute(text, oxigraph).type == "SELECT"
+    assert execute("# rows from a service\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1", oxigraph).type == "SELECT"
+    with pytest.raises(QueryRefused):  # a comment line ends at the line's end: what follows is checked
+        execute('SELECT * WHERE {\n# a note\nSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }', oxigraph)
+    with pytest.raises(QueryError):  # a '#' inside a string opens no comment (rdflib's parser even refuses it)
+        execute('SELECT * WHERE { ?s ?p "#" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }', oxigraph)

@@ -7,15 +7,15 @@ import shutil
 import pytest
 
 from il2kg import resources
+from il2kg.rdf_io import read_turtle_files
 from il2kg.reason import reason
-from il2kg.store import load_graph
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (default-jre-headless)")
 
 
 @needs_java
 def test_rules_infer_the_same_types_as_hermit_on_the_corpus_graph(ontology):
-    data = load_graph(resources.triple_files())
+    data = read_turtle_files(resources.triple_files())
     hermit = reason(ontology, data, engine="hermit")
     rules = reason(ontology, data, engine="rules")
     assert hermit.consistent and hermit.inferred, "the corpus graph should give HermiT something to infer"
@@ -23,7 +23,7 @@ def test_rules_infer_the_same_types_as_hermit_on_the_corpus_graph(ontology):
 
 
 def test_above_the_threshold_the_rules_classify(ontology):
-    data = load_graph(resources.triple_files())
+    data = read_turtle_files(resources.triple_files())
     result = reason(ontology, data, max_individuals=10)
     assert result.engine == "rules" and result.consistent is None
     classes = {cls.rpartition("/")[2] for _, cls in result.inferred}

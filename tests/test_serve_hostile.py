@@ -113,6 +113,21 @@ def test_graph_patterns_are_answered_from_no_named_graphs(endpoint, query):
     assert got.json().get("results", {}).get("bindings", []) == [] if "json" in got.headers["content-type"] else True
 
 
+def test_a_value_xml_cannot_carry_is_refused_in_xml_and_answered_in_json(endpoint):
+    query = 'SELECT ?x WHERE { BIND("a\\u0000b" AS ?x) }'
+
+    def ask(text: str, accept: str) -> httpx.Response:
+        return httpx.post(f"{endpoint}/sparql", content=text, timeout=60,
+                          headers={**SPARQL_QUERY, "Accept": f"application/sparql-results+{accept}"})
+
+    xml = ask(query, "xml")
+    assert xml.status_code == 406 and xml.headers["content-type"].startswith("text/plain")
+    assert "U+0000" in xml.text and "application/sparql-results+json" in xml.text
+    fine = ask(query.replace("\\u0000", "\\t"), "xml")
+    assert fine.status_code == 200 and "<literal>a\tb</literal>" in fine.text
+    assert ask(query, "json").json()["results"]["bindings"][0]["x"]["value"] == "a\x00b"
+
+
 def test_a_thousand_unions_are_answered(endpoint):
     branches = " UNION ".join(f"{{ ?s il2kg:numberRandomised {i} }}" for i in range(1000))
     got = post(endpoint, f"PREFIX il2kg: <https://w3id.org/il2kg/> SELECT ?s WHERE {{ {branches} }}")

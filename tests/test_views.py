@@ -20,9 +20,9 @@ from rdflib.namespace import RDF
 
 from il2kg import resources
 from il2kg.cli import main
-from il2kg.graph import Source, new_graph, to_graph
+from il2kg.graph import Source, to_graph
 from il2kg.model import Arm, Citation, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
-from il2kg.store import load_graph
+from il2kg.rdf_io import new_graph, read_turtle_files
 from il2kg.views import VIEWS, write_views
 from il2kg.views.graphml import graphml_bytes
 from il2kg.views.html import render_html, script_json, write_html
@@ -352,7 +352,7 @@ def _real_graph():
     files = resources.triple_files()
     if not files:
         pytest.skip(f"no data/triples/*.ttl under {resources.TRIPLES_DIR} yet: the extractors have not written them")
-    return load_graph(files)
+    return read_turtle_files(files)
 
 
 def test_real_graph_links_diseases_to_tregs_and_als_to_ccl2_nfl(ontology):
@@ -455,12 +455,12 @@ from il2kg.ontology import load_ontology
 from il2kg.views import VIEWS, write_views
 import networkx as nx
 from il2kg import resources
-from il2kg.store import load_graph
+from il2kg.rdf_io import read_turtle_files
 from il2kg.views.html import write_html
 out = Path(sys.argv[1])
 write_views(example_graph(), load_ontology(), out / "fixture")
 if resources.triple_files():
-    write_views(load_graph(resources.triple_files()), load_ontology(), out / "data")
+    write_views(read_turtle_files(resources.triple_files()), load_ontology(), out / "data")
 chains = nx.DiGraph()  # small components: their node order once came from a set
 for part in range(6):
     kinds = ("pub", "trial", "disease", "arm")[: 2 + part % 3]
@@ -661,7 +661,7 @@ def _clusters(count: int, size: int) -> nx.DiGraph:
 
 @pytest.mark.slow
 def test_large_graph_layout_puts_connected_nodes_together_not_rings_by_type():
-    from il2kg.views.layout import positions
+    from il2kg.views.positions import positions
 
     graph = _clusters(40, 30)  # 1,200 nodes: past the sizes that once fell back to rings
     where = positions(graph)
@@ -702,8 +702,8 @@ def test_cli_viz_rewrites_the_build_view_byte_for_byte_and_refuses_an_unwritable
     data_dir, dist = tmp_path / "triples", tmp_path / "dist"
     data_dir.mkdir()
     example_graph().serialize(data_dir / "example.ttl", format="turtle")
-    write_views(load_graph(resources.triple_files(data_dir)), ontology, dist)
-    for view, (stem, _) in sorted(VIEWS.items()):
+    write_views(read_turtle_files(resources.triple_files(data_dir)), ontology, dist)
+    for view, (stem, _, _) in sorted(VIEWS.items()):
         out = tmp_path / f"viz-{stem}.html"
         result = CliRunner().invoke(main, ["viz", "--view", view, "--data", str(data_dir), "--out", str(out)])
         assert result.exit_code == 0, result.output
@@ -718,7 +718,7 @@ def test_real_full_graph_labels_are_names_not_hashes(ontology):
 
 
 def test_mechanism_map_nodes_do_not_sit_on_each_other(mech):
-    from il2kg.views.layout import positions
+    from il2kg.views.positions import positions
 
     where = positions(mech)
     nodes = sorted(where)

@@ -19,14 +19,12 @@ from il2kg import resources
 from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_to, rebuild_triples  # noqa: F401
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
-from il2kg.export import atomic_write, current_umask, write_turtle
 from il2kg.exports import LazyDocuments, write_exports
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
-from il2kg.graph import new_graph
 from il2kg.ontology import load_ontology
+from il2kg.rdf_io import atomic_write, current_umask, new_graph, parse_turtle_bytes, write_turtle
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
-from il2kg.store import parse_turtle_bytes
 from il2kg.validate import Report, format_report
 
 Progress = Callable[[str], None]

@@ -16,7 +16,6 @@ from pathlib import Path
 from il2kg import resources
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
-from il2kg.export import atomic_write, turtle_bytes
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, report_to_json
 from il2kg.model import Trial
@@ -29,7 +28,7 @@ from il2kg.pipeline import (
     read_document,
     read_manifest,
 )
-from il2kg.store import read_turtle
+from il2kg.rdf_io import atomic_write, read_turtle, turtle_bytes
 from il2kg.validate import format_report
 
 Progress = Callable[[str], None]

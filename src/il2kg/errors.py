@@ -21,7 +21,3 @@ class ValidationFailed(Il2kgError):
     """Extracted or built triples violate the SHACL shapes (exit 1, not 2)."""
 
     exit_code = 1
-
-
-class SourceChanged(Il2kgError):
-    """A corpus document's sha256 differs from the one recorded in data/sources.tsv."""

@@ -27,8 +27,25 @@ def _ratio(hits: int, total: int) -> float:
     return hits / total if total else 1.0
 
 
+class _Scored:
+    """Precision and recall from the counts a score has (true positives, false positives, false negatives)."""
+
+    __slots__ = ()
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+
 @dataclass(frozen=True, slots=True)
-class FieldScore:
+class FieldScore(_Scored):
     """The score of one field over the scored documents; `wrong` and `missed` hold (document, value)."""
 
     field: str
@@ -44,17 +61,9 @@ class FieldScore:
     def false_negatives(self) -> int:
         return len(self.missed)
 
-    @property
-    def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
-
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(_Scored):
     """Per-field scores (sorted by field), the documents scored, and those that could not be."""
 
     fields: tuple[FieldScore, ...]
@@ -73,14 +82,6 @@ class Report:
     @property
     def false_negatives(self) -> int:
         return sum(f.false_negatives for f in self.fields)
-
-    @property
-    def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
 
     def field(self, name: str) -> FieldScore:
         """Return the score of one field (an empty score when no document lists it)."""

@@ -15,8 +15,8 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from il2kg.export import atomic_write
 from il2kg.gate import rules_hash
+from il2kg.rdf_io import atomic_write
 from il2kg.validate import Report, Violation
 
 CACHE_DIR_NAME = ".il2kg-cache"

@@ -8,8 +8,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from il2kg.curie import LEXICON, curie
 from il2kg.model import Lexicon, Term
-from il2kg.vocab import IL, compact
+from il2kg.vocab import IL
 
 # Which ontology class makes an individual which kind of lexicon term.
 KIND_OF_CLASS = {
@@ -38,8 +39,8 @@ def lexicon_from_graph(ontology: Graph) -> Lexicon:
             # A disease's category (autoimmune, inflammatory) is broader than the disease, as skos:broader is.
             above = {*ontology.transitive_objects(individual, SKOS.broader),
                      *ontology.objects(individual, IL.hasDiseaseCategory)}
-            broader = sorted(compact(b) for b in above if b != individual)
-            terms.append(Term(compact(individual), kind, labels, tuple(broader)))
+            broader = sorted(curie(b, LEXICON) for b in above if b != individual)
+            terms.append(Term(curie(individual, LEXICON), kind, labels, tuple(broader)))
     return Lexicon(tuple(sorted(set(terms), key=lambda t: (t.kind, t.curie))))
 
 

@@ -10,8 +10,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF
 
 from il2kg import resources
-from il2kg.export import atomic_write, canonical_triples, turtle_bytes
-from il2kg.store import read_turtle
+from il2kg.rdf_io import atomic_write, canonical_triples, read_turtle, turtle_bytes
 from il2kg.vocab import PREFIXES
 
 

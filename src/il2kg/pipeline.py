@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from il2kg.errors import InputFileError, SourceChanged
+from il2kg.errors import InputFileError
 from il2kg.extract import extract
 from il2kg.graph import Source, to_graph
 from il2kg.model import Lexicon, Publication, Record
@@ -128,10 +128,3 @@ def changed_sources(manifest: dict[str, dict[str, str]], documents: list[Documen
             notes.append(f"{doc.name}: changed (sha256 {row['sha256'][:12]}... -> {doc.sha256[:12]}...)")
     notes += [f"{name}: in the manifest but not in the corpus" for name in sorted(set(manifest) - seen)]
     return notes
-
-
-def verify_sources(manifest: dict[str, dict[str, str]], documents: list[Document]) -> None:
-    """Raise SourceChanged when the corpus differs from the manifest."""
-    notes = changed_sources(manifest, documents)
-    if notes:
-        raise SourceChanged("; ".join(notes))

@@ -7,16 +7,13 @@ SERVICE and FROM / FROM NAMED (which would make rdflib fetch other hosts) are re
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.sparql import Query
@@ -26,6 +23,7 @@ from rdflib.term import Node
 from il2kg import resources
 from il2kg.deep import deep
 from il2kg.errors import QueryError
+from il2kg.rdf_io import plain
 from il2kg.vocab import PREFIXES
 
 ROW_FORMATS = ("table", "csv", "tsv", "json", "xml")
@@ -56,12 +54,16 @@ def resolve(name_or_text: str) -> tuple[str, str]:
     return name_or_text, resources.read_query(name_or_text.removesuffix(".rq"))
 
 
-def prepare(text: str, origin: str = "query") -> Query:
-    """Parse SPARQL text; a syntax error becomes a QueryError with its line and column, an update a QueryRefused."""
+def _check_text(text: str, origin: str) -> None:
     if not text.strip():
         raise QueryError(f"{origin}: the query is empty; give a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     if "\x00" in text:
         raise QueryError(f"{origin}: the query holds a NUL byte; give SPARQL text")
+
+
+def prepare(text: str, origin: str = "query") -> Query:
+    """Parse SPARQL text; a syntax error becomes a QueryError with its line and column, an update a QueryRefused."""
+    _check_text(text, origin)
     try:
         query = _parse_deep(text)
     except ParseException as err:
@@ -77,6 +79,28 @@ def prepare(text: str, origin: str = "query") -> Query:
     if _has_service(query.algebra):
         raise QueryRefused(f"{origin}: SERVICE is refused: this endpoint does not query other hosts")
     return query
+
+
+# Oxigraph's own parser may take a query without rdflib's first (pyparsing: ~35 ms a query, 3x Oxigraph's whole
+# answer; 3 s for a 388 KB one) when nothing in the text could be what prepare() refuses: no SERVICE or FROM
+# anywhere (in a string too: the test is on letters, not on parsing) but on lines that open with '#' (a comment,
+# or the inside of a long string: never a keyword), no \\u escape (it could spell them), and shallow nesting
+# (Oxigraph's recursive parser has no depth limit of its own; rdflib refuses a query nested too deep with a
+# clean 400). Anything else takes the full check first.
+_MAY_REFUSE = re.compile(r"\b(?:SERVICE|FROM)\b|\\[uU]", re.IGNORECASE)
+_BRACKET = re.compile(r"[{}()\[\]]")
+_FAST_MAX_DEPTH = 100
+
+
+def _plainly_allowed(text: str) -> bool:
+    code = "\n".join(line for line in text.split("\n") if not line.lstrip(" \t\r").startswith("#"))
+    if _MAY_REFUSE.search(code):
+        return False
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(text):
+        depth += 1 if bracket in "{([" else -1
+        deepest = max(deepest, depth)
+    return deepest <= _FAST_MAX_DEPTH
 
 
 def _parse_deep(text: str) -> Query:
@@ -130,6 +154,14 @@ def parse_binding(text: str) -> tuple[str, Node]:
     return name.lstrip("?"), term
 
 
+def with_values(text: str, bindings: Mapping[str, object]) -> str:
+    """SPARQL text for a remote store, which takes no initBindings: the values bound by a trailing VALUES block of
+    RDF terms, as rdflib's SPARQLStore binds them (it joins after any grouping: see graph-triple-count.rq)."""
+    names = sorted(bindings)
+    terms = " ".join(to_term(bindings[n]).n3() for n in names)
+    return f"{text.rstrip()}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}\n"
+
+
 def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | None = None, *,
             lazy: bool = False) -> Result:
     """Run a query (name, .rq path or text) with bound values; return rdflib's Result.
@@ -138,10 +170,13 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
     otherwise they are read here, so an evaluation error surfaces as a QueryError and not while printing.
     """
     origin, text = resolve(name_or_text)
-    query = prepare(text, origin)
     init = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     # Oxigraph runs the text itself (oxrdflib takes no parsed query); rdflib runs the parsed one.
     on_oxigraph = type(graph.store).__name__ == "OxigraphStore"
+    fast = on_oxigraph and _plainly_allowed(text)
+    if fast:
+        _check_text(text, origin)
+    query = None if fast else prepare(text, origin)
 
     def run() -> Result:
         result = graph.query(text if on_oxigraph else query, initBindings=init,
@@ -151,9 +186,14 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
         return result
 
     try:
-        result = deep(run)
+        # Oxigraph's solutions belong to the thread that made them (reading them elsewhere aborts the process), and
+        # its parser needs no Python stack: it runs here; rdflib's recursive engine runs on a deep stack.
+        result = run() if on_oxigraph else deep(run)
     except QueryError:
         raise
+    except SyntaxError as err:  # Oxigraph's parser refused it: rdflib's names the line, or says why it is refused
+        prepare(text, origin)
+        raise QueryError(f"{origin}: malformed SPARQL: {str(err).splitlines()[0][:200]}") from err
     except Exception as err:  # evaluation errors (type errors in functions are SPARQL-unbound, not raised)
         if "requiring a dataset" in str(err):
             raise QueryError(f"{origin}: GRAPH patterns need the named graphs (one per source file) that the "
@@ -165,7 +205,7 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
 def term_rows(result: Result) -> list[dict[str, Node | None]]:
     """The solutions of a SELECT result as dicts of RDF terms (None where unbound)."""
     names = [str(v) for v in result.vars or []]
-    return [dict(zip(names, row, strict=True)) for row in result]
+    return [{n: plain(v) for n, v in zip(names, row, strict=True)} for row in result]
 
 
 def python_value(term: Node | None) -> object:
@@ -181,19 +221,12 @@ def python_value(term: Node | None) -> object:
 def run_query(name_or_text: str, graph: Graph, **bindings: object) -> list[Row]:
     """Run a SELECT query and return its rows as plain dicts of Python values.
 
-    >>> rows = run_query("fact-provenance", load_graph(), subject=ID["trial/NCT01234567"])  # doctest: +SKIP
+    >>> rows = run_query("fact-provenance", load_kg(), subject=ID["trial/NCT01234567"])  # doctest: +SKIP
     """
     result = execute(name_or_text, graph, bindings)
     if result.type != "SELECT":
         raise QueryError(f"{name_or_text[:40]!r} is a {result.type} query: run_query returns SELECT rows only")
     return [{k: python_value(v) for k, v in row.items()} for row in term_rows(result)]
-
-
-def load_graph() -> Graph:
-    """Load the ontology and every data/triples/*.ttl file into one graph (for notebooks, the CLI and the server)."""
-    from il2kg.store import load_graph as load_files  # layer 2 reader; imported late to keep this module light
-
-    return load_files([resources.ONTOLOGY, *resources.triple_files()])
 
 
 def list_queries() -> list[tuple[str, str]]:
@@ -216,86 +249,3 @@ def question(text: str) -> str:
         elif parts:
             break
     return " ".join(parts)
-
-
-def _term_json(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def _compact(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-            if str(term).startswith(str(ns)) and len(str(term)) > len(str(ns)):
-                return f"{prefix}:{str(term)[len(str(ns)):]}"
-    return str(term)
-
-
-def _table(rows: Sequence[Mapping[str, Node | None]], names: Sequence[str]) -> str:
-    cells = [[_compact(row.get(n)).replace("\n", " ") for n in names] for row in rows]
-    widths = [min(60, max([len(n), *(len(c[i]) for c in cells)])) for i, n in enumerate(names)]
-
-    def line(values: Sequence[str]) -> str:
-        return "  ".join(v.ljust(w) if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True))
-
-    out = [line(names), line(["-" * w for w in widths]), *(line(c) for c in cells)]
-    return "\n".join(s.rstrip() for s in out) + f"\n({len(rows)} rows)\n"
-
-
-def format_rows(rows: Sequence[Mapping[str, object]], names: Sequence[str], fmt: str) -> str:
-    """Format SELECT rows as table, csv, tsv, json (SPARQL 1.1 JSON results) or xml (SPARQL XML results)."""
-    terms = [{n: None if row.get(n) is None else to_term(row[n]) for n in names} for row in rows]
-    if fmt == "table":
-        return _table(terms, names)
-    if fmt == "json":
-        bindings = [{n: _term_json(t) for n, t in row.items() if t is not None} for row in terms]
-        return json.dumps({"head": {"vars": list(names)}, "results": {"bindings": bindings}}, indent=1) + "\n"
-    if fmt == "tsv":  # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, header of ?vars
-        lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join("" if t is None else t.n3() for t in row.values()) for row in terms]
-        return "\n".join(lines) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        writer.writerows(["" if t is None else str(t) for t in row.values()] for row in terms)
-        return out.getvalue()
-    if fmt == "xml":
-        result = Result("SELECT")
-        result.vars = [Variable(n) for n in names]
-        result.bindings = [{Variable(n): t for n, t in row.items() if t is not None} for row in terms]
-        return result.serialize(format="xml").decode("utf-8")
-    raise QueryError(f"unknown result format {fmt!r}: use one of {', '.join(ROW_FORMATS)}")
-
-
-def format_graph(graph: Graph, fmt: str) -> str:
-    """Serialise a CONSTRUCT or DESCRIBE result as turtle, json-ld or ntriples, with the project prefixes."""
-    if fmt not in GRAPH_FORMATS:
-        raise QueryError(f"unknown graph format {fmt!r}: use one of {', '.join(GRAPH_FORMATS)}")
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
-    return graph.serialize(format=GRAPH_FORMATS[fmt])
-
-
-def format_result(result: Result, fmt: str) -> str:
-    """Format any query result: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
-    if result.type == "SELECT":
-        return format_rows(term_rows(result), [str(v) for v in result.vars or []], fmt)
-    if result.type == "ASK":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
-        if fmt == "xml":
-            return result.serialize(format="xml").decode("utf-8")
-        return ("true" if result.askAnswer else "false") + "\n"
-    graph = result.graph if result.graph is not None else Graph()
-    return format_graph(graph, "turtle" if fmt == "table" else fmt)

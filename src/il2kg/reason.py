@@ -19,8 +19,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from il2kg.curie import READER, curie
 from il2kg.ontology import rdfxml_bytes
-from il2kg.vocab import BASE, ID, IL, PREFIXES, compact
+from il2kg.vocab import BASE, IL, PREFIXES
 
 _SKIP_TYPES = {IL.Evidence, IL.SourceDocument, IL.ExtractionActivity, IL.Authorship, IL.CitationMetric}
 _SKIP_PROPERTIES = {IL.evidenceFor, IL.evidenceObject}
@@ -125,14 +126,7 @@ def inferred_graph(result: Reasoning) -> Graph:
 
 def _name(iri: str, labels: Graph) -> str:
     """An IRI as a reader reads it: CURIE and label, e.g. 'MONDO:0004976 (amyotrophic lateral sclerosis)'."""
-    text = iri
-    if iri.startswith(str(ID)):
-        text = "id:" + iri[len(str(ID)):]
-    else:
-        try:
-            text = compact(iri)
-        except ValueError:
-            pass
+    text = curie(iri, READER)
     node = URIRef(iri)
     found = sorted(str(o) for o in labels.objects(node, RDFS.label)) or sorted(
         str(o) for o in labels.objects(node, IL.acronym))

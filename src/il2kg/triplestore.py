@@ -34,8 +34,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from il2kg import resources
 from il2kg.errors import Il2kgError
-from il2kg.export import atomic_write
-from il2kg.store import load_graph
+from il2kg.rdf_io import atomic_write, read_turtle_files
 from il2kg.vocab import ONTOLOGY_IRI, PREFIXES, mint, slug
 
 AUTO_STORE_BYTES = 16 * 1024 * 1024  # ~200k triples: rdflib loads it in ~5 s, Oxigraph in ~0.4 s
@@ -70,11 +69,9 @@ def load_kg(store: str | None = None, sources: Sequence[Path] | None = None,
     files = list(default_sources(triples_dir) if sources is None else sources)
     kind, path = parse_store(default_store(files, triples_dir) if store is None else store)
     if kind == "memory":
-        return load_graph(files)
+        return read_turtle_files(files)
     return _open_oxigraph(path, files)
 
-
-open_graph = load_kg  # the name export and push used first
 
 
 def _graph_name(path: Path) -> str:

@@ -16,9 +16,10 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from il2kg import resources
+from il2kg.curie import TURTLE, curie
 from il2kg.errors import QueryError
-from il2kg.store import read_turtle
-from il2kg.vocab import BASE, IL, PREFIXES
+from il2kg.rdf_io import read_turtle
+from il2kg.vocab import IL
 
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -191,8 +192,6 @@ def _heading(focus: str, graph: Graph | None) -> str:
     return heading
 
 
-_DISPLAY_PREFIXES = sorted(((str(ns), p) for p, ns in {**PREFIXES, "ilsh": BASE + "shapes/"}.items()),
-                           key=lambda pair: -len(pair[0]))
 _DATATYPE = re.compile(r"\^\^<([^>]+)>$")
 
 
@@ -200,7 +199,4 @@ def _curie(text: str) -> str:
     """Shorten an IRI (or a literal's datatype) with the project prefixes, for display only."""
     if text.startswith('"'):
         return _DATATYPE.sub(lambda m: "^^" + _curie(m.group(1)), text)
-    for base, prefix in _DISPLAY_PREFIXES:
-        if text.startswith(base) and len(text) > len(base):
-            return f"{prefix}:{text[len(base):]}"
-    return text
+    return curie(text, TURTLE)

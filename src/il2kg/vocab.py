@@ -26,6 +26,7 @@ DOI = Namespace("https://doi.org/")
 PUBMED = Namespace("https://pubmed.ncbi.nlm.nih.gov/")
 CLINICALTRIALS = Namespace("https://clinicaltrials.gov/study/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+SHAPES = Namespace(BASE + "shapes/")  # the SHACL shapes (prefix ilsh in shapes/*.ttl)
 
 
 # Open namespace for lexicon individuals (diseases, agents, biomarkers): they live in the ontology, not here.
@@ -280,32 +281,6 @@ PREFIXES: dict[str, Namespace] = {
     "sh": Namespace(str(SH)),
     "mesh": MESH,
 }
-
-# CURIE prefixes the lexicon uses for vocabulary individuals; OBO ids are written MONDO:0004976.
-_CURIE_BASES = {"il2kg": BASE, "cito": str(CITO), "hgnc": str(HGNC)}
-
-
-def expand(curie: str) -> URIRef:
-    """Expand a lexicon CURIE ("MONDO:0004976", "il2kg:ccl2") to its IRI."""
-    prefix, _, local = curie.partition(":")
-    if prefix in _CURIE_BASES:
-        return URIRef(_CURIE_BASES[prefix] + local)
-    if prefix.isupper():
-        return OBO[f"{prefix}_{local}"]
-    raise ValueError(f"unknown CURIE prefix in {curie!r}")
-
-
-def compact(iri: URIRef | str) -> str:
-    """Compact an IRI to the lexicon's CURIE form (inverse of `expand`)."""
-    text = str(iri)
-    if text.startswith(str(OBO)):
-        prefix, _, local = text[len(str(OBO)) :].partition("_")
-        return f"{prefix}:{local}"
-    for prefix, base in sorted(_CURIE_BASES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(base):
-            return f"{prefix}:{text[len(base):]}"
-    raise ValueError(f"no CURIE form for {text}")
-
 
 def code_term(code: str) -> URIRef:
     """Map a record code ("double-blind", "per-protocol", "response-rate") to its il2kg individual."""

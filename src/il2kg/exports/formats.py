@@ -14,9 +14,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
 from il2kg.ontology import rdfxml_bytes
-from il2kg.store import parse_turtle_bytes, read_turtle
+from il2kg.rdf_io import atomic_write, ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 
@@ -133,25 +132,67 @@ def _jsonld(release: Release) -> bytes:
     return jsonld_bytes(release.merged)
 
 
+def _kgx(release: Release, folder: Path) -> list[Path]:
+    from il2kg.exports.kgx import write_kgx
+
+    return write_kgx(release.merged, folder)
+
+
+def _schemaorg(release: Release, folder: Path) -> list[Path]:
+    from il2kg.exports.schemaorg import write_schemaorg
+
+    return write_schemaorg(release.merged, folder)
+
+
 @dataclass(frozen=True)
 class Format:
-    """One single-file RDF export: file name in dist/, IANA media type, and its writer."""
+    """One export: its name in dist/ (a file, or a folder of files), IANA media type, and its writer:
+    `write` gives one file's bytes, `write_folder` writes several files into a folder and lists them."""
 
     file_name: str
     media_type: str
-    write: Callable[[Release], bytes]
+    write: Callable[[Release], bytes] | None = None
+    write_folder: Callable[[Release, Path], list[Path]] | None = None
+    per_document: bool = False  # reads Release.documents (one named graph per source document)
 
 
+# The one registry of formats: what `il2kg export --format`, the build (dist/) and the endpoint offer.
 FORMATS: dict[str, Format] = {
     "ttl": Format("il2kg.ttl", "text/turtle", lambda r: turtle_bytes(r.merged)),
     "nt": Format("il2kg.nt", "application/n-triples", lambda r: ntriples_bytes(r.merged)),
-    "nq": Format("il2kg.nq", "application/n-quads", nquads_bytes),
-    "trig": Format("il2kg.trig", "application/trig", trig_bytes),
+    "nq": Format("il2kg.nq", "application/n-quads", nquads_bytes, per_document=True),
+    "trig": Format("il2kg.trig", "application/trig", trig_bytes, per_document=True),
     "jsonld": Format("il2kg.jsonld", "application/ld+json", _jsonld),
     "xml": Format("il2kg.owl", "application/rdf+xml", lambda r: rdfxml_bytes(r.merged)),
+    "kgx": Format("kgx", "text/tab-separated-values", write_folder=_kgx),
+    "schemaorg": Format("schema", "application/ld+json", write_folder=_schemaorg),
+}
+
+
+@dataclass(frozen=True)
+class AnswerFormat:
+    """How a query's answer can be written (`il2kg query --format`, the endpoint's Accept or ?format=):
+    `answers` is "rows" (SELECT, ASK) or "graph" (CONSTRUCT, DESCRIBE, /id/ pages' data)."""
+
+    media_type: str
+    answers: str
+    rdflib: str | None = None  # rdflib's serializer of a graph answer
+    aliases: tuple[str, ...] = ()  # other names and media types clients send for it
+    served: bool = True  # offered by the endpoint (the table is for people at a terminal)
+
+
+ANSWER_FORMATS: dict[str, AnswerFormat] = {
+    "table": AnswerFormat("text/plain; charset=utf-8", "rows", served=False),
+    "csv": AnswerFormat("text/csv", "rows"),
+    "tsv": AnswerFormat("text/tab-separated-values", "rows"),
+    "json": AnswerFormat("application/sparql-results+json", "rows", aliases=("application/json",)),
+    "xml": AnswerFormat("application/sparql-results+xml", "rows", aliases=("application/xml", "text/xml")),
+    "turtle": AnswerFormat(FORMATS["ttl"].media_type, "graph", "turtle", ("ttl", "application/x-turtle")),
+    "json-ld": AnswerFormat(FORMATS["jsonld"].media_type, "graph", "json-ld", ("jsonld",)),
+    "ntriples": AnswerFormat(FORMATS["nt"].media_type, "graph", "nt", ("nt",)),
 }
 MEDIA_TYPES = {
-    **{f.file_name: f.media_type for f in FORMATS.values()},
+    **{f.file_name: f.media_type for f in FORMATS.values() if f.write},
     ".tsv": "text/tab-separated-values", ".jsonld": "application/ld+json", ".ttl": "text/turtle",
     ".txt": "text/plain",
 }
@@ -174,18 +215,19 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
                   out_dir: Path, shacl_conforms: bool) -> list[Path]:
     """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last."""
     from il2kg.exports.jsonld import CONTEXT_FILE
-    from il2kg.exports.kgx import write_kgx
-    from il2kg.exports.schemaorg import write_schemaorg
     from il2kg.exports.void import void_bytes
 
     release = Release(merged_graph, ontology, data_by_document)
     written = []
     for fmt in FORMATS.values():
-        atomic_write(out_dir / fmt.file_name, fmt.write(release))
-        written.append(out_dir / fmt.file_name)
+        if fmt.write:
+            atomic_write(out_dir / fmt.file_name, fmt.write(release))
+            written.append(out_dir / fmt.file_name)
     atomic_write(out_dir / CONTEXT_FILE.name, CONTEXT_FILE.read_bytes())
-    written += [out_dir / CONTEXT_FILE.name, *write_kgx(merged_graph, out_dir / "kgx")]
-    written += write_schemaorg(merged_graph, out_dir / "schema")
+    written.append(out_dir / CONTEXT_FILE.name)
+    for fmt in FORMATS.values():
+        if fmt.write_folder:
+            written += fmt.write_folder(release, out_dir / fmt.file_name)
     atomic_write(out_dir / "void.ttl", void_bytes(merged_graph, out_dir, shacl_conforms))
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
     return [*written, out_dir / "void.ttl", out_dir / CHECKSUMS]

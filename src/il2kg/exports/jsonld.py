@@ -9,7 +9,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL, RDF
 
 from il2kg import resources
-from il2kg.export import canonical
+from il2kg.rdf_io import canonical
 from il2kg.vocab import BASE, PREFIXES
 
 # The published context; resources.py should own this path once the lead moves it there.

@@ -12,8 +12,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from il2kg.export import atomic_write
-from il2kg.vocab import BIBO, IL, OBO, PREFIXES, compact, short_hash
+from il2kg.curie import KGX, curie
+from il2kg.query import execute
+from il2kg.rdf_io import atomic_write
+from il2kg.vocab import BIBO, IL, short_hash
 
 KNOWLEDGE_SOURCE = "infores:il2kg"  # not (yet) registered in the Translator infores catalogue
 NODE_COLUMNS = ("id", "category", "name", "provided_by")
@@ -55,27 +57,15 @@ PREDICATES: dict[URIRef, str] = {
     IL.mentionsBiomarker: "biolink:mentions",
 }
 
-# Edges entailed by the trial structure: trial -> arm -> intervention -> agent, and the trial's diseases.
+# Edges entailed by the trial structure (trial -> arm -> intervention -> agent, and the trial's diseases):
+# Biolink predicate, the il2kg path it stands for, and the query under queries/export/ that finds them.
 DERIVED = (
-    ("biolink:has_participant", "il2kg:hasArm/il2kg:receives/il2kg:hasAgent",
-     "SELECT DISTINCT ?s ?o ?t WHERE { ?s il2kg:hasArm/il2kg:receives/il2kg:hasAgent ?o . BIND(?s AS ?t) }"),
+    ("biolink:has_participant", "il2kg:hasArm/il2kg:receives/il2kg:hasAgent", "export/kgx-trial-agents"),
     ("biolink:in_clinical_trials_for", "^(il2kg:hasArm/il2kg:receives/il2kg:hasAgent)/il2kg:studiesDisease",
-     "SELECT DISTINCT ?s ?o ?t WHERE { ?t il2kg:hasArm/il2kg:receives/il2kg:hasAgent ?s ; il2kg:studiesDisease ?o ."
-     " FILTER(?s != il2kg:placebo) }"),
+     "export/kgx-agent-diseases"),
 )
 
 _NAMES = (RDFS.label, IL.trialTitle, IL.acronym, IL.publicationTitle, IL.armLabel, IL.eventTerm, IL.fileName)
-_PREFIXES = sorted(((str(ns), p) for p, ns in PREFIXES.items()), key=lambda kv: (-len(kv[0]), kv[1]))
-
-
-def curie(iri: URIRef) -> str:
-    """Compact an IRI to a CURIE (MONDO:0007915, il2kg:aldesleukin, id:trial/NCT...), else keep it whole."""
-    if str(iri).startswith(str(OBO)):
-        return compact(iri)
-    for base, prefix in _PREFIXES:
-        if str(iri).startswith(base):
-            return f"{prefix}:{str(iri)[len(base):]}"
-    return str(iri)
 
 
 def _cell(value: str) -> str:
@@ -115,10 +105,10 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
         for s, o in graph.subject_objects(predicate):
             docs = prov.fact_docs.get((s, predicate, o)) or prov.node_docs.get(s, set())
             agent = "manual_agent" if (s, predicate, o) in prov.manual else "text_mining_agent"
-            row = _edge(s, biolink, o, curie(predicate), "knowledge_assertion", agent, prov.publications(docs))
+            row = _edge(s, biolink, o, curie(predicate, KGX), "knowledge_assertion", agent, prov.publications(docs))
             rows[row["id"]] = row
     for biolink, path, query in DERIVED:
-        for s, o, trial in graph.query(query, initNs=PREFIXES):
+        for s, o, trial in execute(query, graph):
             row = _edge(s, biolink, o, path, "logical_entailment", "automated_agent",
                         prov.publications(prov.node_docs.get(trial, set())))
             if row["id"] in rows:  # the same claim from two trials: one edge, all publications
@@ -129,7 +119,7 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
 
 
 def _edge(s: URIRef, predicate: str, o: URIRef, original: str, level: str, agent: str, pubs: str) -> dict[str, str]:
-    subject, obj = curie(s), curie(o)
+    subject, obj = curie(s, KGX), curie(o, KGX)
     return {"id": "il2kg:edge-" + short_hash(subject, predicate, obj), "subject": subject, "predicate": predicate,
             "object": obj, "primary_knowledge_source": KNOWLEDGE_SOURCE, "knowledge_level": level,
             "agent_type": agent, "publications": pubs, "original_predicate": original}
@@ -139,9 +129,9 @@ def node_rows(graph: Graph, edges: list[dict[str, str]]) -> list[dict[str, str]]
     """Build the KGX node rows: every typed domain node and every edge end, sorted by id."""
     iris: dict[str, URIRef] = {}
     for cls, _ in CATEGORIES:
-        iris.update((curie(n), n) for n in graph.subjects(RDF.type, cls) if isinstance(n, URIRef))
+        iris.update((curie(n, KGX), n) for n in graph.subjects(RDF.type, cls) if isinstance(n, URIRef))
     ends = {row[k] for row in edges for k in ("subject", "object")}
-    iris.update((curie(n), n) for n in set(graph.all_nodes()) if isinstance(n, URIRef) and curie(n) in ends)
+    iris.update((curie(n, KGX), n) for n in set(graph.all_nodes()) if isinstance(n, URIRef) and curie(n, KGX) in ends)
     rows = []
     for key in sorted(iris):
         node = iris[key]

@@ -1,14 +1,16 @@
 """Load the built graph into a running SPARQL store: Graph Store Protocol PUT, else SPARQL Update, then count.
 
 GSP `PUT <gsp>?graph=<iri>` replaces the named graph in one request (atomic on the server). Where the
-server has no GSP endpoint (404/405/501), the fallback sends `DROP SILENT GRAPH` and `INSERT DATA`
-batches to the update endpoint: in one request when it fits `max_request_bytes` (one transaction on
-most stores), else one request per batch. Either way the graph's triple count is checked afterwards.
+server has no GSP endpoint (404/405/501), the fallback sends the updates of queries/push/ (drop the graph,
+insert the batches) to the update endpoint: in one request when it fits `max_request_bytes` (one
+transaction on most stores), else one request per batch. Either way the graph's triple count is checked
+afterwards with queries/push/graph-triple-count.rq, its ?graph bound by a VALUES block.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Graph, URIRef
 
+from il2kg import resources
 from il2kg.errors import Il2kgError
-from il2kg.export import ntriples_bytes
+from il2kg.query import with_values
+from il2kg.rdf_io import ntriples_bytes
 
 Progress = Callable[[int, int], None]
 
@@ -70,11 +74,11 @@ def _send(opener, url: str, data: bytes | None, content_type: str | None, method
 
 def count_triples(target: Target, timeout: float = 60) -> int:
     """Ask the store how many triples the named graph holds."""
-    query = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{target.graph}> WHERE {{ GRAPH <{target.graph}> {{ ?s ?p ?o }} }}"
+    query = with_values(resources.read_query("push/graph-triple-count"), {"graph": URIRef(target.graph)})
     url = target.endpoint + ("&" if "?" in target.endpoint else "?") + urllib.parse.urlencode({"query": query})
     body = _send(_opener(target), url, None, None, "GET", timeout)
     rows = json.loads(body)["results"]["bindings"]
-    return int(rows[0]["n"]["value"])
+    return int(rows[0]["n"]["value"]) if rows else 0  # no row: the graph holds nothing
 
 
 def _batches(graph: Graph, batch_size: int) -> list[str]:
@@ -87,12 +91,19 @@ def _batches(graph: Graph, batch_size: int) -> list[str]:
     return ([("\n".join(blank))] if blank else []) + chunks
 
 
+def fill_update(name: str, graph: str, triples: str = "") -> str:
+    """The update queries/push/<name>.ru with $graph filled in as an IRI term and $triples with N-Triples lines
+    (written by rdf_io, never user text): a SPARQL Update request has no bindings."""
+    text = (resources.QUERIES_DIR / "push" / f"{name}.ru").read_text(encoding="utf-8")
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("#")).strip()
+    terms = {"graph": URIRef(graph).n3(), "triples": triples}
+    return re.sub(r"\$(graph|triples)\b", lambda m: terms[m.group(1)], body)  # one pass: inserted text is not re-read
+
+
 def _insert(graph: str, batch: str) -> str:
-    """INSERT DATA; a batch with blank nodes uses INSERT ... WHERE {} (Virtuoso 7 refuses them in INSERT DATA)."""
-    body = f"GRAPH <{graph}> {{\n{batch}\n}}"
-    if batch.startswith("_:") or " _:" in batch:
-        return f"INSERT {{ {body} }} WHERE {{}}"
-    return f"INSERT DATA {{ {body} }}"
+    """Insert one batch; a batch with blank nodes goes as INSERT ... WHERE {} (Virtuoso 7 refuses them otherwise)."""
+    blank = batch.startswith("_:") or " _:" in batch
+    return fill_update("insert-blank-nodes" if blank else "insert-data", graph, batch)
 
 
 def _has_bnode(line: str) -> bool:
@@ -133,7 +144,7 @@ def _push_update(opener, graph: Graph, target: Target, progress: Progress, batch
                  max_request_bytes: int, timeout: float) -> PushResult:
     url = target.update or target.endpoint
     ops = [_insert(target.graph, batch) for batch in _batches(graph, batch_size)]
-    drop = f"DROP SILENT GRAPH <{target.graph}>"
+    drop = fill_update("drop-graph", target.graph)
     whole = " ;\n".join([drop, *ops])
     requests = [whole] if len(whole.encode("utf-8")) <= max_request_bytes else [drop, *ops]
     progress(0, len(requests))
@@ -151,6 +162,6 @@ def _push_update(opener, graph: Graph, target: Target, progress: Progress, batch
 def graph_iri(value: str | None, default: URIRef) -> str:
     """The named graph to replace: the given IRI, else the dataset default; blank nodes are not graph names."""
     iri = value or str(default)
-    if isinstance(iri, BNode) or not urllib.parse.urlparse(iri).scheme:
+    if isinstance(iri, BNode) or not urllib.parse.urlparse(iri).scheme or re.search(r'[\s<>"{}|^`\\]', iri):
         raise Il2kgError(f"graph name {iri!r} is not an absolute IRI")
     return iri

@@ -15,8 +15,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.paths import SequencePath
 
-from il2kg.export import atomic_write
-from il2kg.vocab import BASE, BIBO, CLINICALTRIALS, DOI, ID, IL, OBO, PUBMED, SCHEMA, compact, slug
+from il2kg.curie import LEXICON, curie
+from il2kg.rdf_io import atomic_write
+from il2kg.vocab import BASE, BIBO, CLINICALTRIALS, DOI, ID, IL, OBO, PUBMED, SCHEMA, slug
 
 _AGENT_PATH = SequencePath(IL.hasArm, IL.receives, IL.hasAgent)
 
@@ -42,7 +43,7 @@ def _matches(graph: Graph, term: URIRef) -> list[str]:
 def _condition(graph: Graph, disease: URIRef) -> dict:
     item: dict[str, object] = {"@type": "MedicalCondition", "name": _first(graph, disease, RDFS.label) or ""}
     if str(disease).startswith(str(OBO)):
-        code = compact(disease)
+        code = curie(disease, LEXICON)
         item["code"] = {"@type": "MedicalCode", "codeValue": code, "codingSystem": code.partition(":")[0]}
     if same := _matches(graph, disease):
         item["sameAs"] = same

@@ -8,9 +8,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SH, VOID, XSD
 
-from il2kg.export import turtle_bytes
 from il2kg.exports.formats import CHECKSUMS, media_type
-from il2kg.graph import new_graph
+from il2kg.rdf_io import new_graph, turtle_bytes
 from il2kg.vocab import ONTOLOGY_IRI, PREFIXES, mint, slug
 
 DATASET = mint("dataset", "il2kg")

@@ -8,17 +8,10 @@ from il2kg.graph.emit import Emitter, Source
 from il2kg.graph.publication import add_citation, add_publication, publication_key
 from il2kg.graph.trial import add_trial, trial_key
 from il2kg.model import Citation, Publication, Record, Trial
-from il2kg.vocab import IL, PREFIXES
+from il2kg.rdf_io import new_graph
+from il2kg.vocab import IL
 
-__all__ = ["Source", "to_graph", "new_graph"]
-
-
-def new_graph() -> Graph:
-    """An empty graph with the project's fixed prefixes bound."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+__all__ = ["Source", "to_graph"]
 
 
 def to_graph(records: list[Record], source: Source, graph: Graph | None = None) -> Graph:

@@ -7,9 +7,10 @@ import re
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
+from il2kg.curie import expand
 from il2kg.graph.emit import Emitter, literal
 from il2kg.model import Citation, Fact, Publication
-from il2kg.vocab import BIBO, CITO, IL, expand, mint, short_hash, slug
+from il2kg.vocab import BIBO, CITO, IL, mint, short_hash, slug
 
 INTENTS = {"mentions": CITO.discusses, "supports": CITO.supports, "disputes": CITO.disputes}
 

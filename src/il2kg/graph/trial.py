@@ -6,9 +6,10 @@ from dataclasses import fields
 
 from rdflib import URIRef
 
+from il2kg.curie import expand
 from il2kg.graph.emit import Emitter, literal
 from il2kg.model import AdverseEvent, Arm, Fact, Intervention, Outcome, Result, Trial
-from il2kg.vocab import IL, code_term, expand, mint, short_hash, slug
+from il2kg.vocab import IL, code_term, mint, short_hash, slug
 
 _PHASES = {
     "i": "phase1", "1": "phase1", "ib": "phase1", "1b": "phase1", "ia": "phase1", "1a": "phase1",

@@ -14,13 +14,16 @@ from itertools import islice
 from rdflib import Graph, Literal, URIRef
 
 from il2kg.errors import QueryError
-from il2kg.query import QueryRefused, execute, format_graph, format_result, format_rows
+from il2kg.exports.formats import ANSWER_FORMATS
+from il2kg.exports.sparql_results import format_graph, format_result, format_rows
+from il2kg.query import QueryRefused, execute
 
-ROW_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-             "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_TYPES = {"turtle": "text/turtle", "json-ld": "application/ld+json", "ntriples": "application/n-triples"}
-ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml", "application/x-turtle": "turtle",
-           "html": "html", "text/html": "html", "ttl": "turtle", "jsonld": "json-ld", "nt": "ntriples"}
+# What the endpoint offers, by kind of answer, from the format registry; "html" is the /id/ page.
+OFFERED = {kind: {name: f.media_type for name, f in ANSWER_FORMATS.items() if f.served and f.answers == kind}
+           for kind in ("rows", "graph")}
+ROW_TYPES, GRAPH_TYPES = OFFERED["rows"], OFFERED["graph"]
+ALIASES = {alias: name for name, f in ANSWER_FORMATS.items() for alias in f.aliases} | {"html": "html",
+                                                                                      "text/html": "html"}
 TEXT = "text/plain; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 
@@ -127,7 +130,7 @@ def _query(graph: Graph, job: Job) -> Answer:
     if result.type == "ASK":
         name = "xml" if name == "xml" else "json"
         return Answer(200, ROW_TYPES[name], _encode(format_result(result, name)))
-    body = _written(lambda: format_rows(rows[: job.max_rows], names, name), name)
+    body = _written(lambda: format_rows(rows[: job.max_rows], names, name, compact=True), name)
     return body if isinstance(body, Answer) else Answer(200, ROW_TYPES[name], body, len(rows) > job.max_rows)
 
 
@@ -145,7 +148,9 @@ def graph_answer(triples: list, job: Job) -> Answer:
 def _written(write, name: str) -> bytes | Answer:
     try:
         return _encode(write())
-    except Exception as err:  # e.g. a control character XML cannot carry
+    except QueryError as err:  # a value the format cannot carry (NUL in XML): another format can
+        return refusal(406, str(err))
+    except Exception as err:
         return refusal(400, f"the result cannot be written as {name} ({_short(err)}); ask for another format")
 
 

@@ -12,9 +12,10 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from il2kg.curie import PAGE, curie
 from il2kg.query import execute, term_rows
 from il2kg.serve.answer import HTML, Answer, Job, graph_answer, negotiate, refusal
-from il2kg.vocab import ID, PREFIXES, compact
+from il2kg.vocab import ID
 
 STYLE = """body{font:15px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:60em;padding:0 1em;color:#222}
 h1{margin:.2em 0}.type{color:#555;margin:0 0 1em}code{font-size:12px;color:#666}
@@ -35,33 +36,18 @@ class Terms:
 
     def label(self, term: URIRef) -> str:
         """What a reader knows the term as; its CURIE when it has no label."""
-        return self.labels.get(term) or curie(term)
+        return self.labels.get(term) or curie(term, PAGE)
 
     def link(self, term: object) -> str:
         """HTML for a value: a local link for /id/ IRIs, a label with its CURIE for others, a literal as text."""
         if not isinstance(term, URIRef):
             return html.escape(str(term))
         text = html.escape(self.label(term))
-        name = f' <code>{html.escape(curie(term))}</code>' if term in self.labels else ""
+        name = f' <code>{html.escape(curie(term, PAGE))}</code>' if term in self.labels else ""
         if str(term).startswith(str(ID)):
             href = html.escape("/id/" + str(term)[len(str(ID)):], quote=True)
             return f'<a href="{href}">{text}</a>{name}'
         return text + name
-
-
-def curie(term: URIRef) -> str:
-    """A compact name: id:path for data, the lexicon CURIE (MONDO:0005083) or prefix:local, else the IRI."""
-    text = str(term)
-    if text.startswith(str(ID)):
-        return "id:" + text[len(str(ID)):]
-    try:
-        return compact(term)
-    except ValueError:
-        pass
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(str(kv[1]))):
-        if text.startswith(str(ns)) and len(text) > len(str(ns)):
-            return f"{prefix}:{text[len(str(ns)):]}"
-    return text
 
 
 def answer_resource(graph: Graph, job: Job) -> Answer:
@@ -93,7 +79,7 @@ def render(resource: URIRef, rows: dict[str, list[dict]], max_rows: int) -> str:
             f"<style>{STYLE}</style></head><body><nav><a href='/'>query page</a> · "
             f"<a href='?format=turtle'>Turtle</a> · <a href='?format=json-ld'>JSON-LD</a></nav>"
             f"<h1>{title}</h1><p class='type'>{html.escape(', '.join(types) or 'resource')} · "
-            f"<code>{html.escape(curie(resource))}</code></p>")
+            f"<code>{html.escape(curie(resource, PAGE))}</code></p>")
     return head + _facts(facts, rows["evidence"], terms) + _links(rows["links"][:max_rows], terms) \
         + _evidence_list(rows["evidence"], terms) + "</body></html>"
 
@@ -119,7 +105,7 @@ def _table(title: str, facts: list[dict], support: dict, terms: Terms) -> str:
     out = [f"<h2>{title}</h2><table><tr><th>property</th><th>value</th><th>evidence</th></tr>"]
     for fact in facts:
         cited = support.get((fact["property"], str(fact["value"])), []) + support.get((fact["property"], None), [])
-        out.append(f"<tr><td title='{html.escape(curie(fact['property']), quote=True)}'>"
+        out.append(f"<tr><td title='{html.escape(curie(fact['property'], PAGE), quote=True)}'>"
                    f"{html.escape(terms.label(fact['property']))}</td><td>{terms.link(fact['value'])}</td>"
                    f"<td>{_quotes(cited, terms)}</td></tr>")
     return "".join(out) + "</table>"

@@ -7,25 +7,35 @@ plots (`plots`); pyvis and matplotlib are imported only by the modules that draw
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from rdflib import Graph
 
+
+class View(NamedTuple):
+    """One network view: the file stem it is written to in dist/, its page title, and the function of
+    `views.projections` that projects the graph for it (a new view is one entry in VIEWS)."""
+
+    stem: str
+    title: str
+    projection: str
+
+
 VIEWS = {
-    "mechanism": ("mechanism-map", "Mechanism map: diseases, trials, doses and the biomarkers they move"),
-    "citations": ("citation-map", "Citation map: publications, their trials and the works citing them"),
-    "all": ("full-graph", "Full graph: every typed resource (evidence sentences on the nodes they support)"),
+    "mechanism": View("mechanism-map", "Mechanism map: diseases, trials, doses and the biomarkers they move",
+                      "mechanism_map"),
+    "citations": View("citation-map", "Citation map: publications, their trials and the works citing them",
+                      "citation_map"),
+    "all": View("full-graph", "Full graph: every typed resource (evidence sentences on the nodes they support)",
+                "full_graph"),
 }
 
 
 def project(view: str, graph: Graph, ontology: Graph):
     """The networkx projection named by `view` (mechanism, citations or all)."""
-    from il2kg.views.projections import citation_map, full_graph, mechanism_map
+    from il2kg.views import projections
 
-    if view == "mechanism":
-        return mechanism_map(graph, ontology)
-    if view == "citations":
-        return citation_map(graph, ontology)
-    return full_graph(graph, ontology)
+    return getattr(projections, VIEWS[view].projection)(graph, ontology)
 
 
 def write_views(graph: Graph, ontology: Graph, out_dir: Path) -> list[Path]:
@@ -39,7 +49,7 @@ def write_views(graph: Graph, ontology: Graph, out_dir: Path) -> list[Path]:
 
     out_dir = Path(out_dir)
     written = []
-    for view, (stem, title) in VIEWS.items():
+    for view, (stem, title, _) in VIEWS.items():
         projection = project(view, graph, ontology)
         written.append(write_html(projection, out_dir / f"{stem}.html", title))
         written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))

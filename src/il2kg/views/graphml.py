@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from il2kg.export import atomic_write
+from il2kg.rdf_io import atomic_write
 
 
 def _text(value: object) -> str:

@@ -19,9 +19,9 @@ from string import Template
 
 import networkx as nx
 
-from il2kg.export import atomic_write
+from il2kg.rdf_io import atomic_write
 from il2kg.views import assets
-from il2kg.views.layout import positions
+from il2kg.views.positions import positions
 from il2kg.views.style import PLAIN_EDGE, edge_legend, edge_style, node_style
 
 MAX_SENTENCES = 10  # evidence sentences per tooltip; the rest are counted

@@ -7,7 +7,8 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from il2kg.vocab import BIBO, ID, IL, compact
+from il2kg.curie import READER, curie
+from il2kg.vocab import BIBO, IL
 
 META_NAMESPACES = (str(OWL), str(RDF), str(RDFS))
 LABEL_WIDTH = 48
@@ -23,16 +24,6 @@ def short(text: str, width: int = LABEL_WIDTH) -> str:
     """Shorten text to `width` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def curie(iri: URIRef) -> str:
-    """A compact name for an IRI: its lexicon CURIE, or the path below id:, or the IRI itself."""
-    if str(iri).startswith(str(ID)):
-        return "id:" + str(iri)[len(str(ID)):]
-    try:
-        return compact(iri)
-    except ValueError:
-        return str(iri)
 
 
 def _english(values: list[Literal]) -> str | None:
@@ -117,7 +108,7 @@ class Lookup:
             found = self.text(node, prop)
             if found:
                 return short(found)
-        return curie(node)
+        return curie(node, READER)
 
     def arm(self, node: URIRef) -> str:
         """An arm by its own label ("placebo"), where its trial is already named nearby."""

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from rdflib import Graph
 
-from il2kg.export import atomic_write
+from il2kg.rdf_io import atomic_write
 from il2kg.views.lookup import Lookup
 from il2kg.views.plot_data import (
     DIRECTION_PANEL,

@@ -4,7 +4,7 @@ Every projection is a `networkx.DiGraph` whose node ids are IRIs (strings), inse
 order, with the attributes `type`, `label`, `weight`, `facts`, `evidence` and `diseases` (see
 `il2kg.views.network.ViewBuilder`). Labels of vocabulary nodes come from the ontology graph.
 
->>> from il2kg.graph import new_graph
+>>> from il2kg.rdf_io import new_graph
 >>> mechanism_map(new_graph(), new_graph()).number_of_nodes()
 0
 """
@@ -15,16 +15,17 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from il2kg.curie import LEXICON, curie
 from il2kg.views.effects import Effect, effect_facts
 from il2kg.views.lookup import Lookup, local_name, short
 from il2kg.views.network import ViewBuilder
-from il2kg.vocab import CITO, IL, compact
+from il2kg.vocab import CITO, IL
 
 AGGREGATE_ABOVE = 80  # trials; above this one node per trial and arm is unreadable
 
 
 def _vocab_facts(look: Lookup, node: URIRef) -> list[tuple[str, str]]:
-    facts = [("id", compact_or_iri(node))]
+    facts = [("id", curie(node, LEXICON))]
     categories = sorted(look.ontology.objects(node, IL.hasDiseaseCategory))
     if categories:
         facts.append(("category", look.labels(categories)))
@@ -185,16 +186,8 @@ def full_graph(graph: Graph, ontology: Graph | None = None) -> nx.DiGraph:
         if o not in typed:
             if not look.types(o) or IL.Evidence in look.types(o):
                 continue
-            view.node(o, None, [("id", compact_or_iri(o))], evidence=())
+            view.node(o, None, [("id", curie(o, LEXICON))], evidence=())
         data = view.edge(str(s), str(o), local_name(p))
         names = set(str(data["relation"]).split("; ")) | {local_name(p)}
         data["relation"] = "; ".join(sorted(names))
     return view.graph()
-
-
-def compact_or_iri(iri: URIRef) -> str:
-    """The lexicon CURIE of an IRI, or the IRI itself."""
-    try:
-        return compact(iri)
-    except ValueError:
-        return str(iri)

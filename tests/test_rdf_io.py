@@ -10,13 +10,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
+from il2kg.rdf_io import atomic_write, ntriples_bytes, turtle_bytes
 from il2kg.vocab import ID, IL
 
 SCRIPT = """
 import sys
 from il2kg.ontology import load_ontology
-from il2kg.export import turtle_bytes, ntriples_bytes
+from il2kg.rdf_io import turtle_bytes, ntriples_bytes
 from il2kg.ontology import rdfxml_bytes
 g = load_ontology()
 sys.stdout.buffer.write(turtle_bytes(g) + ntriples_bytes(g) + rdfxml_bytes(g))

@@ -8,37 +8,31 @@ from pathlib import Path
 import click
 
 from il2kg import resources
-
-FORMAT_NAMES = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "kgx", "schemaorg")
-store_option = click.option("--store", default=None, metavar="memory|oxigraph:PATH",
-                            help="Where the graph lives: in memory (default) or a persistent Oxigraph store.")
+from il2kg.cli.options import store_option
+from il2kg.exports.formats import FORMATS, Format, Release, documents_from_files
 
 
-def _release(store: str | None, fmt: str):
-    from il2kg.exports import Release, documents_from_files
+def _release(store: str | None, fmt: Format):
     from il2kg.ontology import load_ontology
     from il2kg.triplestore import load_kg
 
     merged = load_kg(store)
-    needs_graphs = fmt in ("nq", "trig")
-    documents = documents_from_files(resources.triple_files(resources.TRIPLES_DIR)) if needs_graphs else {}
-    return Release(merged, load_ontology() if needs_graphs else merged, documents)
+    documents = documents_from_files(resources.triple_files(resources.TRIPLES_DIR)) if fmt.per_document else {}
+    return Release(merged, load_ontology() if fmt.per_document else merged, documents)
 
 
-def run_export(fmt: str, out: Path | None, store: str | None) -> list[Path]:
-    """Write one export format to OUT (a file; a folder for kgx and schemaorg), or to stdout."""
-    from il2kg.export import atomic_write
-    from il2kg.exports import FORMATS
-    from il2kg.exports.kgx import write_kgx
-    from il2kg.exports.schemaorg import write_schemaorg
+def run_export(name: str, out: Path | None, store: str | None) -> list[Path]:
+    """Write one export format to OUT (a file; a folder for the formats of several files), or to stdout."""
+    from il2kg.rdf_io import atomic_write
 
+    fmt = FORMATS[name]
+    if fmt.write_folder and out is None:
+        raise click.UsageError(f"--format {name} writes several files: give --out DIR")
     release = _release(store, fmt)
     try:
-        if fmt in ("kgx", "schemaorg"):
-            if out is None:
-                raise click.UsageError(f"--format {fmt} writes several files: give --out DIR")
-            return (write_kgx if fmt == "kgx" else write_schemaorg)(release.merged, out)
-        data = FORMATS[fmt].write(release)
+        if fmt.write_folder:
+            return fmt.write_folder(release, out)
+        data = fmt.write(release)
         if out is None:
             sys.stdout.buffer.write(data)
             return []
@@ -49,7 +43,7 @@ def run_export(fmt: str, out: Path | None, store: str | None) -> list[Path]:
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(FORMAT_NAMES), default="ttl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="ttl", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="Output file (folder for kgx, schemaorg); default stdout.")
 @store_option
 def export(fmt: str, out: Path | None, store: str | None) -> None:
@@ -69,7 +63,7 @@ def run_push(endpoint: str, graph: str | None, gsp: str | None, update: str | No
              password: str | None, source: Path | None, store: str | None):
     """Load the source graph and push it to the endpoint; return the PushResult."""
     from il2kg.exports.push import Target, graph_iri, push
-    from il2kg.store import read_turtle
+    from il2kg.rdf_io import read_turtle
     from il2kg.triplestore import load_kg
     from il2kg.vocab import ONTOLOGY_IRI
 

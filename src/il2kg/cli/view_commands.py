@@ -29,7 +29,7 @@ def viz(view: str, out: Path | None, data: Path) -> None:
     files = resources.triple_files(data)
     if not files:
         raise Il2kgError(f"{data}: no .ttl files; run 'il2kg build --corpus DIR' to extract them")
-    stem, title = VIEWS[view]
+    stem, title, _ = VIEWS[view]
     target = out or resources.DIST_DIR / f"{stem}.html"
     projection = project(view, load_kg(sources=files), load_ontology())
     try:

@@ -11,9 +11,9 @@ from test_exports import sample_release
 
 from il2kg import triplestore
 from il2kg.errors import Il2kgError
-from il2kg.export import write_turtle
+from il2kg.rdf_io import write_turtle
 from il2kg.resources import ONTOLOGY
-from il2kg.triplestore import open_graph
+from il2kg.triplestore import load_kg
 
 QUERIES = {
     "trials-per-disease": """SELECT ?disease (COUNT(DISTINCT ?trial) AS ?n) WHERE {
@@ -46,8 +46,8 @@ def rows(graph, query: str) -> list[tuple]:
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_memory_and_oxigraph_give_the_same_rows(tmp_path, sources, name):
-    memory = open_graph(None, sources)
-    disk = open_graph(f"oxigraph:{tmp_path / 'store'}", sources)
+    memory = load_kg(None, sources)
+    disk = load_kg(f"oxigraph:{tmp_path / 'store'}", sources)
     try:
         assert len(disk) == len(memory)
         want = rows(memory, QUERIES[name])
@@ -59,24 +59,24 @@ def test_memory_and_oxigraph_give_the_same_rows(tmp_path, sources, name):
 
 def test_reopening_an_up_to_date_store_does_not_reload(tmp_path, sources, monkeypatch):
     path = f"oxigraph:{tmp_path / 'store'}"
-    open_graph(path, sources).close()
+    load_kg(path, sources).close()
 
     def no_reload(*args):
         raise AssertionError("reloaded a store that was up to date")
 
     with monkeypatch.context() as patch:
         patch.setattr(triplestore, "_reload", no_reload)
-        graph = open_graph(path, sources)
-        assert len(graph) == len(open_graph(None, sources))
+        graph = load_kg(path, sources)
+        assert len(graph) == len(load_kg(None, sources))
         graph.close()
 
 
 def test_a_changed_source_reloads_the_store(tmp_path, sources):
     path = f"oxigraph:{tmp_path / 'store'}"
-    open_graph(path, sources).close()
-    fewer = open_graph(path, sources[:2])
+    load_kg(path, sources).close()
+    fewer = load_kg(path, sources[:2])
     try:
-        assert len(fewer) == len(open_graph(None, sources[:2]))
+        assert len(fewer) == len(load_kg(None, sources[:2]))
     finally:
         fewer.close()
 
@@ -84,4 +84,4 @@ def test_a_changed_source_reloads_the_store(tmp_path, sources):
 @pytest.mark.parametrize("spec", ["sqlite:x", "oxigraph:", "oxigraph"])
 def test_unknown_store_spec_is_an_input_error(spec):
     with pytest.raises(Il2kgError, match="unknown store"):
-        open_graph(spec, [ONTOLOGY])
+        load_kg(spec, [ONTOLOGY])

@@ -1,4 +1,4 @@
-"""The query commands: `il2kg query`, `il2kg queries` and `il2kg serve` (registered on the main group in cli.py)."""
+"""The query commands: `il2kg query`, `il2kg queries` and `il2kg serve`."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import math
 import click
 
 from il2kg import resources
+from il2kg.cli.options import store_option
 from il2kg.errors import QueryError
-
-FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "json-ld")
-
-
-store_option = click.option("--store", default=None, metavar="memory|oxigraph:PATH",
-                            help="Where the graph lives: memory, or a persistent Oxigraph store (default: "
-                                 "the on-disk store above 16 MB of data, else memory).")
+from il2kg.exports.formats import ANSWER_FORMATS
 
 
 def _graph(store: str | None = None):
@@ -28,13 +23,14 @@ def _graph(store: str | None = None):
 @click.command()
 @click.argument("name", required=False)
 @click.option("--sparql", "text", help="SPARQL text to run instead of a named query or .rq file.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(ANSWER_FORMATS)), default="table", show_default=True)
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE",
               help="Bind a variable: <iri>, a CURIE (id:trial/NCT01234567), a number, true/false or text.")
 @store_option
 def query(name: str | None, text: str | None, fmt: str, binds: tuple[str, ...], store: str | None) -> None:
     """Run a query: NAME from 'il2kg queries', a FILE.rq, or --sparql TEXT; print the result."""
-    from il2kg.query import execute, format_result, parse_binding
+    from il2kg.exports.sparql_results import format_result
+    from il2kg.query import execute, parse_binding
 
     if (name is None) == (text is None):
         raise QueryError("give exactly one of NAME, FILE.rq or --sparql TEXT")
