@@ -11,8 +11,8 @@ from il2kg.extract.design import find_design
 from il2kg.extract.doses import find_doses, plain
 from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
-from il2kg.extract.intervention import parse_schedule
 from il2kg.extract.population import find_counts
+from il2kg.extract.schedule import parse_schedule
 from il2kg.extract.text import read_page
 from il2kg.gold import show
 from il2kg.lexicon import load_lexicon
