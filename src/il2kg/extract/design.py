@@ -24,7 +24,7 @@ _OTHER_WORK = re.compile(
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
     r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials))\b", re.I)
 
-_FEATURES: tuple[tuple[str, re.Pattern[str]], ...] = (
+DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|\brandomly (?:assigned|allocated)\b|"
                               r"(?<!non-)\brandomi[sz](?:ation|ing)\b", re.I)),
@@ -131,10 +131,10 @@ _CONTRADICTIONS = (("randomised", "non-randomised"), ("prospective", "retrospect
 
 
 def find_design(page: Page) -> tuple[Fact[str], ...]:
-    """Return the design feature codes stated for the trial, first mention of each, in DESIGN_FEATURES order."""
+    """Return the design feature codes stated for the trial, first mention of each, in DESIGNDESIGN_WORDS order."""
     found: dict[str, tuple[int, Fact[str]]] = {}
     spans = trial_spans(page)
-    for code, pattern in _FEATURES:
+    for code, pattern in DESIGN_WORDS:
         for rank, (start, end) in enumerate(spans):
             m = pattern.search(page.clean, start, end)
             if m:
@@ -143,7 +143,7 @@ def find_design(page: Page) -> tuple[Fact[str], ...]:
     for a, b in _CONTRADICTIONS:
         if a in found and b in found:
             del found[b if found[a][0] <= found[b][0] else a]
-    return tuple(found[code][1] for code, _ in _FEATURES if code in found)
+    return tuple(found[code][1] for code, _ in DESIGN_WORDS if code in found)
 
 
 def find_phase(page: Page) -> Fact[str] | None:
@@ -175,7 +175,7 @@ def with_centres(page: Page, features: tuple[Fact[str], ...], centres: Fact[int]
         return features
     code = "multicentre" if centres.value > 1 else "single-centre"
     added = _fact(page, code, centres.evidence.start, centres.evidence.end, f"{code}-by-centres")
-    order = [c for c, _ in _FEATURES]
+    order = [c for c, _ in DESIGN_WORDS]
     return tuple(sorted((*features, added), key=lambda f: order.index(f.value)))
 
 
@@ -199,5 +199,5 @@ def with_arm_structure(page: Page, features: tuple[Fact[str], ...], arms: tuple[
         return features  # one arm found is not the page saying the study had one group
     added = [_fact(page, code, cue.start(), cue.end(), f"{code}-by-arms") for code in ("non-randomised", "single-group")
              if code not in codes]
-    order = [code for code, _ in _FEATURES]
+    order = [code for code, _ in DESIGN_WORDS]
     return tuple(sorted((*features, *added), key=lambda f: order.index(f.value)))

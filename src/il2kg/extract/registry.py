@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 from il2kg.extract import article, registry_arms, registry_terms
+from il2kg.extract.design import DESIGN_WORDS
 from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
@@ -17,21 +18,15 @@ _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT...
 _ACTUAL = re.compile(r"\bactual\b", re.I)
 _PLANNED = re.compile(r"\b(?:estimated|anticipated|expected|target|planned)\b", re.I)
 _FINISHED = re.compile(r"\b(?:completed|terminated|active,? not recruiting)\b", re.I)
-# Design words as registries write them (values of Allocation, Intervention Model, Masking, Study design).
-_DESIGN_WORDS = (
-    ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
-    ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|^yes$", re.I)),
-    ("open-label", re.compile(r"\bopen[- ]label\b", re.I)),
-    ("double-blind", re.compile(r"\bdouble[- ]blind(?:ed)?\b|"
-                                r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))", re.I)),
-    ("single-blind", re.compile(r"\bsingle[- ]blind(?:ed)?\b|(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))", re.I)),
-    ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b", re.I)),
-    ("multicentre", re.compile(r"\bmulti-?cent(?:re|er|ric)\b", re.I)),
-    ("single-centre", re.compile(r"\bsingle[- ]cent(?:re|er)\b|\bmonocent(?:re|er|ric)\b", re.I)),
-    ("parallel-group", re.compile(r"\bparallel\b", re.I)),
-    ("crossover", re.compile(r"\bcross-?over\b", re.I)),
-    ("single-group", re.compile(r"\bsingle[- ]group\b|\bsingle[- ]arm\b", re.I)),
-)
+# Design words as registries write them (values of Allocation, Intervention Model, Masking): the article
+# grammar, plus a bare "Yes" under Allocation and masking levels ("Masking: Quadruple (Participant, ...)").
+_REGISTRY_EXTRA = {
+    "randomised": r"^yes$",
+    "double-blind": r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))",
+    "single-blind": r"(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))",
+}
+_DESIGN_WORDS = tuple((code, re.compile(f"{pattern.pattern}|{_REGISTRY_EXTRA[code]}", re.I) if code in _REGISTRY_EXTRA
+                       else pattern) for code, pattern in DESIGN_WORDS)
 # EU CTR yes/no design lines ("E.8.1.4 Double blind: Yes").
 _FLAGS = {
     "open": "open-label",
