@@ -72,7 +72,7 @@ def _article(graph: Graph, pub: URIRef) -> dict:
 
 
 def _phase(graph: Graph, trial: URIRef) -> tuple[str | None, dict | None]:
-    term = graph.value(trial, IL.hasPhase)
+    term = min(graph.objects(trial, IL.hasPhase), default=None)  # several papers may give several: pick one stably
     label = (_first(graph, term, RDFS.label) if term is not None else None) or _first(graph, trial, IL.phaseLabel)
     if label is None:
         return None, None
@@ -112,7 +112,7 @@ def trial_document(graph: Graph, trial: URIRef) -> dict:
     phase, phase_item = _phase(graph, trial)
     numbers = [{"@type": "PropertyValue", "name": name, "value": int(v)}
                for name, p in (("number randomised", IL.numberRandomised), ("number enrolled", IL.numberEnrolled))
-               if (v := graph.value(trial, p)) is not None]
+               if (v := min(graph.objects(trial, p), default=None)) is not None]
     doc["additionalProperty"] = _sorted(numbers + ([phase_item] if phase_item else []))
     pubs = sorted(set(graph.objects(trial, IL.reportedIn)) | set(graph.subjects(IL.reports, trial)))
     doc["subjectOf"] = _sorted([_article(graph, p) for p in pubs])
