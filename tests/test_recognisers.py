@@ -11,6 +11,7 @@ from il2kg.extract.design import find_design
 from il2kg.extract.doses import find_doses, plain
 from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
+from il2kg.extract.metadata import extract_publication
 from il2kg.extract.population import find_counts
 from il2kg.extract.schedule import parse_schedule
 from il2kg.extract.text import read_page
@@ -75,7 +76,12 @@ def _schedule(text: str) -> str:
     return "|".join(f"{k}={show(fields[k])}" for k in sorted(fields) if k != "schedule_text")
 
 
-RECOGNISERS = {"doses.tsv": _doses, "counts.tsv": _counts, "design.tsv": _design, "arm-sizes.tsv": _arm_sizes,
+def _year(text: str) -> str:
+    year = extract_publication(read_page(text.replace("\\n", "\n")), describes_trial=False).year
+    return show(year) if year else ""
+
+
+RECOGNISERS = {"doses.tsv": _doses, "publication-years.tsv": _year, "counts.tsv": _counts, "design.tsv": _design, "arm-sizes.tsv": _arm_sizes,
                "schedule.tsv": _schedule, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
                "p-values.tsv": lambda text: _findings(text, "p"),
                "percentages.tsv": lambda text: _findings(text, "percent")}

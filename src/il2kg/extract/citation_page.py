@@ -7,6 +7,7 @@ import re
 from il2kg.extract import article
 from il2kg.extract.furniture import clean
 from il2kg.extract.layout import Line, split_lines, term_facts
+from il2kg.extract.metadata import cited_doi, published_year
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
@@ -53,10 +54,11 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     statements, statement_lines = _statements(page, lines, lexicon)
     plain = [line for line in lines if line.start not in statement_lines]
     header = _header(plain)
+    title = _title(page, header)
     publication = Publication(
-        title=_title(page, header),
-        doi=_doi(page, header),
-        year=_year(page, header),
+        title=title,
+        doi=_doi(page, header) or cited_doi(page, title),
+        year=_year(page, header) or published_year(page, title),
         citation_counts=_counts(page, plain),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))

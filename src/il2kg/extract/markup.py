@@ -11,13 +11,15 @@ import re
 
 # Tag sets by export format; a format is recognised by its first tag, so a tag-like word in prose is safe.
 _MEDLINE = re.compile(r"(?:^|(?<=\s))(?P<tag>PT|AU|FAU|TI|AID|DP|TA|JT|PG|VI|IP|AB|PMID|LA|OT|MH|AD|SO|LID|DEP|"
-                      r"4099|4100)\s{0,3}-\s")
+                      r"OWN|STAT|LR|IS|DCOM|EDAT|MHDA|CRDT|PHST|PST|CI|GR|PL|JID|SB|CIN|OTO|COIS|FIR|IR|4099|4100)"
+                      r"\s{0,3}-\s")
 _REFWORKS = re.compile(r"(?:^|(?<=\s))(?P<tag>RT|SR|T1|T2|JF|JO|FD|SP|OP|DO|VO|IS|A1|YR|UL|AB|K1|PB|SN|LA|NO|ID|LK)\s")
 _RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|AU|A1|PY|Y1|JO|JF|T2|VL|IS|SP|EP|DO|AB|UR|KW|ER|SN|PB)\s{2}-\s")
 _BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|journal|year|doi|volume|number|pages|"
                            r"keywords|publisher|issn|url)\s*=\s*[\"{]", re.IGNORECASE)
 _FORMATS = (
-    (re.compile(r"^\s*PT\s{0,3}-\s"), _MEDLINE, {"TI": "title", "AB": "abstract", "AID": "doi", "DP": "year"}),
+    (re.compile(r"^\s*(?:PT|PMID)\s{0,3}-\s"), _MEDLINE,
+     {"TI": "title", "AB": "abstract", "AID": "doi", "LID": "doi", "DP": "year", "PMID": "pmid"}),
     (re.compile(r"^\s*RT\s"), _REFWORKS, {"T1": "title", "AB": "abstract", "DO": "doi", "YR": "year"}),
     (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year"}),
     (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",

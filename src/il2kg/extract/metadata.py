@@ -13,6 +13,7 @@ from il2kg.extract.issue_line import (
     journal_above,
     logo_journal,
 )
+from il2kg.extract.markup import export_fields
 from il2kg.extract.text import Page, iter_lines
 from il2kg.model import Fact, Publication
 
@@ -28,10 +29,23 @@ _CITATION = re.compile(
     r"; ?(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?: ?(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
 )
 _VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
-_PUBLISHED = re.compile(r"\b(?:Publication status[ ]*Published|Published(?: online)?)[ ]*[-:]?[ ]*(?:\d{1,2} )?"
-                        r"(?:[A-Z][a-z]{2,8}\.? )?(?P<year>(?:19|20)\d\d)\b")
+_PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Published(?: online)?)[ ]*[-:]?[ ]*"
+                        r"(?:\d{1,2} )?(?:[A-Z][a-z]{2,8}\.? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
+# Dates a page header carries: "09-06-2025 | News", "Front. Immunol., 01 April 2021", "BMC Immunology (Sep 2019)",
+# an author line "... Kaplan G. (1997)", a search snippet "... Journal of …, 2011 - Publisher".
+_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_HEADER_YEARS = (
+    re.compile(r"^[ \t]*\d{1,2}[-/.]\d{1,2}[-/.](?P<year>(?:19|20)\d\d)\b", re.M),
+    re.compile(rf"^[ \t]*[A-Z][\w. ]{{2,60}},\s+\d{{1,2}}\s+{_MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.M),
+    re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
+    re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
+)
+_HEADER_CHARS = 800
+# A citation of a work in APA style: "Klatzmann, D., & Abbas, A. K. (2015, April 24). <title>. ... https://doi.org/..."
+_CITED_AS = re.compile(r"\((?P<year>(?:19|20)\d\d)(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)\.\s+")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
-_PMID = re.compile(r"\bPMID:?\s*(\d{4,9})\b")
+_PMID = re.compile(r"\bPMID\s*[:-]?\s*(\d{4,9})\b")
 _ARTICLE_NUMBER = re.compile(r"\bArticle (?:number|no\.?)\s*:?\s*(?P<n>[A-Za-z]?\d+)\b")
 _PAGES_FROM_TO = re.compile(r"\bPages \(from-to\)\s*(?P<p>\d+(?:-\d+)?)")
 _JOURNAL_ROW = re.compile(r"^Journal\s*:?\s*(?P<j>[A-Z][^\n]{2,80}?)\s*$", re.M)
@@ -69,11 +83,62 @@ def _year(page: Page) -> Fact[int] | None:
         return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "citation-year")
     if issue_year := issue_line_year(page):
         return issue_year
+    exported = export_fields(page.raw).get("year")  # a citation export's DP / YR / PY / year field
+    m = _YEAR.search(page.clean, *exported) if exported else None
+    if m:
+        return _fact(page, int(m.group(0)), m.start(), m.end(), "export-year")
     for pattern, rule in ((_PUBLISHED, "published-year"), (ET_AL, "et-al-year")):
         m = pattern.search(page.clean)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
+    return header_year(page)
+
+
+def _export_pmid(page: Page) -> Fact[str] | None:
+    """A MEDLINE export's PMID field (its tag is blanked in the cleaned text)."""
+    span = export_fields(page.raw).get("pmid")
+    m = re.search(r"\d{4,9}", page.clean[span[0] : span[1]]) if span else None
+    return _fact(page, m.group(0), span[0] + m.start(), span[0] + m.end(), "export-pmid") if m and span else None
+
+
+def published_year(page: Page, title: Fact[str] | None) -> Fact[int] | None:
+    """A citation page's year of the cited work: "Published - Jun 1 2016", its header's date, or a citation of
+    its title (never a year from the citing works' lines)."""
+    m = _PUBLISHED.search(page.clean)
+    if m:
+        return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "published-year")
+    return header_year(page, title.value if title else "")
+
+
+def header_year(page: Page, title: str | None = None) -> Fact[int] | None:
+    """The year a page's header dates it by, or that a citation of the page's own title gives
+    ("Ito, S., ... (2014). Ultra-low dose interleukin-2 promotes ...")."""
+    header = min(_HEADER_CHARS, len(page.clean))
+    for pattern in _HEADER_YEARS:
+        m = pattern.search(page.clean, 0, header)
+        if m:
+            return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "header-year")
+    if title is None and (span := find_title(page)):
+        title = page.clean[span[0] : span[1]]
+    m = _citation_of(page, title)
+    return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "citation-of-title-year") if m else None
+
+
+def _citation_of(page: Page, title: str | None) -> re.Match[str] | None:
+    """The APA citation of the page's own title, when the page shows one ("Cite this" blocks)."""
+    for m in _CITED_AS.finditer(page.clean) if title and len(title) >= 20 else ():
+        if page.clean[m.end() : m.end() + 40].lower() == title[:40].lower():
+            return m
     return None
+
+
+def cited_doi(page: Page, title: Fact[str] | None) -> Fact[str] | None:
+    """The DOI at the end of the APA citation of the page's own title."""
+    m = _citation_of(page, title.value if title else None)
+    line_end = page.clean.find("\n", m.end()) if m else -1
+    doi = _DOI.search(page.clean, m.end(), line_end if line_end >= 0 else len(page.clean)) if m else None
+    return _fact(page, doi.group(0).rstrip(".,;)").lower(), doi.start(), doi.start() + len(doi.group(0).rstrip(".,;)")),
+                 "citation-of-title-doi") if doi else None
 
 
 def _pages(page: Page) -> Fact[str] | None:
@@ -200,7 +265,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
         pages=_pages(page),
         article_number=_group_fact(page, _ARTICLE_NUMBER, "n", "article-number"),
         doi=_doi(page),
-        pmid=_group_fact(page, _PMID, 1, "pmid"),
+        pmid=_group_fact(page, _PMID, 1, "pmid") or _export_pmid(page),
         publication_type=_fact(page, kind, *kind_span, "publication-type") if kind_span else None,
         keywords=find_keywords(page),
         funders=find_funders(page),
