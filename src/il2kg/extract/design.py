@@ -147,12 +147,16 @@ def find_design(page: Page) -> tuple[Fact[str], ...]:
 
 
 def find_phase(page: Page) -> Fact[str] | None:
-    """Return the trial phase, normalised ("2a", "1/2a", "1b/2a"), from the surest sentence that states one."""
-    for start, end in trial_spans(page):
-        mention = identifiers.find_phase(page.clean, start, end)
-        if mention:
-            return _fact(page, mention.value, mention.start, mention.end, "phase")
-    return None
+    """Return the trial phase, normalised ("2a", "1/2a", "1b/2a"), from the surest sentence that states one;
+    a later mention of the same phases with their letters refines it ("phase I/phase II", then "phase I/ IIa")."""
+    mentions = [m for start, end in trial_spans(page) if (m := identifiers.find_phase(page.clean, start, end))]
+    if not mentions:
+        return None
+    chosen = mentions[0]
+    digits = re.sub(r"[ab]", "", chosen.value)
+    chosen = next((m for m in mentions if re.sub(r"[ab]", "", m.value) == digits and len(m.value) > len(chosen.value)),
+                  chosen)
+    return _fact(page, chosen.value, chosen.start, chosen.end, "phase")
 
 
 def find_allocation_ratio(page: Page) -> Fact[str] | None:

@@ -44,6 +44,8 @@ _PLACEBO_ARM = re.compile(
 )
 _ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
 _PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
+_API_PHASE_LINE = re.compile(r"^\s*PHASE[1-4](?:\s*[,/|]\s*PHASE[1-4])*\s*$")
+_API_PHASE = re.compile(r"PHASE(?P<p>[1-4])")
 _EU_PHASE = re.compile(r"\(Phase (?P<p>I{1,3}|IV)\)\s*:\s*Yes\b")
 _MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
@@ -174,8 +176,10 @@ def _phase(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> Fa
         if re.search(r"\bearly\b|not applicable|\bn/a\b", text, re.I):
             return None
         tokens = [(line, m) for line in field.lines for m in _PHASE_TOKEN.finditer(line.text)]
-    else:
-        tokens = [(line, m) for line in lines for m in _EU_PHASE.finditer(line.text)]
+    else:  # EU CTR "(Phase II): Yes" lines, or a status line of the API's values ("PHASE2", "PHASE1, PHASE2")
+        tokens = [(line, m) for line in lines for m in _EU_PHASE.finditer(line.text)] or [
+            (line, m) for line in lines[:_HEADER_LINES] if _API_PHASE_LINE.match(line.text)
+            for m in _API_PHASE.finditer(line.text)]
     if not tokens:
         return None
     value = phase_code(" ".join(m.group("p") for _l, m in tokens))
