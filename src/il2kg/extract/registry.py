@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from il2kg.extract import article, registry_arms, registry_terms
 from il2kg.extract.design import DESIGN_WORDS
+from il2kg.extract.diseases import find_diseases
 from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
@@ -77,7 +78,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     trial = Trial(
         registry_ids=_ids(page, fields, lines),
         acronym=_acronym(page, fields),
-        title=_text(page, first_field(fields, "title_official", "title_brief"), "registry.title"),
+        title=_text(page, first_field(fields, "title_official", "title_brief"), "registry.title")
+        or _header_title(page, lines),
         design=_design(page, fields, lines, centres),
         phase=_phase(page, fields, lines),
         n_enrolled=_enrolled(page, fields),
@@ -93,7 +95,10 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     )
     if trial == Trial():
         return []
-    trial = with_prose(trial, article.extract_trial(read_page(prose_only(text, fields)), lexicon))
+    prose = read_page(prose_only(text, fields))
+    trial = with_prose(trial, article.extract_trial(prose, lexicon))
+    if not trial.diseases and (diseases := find_diseases(prose, lexicon)):  # the summary names the conditions
+        trial = replace(trial, diseases=diseases, conditions_text=())
     if not (trial.registry_ids or trial.acronym or trial.title):
         return []  # a record with no id, acronym or title cannot name its trial: nothing to key the facts on
     # Arms from the interventions list come last: the prose's arms carry doses and schedules, these do not.
@@ -107,6 +112,15 @@ def _text(page: Page, field: Field | None, method: str) -> Fact[str] | None:
         return None
     line = field.lines[0]
     return Fact(collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, method))
+
+
+def _header_title(page: Page, lines: tuple[Line, ...]) -> Fact[str] | None:
+    """A record with no title field: an unlabelled line of six or more words at its head is the study's title."""
+    for line in lines[:_HEADER_LINES]:
+        text = line.text.strip()
+        if len(text.split()) >= 6 and len(text) <= 300 and not text.endswith((":", ".")) and ": " not in text:
+            return Fact(collapse(text), page.evidence(line.start, line.end, "registry.header-title"))
+    return None
 
 
 def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tuple[Fact[str], ...]:
