@@ -263,24 +263,10 @@ class IL(DefinedNamespace):
     volume: URIRef
 
 
-PREFIXES: dict[str, Namespace] = {
-    "il2kg": Namespace(BASE),
-    "id": ID,
-    "obo": OBO,
-    "cito": CITO,
-    "fabio": FABIO,
-    "bibo": BIBO,
-    "dcterms": Namespace(str(DCTERMS)),
-    "prov": Namespace(str(PROV)),
-    "schema": SCHEMA,
-    "skos": Namespace(str(SKOS)),
-    "owl": Namespace(str(OWL)),
-    "rdf": Namespace(str(RDF)),
-    "rdfs": Namespace(str(RDFS)),
-    "xsd": Namespace(str(XSD)),
-    "sh": Namespace(str(SH)),
-    "mesh": MESH,
-}
+PREFIXES: dict[str, Namespace] = {prefix: Namespace(str(ns)) for prefix, ns in (
+    ("il2kg", BASE), ("id", ID), ("obo", OBO), ("cito", CITO), ("fabio", FABIO), ("bibo", BIBO), ("dcterms", DCTERMS),
+    ("prov", PROV), ("schema", SCHEMA), ("skos", SKOS), ("owl", OWL), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD),
+    ("sh", SH), ("mesh", MESH))}
 
 def code_term(code: str) -> URIRef:
     """Map a record code ("double-blind", "per-protocol", "response-rate") to its il2kg individual."""
