@@ -134,9 +134,6 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         if reasoning.consistent is False:
             raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
     phases.done("reason")
-    merged = new_graph()
-    merged += ontology
-    merged += data
     staging = _staging_for(dist_dir)
     try:
         # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
@@ -148,6 +145,8 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         phases.done("release")
         _write_views(data, ontology, staging)
         phases.done("views")
+        merged = data  # the views are drawn: the data graph takes the ontology in, rather than a second copy
+        merged += ontology
         progress("writing exports")
         # last: it lists and hashes the files
         write_exports(merged, ontology, LazyDocuments(files), staging, report.conforms)

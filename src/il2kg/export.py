@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -101,8 +102,16 @@ def canonical_triples(graph: Graph) -> list[tuple]:
         else:
             triples.append(triple)
     if len(with_blanks):
-        triples += list(to_canonical_graph(with_blanks))
+        triples += _relabelled(frozenset(with_blanks))
     return triples
+
+
+@lru_cache(maxsize=8)
+def _relabelled(with_blanks: frozenset) -> tuple:
+    # RGDA1 costs ~0.5 s on the ontology's restrictions, and one release writes the ontology in six formats
+    graph = Graph(bind_namespaces="none")
+    graph += with_blanks
+    return tuple(to_canonical_graph(graph))
 
 
 def canonical(graph: Graph) -> Graph:

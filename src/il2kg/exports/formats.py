@@ -15,6 +15,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from il2kg.export import atomic_write, ntriples_bytes, turtle_bytes
+from il2kg.exports import fast
+from il2kg.exports.fast import Parsed, Terms
 from il2kg.ontology import rdfxml_bytes
 from il2kg.store import parse_turtle_bytes, read_turtle
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
@@ -63,19 +65,16 @@ class LazyDocuments(Mapping):
             docs = _documents_in(data, path)
             key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
             self._files.setdefault(key, []).append((path, data))
+        self.terms = Terms()
+        self._parsed: dict[URIRef, Parsed] | None | bool = None
 
-    def ntriples_lines(self, key: URIRef) -> set[str] | None:
-        """The document's triples as N-Triples lines, straight from Oxigraph's parser (the same lines rdflib
-        writes); None when a file has blank nodes, which need canonical labels first."""
-        import pyoxigraph as ox
-
-        lines: set[str] = set()
-        for _, data in self._files[key]:
-            for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
-                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-                    return None
-                lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
-        return lines
+    def parsed(self) -> dict[URIRef, Parsed] | None:
+        """Every document's triples parsed by Oxigraph (once), for the fast writers; None when any has a blank node."""
+        if self._parsed is None:
+            found = {key: Parsed.of(data for _, data in files) for key, files in self._files.items()}
+            self._parsed = None if not found or None in found.values() else found
+            self._parsed = self._parsed if self._parsed is not None else False
+        return self._parsed or None
 
     def __getitem__(self, key: URIRef) -> Graph:
         graph = Graph()
@@ -103,16 +102,47 @@ def _documents_in(data: bytes, path: Path) -> list[URIRef]:
     return sorted(URIRef(iri) for iri in found)
 
 
+def _fast(release: Release) -> tuple[dict[URIRef, Parsed], Terms] | None:
+    """The parsed documents and the term formatter when the fast writers (exports/fast.py) may be used."""
+    documents = release.documents
+    if isinstance(documents, LazyDocuments) and (parsed := documents.parsed()) is not None:
+        return parsed, documents.terms
+    return None
+
+
+def turtle_release(release: Release) -> bytes:
+    """The merged graph as sorted Turtle."""
+    if found := _fast(release):
+        return fast.turtle(release.ontology, found[0].values(), found[1])
+    return turtle_bytes(release.merged)
+
+
+def ntriples_release(release: Release) -> bytes:
+    """The merged graph as sorted N-Triples."""
+    if found := _fast(release):
+        return fast.ntriples(release.ontology, found[0].values(), found[1])
+    return ntriples_bytes(release.merged)
+
+
+def rdfxml_release(release: Release) -> bytes:
+    """The merged graph as flat, sorted RDF/XML."""
+    if found := _fast(release):
+        return fast.rdfxml(release.ontology, found[0].values(), found[1])
+    return rdfxml_bytes(release.merged)
+
+
 def nquads_bytes(release: Release) -> bytes:
     """Serialise the named graphs as N-Quads, lines sorted, blank nodes labelled canonically per graph."""
+    if found := _fast(release):
+        parsed, terms = found
+        graphs = [(str(name), parsed.get(name, release.ontology)) for name in [ONTOLOGY_IRI, *parsed]]
+        return fast.nquads(graphs, terms)
     rows: set[str] = set()
     documents = release.documents
     for name in sorted([ONTOLOGY_IRI, *documents], key=str):
-        fast = documents.ntriples_lines(name) if isinstance(documents, LazyDocuments) and name in documents else None
-        if fast is None:
-            graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
-            fast = set(ntriples_bytes(graph).decode("utf-8").splitlines())
-        rows.update(f"{line[:-2]} <{name}> ." for line in fast if line.endswith(" ."))
+        graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
+        lines = ntriples_bytes(graph).decode("utf-8").splitlines()
+        rows.update(f"{line[:-2]} <{name}> ." for line in lines if line.endswith(" ."))
     return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
 
 
@@ -120,8 +150,12 @@ def trig_bytes(release: Release) -> bytes:
     """Serialise the named graphs as TriG: the fixed prefixes once, then one sorted block per graph."""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
+    found = _fast(release)
     for name, graph in release.named_graphs():
-        body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
+        if found:
+            body = fast.trig_block(found[0].get(name, graph), found[1])
+        else:
+            body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
         indented = "\n".join(f"    {line}" if line else "" for line in body.rstrip("\n").split("\n"))
         lines += ["", f"<{name}> {{", indented, "}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -143,12 +177,12 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "ttl": Format("il2kg.ttl", "text/turtle", lambda r: turtle_bytes(r.merged)),
-    "nt": Format("il2kg.nt", "application/n-triples", lambda r: ntriples_bytes(r.merged)),
+    "ttl": Format("il2kg.ttl", "text/turtle", turtle_release),
+    "nt": Format("il2kg.nt", "application/n-triples", ntriples_release),
     "nq": Format("il2kg.nq", "application/n-quads", nquads_bytes),
     "trig": Format("il2kg.trig", "application/trig", trig_bytes),
     "jsonld": Format("il2kg.jsonld", "application/ld+json", _jsonld),
-    "xml": Format("il2kg.owl", "application/rdf+xml", lambda r: rdfxml_bytes(r.merged)),
+    "xml": Format("il2kg.owl", "application/rdf+xml", rdfxml_release),
 }
 MEDIA_TYPES = {
     **{f.file_name: f.media_type for f in FORMATS.values()},
