@@ -146,7 +146,7 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
     def run() -> Result:
         result = graph.query(text if on_oxigraph else query, initBindings=init,
                              **({"initNs": PREFIXES} if on_oxigraph else {}))
-        if result.type == "SELECT" and not lazy:
+        if result.type == "SELECT" and (not lazy or on_oxigraph):  # Oxigraph's rows may not leave this thread
             len(result)  # rdflib evaluates lazily: errors (GRAPH ?g over a plain graph...) surface here, not later
         return result
 

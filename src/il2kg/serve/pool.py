@@ -25,6 +25,9 @@ from il2kg.serve.answer import Answer, Job, answer, refusal
 RECURSION_LIMIT = 30000  # 1,000 UNIONs need ~4,000 frames of rdflib's recursive-descent parser
 STACK_BYTES = 512 * 1024 * 1024  # room for those frames in the worker's job thread (address space, not RAM)
 READY_SECONDS = 300.0
+# Above this many bytes of N-Triples (~250k triples) a worker holds the graph in Oxigraph: at 1M triples rdflib
+# loads for ~30 s and answers the report queries in 0.3-20 s, Oxigraph in milliseconds (benchmarks/bench_queries.py).
+OXIGRAPH_ABOVE = 32 << 20
 
 
 class Busy(Exception):
@@ -60,8 +63,16 @@ def _job_loop(conn: Any, data: bytes) -> None:
     import rdflib.plugins.sparql
 
     rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM graphs over the network
-    graph = Dataset()  # the data is its default graph; GRAPH ?g {...} matches no named graph instead of raising
-    graph.parse(data=data, format="nt")
+    if len(data) > OXIGRAPH_ABOVE:  # rdflib would load it for a minute and answer in seconds: Oxigraph, in memory
+        import pyoxigraph as ox
+        from oxrdflib import OxigraphStore
+
+        inner = ox.Store()
+        inner.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+        graph = Dataset(store=OxigraphStore(store=inner))
+    else:
+        graph = Dataset()  # the data is its default graph; GRAPH ?g {...} matches no named graph instead of raising
+        graph.parse(data=data, format="nt")
     conn.send("ready")
     while True:
         try:
