@@ -19,7 +19,7 @@ from il2kg import resources
 from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_to, rebuild_triples  # noqa: F401
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
-from il2kg.export import atomic_write, current_umask, write_turtle
+from il2kg.export import atomic_write, canonical, current_umask, write_turtle
 from il2kg.exports import LazyDocuments, write_exports
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
@@ -146,7 +146,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         _write_views(data, ontology, staging)
         phases.done("views")
         merged = data  # the views are drawn: the data graph takes the ontology in, rather than a second copy
-        merged += ontology
+        merged += canonical(ontology)  # labelled as the exports label them: JSON-LD then copies nothing
         progress("writing exports")
         # last: it lists and hashes the files
         write_exports(merged, ontology, LazyDocuments(files), staging, report.conforms)

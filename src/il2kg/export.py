@@ -115,10 +115,17 @@ def _relabelled(with_blanks: frozenset) -> tuple:
 
 
 def canonical(graph: Graph) -> Graph:
-    """Relabel blank nodes canonically (RGDA1); a graph without blank nodes comes back as it is."""
-    if not any(isinstance(t[0], BNode) or isinstance(t[2], BNode)
-               or isinstance(t[2], Literal) and t[2].datatype == XSD.string for t in graph):
-        return graph
+    """Relabel blank nodes canonically (RGDA1); a graph whose labels are canonical already comes back as it is
+    (no copy: the build's merged graph holds the ontology with canonical labels, and 600k triples copy slowly)."""
+    with_blanks = set()
+    for triple in graph:
+        if isinstance(triple[2], Literal) and triple[2].datatype == XSD.string:
+            break
+        if isinstance(triple[0], BNode) or isinstance(triple[2], BNode):
+            with_blanks.add(triple)
+    else:
+        if not with_blanks or set(_relabelled(frozenset(with_blanks))) == with_blanks:
+            return graph
     out = Graph(bind_namespaces="none")
     out += canonical_triples(graph)
     return out

@@ -151,10 +151,12 @@ def trig_bytes(release: Release) -> bytes:
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
     found = _fast(release)
-    for name, graph in release.named_graphs():
-        if found:
-            body = fast.trig_block(found[0].get(name, graph), found[1])
+    for name in sorted([ONTOLOGY_IRI, *release.documents], key=str):
+        graph = release.ontology if name == ONTOLOGY_IRI else None
+        if found:  # the parsed document, never an rdflib graph of it
+            body = fast.trig_block(found[0][name] if graph is None else graph, found[1])
         else:
+            graph = graph if graph is not None else release.documents[name]
             body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
         indented = "\n".join(f"    {line}" if line else "" for line in body.rstrip("\n").split("\n"))
         lines += ["", f"<{name}> {{", indented, "}"]
