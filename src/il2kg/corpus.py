@@ -125,18 +125,10 @@ def _extract_all(paths: Sequence[Path], max_mb: float):
         return
     import multiprocessing
 
-    _worker_state()  # loaded once here; forked workers inherit it
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(workers, initializer=_fresh_gate) as pool:
+    # Spawned, not forked: a fork copies whatever threads' locks the parent holds (a test runner's, a native
+    # engine's) and the worker can hang on one; a fresh interpreter costs a second and loads the lexicon once.
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
         yield from pool.imap(_extract_one, jobs, chunksize=4)
-
-
-def _fresh_gate() -> None:
-    """A forked worker opens its own gate session: a native engine's threads do not survive a fork."""
-    from il2kg import gate as gate_module
-
-    gate_module._session.cache_clear()
 
 
 def _gated_from(name: str, target: Path, key: str, entry: dict, data: bytes, cache: GateCache) -> _Gated:

