@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from il2kg import resources
-from il2kg.crossing import Member, check_groups, node_sets
+from il2kg.crossing import Member, check_groups, node_sets, uncached_groups, union_report_of
 from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
 from il2kg.export import atomic_write, turtle_bytes
 from il2kg.gate import gate
-from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, report_to_json
+from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, group_key, report_to_json
 from il2kg.model import Trial
 from il2kg.pipeline import (
     MAX_MEGABYTES,
@@ -113,22 +113,33 @@ def _extract_one(job: tuple[Path, float]) -> tuple[str, dict, bytes] | str:
     return document_key(document.name, document.sha256), entry, data
 
 
-PARALLEL_FROM = 8  # documents to extract; below this a second process costs more than it saves
+PARALLEL_FROM = 8  # jobs per worker; below this a second process costs more than it saves
 
 
-def _extract_all(paths: Sequence[Path], max_mb: float):
-    """Extract and gate documents on every core, results in the order of `paths` (so output is the same)."""
-    jobs = [(path, max_mb) for path in paths]
-    workers = min(len(os.sched_getaffinity(0)), len(jobs) // PARALLEL_FROM)
-    if workers < 2:
-        yield from map(_extract_one, jobs)
-        return
-    import multiprocessing
+class _Workers:
+    """Map jobs over every core, results in job order (so the output is the same); one pool per run.
 
-    # Spawned, not forked: a fork copies whatever threads' locks the parent holds (a test runner's, a native
-    # engine's) and the worker can hang on one; a fresh interpreter costs a second and loads the lexicon once.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(_extract_one, jobs, chunksize=4)
+    Spawned, not forked: a fork copies whatever threads' locks the parent holds (a test runner's, a native
+    engine's) and a worker can hang on one; a fresh interpreter costs a second and loads the lexicon once.
+    """
+
+    def __init__(self) -> None:
+        self.pool = None
+
+    def map(self, function, jobs: list):
+        workers = min(len(os.sched_getaffinity(0)), len(jobs) // PARALLEL_FROM)
+        if workers < 2 and self.pool is None:
+            return map(function, jobs)
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("spawn").Pool(max(workers, 2))
+        return self.pool.imap(function, jobs, chunksize=4)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
 
 
 def _gated_from(name: str, target: Path, key: str, entry: dict, data: bytes, cache: GateCache) -> _Gated:
@@ -174,7 +185,19 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
         except Il2kgError as err:
             found[number] = str(err)
     todo = [number for number, item in found.items() if isinstance(item, Path)]
-    for number, result in zip(todo, _extract_all([found[n] for n in todo], max_mb), strict=True):
+    workers = _Workers()
+    try:
+        passed = _extract_and_gate(paths, out_dir, progress, max_mb, cache, summary, found, todo, workers)
+    finally:
+        workers.close()
+    summary.rows = [g.entry["row"] for g in passed]
+    cache.save()
+    return summary, passed
+
+
+def _extract_and_gate(paths, out_dir, progress, max_mb, cache, summary, found, todo, workers) -> list[_Gated]:
+    jobs = [(found[n], max_mb) for n in todo]
+    for number, result in zip(todo, workers.map(_extract_one, jobs), strict=True):
         path = found[number]
         found[number] = result if isinstance(result, str) else _gated_from(
             path.name, out_dir / f"{path.stem}.ttl", *result, cache)
@@ -196,7 +219,15 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
             progress(f"[{number}/{len(paths)}] {path.name}: {gated.entry['row']['kind']}{_yield_note(gated.entry)} "
                      f"-> {path.stem}.ttl")
         passed.append(gated)
-    left_out, _ = check_groups([g.member for g in passed], cache)
+    # The groups of documents that share nodes are gated on the workers too (~0.2 s each, hundreds of them).
+    members = [g.member for g in passed]
+    todo_groups = uncached_groups(members, cache)
+    data = {g.member.name: g.data if g.data is not None else out_dir / f"{Path(g.member.name).stem}.ttl"
+            for g in passed}
+    payloads = [[(m.name, data[m.name]) for m in group] for group in todo_groups]
+    for group, report in zip(todo_groups, workers.map(union_report_of, payloads), strict=True):
+        cache.put(group_key([m.key for m in group]), report_to_json(report))
+    left_out, _ = check_groups(members, cache)
     for member, report in left_out:
         summary.gate_failed = True
         graph = member.graph()
@@ -204,10 +235,7 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
                                             f"nodes:\n{format_report(report, graph)}"))
         progress(f"left out: {member.name} conflicts with other documents")
     dropped = {m.name for m, _ in left_out}
-    passed = [g for g in passed if g.member.name not in dropped]
-    summary.rows = [g.entry["row"] for g in passed]
-    cache.save()
-    return summary, passed
+    return [g for g in passed if g.member.name not in dropped]
 
 
 def extract_to(paths: list[Path], out_dir: Path, progress: Progress = _quiet,

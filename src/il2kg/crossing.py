@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 
@@ -148,6 +149,21 @@ def _leave_out(group: Sequence[Member], report: Report) -> tuple[Report, list[tu
 
 
 MAX_ROUNDS = 4
+
+
+def uncached_groups(members: Sequence[Member], cache: GateCache) -> list[list[Member]]:
+    """The groups whose verdict is not cached yet (what check_groups would gate)."""
+    return [g for g in groups(members) if group_key([m.key for m in g]) not in cache.entries]
+
+
+def union_report_of(files: Sequence[tuple[str, bytes | Path]]) -> Report:
+    """Gate the union of data files given as (name, Turtle bytes or path): a worker process's job."""
+    from il2kg.store import parse_turtle_bytes
+
+    union = Graph(bind_namespaces="none")
+    for name, data in files:
+        parse_turtle_bytes(data.read_bytes() if isinstance(data, Path) else data, Path(name), union)
+    return check_union(union)
 
 
 def _union_report(group: Sequence[Member]) -> Report:

@@ -76,6 +76,10 @@ class LazyDocuments(Mapping):
             self._parsed = self._parsed if self._parsed is not None else False
         return self._parsed or None
 
+    def forget(self) -> None:
+        """Let go of the parsed documents and formatted terms (parsed again if asked for)."""
+        self._parsed, self.terms = None, Terms()
+
     def __getitem__(self, key: URIRef) -> Graph:
         graph = Graph()
         for path, data in self._files[key]:
@@ -216,7 +220,11 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
 
     release = Release(merged_graph, ontology, data_by_document)
     written = []
-    for fmt in FORMATS.values():
+    # The parsed documents serve every format but JSON-LD: written first, then let go before JSON-LD, whose
+    # serialiser holds the whole graph as dictionaries (at 1,000 documents the two together were the peak).
+    for fmt in sorted(FORMATS.values(), key=lambda f: f.write is _jsonld):
+        if fmt.write is _jsonld and isinstance(data_by_document, LazyDocuments):
+            data_by_document.forget()
         atomic_write(out_dir / fmt.file_name, fmt.write(release))
         written.append(out_dir / fmt.file_name)
     atomic_write(out_dir / CONTEXT_FILE.name, CONTEXT_FILE.read_bytes())
