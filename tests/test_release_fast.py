@@ -1,23 +1,18 @@
-"""The fast release writers (exports/fast.py) give the rdflib writers' bytes; a +1 rebuild equals a cold build."""
+"""The fast release writers (exports/fast.py) give the rdflib writers' bytes (a rebuild after one added document
+writing a cold build's bytes is tests/test_build_generated.py)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from il2kg import resources
-from il2kg.build import build
-from il2kg.corpus import rebuild_triples
 from il2kg.exports import FORMATS, LazyDocuments, Release
 from il2kg.exports.formats import documents_from_files
 from il2kg.graph import new_graph
 from il2kg.store import parse_turtle_bytes
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
-from corpus_gen import documents, write_corpus  # noqa: E402
 
 # Literals whose written forms differ between naive writers: escapes, a tab, language tags, numbers and
 # booleans in a non-canonical lexical form (rdflib normalises them), a long string, an IRI no prefix fits.
@@ -56,25 +51,3 @@ def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph):
 def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):
     data = b"<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n"
     assert LazyDocuments([(tmp_path / "b.ttl", data)]).parsed() is None
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_adding_a_document_and_rebuilding_gives_the_cold_builds_bytes(tmp_path: Path):
-    corpus = tmp_path / "corpus"
-    write_corpus(corpus, 4)
-    incremental = tmp_path / "incremental" / "triples"
-    rebuild_triples([corpus], incremental)
-    build(tmp_path / "dist-first", incremental, with_reasoning=False)
-    name, text = documents(5)[-1]
-    (corpus / name).write_text(text, encoding="utf-8")
-    rebuild_triples([corpus], incremental)
-    build(tmp_path / "dist-incremental", incremental, with_reasoning=False)
-    cold = tmp_path / "cold" / "triples"
-    rebuild_triples([corpus], cold)
-    build(tmp_path / "dist-cold", cold, with_reasoning=False)
-    first, after, fresh = (_files(tmp_path / d) for d in ("dist-first", "dist-incremental", "dist-cold"))
-    assert after == fresh
-    assert after["il2kg.nt"] != first["il2kg.nt"]  # the added document is in it
