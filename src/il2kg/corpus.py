@@ -127,7 +127,8 @@ class _Workers:
         self.pool = None
 
     def map(self, function, jobs: list):
-        workers = min(len(os.sched_getaffinity(0)), len(jobs) // PARALLEL_FROM)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(cores, len(jobs) // PARALLEL_FROM)
         if workers < 2 and self.pool is None:
             return map(function, jobs)
         if self.pool is None:
