@@ -1,5 +1,6 @@
 """End to end through the CLI: a generated corpus of 30 documents builds, every document that passes the gate
-is in the graph, and adding one document re-extracts only that one."""
+is in the graph, adding one document re-extracts only that one, and that rebuild writes the bytes a cold build of
+the same documents writes."""
 
 from __future__ import annotations
 
@@ -40,3 +41,11 @@ def test_a_generated_corpus_builds_end_to_end_and_a_rebuild_extracts_only_the_ne
     second = CliRunner().invoke(main, args)
     assert second.exit_code in (0, 3), second.output[-2000:]
     assert f"extracted 1 documents, reused {len(written)} unchanged" in second.output
+    cold = tmp_path / "cold"
+    third = CliRunner().invoke(main, [*args[:-4], "--data", str(cold / "triples"), "--out", str(cold / "dist")])
+    assert third.exit_code == second.exit_code, third.output[-2000:]
+    assert _files(out) == _files(cold / "dist")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

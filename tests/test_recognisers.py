@@ -81,7 +81,8 @@ def _year(text: str) -> str:
     return show(year) if year else ""
 
 
-RECOGNISERS = {"doses.tsv": _doses, "publication-years.tsv": _year, "counts.tsv": _counts, "design.tsv": _design, "arm-sizes.tsv": _arm_sizes,
+RECOGNISERS = {"doses.tsv": _doses, "publication-years.tsv": _year, "counts.tsv": _counts, "design.tsv": _design,
+               "arm-sizes.tsv": _arm_sizes,
                "schedule.tsv": _schedule, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
                "p-values.tsv": lambda text: _findings(text, "p"),
                "percentages.tsv": lambda text: _findings(text, "percent")}

@@ -9,15 +9,16 @@ written; `strict` keeps the old all-or-nothing rule (nothing written if any docu
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from il2kg import resources
-from il2kg.crossing import Member, check_groups, node_sets
+from il2kg.crossing import Member, check_groups, node_sets, uncached_groups, union_report_of
 from il2kg.errors import Il2kgError, InputFileError, ValidationFailed
 from il2kg.gate import gate
-from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, report_to_json
+from il2kg.gate_cache import GateCache, cache_dir, document_key, file_key, file_key_of, group_key, report_to_json
 from il2kg.model import Trial
 from il2kg.pipeline import (
     MAX_MEGABYTES,
@@ -28,7 +29,7 @@ from il2kg.pipeline import (
     read_document,
     read_manifest,
 )
-from il2kg.rdf_io import atomic_write, read_turtle, turtle_bytes
+from il2kg.rdf_io import atomic_write, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.validate import format_report
 
 Progress = Callable[[str], None]
@@ -64,23 +65,43 @@ class _Gated:
     data: bytes | None  # new Turtle to write; None when the file on disk is already this extraction
 
 
-def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabulary: frozenset[str],
-                   max_mb: float) -> _Gated:
-    """Extract and gate one document, or reuse the cached verdict when the document and its Turtle are unchanged."""
+def _gate_document(path: Path, target: Path, cache: GateCache, max_mb: float) -> _Gated | Path:
+    """Reuse the cached verdict when the document and its Turtle are unchanged; else the path, to extract."""
     document = read_document(path, max_mb)
     key = document_key(document.name, document.sha256)
     entry = cache.get(key)
     if entry is not None and (not entry["conforms"] or _sha_of(target) == entry.get("ttl_sha256")):
-        member = Member(document.name, file_key_of(entry.get("ttl_sha256", key)), frozenset(entry["described"]),
-                        frozenset(entry["mentioned"]), lambda: read_turtle(target))
+        member = Member(document.name, file_key_of(entry.get("ttl_sha256", key)),
+                        frozenset(entry["described"]), frozenset(entry["mentioned"]), lambda: read_turtle(target))
         return _Gated(member, entry, None)
+    return path
+
+
+_WORKER: dict = {}  # per process: the lexicon and the ontology's vocabulary, loaded once
+
+
+def _worker_state() -> tuple:
+    if not _WORKER:
+        from il2kg.lexicon import load_lexicon
+        from il2kg.ontology import load_ontology
+
+        _WORKER["lexicon"] = load_lexicon(resources.ONTOLOGY)
+        _WORKER["vocabulary"] = frozenset(str(t) for triple in load_ontology() for t in triple)
+    return _WORKER["lexicon"], _WORKER["vocabulary"]
+
+
+def _extract_one(job: tuple[Path, float]) -> tuple[str, dict, bytes] | str:
+    """Extract and gate one document: (document key, cache entry, Turtle bytes), or the one-line error."""
+    path, max_mb = job
+    lexicon, vocabulary = _worker_state()
     try:
+        document = read_document(path, max_mb)
         extraction = extract_document(document, lexicon)
-    except Il2kgError:
-        raise
+    except Il2kgError as err:
+        return str(err)
     except Exception as err:  # an extractor bug must cost one document, not the run
-        raise InputFileError(f"{path}: the extractor failed ({type(err).__name__}: {err}); "
-                             "please report it with this document") from err
+        return (f"{path}: the extractor failed ({type(err).__name__}: {err}); "
+                "please report it with this document")
     report = gate(extraction.graph)
     data = turtle_bytes(extraction.graph)
     described, mentioned = node_sets(extraction.graph, vocabulary)
@@ -88,13 +109,48 @@ def _gate_document(path: Path, target: Path, cache: GateCache, lexicon, vocabula
              "described": sorted(described), "mentioned": sorted(mentioned),
              "trials": sum(isinstance(r, Trial) for r in extraction.records), "records": len(extraction.records),
              "report": "" if report.conforms else format_report(report, extraction.graph)}
+    return document_key(document.name, document.sha256), entry, data
+
+
+PARALLEL_FROM = 24  # jobs per worker: a spawned worker's start (~1.5 s) is worth ~20 documents
+
+
+class _Workers:
+    """Map jobs over every core, results in job order (so the output is the same); one pool per run.
+
+    Spawned, not forked: a fork copies whatever threads' locks the parent holds (a test runner's, a native
+    engine's) and a worker can hang on one; a fresh interpreter costs a second and loads the lexicon once.
+    """
+
+    def __init__(self) -> None:
+        self.pool = None
+
+    def map(self, function, jobs: list):
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        workers = min(cores, len(jobs) // PARALLEL_FROM)
+        if workers < 2 and self.pool is None:
+            return map(function, jobs)
+        if self.pool is None:
+            import multiprocessing
+
+            self.pool = multiprocessing.get_context("spawn").Pool(max(workers, 2))
+        return self.pool.imap(function, jobs, chunksize=4)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool = None
+
+
+def _gated_from(name: str, target: Path, key: str, entry: dict, data: bytes, cache: GateCache) -> _Gated:
     cache.put(key, entry)
     # The build gates data files by their bytes: give it this verdict and the node sets, so it parses nothing.
-    cache.put(file_key(data), {**report_to_json(report), "described": entry["described"],
-                               "mentioned": entry["mentioned"]})
-    graph = extraction.graph
+    cache.put(file_key(data), {"conforms": entry["conforms"], "violations": entry["violations"],
+                               "described": entry["described"], "mentioned": entry["mentioned"]})
     # Groups are keyed by the members' file keys, as the build keys them: its group check is then a cache hit.
-    return _Gated(Member(document.name, file_key(data), described, mentioned, lambda: graph), entry, data)
+    member = Member(name, file_key(data), frozenset(entry["described"]), frozenset(entry["mentioned"]),
+                    lambda: parse_turtle_bytes(data, target))
+    return _Gated(member, entry, data)
 
 
 def _yield_note(entry: dict) -> str:
@@ -116,24 +172,41 @@ def _sha_of(path: Path) -> str | None:
 def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _quiet,
                    max_mb: float = MAX_MEGABYTES) -> tuple[ExtractSummary, list[_Gated]]:
     """Extract and gate each document (cached), then the groups of documents that share nodes."""
-    from il2kg.lexicon import load_lexicon
-    from il2kg.ontology import load_ontology
-
     cache = GateCache(cache_dir(out_dir))
-    lexicon = load_lexicon(resources.ONTOLOGY)
-    vocabulary = frozenset(str(t) for triple in load_ontology() for t in triple)
-    summary, passed, stems = ExtractSummary(), [], {}
+    summary, stems = ExtractSummary(), {}
+    found: dict[int, _Gated | Path | str] = {}
     for number, path in enumerate(paths, start=1):
-        target = out_dir / f"{path.stem}.ttl"
         if path.stem in stems:
-            summary.failed.append((path.name, f"{path}: the same file name as {stems[path.stem]}; rename one"))
+            found[number] = f"{path}: the same file name as {stems[path.stem]}; rename one"
             continue
         stems[path.stem] = path
         try:
-            gated = _gate_document(path, target, cache, lexicon, vocabulary, max_mb)
+            found[number] = _gate_document(path, out_dir / f"{path.stem}.ttl", cache, max_mb)
         except Il2kgError as err:
-            summary.failed.append((path.name, str(err)))
-            progress(f"[{number}/{len(paths)}] left out: {err}")
+            found[number] = str(err)
+    todo = [number for number, item in found.items() if isinstance(item, Path)]
+    workers = _Workers()
+    try:
+        passed = _extract_and_gate(paths, out_dir, progress, max_mb, cache, summary, found, todo, workers)
+    finally:
+        workers.close()
+    summary.rows = [g.entry["row"] for g in passed]
+    cache.save()
+    return summary, passed
+
+
+def _extract_and_gate(paths, out_dir, progress, max_mb, cache, summary, found, todo, workers) -> list[_Gated]:
+    jobs = [(found[n], max_mb) for n in todo]
+    for number, result in zip(todo, workers.map(_extract_one, jobs), strict=True):
+        path = found[number]
+        found[number] = result if isinstance(result, str) else _gated_from(
+            path.name, out_dir / f"{path.stem}.ttl", *result, cache)
+    passed = []
+    for number, path in enumerate(paths, start=1):
+        gated = found[number]
+        if isinstance(gated, str):
+            summary.failed.append((path.name, gated))
+            progress(f"[{number}/{len(paths)}] left out: {gated}")
             continue
         if not gated.entry["conforms"]:
             summary.gate_failed = True
@@ -144,9 +217,17 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
             summary.reused += 1
         else:
             progress(f"[{number}/{len(paths)}] {path.name}: {gated.entry['row']['kind']}{_yield_note(gated.entry)} "
-                     f"-> {target.name}")
+                     f"-> {path.stem}.ttl")
         passed.append(gated)
-    left_out, _ = check_groups([g.member for g in passed], cache)
+    # The groups of documents that share nodes are gated on the workers too (~0.2 s each, hundreds of them).
+    members = [g.member for g in passed]
+    todo_groups = uncached_groups(members, cache)
+    data = {g.member.name: g.data if g.data is not None else out_dir / f"{Path(g.member.name).stem}.ttl"
+            for g in passed}
+    payloads = [[(m.name, data[m.name]) for m in group] for group in todo_groups]
+    for group, report in zip(todo_groups, workers.map(union_report_of, payloads), strict=True):
+        cache.put(group_key([m.key for m in group]), report_to_json(report))
+    left_out, _ = check_groups(members, cache)
     for member, report in left_out:
         summary.gate_failed = True
         graph = member.graph()
@@ -154,10 +235,7 @@ def gate_documents(paths: Sequence[Path], out_dir: Path, progress: Progress = _q
                                             f"nodes:\n{format_report(report, graph)}"))
         progress(f"left out: {member.name} conflicts with other documents")
     dropped = {m.name for m, _ in left_out}
-    passed = [g for g in passed if g.member.name not in dropped]
-    summary.rows = [g.entry["row"] for g in passed]
-    cache.save()
-    return summary, passed
+    return [g for g in passed if g.member.name not in dropped]
 
 
 def extract_to(paths: list[Path], out_dir: Path, progress: Progress = _quiet,

@@ -14,12 +14,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from il2kg import resources
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, group_key, report_from_json, report_to_json
+from il2kg.rdf_io import parse_turtle_bytes
 from il2kg.validate import Report, Violation, _sort_key
 
 CROSS_CHECKS = resources.QUERIES_DIR / "check" / "cross"
@@ -84,14 +86,15 @@ def _checks() -> tuple[tuple[str, str, str], ...]:
     return tuple(checks)
 
 
-def check_union(graph: Graph) -> Report:
-    """Gate a union of documents: the shapes, then the cross-document SPARQL checks (on Oxigraph: milliseconds)."""
+def check_union(graph: Graph | str) -> Report:
+    """Gate a union of documents (a graph or its N-Triples): the shapes, then the cross-document SPARQL checks."""
     import pyoxigraph as ox
 
-    report = gate(graph)
+    text = graph if isinstance(graph, str) else graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    report = gate(text)
     found = list(report.violations)
     store = ox.Store()
-    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.load(text, format=ox.RdfFormat.N_TRIPLES)
     for name, text, severity in _checks():
         for row in store.query(text):
             found.append(Violation(focus=row["focus"].value, path=None, value=None, message=row["message"].value,
@@ -148,6 +151,27 @@ def _leave_out(group: Sequence[Member], report: Report) -> tuple[Report, list[tu
 
 
 MAX_ROUNDS = 4
+
+
+def uncached_groups(members: Sequence[Member], cache: GateCache) -> list[list[Member]]:
+    """The groups whose verdict is not cached yet (what check_groups would gate)."""
+    return [g for g in groups(members) if group_key([m.key for m in g]) not in cache.entries]
+
+
+def union_report_of(files: Sequence[tuple[str, bytes | Path]]) -> Report:
+    """Gate the union of data files given as (name, Turtle bytes or path): a worker process's job."""
+    import pyoxigraph as ox
+
+    blobs = [(name, data.read_bytes() if isinstance(data, Path) else data) for name, data in files]
+    try:  # Oxigraph's parser straight to N-Triples: an rdflib graph of the union cost more than its gate
+        lines = {f"{q.subject} {q.predicate} {q.object} ." for _, data in blobs
+                 for q in ox.parse(data, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)}
+        return check_union("\n".join(sorted(lines)) + "\n")
+    except (SyntaxError, ValueError):
+        union = Graph(bind_namespaces="none")
+        for name, data in blobs:
+            parse_turtle_bytes(data, Path(name), union)
+        return check_union(union)
 
 
 def _union_report(group: Sequence[Member]) -> Report:

@@ -52,10 +52,11 @@ class _Session:
         self._rudof.read_shacl(load_shapes().serialize(format="turtle"))
         self._rudof.read_data(_typing(load_ontology()).serialize(format="nt"), format=self._ns)
 
-    def check(self, graph: Graph) -> Report:
+    def check(self, graph: Graph | str) -> Report:
         self._rudof.begin_staging()
         try:
-            self._rudof.read_data(graph.serialize(format="nt"), format=self._ns, merge=True)
+            text = graph if isinstance(graph, str) else graph.serialize(format="nt")
+            self._rudof.read_data(text, format=self._ns, merge=True)
             entries = list(self._rudof.validate_shacl().violations)
         finally:
             self._rudof.rollback_staging()
@@ -68,8 +69,8 @@ def _session() -> _Session:
     return _Session()
 
 
-def gate(graph: Graph) -> Report:
-    """Validate one document's graph against the shapes (with the ontology's typing), in milliseconds."""
+def gate(graph: Graph | str) -> Report:
+    """Validate one document's graph (or its N-Triples) against the shapes (with the ontology's typing)."""
     return _session().check(graph)
 
 

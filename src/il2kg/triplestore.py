@@ -135,13 +135,23 @@ def _reload(inner, files: Sequence[Path], wanted: dict[str, str], stored: dict[s
             if not holders - {graph, ox.DefaultGraph()}:  # no other file holds it: it leaves the default graph
                 inner.remove(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
         inner.remove_graph(graph)
-    for file in files:
-        name = _graph_name(file)
-        if stored.get(name) == wanted[name]:
-            continue
-        for target in (ox.NamedNode(name), ox.DefaultGraph()):
-            try:
-                inner.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE, to_graph=target)
-            except SyntaxError as err:
-                raise Il2kgError(f"{file}: broken Turtle ({err}); fix the file or regenerate it") from err
+    changed = [file for file in files if stored.get(_graph_name(file)) != wanted[_graph_name(file)]]
+    # One bulk load for every changed file: a bulk load per file writes its own sorted files, and at a
+    # thousand files that costs minutes where one pass over the quads costs seconds.
+    inner.bulk_extend(_quads(changed))
     inner.flush()
+
+
+def _quads(files: Sequence[Path]):
+    """Each file's triples twice: in the default graph and in the file's own named graph."""
+    import pyoxigraph as ox
+
+    default = ox.DefaultGraph()
+    for file in files:
+        graph = ox.NamedNode(_graph_name(file))
+        try:
+            for quad in ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, default)
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
+        except SyntaxError as err:
+            raise Il2kgError(f"{file}: broken Turtle ({err}); fix the file or regenerate it") from err

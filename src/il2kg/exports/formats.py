@@ -14,6 +14,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from il2kg.exports import fast
+from il2kg.exports.fast import Parsed, Terms
 from il2kg.ontology import rdfxml_bytes
 from il2kg.rdf_io import atomic_write, ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
@@ -62,19 +64,20 @@ class LazyDocuments(Mapping):
             docs = _documents_in(data, path)
             key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
             self._files.setdefault(key, []).append((path, data))
+        self.terms = Terms()
+        self._parsed: dict[URIRef, Parsed] | None | bool = None
 
-    def ntriples_lines(self, key: URIRef) -> set[str] | None:
-        """The document's triples as N-Triples lines, straight from Oxigraph's parser (the same lines rdflib
-        writes); None when a file has blank nodes, which need canonical labels first."""
-        import pyoxigraph as ox
+    def parsed(self) -> dict[URIRef, Parsed] | None:
+        """Every document's triples parsed by Oxigraph (once), for the fast writers; None when any has a blank node."""
+        if self._parsed is None:
+            found = {key: Parsed.of(data for _, data in files) for key, files in self._files.items()}
+            self._parsed = None if not found or None in found.values() else found
+            self._parsed = self._parsed if self._parsed is not None else False
+        return self._parsed or None
 
-        lines: set[str] = set()
-        for _, data in self._files[key]:
-            for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
-                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
-                    return None
-                lines.add(f"{quad.subject} {quad.predicate} {quad.object} .")
-        return lines
+    def forget(self) -> None:
+        """Let go of the parsed documents and formatted terms (parsed again if asked for)."""
+        self._parsed, self.terms = None, Terms()
 
     def __getitem__(self, key: URIRef) -> Graph:
         graph = Graph()
@@ -102,16 +105,47 @@ def _documents_in(data: bytes, path: Path) -> list[URIRef]:
     return sorted(URIRef(iri) for iri in found)
 
 
+def _fast(release: Release) -> tuple[dict[URIRef, Parsed], Terms] | None:
+    """The parsed documents and the term formatter when the fast writers (exports/fast.py) may be used."""
+    documents = release.documents
+    if isinstance(documents, LazyDocuments) and (parsed := documents.parsed()) is not None:
+        return parsed, documents.terms
+    return None
+
+
+def turtle_release(release: Release) -> bytes:
+    """The merged graph as sorted Turtle."""
+    if found := _fast(release):
+        return fast.turtle(release.ontology, found[0].values(), found[1])
+    return turtle_bytes(release.merged)
+
+
+def ntriples_release(release: Release) -> bytes:
+    """The merged graph as sorted N-Triples."""
+    if found := _fast(release):
+        return fast.ntriples(release.ontology, found[0].values(), found[1])
+    return ntriples_bytes(release.merged)
+
+
+def rdfxml_release(release: Release) -> bytes:
+    """The merged graph as flat, sorted RDF/XML."""
+    if found := _fast(release):
+        return fast.rdfxml(release.ontology, found[0].values(), found[1])
+    return rdfxml_bytes(release.merged)
+
+
 def nquads_bytes(release: Release) -> bytes:
     """Serialise the named graphs as N-Quads, lines sorted, blank nodes labelled canonically per graph."""
+    if found := _fast(release):
+        parsed, terms = found
+        graphs = [(str(name), parsed.get(name, release.ontology)) for name in [ONTOLOGY_IRI, *parsed]]
+        return fast.nquads(graphs, terms)
     rows: set[str] = set()
     documents = release.documents
     for name in sorted([ONTOLOGY_IRI, *documents], key=str):
-        fast = documents.ntriples_lines(name) if isinstance(documents, LazyDocuments) and name in documents else None
-        if fast is None:
-            graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
-            fast = set(ntriples_bytes(graph).decode("utf-8").splitlines())
-        rows.update(f"{line[:-2]} <{name}> ." for line in fast if line.endswith(" ."))
+        graph = release.ontology if name == ONTOLOGY_IRI else documents[name]
+        lines = ntriples_bytes(graph).decode("utf-8").splitlines()
+        rows.update(f"{line[:-2]} <{name}> ." for line in lines if line.endswith(" ."))
     return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
 
 
@@ -119,8 +153,14 @@ def trig_bytes(release: Release) -> bytes:
     """Serialise the named graphs as TriG: the fixed prefixes once, then one sorted block per graph."""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(prefixes.items())]
-    for name, graph in release.named_graphs():
-        body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
+    found = _fast(release)
+    for name in sorted([ONTOLOGY_IRI, *release.documents], key=str):
+        graph = release.ontology if name == ONTOLOGY_IRI else None
+        if found:  # the parsed document, never an rdflib graph of it
+            body = fast.trig_block(found[0][name] if graph is None else graph, found[1])
+        else:
+            graph = graph if graph is not None else release.documents[name]
+            body = turtle_bytes(graph, prefixes).decode("utf-8").partition("\n\n")[2]
         indented = "\n".join(f"    {line}" if line else "" for line in body.rstrip("\n").split("\n"))
         lines += ["", f"<{name}> {{", indented, "}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -158,12 +198,12 @@ class Format:
 
 # The one registry of formats: what `il2kg export --format`, the build (dist/) and the endpoint offer.
 FORMATS: dict[str, Format] = {
-    "ttl": Format("il2kg.ttl", "text/turtle", lambda r: turtle_bytes(r.merged)),
-    "nt": Format("il2kg.nt", "application/n-triples", lambda r: ntriples_bytes(r.merged)),
+    "ttl": Format("il2kg.ttl", "text/turtle", turtle_release),
+    "nt": Format("il2kg.nt", "application/n-triples", ntriples_release),
     "nq": Format("il2kg.nq", "application/n-quads", nquads_bytes, per_document=True),
     "trig": Format("il2kg.trig", "application/trig", trig_bytes, per_document=True),
     "jsonld": Format("il2kg.jsonld", "application/ld+json", _jsonld),
-    "xml": Format("il2kg.owl", "application/rdf+xml", lambda r: rdfxml_bytes(r.merged)),
+    "xml": Format("il2kg.owl", "application/rdf+xml", rdfxml_release),
     "kgx": Format("kgx", "text/tab-separated-values", write_folder=_kgx),
     "schemaorg": Format("schema", "application/ld+json", write_folder=_schemaorg),
 }
@@ -219,10 +259,13 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
 
     release = Release(merged_graph, ontology, data_by_document)
     written = []
-    for fmt in FORMATS.values():
-        if fmt.write:
-            atomic_write(out_dir / fmt.file_name, fmt.write(release))
-            written.append(out_dir / fmt.file_name)
+    # The parsed documents serve every format but JSON-LD: written first, then let go before JSON-LD, whose
+    # serialiser holds the whole graph as dictionaries (at 1,000 documents the two together were the peak).
+    for fmt in sorted((f for f in FORMATS.values() if f.write), key=lambda f: f.write is _jsonld):
+        if fmt.write is _jsonld and isinstance(data_by_document, LazyDocuments):
+            data_by_document.forget()
+        atomic_write(out_dir / fmt.file_name, fmt.write(release))
+        written.append(out_dir / fmt.file_name)
     atomic_write(out_dir / CONTEXT_FILE.name, CONTEXT_FILE.read_bytes())
     written.append(out_dir / CONTEXT_FILE.name)
     for fmt in FORMATS.values():

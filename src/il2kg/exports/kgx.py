@@ -13,7 +13,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
 from il2kg.curie import KGX, curie
-from il2kg.query import execute
+from il2kg.query import resolve
 from il2kg.rdf_io import atomic_write
 from il2kg.vocab import BIBO, IL, short_hash
 
@@ -108,7 +108,7 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
             row = _edge(s, biolink, o, curie(predicate, KGX), "knowledge_assertion", agent, prov.publications(docs))
             rows[row["id"]] = row
     for biolink, path, query in DERIVED:
-        for s, o, trial in execute(query, graph):
+        for s, o, trial in _derived_rows(graph, query):
             row = _edge(s, biolink, o, path, "logical_entailment", "automated_agent",
                         prov.publications(prov.node_docs.get(trial, set())))
             if row["id"] in rows:  # the same claim from two trials: one edge, all publications
@@ -116,6 +116,22 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
                 row["publications"] = "|".join(sorted(pubs))
             rows[row["id"]] = row
     return [rows[k] for k in sorted(rows)]
+
+
+_WALKED = (IL.hasArm, IL.receives, IL.hasAgent, IL.studiesDisease)  # the predicates the DERIVED paths walk
+
+
+def _derived_rows(graph: Graph, name: str):
+    """Rows (?s ?o ?t) of a DERIVED query, run on Oxigraph over the triples of the predicates it walks:
+    rdflib's engine took ~8 s for the two queries at 1,000 documents, Oxigraph takes milliseconds."""
+    import pyoxigraph as ox  # only the KGX export needs it here
+
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.NamedNode(str(o)))
+                 for p in _WALKED for s, o in graph.subject_objects(p)
+                 if isinstance(s, URIRef) and isinstance(o, URIRef))
+    for row in store.query(resolve(name)[1]):
+        yield URIRef(row["s"].value), URIRef(row["o"].value), URIRef(row["t"].value)
 
 
 def _edge(s: URIRef, predicate: str, o: URIRef, original: str, level: str, agent: str, pubs: str) -> dict[str, str]:

@@ -45,12 +45,14 @@ def write_views(graph: Graph, ontology: Graph, out_dir: Path) -> list[Path]:
     """
     from il2kg.views.graphml import write_graphml
     from il2kg.views.html import write_html
+    from il2kg.views.lookup import sharing
     from il2kg.views.plots import write_plots
 
     out_dir = Path(out_dir)
     written = []
-    for view, (stem, title, _) in VIEWS.items():
-        projection = project(view, graph, ontology)
-        written.append(write_html(projection, out_dir / f"{stem}.html", title))
-        written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))
-    return written + write_plots(graph, ontology, out_dir)
+    with sharing():
+        for view, (stem, title, _) in VIEWS.items():
+            projection = project(view, graph, ontology)
+            written.append(write_html(projection, out_dir / f"{stem}.html", title))
+            written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))
+        return written + write_plots(graph, ontology, out_dir)

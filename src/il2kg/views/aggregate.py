@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from il2kg.views.effects import Effect, effect_facts
-from il2kg.views.lookup import Lookup, curie, short
+from il2kg.views.lookup import curie, lookup, short
 from il2kg.views.network import ViewBuilder
 from il2kg.vocab import IL
 
@@ -54,7 +54,7 @@ def mechanism_overview(graph: Graph, ontology: Graph) -> nx.DiGraph:
     whole-trial result) -effect-> biomarker, biomarker -indicates-> mechanism. Node `diseases` tags are those
     of the trials behind each node, so the disease filter keeps working.
     """
-    view = ViewBuilder(Lookup(graph, ontology))
+    view = ViewBuilder(lookup(graph, ontology))
     look = view.look
     by_diseases: dict[tuple[URIRef, ...], list[URIRef]] = {}
     for trial in sorted(graph.subjects(RDF.type, IL.Trial)):

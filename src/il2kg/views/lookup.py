@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
@@ -117,3 +119,28 @@ class Lookup:
     def labels(self, nodes: object) -> str:
         """Labels of several nodes, sorted and joined with ', '."""
         return ", ".join(sorted(self.label(n) for n in nodes))  # type: ignore[union-attr]
+
+
+_SHARED: dict[tuple[int, int], Lookup] | None = None  # set while write_views draws every view of one graph
+
+
+def lookup(graph: Graph, ontology: Graph | None = None) -> Lookup:
+    """A Lookup of the graph: while `sharing()` is on, one per graph for every view and plot (its index of
+    evidence and its labels cost seconds at a thousand documents, and the graph does not change meanwhile)."""
+    if _SHARED is None:
+        return Lookup(graph, ontology)
+    key = (id(graph), id(ontology))
+    if key not in _SHARED:
+        _SHARED[key] = Lookup(graph, ontology)
+    return _SHARED[key]
+
+
+@contextmanager
+def sharing() -> Iterator[None]:
+    """Share one Lookup per graph inside the block (the graphs must not change in it)."""
+    global _SHARED
+    _SHARED = {}
+    try:
+        yield
+    finally:
+        _SHARED = None

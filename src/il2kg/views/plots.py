@@ -15,7 +15,7 @@ from matplotlib.patches import Patch, Rectangle
 from rdflib import Graph
 
 from il2kg.rdf_io import atomic_write
-from il2kg.views.lookup import Lookup
+from il2kg.views.lookup import lookup
 from il2kg.views.plot_data import (
     DIRECTION_PANEL,
     DosePanel,
@@ -57,7 +57,7 @@ def _empty(figure: Figure, message: str) -> None:
 
 def effect_matrix_figure(graph: Graph, ontology: Graph) -> Figure:
     """A disease-by-measured-thing matrix: colour = direction, solid + '*' = significant, measure kinds in the cell."""
-    look = Lookup(graph, ontology)
+    look = lookup(graph, ontology)
     cells = effect_cells(graph, look)
     diseases = sorted({d for d, _ in cells}, key=lambda n: (look.label(n).lower(), str(n)))
     names = {t: column_label(look, t) for _, t in cells}
@@ -95,7 +95,7 @@ def effect_matrix_figure(graph: Graph, ontology: Graph) -> Figure:
 
 def dose_treg_figure(graph: Graph, ontology: Graph) -> Figure:
     """Dose (MIU per administration, placebo = 0) versus Treg change: one panel per quantity, colour per trial."""
-    look = Lookup(graph, ontology)
+    look = lookup(graph, ontology)
     markers = set(ontology.subjects(IL.indicatesMechanism, IL.tregExpansion))
     points, skipped = dose_points(graph, look, markers)
     panels = dose_panels(points)
@@ -145,7 +145,7 @@ def _dose_panel(ax, panel: DosePanel, trials: list[str], biomarkers: list[str]) 
 
 def forest_figure(graph: Graph, ontology: Graph) -> Figure:
     """Response rates (%), effect sizes and ratios with CIs and p-values; rows name trial, arm and population."""
-    rows = forest_rows(graph, Lookup(graph, ontology))
+    rows = forest_rows(graph, lookup(graph, ontology))
     families = [f for f in ("rate", "difference", "ratio") if any(r.family == f for r in rows)]
     with rc_context(RC):
         figure = Figure(figsize=(11.0, 1.2 + 0.32 * max(len(rows), 3) + 0.5 * len(families)))

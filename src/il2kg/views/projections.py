@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 
 from il2kg.curie import LEXICON, curie
 from il2kg.views.effects import Effect, effect_facts
-from il2kg.views.lookup import Lookup, local_name, short
+from il2kg.views.lookup import Lookup, local_name, lookup, short
 from il2kg.views.network import ViewBuilder
 from il2kg.vocab import CITO, IL
 
@@ -88,7 +88,7 @@ def mechanism_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
         from il2kg.views.aggregate import mechanism_overview
 
         return mechanism_overview(graph, ontology)
-    view = ViewBuilder(Lookup(graph, ontology))
+    view = ViewBuilder(lookup(graph, ontology))
     look = view.look
     for trial in trials:
         t = view.node(trial, "Trial", _trial_facts(look, trial))
@@ -138,7 +138,7 @@ def citation_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
     and the citing statement as evidence; citing work -discusses-> disease, agent or biomarker;
     biomarker -indicates-> mechanism; publication -reports-> trial; trial -studies-> disease.
     """
-    view = ViewBuilder(Lookup(graph, ontology))
+    view = ViewBuilder(lookup(graph, ontology))
     look = view.look
     for citation in sorted(graph.subjects(RDF.type, IL.Citation)):
         cited, citing = look.value(citation, CITO.hasCitedEntity), look.value(citation, CITO.hasCitingEntity)
@@ -172,7 +172,7 @@ def full_graph(graph: Graph, ontology: Graph | None = None) -> nx.DiGraph:
     become edges whose `relation` is the property's local name (several joined by '; ').
     Vocabulary objects (diseases, biomarkers...) are typed, labelled and included from `ontology`.
     """
-    view = ViewBuilder(Lookup(graph, ontology))
+    view = ViewBuilder(lookup(graph, ontology))
     look = view.look
     excluded = {IL.Evidence}
     typed = {s for s, t in graph.subject_objects(RDF.type) if isinstance(s, URIRef) and t not in excluded}

@@ -1,0 +1,52 @@
+"""The fast release writers (exports/fast.py) give the rdflib writers' bytes (a rebuild after one added document
+writing a cold build's bytes is tests/test_build_generated.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from il2kg import resources
+from il2kg.exports import FORMATS, LazyDocuments, Release
+from il2kg.exports.formats import documents_from_files
+from il2kg.rdf_io import new_graph, parse_turtle_bytes
+
+# Literals whose written forms differ between naive writers: escapes, a tab, language tags, numbers and
+# booleans in a non-canonical lexical form (rdflib normalises them), a long string, an IRI no prefix fits.
+TRICKY = b"""@prefix il2kg: <https://w3id.org/il2kg/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/il2kg/id/trial/TRICKY> a il2kg:Trial ;
+    il2kg:trialTitle "quote \\" backslash \\\\ tab \\t newline \\n return \\r <&> done" , "titre"@fr ;
+    il2kg:numberRandomised "007"^^xsd:integer ;
+    il2kg:acronym "1.50"^^xsd:decimal , "1"^^xsd:boolean , "2024-01-01"^^xsd:date ;
+    il2kg:registryId "x"^^<http://example.org/custom#type> ;
+    il2kg:studiesDisease <http://example.org/path/with%20space> .
+"""
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> list[tuple[Path, bytes]]:
+    found = [(p, p.read_bytes()) for p in resources.triple_files(resources.TRIPLES_DIR)][:12]
+    tricky = tmp_path_factory.mktemp("tricky") / "curated-tricky.ttl"
+    tricky.write_bytes(TRICKY)
+    return [*found, (tricky, TRICKY)]
+
+
+def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph):
+    merged = new_graph()
+    merged += ontology
+    for path, data in files:
+        parse_turtle_bytes(data, path, merged)
+    lazy = LazyDocuments(files)
+    assert lazy.parsed() is not None, "the fast path was not taken"
+    fast = Release(merged, ontology, lazy)
+    reference = Release(merged, ontology, documents_from_files(path for path, _ in files))
+    for name in ("ttl", "nt", "nq", "trig", "xml"):
+        assert FORMATS[name].write(fast) == FORMATS[name].write(reference), name
+
+
+def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):
+    data = b"<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n"
+    assert LazyDocuments([(tmp_path / "b.ttl", data)]).parsed() is None
