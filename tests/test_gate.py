@@ -14,8 +14,9 @@ from rdflib.namespace import XSD
 from il2kg import corpus as corpus_module
 from il2kg.corpus import extract_to, gate_documents
 from il2kg.crossing import Member, check_groups, groups
-from il2kg.gate import gate
+from il2kg.gate import _session, gate, gate_per_node
 from il2kg.gate_cache import GateCache
+from il2kg.gate_sparql import Unsupported
 from il2kg.validate import validate
 from il2kg.vocab import IL
 
@@ -117,3 +118,52 @@ def test_one_text_in_two_files_is_reported_by_the_cross_document_check(tmp_path:
     hits = [v for v in report.violations if v.component == "CrossDocumentCheck"]
     # Reported for a curator (a warning): the graph holds the document once, under both file names.
     assert hits and "saved twice" in hits[0].message and hits[0].severity == "Warning"
+
+
+DATA = sorted((Path(__file__).parents[1] / "data" / "triples").glob("*.ttl"))
+
+
+def _full(report) -> tuple:
+    return report.conforms, report.violations
+
+
+@pytest.mark.parametrize("case", CASES + DATA, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_sparql_once_per_graph_gives_the_per_node_results(case: Path):
+    # Every field of every result (focus, path, value, message, severity, component, shape), not just the verdict.
+    graph = Graph().parse(case, format="turtle")
+    assert _full(gate(graph)) == _full(gate_per_node(graph))
+
+
+def test_every_sparql_constraint_of_the_shapes_runs_once_per_graph():
+    from rdflib.namespace import SH
+
+    from il2kg.gate_sparql import split
+    from il2kg.validate import load_shapes
+
+    shapes = load_shapes()
+    rest, taken = split(shapes)
+    assert len(taken) == len(set(shapes.objects(None, SH.sparql))) and not set(rest.objects(None, SH.sparql))
+
+
+def test_a_generated_corpus_gets_the_per_node_results(tmp_path: Path):
+    from il2kg.lexicon import load_lexicon
+    from il2kg.pipeline import extract_document, read_document
+    from il2kg.resources import ONTOLOGY
+
+    lexicon = load_lexicon(ONTOLOGY)
+    for path in write_corpus(tmp_path / "corpus", 12):
+        graph = extract_document(read_document(path), lexicon).graph
+        assert _full(gate(graph)) == _full(gate_per_node(graph)), path.name
+
+
+def test_values_pyrudof_may_write_otherwise_fall_back_to_the_per_node_path():
+    case = next(p for p in CASES if "fact-without-evidence" in p.name)
+    graph = Graph().parse(case, format="turtle")
+    trial = URIRef("https://w3id.org/il2kg/id/trial/NCT00000003")
+    graph.set((trial, IL.registryId, Literal('NCT "quoted" \\ id')))
+    graph.add((trial, IL.conditionText, Literal("lupus", lang="en")))
+    with pytest.raises(Unsupported):  # the per-graph path declines: the value holds a quote
+        _session()._per_graph(graph.serialize(format="nt"))
+    report = gate(graph)
+    assert _full(report) == _full(gate_per_node(graph))
+    assert any(v.component == "SPARQLConstraintComponent" and '"quoted"' in v.value for v in report.violations)

@@ -2,9 +2,12 @@
 
 pySHACL spends 70-350 ms on one document's graph, almost all of it in rdflib's SPARQL engine running
 the SHACL-SPARQL constraints; pyrudof runs the same shapes in a few milliseconds and gives the same
-results on every case in tests/shapes/ (tests/test_gate.py proves it). The ontology's typing (what
-`validate` hands pySHACL as ont_graph) is loaded once as the base data; each document is validated
-in a staging frame over it and rolled back, so nothing is re-read per document.
+results on every case in tests/shapes/ (tests/test_gate.py proves it). pyrudof runs a SHACL-SPARQL
+constraint once per focus node, which was most of the gate's time; those constraints run once per
+document on Oxigraph instead (gate_sparql.py), with the same results (tested against the per-node
+path). The ontology's typing (what `validate` hands pySHACL as ont_graph) is loaded once as the base
+data; each document is validated in a staging frame over it and rolled back, so nothing is re-read
+per document.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from importlib.metadata import version
 from rdflib import Graph
 from rdflib.namespace import XSD
 
-from il2kg import resources
+from il2kg import gate_sparql, resources
 from il2kg.validate import Report, Violation, _sort_key, _typing
 
 _LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(@[A-Za-z-]+)?')
@@ -25,8 +28,8 @@ _SHORT_DATATYPE = re.compile(r"\^\^xsd:([A-Za-z]+)$")
 
 
 def engine_version() -> str:
-    """The gate engine and its version, part of every cache key (another engine may judge differently)."""
-    return f"pyrudof {version('pyrudof')}"
+    """The gate engines and their versions, part of every cache key (another engine may judge differently)."""
+    return f"pyrudof {version('pyrudof')} core + pyoxigraph {version('pyoxigraph')} SHACL-SPARQL per graph"
 
 
 @lru_cache(maxsize=1)
@@ -39,39 +42,72 @@ def rules_hash() -> str:
 
 
 class _Session:
-    """One pyrudof session holding the shapes and the ontology typing; documents come and go in staging frames."""
+    """One pyrudof session holding the shapes and the ontology typing; documents come and go in staging frames.
 
-    def __init__(self) -> None:
+    With per_graph, the SHACL-SPARQL constraints gate_sparql can run are taken out of pyrudof's shapes and
+    run once per document on an Oxigraph store (the document plus the same typing); without it, pyrudof
+    evaluates every constraint per focus node (the reference the per-graph path is tested against).
+    """
+
+    def __init__(self, per_graph: bool) -> None:
         import pyrudof
 
         from il2kg.ontology import load_ontology
         from il2kg.validate import load_shapes
 
+        shapes, self._sparql = load_shapes(), ()
+        if per_graph:
+            shapes, self._sparql = gate_sparql.split(shapes)
         self._ns = pyrudof.RDFFormat.NTriples
         self._rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-        self._rudof.read_shacl(load_shapes().serialize(format="turtle"))
-        self._rudof.read_data(_typing(load_ontology()).serialize(format="nt"), format=self._ns)
+        self._rudof.read_shacl(shapes.serialize(format="turtle"))
+        self._typing = _typing(load_ontology()).serialize(format="nt")
+        self._rudof.read_data(self._typing, format=self._ns)
+        self._typing_quads: list | None = None  # parsed once, on the first document that needs the store
 
     def check(self, graph: Graph | str) -> Report:
+        text = graph if isinstance(graph, str) else graph.serialize(format="nt")
+        try:
+            found = self._per_graph(text)
+        except gate_sparql.Unsupported:  # a blank node or a quote pyrudof may write its own way: all per node
+            return _session(per_graph=False).check(text)
         self._rudof.begin_staging()
         try:
-            text = graph if isinstance(graph, str) else graph.serialize(format="nt")
             self._rudof.read_data(text, format=self._ns, merge=True)
             entries = list(self._rudof.validate_shacl().violations)
         finally:
             self._rudof.rollback_staging()
-        violations = tuple(sorted((_violation(e) for e in entries), key=_sort_key))
+        violations = tuple(sorted([*(_violation(e) for e in entries), *found], key=_sort_key))
         return Report(conforms=all(v.severity != "Violation" for v in violations), violations=violations)
 
+    def _per_graph(self, text: str) -> list[Violation]:
+        if not self._sparql:
+            return []
+        import pyoxigraph as ox
 
-@lru_cache(maxsize=1)
-def _session() -> _Session:
-    return _Session()
+        if self._typing_quads is None:
+            self._typing_quads = list(ox.parse(self._typing, format=ox.RdfFormat.N_TRIPLES))
+        store = ox.Store()
+        store.extend(self._typing_quads)
+        store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+        return [Violation(focus=row.focus, path=row.path, value=row.value, message=row.message,
+                          severity=c.severity, component="SPARQLConstraintComponent", shape=c.shape)
+                for c, row in gate_sparql.run(store, self._sparql)]
+
+
+@lru_cache(maxsize=2)
+def _session(per_graph: bool = True) -> _Session:
+    return _Session(per_graph)
 
 
 def gate(graph: Graph | str) -> Report:
     """Validate one document's graph (or its N-Triples) against the shapes (with the ontology's typing)."""
     return _session().check(graph)
+
+
+def gate_per_node(graph: Graph | str) -> Report:
+    """The same verdict with every SHACL-SPARQL constraint evaluated by pyrudof per focus node (the reference)."""
+    return _session(per_graph=False).check(graph)
 
 
 def _violation(entry) -> Violation:
