@@ -167,3 +167,25 @@ def test_values_pyrudof_may_write_otherwise_fall_back_to_the_per_node_path():
     report = gate(graph)
     assert _full(report) == _full(gate_per_node(graph))
     assert any(v.component == "SPARQLConstraintComponent" and '"quoted"' in v.value for v in report.violations)
+
+
+def test_the_union_of_the_committed_data_gets_the_per_node_results():
+    # What the group gate sees: documents that share trials and publications, in one graph.
+    union = Graph()
+    for path in DATA:
+        union.parse(path, format="turtle")
+    assert _full(gate(union)) == _full(gate_per_node(union))
+
+
+def test_the_engine_is_part_of_every_cache_key(monkeypatch):
+    from il2kg import gate as gate_module
+    from il2kg.gate_cache import document_key
+
+    assert "pyoxigraph" in gate_module.engine_version() and "pyrudof" in gate_module.engine_version()
+    before = document_key("a.txt", "0" * 64)
+    monkeypatch.setattr(gate_module, "engine_version", lambda: "pyrudof 0.3.35")  # the per-node engine of before
+    gate_module.rules_hash.cache_clear()
+    try:
+        assert document_key("a.txt", "0" * 64) != before
+    finally:
+        gate_module.rules_hash.cache_clear()
