@@ -56,7 +56,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("graph building: records to RDF", ("graph",)),
     ("the store: load_kg", ("triplestore",)),
     ("validation, reasoning, queries: the gate, SHACL, SPARQL, rules, evaluation",
-     ("validate", "gate", "gate_cache", "query", "reason", "rules", "pipeline", "crossing", "evaluate")),
+     ("validate", "gate", "gate_sparql", "gate_cache", "query", "reason", "rules", "pipeline", "crossing", "evaluate")),
     ("outputs: views, exports, the endpoint, corpus extraction", ("views", "exports", "serve", "corpus")),
     ("the main job", ("build",)),
     ("command line: thin commands", ("cli", "__main__")),
