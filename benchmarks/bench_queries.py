@@ -72,7 +72,8 @@ def bound(path: Path) -> str | None:
 def query_times(store: str, repeat: int) -> tuple[dict[str, float], str]:
     """Each report query through the query command's own code path, the store already open (load excluded)."""
     from il2kg import resources
-    from il2kg.query import execute, format_result
+    from il2kg.exports.sparql_results import format_result
+    from il2kg.query import execute
     from il2kg.triplestore import load_kg
 
     for label in ("first load", "reopen"):
