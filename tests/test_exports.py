@@ -185,7 +185,7 @@ def test_jsonld_uses_the_published_context_with_compact_keys(dist):
 
 
 def test_published_context_matches_the_ontology():
-    assert CONTEXT_FILE.read_bytes() == context_bytes(load_ontology()), "regenerate context/il2kg.context.jsonld"
+    assert CONTEXT_FILE.read_bytes() == context_bytes(load_ontology()), "stale: run python -m il2kg.exports.jsonld"
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from il2kg.extract.doses import find_doses, plain
 from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
 from il2kg.extract.metadata import extract_publication
-from il2kg.extract.population import find_counts
+from il2kg.extract.population import find_counts, randomised_as_enrolled
 from il2kg.extract.schedule import parse_schedule
 from il2kg.extract.text import read_page
 from il2kg.gold import show
@@ -58,7 +58,9 @@ def _methods(text: str):
 
 
 def _counts(text: str) -> str:
-    randomised, enrolled = find_counts(_methods(text))
+    page = _methods(text)
+    randomised, enrolled = find_counts(page)
+    randomised = randomised or randomised_as_enrolled(page, enrolled)  # as a randomised trial's assembly does
     return f"randomised={show(randomised)} enrolled={show(enrolled)}"
 
 

@@ -254,7 +254,7 @@ def sha256sums_bytes(out_dir: Path) -> bytes:
 def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
                   out_dir: Path, shacl_conforms: bool) -> list[Path]:
     """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last."""
-    from il2kg.exports.jsonld import CONTEXT_FILE
+    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
     from il2kg.exports.void import void_bytes
 
     release = Release(merged_graph, ontology, data_by_document)
@@ -266,7 +266,7 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
             data_by_document.forget()
         atomic_write(out_dir / fmt.file_name, fmt.write(release))
         written.append(out_dir / fmt.file_name)
-    atomic_write(out_dir / CONTEXT_FILE.name, CONTEXT_FILE.read_bytes())
+    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(ontology))  # the ontology's own, never a stale copy
     written.append(out_dir / CONTEXT_FILE.name)
     for fmt in FORMATS.values():
         if fmt.write_folder:

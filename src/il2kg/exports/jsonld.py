@@ -78,3 +78,11 @@ def jsonld_bytes(graph: Graph, context: dict | None = None) -> bytes:
     nodes = _sort_values(_protect_lists(nodes))
     out = {"@context": context["@context"], "@graph": sorted(nodes, key=lambda n: (n.get("@id", ""), _key(n)))}
     return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+if __name__ == "__main__":  # python -m il2kg.exports.jsonld: rewrite the published context from the ontology
+    from il2kg.ontology import load_ontology
+    from il2kg.rdf_io import atomic_write
+
+    atomic_write(CONTEXT_FILE, context_bytes(load_ontology()))
+    print(f"wrote {CONTEXT_FILE}")

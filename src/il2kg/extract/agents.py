@@ -76,6 +76,16 @@ def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     return tuple(sorted(most_specific(list(found.values()), lexicon), key=lambda f: f.value == PLACEBO))
 
 
+def title_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
+    """The agents a title names, for a study the page reports by its title alone ("IL-2 combined with
+    tocilizumab to treat rheumatoid arthritis")."""
+    title = find_title(page)
+    hits = find_terms_in(page.clean, *title, lexicon, "agent") if title else []
+    found = {h.term.curie: _fact(page, h.term.curie, h.start, h.end, "title-agent") for h in reversed(hits)
+             if h.term.curie != PLACEBO}
+    return tuple(sorted(most_specific(list(found.values()), lexicon), key=lambda f: f.evidence.start))
+
+
 def most_specific(agents: list[Fact[str]], lexicon: Lexicon) -> list[Fact[str]]:
     """Drop a generic agent when a narrower one is named too (aldesleukin, not also "interleukin-2")."""
     named = {a.value for a in agents}

@@ -12,6 +12,7 @@ from il2kg.extract.agents import (
     arms_from_agents,
     as_single_group,
     find_agents,
+    title_agents,
     with_arm_sizes,
     with_placebo_arm,
     with_specific_agents,
@@ -99,10 +100,13 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     found = [*features, *registry_ids, *(a.role for a in arms if a.role), n_randomised, n_enrolled,
              *(a for a in agents if a.value != PLACEBO)]
     if n_randomised is None and "randomised" in codes:
-        n_randomised = population.randomised_from_arms(page, [a.size for a in arms])
+        n_randomised = population.randomised_from_arms(page, [a.size for a in arms]) \
+            or population.randomised_as_enrolled(page, n_enrolled)
     beyond = _beyond_title(page, [f for f in found if f is not None])
     if not beyond and not (title_reports and _clinical_title(page, lexicon)):
         return None  # nothing but a title names the study, and not as a treatment of patients
+    if not beyond and not agents:
+        agents = title_agents(page, lexicon)  # a study reported by its title: what the title says is given
     people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
     if _about_animals(page) and not any(people):
         return None  # an animal study: no registry id, no count of people, nobody treated

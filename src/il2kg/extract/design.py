@@ -14,7 +14,8 @@ from il2kg.model import Arm, Fact, Lexicon
 # Sentences that describe the document's own trial (not earlier trials, not the background).
 _OWN_TRIAL = re.compile(
     r"\bwe (?:\w+ )?(?:performed|conducted|did|carried out|report|present|undertook|designed|evaluated|assessed|"
-    r"investigated|randomi[sz]ed|randomly|enrolled|recruited|aimed|tested|studied)\b|"
+    r"investigated|randomi[sz]ed|randomly|enrolled|recruited|aimed|tested|studied|treated|included|gave|"
+    r"administered)\b|"
     r"\b(?:this|the present|the current|our) (?:\w+ ){0,3}(?:study|trial)\b|"
     r"\b(?:patients|participants|subjects) were\b",
     re.IGNORECASE,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from il2kg.extract.design import trial_spans
+from il2kg.extract.design import sentence_score, trial_spans
 from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page
@@ -72,7 +72,10 @@ def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozense
     """
     out: list[tuple[int, Result]] = []
     seen: set[int] = set(taken)
+    opening = _background_opening(page)
     for start, end in sorted(trial_spans(page)):
+        if start < opening:
+            continue  # an unsectioned text's opening, before it speaks of its own study, is background
         text = page.clean[start:end]
         blocked = [(i.start, i.end) for i in find_intervals(text, start)]
         for p in find_p_values(text, start):
@@ -92,6 +95,14 @@ def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozense
             value = _fact(page, Quantity(n.value, "%"), n.start, n.end, "percentage")
             out.append((n.start, _finding(page, lexicon, (start, end), n.start, value=value)))
     return tuple(result for _, result in sorted(out, key=lambda item: item[0]))
+
+
+def _background_opening(page: Page) -> int:
+    """Where an unsectioned text starts speaking of its own study (its first "we ..."/"this trial" sentence);
+    0 when the text has sections (their labels say what is background) or never says so."""
+    if any(s.name in ("background", "methods", "results") for s in page.sections):
+        return 0
+    return next((s.start for s in page.sentences if sentence_score(page, s.start, s.end, s.section) >= 2), 0)
 
 
 def _is_threshold(page: Page, start: int, end: int) -> bool:

@@ -73,8 +73,13 @@ def phase_code(written: str) -> str | None:
     return "/".join(dict.fromkeys(codes))
 
 
+_NOT_THIS_PHASE = re.compile(r"\)?\s*:\s*No\b")  # an EU CTR line read as prose: "(Phase I): No"
+
+
 def find_phase(text: str, start: int = 0, end: int | None = None) -> Mention | None:
-    """Return the first phase written "phase ..." in text[start:end], normalised."""
-    m = PHASE.search(text, start, len(text) if end is None else end)
-    code = phase_code(m.group("p")) if m else None
-    return Mention(code, m.start("p"), m.end("p")) if m and code else None
+    """Return the first phase written "phase ..." in text[start:end], normalised; not one a form answers "No"."""
+    for m in PHASE.finditer(text, start, len(text) if end is None else end):
+        code = phase_code(m.group("p"))
+        if code and not _NOT_THIS_PHASE.match(text, m.end()):
+            return Mention(code, m.start("p"), m.end("p"))
+    return None

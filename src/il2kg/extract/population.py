@@ -143,6 +143,27 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     return randomised, _resolve_enrolled(page, enrolled)
 
 
+# "Twenty-five patients were randomly assigned to the trial group ... and another 25 patients to the control group"
+_TO_GROUP = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_PEOPLE}\s+(?:were\s+)?"
+                       r"(?:(?:randomly\s+)?(?:assigned|allocated)|randomi[sz]ed)?\s*to\s+(?:the\s+|a\s+)?"
+                       r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b", re.I)
+
+
+def randomised_as_enrolled(page: Page, enrolled: Fact[int] | None) -> Fact[int] | None:
+    """Everyone enrolled was randomised when one randomisation sentence allocates counts to groups that add up
+    to the enrolment ("Fifty ... were included. Twenty-five ... were randomly assigned to the trial group and
+    another 25 patients to the control group"): the enrolment's own span, the derivation named."""
+    if enrolled is None:
+        return None
+    for sentence in page.sentences:
+        if not _RANDOMISED.search(page.clean, sentence.start, sentence.end):
+            continue
+        counts = [parse_count(m.group("n")) for m in _TO_GROUP.finditer(page.clean, sentence.start, sentence.end)]
+        if len(counts) >= 2 and all(counts) and sum(counts) == enrolled.value:
+            return _fact(page, enrolled.value, enrolled.evidence.start, enrolled.evidence.end, "randomised-as-enrolled")
+    return None
+
+
 def randomised_from_arms(page: Page, sizes: list[Fact[int] | None]) -> Fact[int] | None:
     """The number randomised as the sum of the arms' sizes, when one randomisation sentence gives them all
     ("randomized to either treatment (n=160) or no treatment (control, n=160)")."""
