@@ -39,7 +39,12 @@ def rdfxml_bytes(graph: Graph) -> bytes:
     """Serialise as flat, sorted RDF/XML (rdflib's writer orders by hash, so its bytes vary by process)."""
     by_subject: dict = {}
     for s, p, o in canonical_triples(graph):
-        by_subject.setdefault(s, []).append((p, o))
+        by_subject.setdefault(s, set()).add((p, o))
+    return rdfxml_document(by_subject)
+
+
+def rdfxml_document(by_subject: dict) -> bytes:
+    """Flat, sorted RDF/XML of {subject: {(predicate, object)}}: one rdf:Description per subject."""
     namespaces = sorted({_split(str(p))[0] for pairs in by_subject.values() for p, _ in pairs} - {str(RDF)})
     xmlns = {str(RDF): "rdf", **{ns: f"ns{i}" for i, ns in enumerate(namespaces, start=1)}}
     known = {str(v): k for k, v in PREFIXES.items()}
@@ -47,11 +52,22 @@ def rdfxml_bytes(graph: Graph) -> bytes:
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
     lines += [f'  xmlns:{prefix}="{ns}"' for ns, prefix in sorted(xmlns.items(), key=lambda kv: kv[1])]
     lines[-1] += ">"
-    for subject in sorted(by_subject, key=lambda t: t.n3()):
+    n3: dict = {}
+    tags: dict = {}
+
+    def key(term) -> str:  # each distinct term formatted once: a release repeats terms many times
+        found = n3.get(term)
+        if found is None:
+            found = n3[term] = term.n3()
+        return found
+
+    for subject in sorted(by_subject, key=key):
         lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
-        for p, o in sorted(by_subject[subject], key=lambda t: (t[0].n3(), t[1].n3())):
-            ns, local = _split(str(p))
-            tag = f"{xmlns[ns]}:{local}"
+        for p, o in sorted(by_subject[subject], key=lambda t: (key(t[0]), key(t[1]))):
+            tag = tags.get(p)
+            if tag is None:
+                ns, local = _split(str(p))
+                tag = tags[p] = f"{xmlns[ns]}:{local}"
             if isinstance(o, Literal):
                 attrs = f' xml:lang="{o.language}"' if o.language else ""
                 attrs += f' rdf:datatype="{o.datatype}"' if o.datatype else ""

@@ -11,14 +11,13 @@ labels, which only the rdflib path computes: the ontology (which has them) goes 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _quote_encode  # rdflib's own N-Triples escaping
 
-from il2kg.ontology import _node_attr, _split
+from il2kg.ontology import rdfxml_document
 from il2kg.rdf_io import _Names, canonical_triples, ntriples_bytes, turtle_bytes
 from il2kg.vocab import PREFIXES
 
@@ -153,36 +152,5 @@ def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
     for part in parts:
         for s, p, o in part.triples:
             by_subject.setdefault(convert(s), set()).add((convert(p), convert(o)))
-    namespaces = sorted({_split(str(p))[0] for pairs in by_subject.values() for p, _ in pairs} - {str(RDF)})
-    xmlns = {str(RDF): "rdf", **{ns: f"ns{i}" for i, ns in enumerate(namespaces, start=1)}}
-    known = {str(v): k for k, v in PREFIXES.items()}
-    xmlns.update({ns: known[ns] for ns in namespaces if ns in known})
-    lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
-    lines += [f'  xmlns:{prefix}="{ns}"' for ns, prefix in sorted(xmlns.items(), key=lambda kv: kv[1])]
-    lines[-1] += ">"
-    n3: dict = {}
-
-    def key(term) -> str:
-        found = n3.get(term)
-        if found is None:
-            found = n3[term] = term.n3()
-        return found
-
-    tags: dict = {}
-    for subject in sorted(by_subject, key=key):
-        lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
-        for p, o in sorted(by_subject[subject], key=lambda t: (key(t[0]), key(t[1]))):
-            tag = tags.get(p)
-            if tag is None:
-                ns, local = _split(str(p))
-                tag = tags[p] = f"{xmlns[ns]}:{local}"
-            if isinstance(o, Literal):
-                attrs = f' xml:lang="{o.language}"' if o.language else ""
-                attrs += f' rdf:datatype="{o.datatype}"' if o.datatype else ""
-                lines.append(f"    <{tag}{attrs}>{escape(str(o))}</{tag}>")
-            else:
-                lines.append(f"    <{tag} {_node_attr(o, 'rdf:resource')}/>")
-        lines.append("  </rdf:Description>")
-    lines.append("</rdf:RDF>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return rdfxml_document(by_subject)
 
