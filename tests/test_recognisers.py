@@ -8,6 +8,7 @@ import pytest
 
 from il2kg.extract.arm_sizes import find_arm_sizes
 from il2kg.extract.design import find_design
+from il2kg.extract.diseases import find_unlisted_conditions
 from il2kg.extract.doses import find_doses, plain
 from il2kg.extract.findings import find_findings
 from il2kg.extract.identifiers import find_phase, find_registry_ids
@@ -72,6 +73,10 @@ def _arm_sizes(text: str) -> str:
     return "|".join(f"{label or '*'}={size.value}" for label, size in find_arm_sizes(_methods(text)))
 
 
+def _conditions(text: str) -> str:
+    return "|".join(f.value for f in find_unlisted_conditions(_methods(text), LEXICON))
+
+
 def _schedule(text: str) -> str:
     page = _methods(text)
     fields = parse_schedule(page, 0, len(page.clean), find_doses(page.clean))
@@ -84,7 +89,7 @@ def _year(text: str) -> str:
 
 
 RECOGNISERS = {"doses.tsv": _doses, "publication-years.tsv": _year, "counts.tsv": _counts, "design.tsv": _design,
-               "arm-sizes.tsv": _arm_sizes,
+               "arm-sizes.tsv": _arm_sizes, "conditions.tsv": _conditions,
                "schedule.tsv": _schedule, "registry-ids.tsv": _registry_ids, "phases.tsv": _phase,
                "p-values.tsv": lambda text: _findings(text, "p"),
                "percentages.tsv": lambda text: _findings(text, "percent")}

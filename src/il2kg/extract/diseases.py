@@ -80,7 +80,12 @@ _WITH_CONDITION = re.compile(
     r"(?P<x>[A-Za-z][\w'’/-]*(?:\s+(?!(?:who|whom|were|was|are|is|and|or|received|receiving|treated|undergoing|in|"
     r"at|from|after|for|to|on|by|despite|without|whose|had|have)\b)[\w'’/-]+){0,5})", re.I)
 _NOT_CONDITION = re.compile(r"^(?:a|an|the|this|their|its|no|any|other|both|either|such|these|those|it|them|or)\b|"
-                            r"^(?:diseases?|conditions?|disorders?|illness(?:es)?|symptoms?)$|\d", re.I)
+                            r"^(?:diseases?|conditions?|disorders?|illness(?:es)?|symptoms?)$|\d|"
+                            # a measurement or a state, not a condition: "low levels", "stable liver function"
+                            r"^(?:low|high|elevated|raised|stable|normal|increased|decreased|reduced|impaired|"
+                            r"preserved|good|poor)\b|"
+                            r"\b(?:activity|levels?|function|responses?|counts?|scores?|history|features?|criteria|"
+                            r"status|onset|duration|values?|concentrations?|titers?|titres?)$", re.I)
 
 
 def find_unlisted_conditions(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
