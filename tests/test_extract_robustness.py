@@ -48,6 +48,10 @@ HOSTILE = {
     "citation-like": "Ann Rheum Dis 2019; " * 50_000,
     "label lines": "Label: value\n" * 80_000,
     "markup": "<a>" * 330_000,
+    "separators in parentheses": "Methods: Patients were randomised (" + "IL-2/" * 200_000,
+    "people with, over and over": "We treated patients with " * 40_000,
+    "capitalised words, no full stop": "Patients With Lupus Received " * 35_000,
+    "a participant flow of pipes": "Overall Study\nSTARTED\n" + "|\n" * 500_000,
 }
 
 

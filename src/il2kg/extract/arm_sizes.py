@@ -49,7 +49,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
 
 
 # "(IL2:placebo, n=31:29)": arms and their sizes in the same order.
-_RATIO_ARMS = re.compile(r"\((?P<labels>[^()\n,;=:]{1,30}(?:\s*[:/]\s*[^()\n,;=:]{1,30})+),\s*n\s*=\s*"
+# A label never holds the separators, so the text splits one way only (linear, whatever the slashes).
+_RATIO_ARMS = re.compile(r"\((?P<labels>[^()\n,;=:/]{1,30}(?:[:/][^()\n,;=:/]{1,30})+),\s*n\s*=\s*"
                          r"(?P<ns>\d{1,5}(?:\s*[:/]\s*\d{1,5})+)\s*\)", re.I)
 
 

@@ -15,7 +15,8 @@ _NOT_TITLE = re.compile(
 )
 # "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
 ET_AL = re.compile(
-    r"(?P<author>[A-Z][\w'\-]+(?: [A-Z][\w'\-]*\.?)*) et al\.\s+(?P<journal>[A-Z][^\n]*?\.)\s+(?P<year>(?:19|20)\d\d)\b"
+    r"(?P<author>[A-Z][\w'\-]+(?: [A-Z][\w'\-]*\.?){0,4}) et al\.\s+(?P<journal>[A-Z][^\n]{0,120}?\.)\s+"
+    r"(?P<year>(?:19|20)\d\d)\b"
 )
 
 

@@ -23,8 +23,8 @@ _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systema
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
 # Also Lancet style, a line opening with the journal, spaces after the separators: "Lancet Rheumatol 2022; 4: e512-21".
 _CITATION = re.compile(
-    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+)*\.) "
-    r"|(?:^|(?<=\n))[ \t]*(?P<journal2>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*)*) )?"
+    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+){0,12}\.) "  # bounded: a journal's name has a dozen words at most
+    r"|(?:^|(?<=\n))[ \t]*(?P<journal2>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,12}) )?"
     r"(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?: \d{1,2})?)?"
     r"; ?(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?: ?(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
 )
