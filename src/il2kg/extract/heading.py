@@ -39,7 +39,8 @@ _NOT_TITLE_LINE = re.compile(
     r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
     r"\bsupplementary\b|\bjoin\s+us\b|\bfeedback\b|\bsubject\s+terms\b|\bcookies?\b|\bsubscri|"
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
-    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]", re.IGNORECASE)
+    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]"
+    r"|^home(?:\s*[>›»/|]|\s{2,})", re.IGNORECASE)  # a breadcrumb trail: "Home > Journals > ..."
 _CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
 
 
