@@ -21,7 +21,8 @@ _NOT_A_RESULT_AFTER = re.compile(r"\s*(?:CI\b|or\s+(?:more|above|greater|higher|
                                  r"credible|power|significance|level\b|"
                                  r"(?:w/v|v/v|w/w)\b|(?:of\s+)?(?:dextrose|glucose|saline|albumin|ethanol|DMSO)\b)",
                                  re.IGNORECASE)
-_NOT_A_RESULT_BEFORE = re.compile(r"(?:[≥≤<>]=?|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
+# A bound, a threshold or the SD after "±" ("4.2 ± 1.3%"): not a percentage the study found.
+_NOT_A_RESULT_BEFORE = re.compile(r"(?:[≥≤<>±]=?|\+/-|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
                                   r"\bup\s+to|\bpower\s+of|\bby\s+at\s+least|\bthreshold\s+of|\bcut-?off\s+of|"
                                   r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least))\s*$", re.IGNORECASE)
 # "P < 0.05 was considered significant", "significance was set at p < 0.05": a threshold, not a finding.

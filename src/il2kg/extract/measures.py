@@ -47,8 +47,16 @@ def find_specimen(text: str, start: int, end: int, lexicon: Lexicon) -> Span | N
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+# "fell by 36%", "a 25% reduction": a percentage that is a relative change says nothing of what was measured.
+_RELATIVE = re.compile(r"\bby\s+[+-]?\d+(?:\.\d+)?\s*%|\d\s*%\s*(?:-\s*fold\s+)?(?:increase|decrease|reduction|rise|"
+                       r"decline|drop|fall|change|improvement|higher|lower|more|less|greater|fewer)\b", re.I)
+
+
 def find_kind(text: str, start: int, end: int) -> Span | None:
     """The kind of quantity stated in the mention or its clause ("Treg percentage", "absolute Treg counts")."""
     lo, hi = _window(text, start, end)
-    hits = [(m.start(), m.end(), code) for code, pattern in _KINDS for m in [pattern.search(text, lo, hi)] if m]
+    relative = [(m.start(), m.end()) for m in _RELATIVE.finditer(text, lo, hi)]
+    hits = [(m.start(), m.end(), code) for code, pattern in _KINDS
+            for m in [next((m for m in pattern.finditer(text, lo, hi)
+                            if not any(a <= m.start() < b for a, b in relative)), None)] if m]
     return hits[0] if len(hits) == 1 else None

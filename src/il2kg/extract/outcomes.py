@@ -94,15 +94,28 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
             continue
         _apply_verdicts(ctx, sentence, drafts)
         safety = bool(_SAFETY.search(page.clean[sentence.start : sentence.end]))
+        carries = not safety and not _OTHER_SUBJECT.match(page.clean, sentence.start, sentence.end)
         for finding in tables[i] if table else read_sentence(ctx, sentence):
             target = _target(ctx, finding, drafts) if finding.measure \
-                else _by_role(drafts, finding.role) or (None if safety else focus)
+                else _by_role(drafts, finding.role) or (focus if carries else None)
             if target is None:
                 continue
             target.results.extend(finding.results)
             _derive_met(ctx, target, finding)
             focus = target
     return tuple(d.outcome() for d in drafts)
+
+
+# Values with no measure named belong to the outcome before them only when the sentence goes on about it
+# ("Effect sizes were large: ...", "This increase ..."); a sentence whose subject is another measure, one the
+# lexicon lacks ("Time to clinical improvement did not differ (HR 1.21 ...)"), is about that measure instead.
+_CARRIED = (r"(?:(?:the|this|these|that|those|its|their|both|such|an?|mean|median|overall|adjusted|corresponding|"
+            r"respective|relative|absolute|between-group|within-group|treatment)\s+)*(?:effect\s+sizes?|differences?|"
+            r"changes?|increases?|decreases?|reductions?|rises?|effects?|values?|levels?|estimates?|ratios?|it|they)\b")
+_OTHER_SUBJECT = re.compile(
+    rf"\s*(?!{_CARRIED}|(?:in|at|among|for|with|after|during|by|on|from|compared|both|all|there|we|no)\b)"
+    r"[A-Za-z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?:did\s+not|was|were|had|showed|remained|differed|improved|worsened|"
+    r"increased|decreased|rose|fell|declined|changed|reached)\b", re.IGNORECASE)
 
 
 def _in_results(sentence: Sentence, has_results: bool) -> bool:

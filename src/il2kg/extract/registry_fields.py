@@ -39,12 +39,12 @@ _LABELS = (
     ("status", r"(?:Overall |Recruitment )?Status|Overall trial status"),
     (
         "primary_outcome",
-        r"Primary Outcome Measures?|Primary outcome(?: measures?)?|Primary end ?points?(?:\(s\))?"
+        r"Primary Outcome Measures?|Primary outcome(?: measures?|\(s\))?|Primary end ?points?(?:\(s\))?"
         r"|Main outcome(?: measures?)?",
     ),
     (
         "secondary_outcome",
-        r"Secondary Outcome Measures?|Secondary outcome(?: measures?)?|Secondary end ?points?(?:\(s\))?",
+        r"Secondary Outcome Measures?|Secondary outcome(?: measures?|\(s\))?|Secondary end ?points?(?:\(s\))?",
     ),
     ("other_outcome", r"Other (?:Pre-specified )?Outcome Measures?"),
     ("timepoint", r"Timepoint\(s\) of evaluation of this end ?point"),

@@ -39,8 +39,8 @@ _STATISTIC_OF_CUE = (
 _UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|%|points?)"
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
-    rf"(?:\s+significantly)?\s+from\s+(?P<a>{_NUM})\s*(?:{_UNIT.replace('unit', 'u1')})?\s+to\s+(?P<b>{_NUM})"
-    rf"\s*(?:{_UNIT})?",
+    rf"(?:\s+significantly)?\s+from\s+(?P<a>{_NUM})(?:\s*(?:±|\+/-)\s*{_NUM})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
+    rf"\s+to\s+(?P<b>{_NUM})(?:\s*(?:±|\+/-)\s*{_NUM})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
     re.IGNORECASE,
 )
 _COMPARISON = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
@@ -93,16 +93,19 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         value = Number(offset + m.start("num"), offset + m.end("num"), to_decimal(m.group("num")) or Decimal(0))
         statistic = _ratio_statistic(m.group("cue"))
         slots.append(Slot(offset + m.start(), value.end, "ratio", value, "", statistic=statistic))  # starts at its cue
-    if SD_CUE.search(sentence):
-        for pair in find_values_with_sd(text, offset):
-            unit = "%" if pair.value.percent else ""
-            slots.append(Slot(pair.value.start, pair.sd.end, "sd", pair.value, unit, sd=pair.sd))
+    changes = []
     for m in _FROM_TO.finditer(text):
         a, b = to_decimal(m.group("a")), to_decimal(m.group("b"))
         unit = _normal_unit(m.group("unit") or m.group("u1"))
         value = Number(offset + m.start("b"), offset + m.end("b"), b or Decimal(0))
         direction = "increase" if b > a else "decrease" if b < a else "no-change"
-        slots.append(Slot(offset + m.start("a"), value.end, "from-to", value, unit, direction=direction))
+        changes.append(Slot(offset + m.start("a"), offset + m.end(), "from-to", value, unit, direction=direction))
+    if SD_CUE.search(sentence):  # a value ± SD inside "from ... to ..." is the start or the end, not a change
+        for pair in find_values_with_sd(text, offset):
+            if not _overlaps(pair.value.start, pair.sd.end, [(c.start, c.end) for c in changes]):
+                slots.append(Slot(pair.value.start, pair.sd.end, "sd", pair.value, "%" if pair.value.percent else "",
+                                  sd=pair.sd))
+    slots += changes
     taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
     fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
     for pct in find_percentages(text, offset):
