@@ -22,6 +22,7 @@ _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
                       r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
 _ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
+_RANDOMISES = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\s+(?:\(\d+:\d+\)\s+)?to\b", re.I)
 
 
 def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
@@ -39,7 +40,9 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
             continue
         out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end)
-        if sentence.section == "methods" and not out:
+        # "(n=50)" after an arm is its size where the methods say who received what, or wherever the sentence
+        # randomises ("75 patients were randomly assigned to IL-2 (n=50) or placebo (n=25)", a Findings opening).
+        if not out and (sentence.section == "methods" or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))

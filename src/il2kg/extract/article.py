@@ -71,8 +71,16 @@ def _clinical_title(page: Page, lexicon: Lexicon) -> bool:
 _GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
 
 
+_PEOPLE = re.compile(r"\b(?:patients?|participants?|subjects|volunteers?|adults|children|individuals|people|"
+                     r"(?:wo)?men|recipients|donors)\b", re.I)
+
+
 def _about_animals(page: Page) -> bool:
-    return any(ANIMALS.search(page.clean, start, end) for start, end in design.trial_spans(page))
+    """Whether the sentences about the study speak of animals more often than of people ("we treated NOD mice";
+    "... supports testing it in patients" is one sentence against several)."""
+    spans = design.trial_spans(page)
+    animals = sum(1 for start, end in spans if ANIMALS.search(page.clean, start, end))
+    return animals > sum(1 for start, end in spans if _PEOPLE.search(page.clean, start, end))
 
 
 def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -> Trial | None:
@@ -107,9 +115,8 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
         return None  # nothing but a title names the study, and not as a treatment of patients
     if not beyond and not agents:
         agents = title_agents(page, lexicon)  # a study reported by its title: what the title says is given
-    people = [*registry_ids, n_randomised, n_enrolled, *(a for a in agents if a.value != PLACEBO)]
-    if _about_animals(page) and not any(people):
-        return None  # an animal study: no registry id, no count of people, nobody treated
+    if _about_animals(page) and not any([*registry_ids, n_randomised, n_enrolled]):
+        return None  # an animal study: no registry id, no count of people, animals more than people
     diseases = find_diseases(page, lexicon)  # a condition no lexicon term names is kept as written, as a fallback
     recruitment_start, recruitment_end = population.find_recruitment(page)
     outcomes = tuple(_without_thresholds(page, o) for o in _outcomes(page, lexicon, arms))

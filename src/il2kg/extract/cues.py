@@ -32,8 +32,11 @@ ROLE_CUE = re.compile(
     r"(?:\(?(?:laboratory|clinical|efficacy|immunological|biological|biomarker)\)?\s+)?(?:outcome|end\s*-?\s*point)s?\b",
     re.IGNORECASE,
 )
+# "... increased 2.1-fold with IL-2 and were unchanged with placebo": "and" opening a second predicate of the
+# same subject starts a clause of its own, so each arm keeps its own direction.
 _CLAUSE_BREAK = re.compile(
-    r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)", re.IGNORECASE
+    r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)"
+    r"|\s(?=and\s+(?:was|were|remained|stayed)\s+(?:unchanged|stable|similar|constant|not)\b)", re.IGNORECASE
 )
 _LEADING_PHRASE = re.compile(r"^(?:besides|in\s+addition\s+to|apart\s+from|beyond)\b[^,]*,", re.IGNORECASE)
 _NO_CHANGE = re.compile(

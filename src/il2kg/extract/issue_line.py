@@ -24,7 +24,8 @@ _PUBLICATION_TYPE_LINE = re.compile(
     r"^(?:(?:randomi[sz]ed |non-randomi[sz]ed )?(?:controlled )?clinical trial(?:, phase [IV]+)?"
     r"|randomi[sz]ed controlled trial|multicent(?:er|re) study|comparative study|(?:systematic )?review"
     r"|meta-analysis|case reports?|observational study|letter|editorial|comment|research support\b.*"
-    r"|original (?:research|article)|correspondence)$",
+    r"|original (?:research|article)s?|correspondence|articles?|research(?: articles?| letters?)?|clinical research"
+    r"|brief reports?|short communications?)$",
     re.IGNORECASE,
 )
 # A journal logo's caption in the page header: "[image: Annals of the Rheumatic Diseases]" (not "BMJ Journals").
@@ -45,13 +46,18 @@ def _line_before(page: Page, offset: int, within: int = 5) -> tuple[int, int] | 
     return lines[-1]
 
 
+def is_publication_type(text: str) -> bool:
+    """Whether a header line names the kind of article ("Clinical Trial", "Articles"), not the journal."""
+    return bool(_PUBLICATION_TYPE_LINE.match(text))
+
+
 def journal_above(page: Page, offset: int, rule: str) -> Fact[str] | None:
     """A journal name on the line just above a citation or issue line (PubMed, journal pages)."""
     line = _line_before(page, offset)
     if line is None:
         return None
     text = page.clean[line[0] : line[1]]
-    if not _JOURNAL_NAME.match(text) or _PUBLICATION_TYPE_LINE.match(text) or len(text) > 80:
+    if not _JOURNAL_NAME.match(text) or is_publication_type(text) or len(text) > 80:
         return None
     return page.fact(text, *line, f"metadata.{rule}")
 

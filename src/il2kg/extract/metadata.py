@@ -8,6 +8,7 @@ from il2kg.extract.heading import ET_AL, abstract_start, find_authors, find_titl
 from il2kg.extract.issue_line import (
     VOLUME_LINE,
     find_citation_counts,
+    is_publication_type,
     issue_line_pages,
     issue_line_year,
     journal_above,
@@ -67,7 +68,7 @@ def _journal(page: Page) -> Fact[str] | None:
                           (VOLUME_LINE, "issue-line-journal")):
         m = pattern.search(page.clean)
         group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
-        if m and group:
+        if m and group and not is_publication_type(m.group(group).strip()):  # "Articles | Volume 5": a section
             value = m.group(group).strip().rstrip(".")  # "Ann Rheum Dis." is cited as "Ann Rheum Dis"
             return _fact(page, value, m.start(group), m.start(group) + len(value), rule)
         if m and pattern in (_CITATION, VOLUME_LINE):
