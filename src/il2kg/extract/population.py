@@ -28,6 +28,9 @@ _COUNT = re.compile(rf"(?<![\w./(=-]){_NAMED_NUMBER}(?P<n>{_N})\s+{_BETWEEN}{{0,
 # "AD individuals (n = 8)", "patients with SLE (n=30)": the count in parentheses after the people.
 _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
+# "46 subjects were screened, of whom 40 were randomized": the count after "of whom" is the one randomised.
+_OF_WHOM_RANDOMISED = re.compile(rf"\bof\s+(?:whom|these|them),?\s+(?P<n>{_N})\s+(?:were|was)\s+"
+                                 r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\b", re.I)
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
@@ -82,7 +85,8 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
 # A count of people that is not the study's total: those who completed, went on, or one group of several.
 _SUBSET_AFTER = re.compile(
     r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|were\s+lost|"
-    r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?)\b"
+    r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?|"
+    r"were\s+screened|(?:were\s+)?assessed\s+for\s+eligibility|were\s+approached)\b"
     r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
@@ -129,8 +133,10 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
     randomised = None
     enrolled: list[tuple[int, int, re.Match[str]]] = []
     for rank, (start, end) in enumerate(trial_spans(page)):
-        m = _COUNT.search(page.clean, start, end) or _PEOPLE_N.search(page.clean, start, end)
-        if not m or not _is_total(page, m, start, end):
+        # The first count that is a total: "52 were assessed for eligibility and 30 patients were enrolled".
+        counts = [*_COUNT.finditer(page.clean, start, end)] or [*_PEOPLE_N.finditer(page.clean, start, end)][:1]
+        m = next((c for c in counts if _is_total(page, c, start, end)), None)
+        if not m:
             continue
         if _RANDOMISED.search(page.clean, start, end):
             if randomised is None:
@@ -141,7 +147,8 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
             enrolled.append((-_enrolment_score(page, m, start, end), rank, m))
     if randomised is None:  # "In total, 60 patients were randomised" is often a results sentence
         for sentence in page.sentences:
-            m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end)
+            m = _WERE_RANDOMISED.search(page.clean, sentence.start, sentence.end) \
+                or _OF_WHOM_RANDOMISED.search(page.clean, sentence.start, sentence.end)
             if m and _is_total(page, m, sentence.start, sentence.end):
                 randomised = _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised")
                 break
