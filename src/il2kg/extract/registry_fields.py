@@ -21,7 +21,7 @@ _LABELS = (
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (
         "conditions",
-        r"Conditions?|Condition\(s\)|Health condition\(s\) or problem\(s\) studied|Target disease"
+        r"Conditions?|Condition\(s\)|Condition ?/ ?Disease|Health condition\(s\) or problem\(s\) studied|Target disease"
         r"|Medical condition\(s\) being investigated|Medical condition",
     ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"

@@ -1,0 +1,55 @@
+"""A results record's participant flow: how many started in each arm, read from the flow table's columns.
+
+ClinicalTrials.gov results (and the sites that mirror them) give the flow as rows of cells: an
+"Arm/Group Title" row naming the columns and a "STARTED" row counting each. A column is an arm's only
+when its title names that arm alone (its label, its agent, or placebo), and every column must find its arm:
+a table that does not line up with the arms gives nothing rather than a size in the wrong arm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from il2kg.extract.arm_mentions import is_placebo
+from il2kg.extract.terms import find_terms
+from il2kg.extract.text import Page
+from il2kg.model import Arm, Fact, Lexicon
+
+_TITLES = re.compile(r"^[ \t]*Arm/Group Title[ \t]*[\t|](?P<cells>[^\n]+)$", re.M)
+_STARTED_ROW = re.compile(r"^[ \t]*STARTED[ \t]*[\t|](?P<cells>[^\n]+)$", re.M)
+_CELL = re.compile(r"[^\t|]+")
+_TOTAL = re.compile(r"^\s*total\s*$", re.I)
+
+
+def _cells(page: Page, m: re.Match[str]) -> list[tuple[int, int, str]]:
+    return [(c.start(), c.end(), c.group(0).strip()) for c in _CELL.finditer(page.raw, *m.span("cells"))
+            if c.group(0).strip()]
+
+
+def _arm_of(title: str, arms: tuple[Arm, ...], lexicon: Lexicon) -> Arm | None:
+    agents = {t.term.curie for t in find_terms(title, lexicon, "agent")}
+    found = [a for a in arms if a.label.lower() == title.lower()
+             or (is_placebo(a) and ("il2kg:placebo" in agents or re.search(r"\bplacebo\b", title, re.I)))
+             or (not is_placebo(a) and a.intervention is not None and a.intervention.agent.value in agents
+                 and "il2kg:placebo" not in agents)]
+    return found[0] if len(found) == 1 else None
+
+
+def with_flow_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
+    """Each arm's size from the first flow table whose columns are the arms, one to one; else the arms as they were."""
+    titles, started = _TITLES.search(page.raw), None
+    if titles:
+        started = _STARTED_ROW.search(page.raw, titles.end())
+    if not (titles and started) or len(arms) < 2:
+        return arms
+    heads = [cell for cell in _cells(page, titles) if not _TOTAL.match(cell[2])]
+    counts = _cells(page, started)[: len(heads)]
+    if len(counts) != len(heads) or not all(c[2].isascii() and c[2].isdigit() for c in counts):
+        return arms
+    matched = [_arm_of(head[2], arms, lexicon) for head in heads]
+    if None in matched or len({id(a) for a in matched}) != len(matched):
+        return arms
+    sizes = {id(arm): Fact(int(count[2]), page.evidence(count[0], count[1], "registry.flow-started"))
+             for arm, count in zip(matched, counts, strict=True)}
+    return tuple(replace(a, size=sizes[id(a)]) if id(a) in sizes and a.size is None else a for a in arms)
