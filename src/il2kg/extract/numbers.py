@@ -17,7 +17,7 @@ NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,
 
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
-    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*values?)?
+    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*values?)?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference))?
     (?:\s*(?P<op><=|≤|⩽|<|>(?!=)|=)|\s+(?:of|was|is|were)(?:\s+(?P<op2><|=))?|\s*:|\s+(?=[0.]))
     \s*(?P<num>{_DIGITS})(?![\w]|[.,]\d)""",
     re.VERBOSE,
