@@ -12,8 +12,9 @@ from decimal import Decimal, InvalidOperation
 
 # A decimal as written: "6.2", "0,05" (comma decimal), ".03" (leading dot, as in "P = .03").
 _DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
-_SIGNED = rf"[+-]?{_DIGITS}"
-NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
+# Signed, as a value or a bound is written; other extractors build their number patterns from it.
+SIGNED = rf"[+-]?{_DIGITS}"
+NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
 
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
@@ -28,11 +29,11 @@ _CI = re.compile(
     rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?)
         |(?:CI|IC)\s*(?P<level2>\d{{2}}(?:\.\d+)?)\s*%?)
     \s*(?:[:,=]\s*)?(?:[\[(]\s*)?
-    (?P<low>{_SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{_SIGNED})(?![\w]|[.,]\d)""",
+    (?P<low>{SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{SIGNED})(?![\w]|[.,]\d)""",
     re.VERBOSE | re.IGNORECASE,
 )
 _VALUE_SD = re.compile(
-    rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?\s*(?:(?:\[|\()\s*(?:SD\s*[:=]?\s*|±\s*)?(?P<sd>{_DIGITS})\s*[\])]"
+    rf"(?<![\w.,/-])(?P<num>{SIGNED})(?P<pct>\s*%)?\s*(?:(?:\[|\()\s*(?:SD\s*[:=]?\s*|±\s*)?(?P<sd>{_DIGITS})\s*[\])]"
     rf"|±\s*(?P<sd2>{_DIGITS})(?![\w]|[.,]\d))"
 )
 _FRACTION = re.compile(r"(?<![\w/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\w/]|[.,]\d)")
