@@ -7,6 +7,7 @@ Every parser takes cleaned text (middle dots already mapped to '.', en dashes to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -164,23 +165,22 @@ def find_values_with_sd(text: str, offset: int = 0) -> list[ValueSD]:
 
 def find_fractions(text: str, offset: int = 0) -> list[Fraction]:
     """Return fractions "7/13" whose numerator does not exceed a non-zero denominator."""
-    found = []
-    for m in _FRACTION.finditer(text):
-        a, b = int(m.group("a")), int(m.group("b"))
-        if b == 0 or a > b or (a <= 31 and 1900 <= b <= 2100):  # "12/2015" is a date
-            continue
-        num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
-        den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))
-        found.append(Fraction(offset + m.start(), offset + m.end(), num, den))
-    return found
+    return _fractions(_FRACTION, text, offset, lambda m, a, b: not (a <= 31 and 1900 <= b <= 2100))  # "12/2015": a date
 
 
 def find_of_fractions(text: str, offset: int = 0) -> list[Fraction]:
     """Return counts of people over a total written "27 of 60 patients" or "7 of 30 (23%)" (a percentage follows)."""
+    return _fractions(_OF_FRACTION, text, offset, lambda m, a, b: bool(m.group("who") or m.group("pct")))
+
+
+def _fractions(
+    pattern: re.Pattern[str], text: str, offset: int, keep: Callable[[re.Match[str], int, int], bool]
+) -> list[Fraction]:
+    """The matches of `pattern` (groups a, b) read as fractions: a non-zero total, a part no larger, and `keep`."""
     found = []
-    for m in _OF_FRACTION.finditer(text):
+    for m in pattern.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
-        if b == 0 or a > b or not (m.group("who") or m.group("pct")):
+        if b == 0 or a > b or not keep(m, a, b):
             continue
         num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
         den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))
