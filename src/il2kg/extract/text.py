@@ -64,12 +64,18 @@ _SENTENCE_END = re.compile(r"[.!?…](?=[\"')\]]*(?:\s+|$))|\n\s*\n|\n(?=\s*[\u2
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence: half-open span in the document, its text (whitespace collapsed), its section."""
+class Snippet:
+    """A piece of the document as read: its half-open span, and its text (a line, a table cell, a sentence)."""
 
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence(Snippet):
+    """A sentence, its text with whitespace collapsed, and the section it stands in."""
+
     section: str | None
 
 
