@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from il2kg.extract.span import Span
+
 # A decimal as written: "6.2", "0,05" (comma decimal), ".03" (leading dot, as in "P = .03").
 _DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
 # Signed, as a value or a bound is written; other extractors build their number patterns from it.
@@ -49,21 +51,17 @@ _COUNT = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<n>\d+)(?![\w]|[.,]\d)")
 
 
 @dataclass(frozen=True, slots=True)
-class Number:
-    """A number at [start, end); the span includes the sign and a trailing '%' when `percent`."""
+class Number(Span):
+    """A number; its span includes the sign and a trailing '%' when `percent`."""
 
-    start: int
-    end: int
     value: Decimal
     percent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class PValue:
-    """A p-value: the whole expression at [start, end), its number at [num_start, num_end)."""
+class PValue(Span):
+    """A p-value: its span is the whole expression, its number is at [num_start, num_end)."""
 
-    start: int
-    end: int
     value: Decimal | None  # None for "NS"
     comparator: str | None  # "=" | "<" | "<=" | ">"
     num_start: int
@@ -71,11 +69,9 @@ class PValue:
 
 
 @dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(Span):
     """A confidence interval with its level (95) and bounds."""
 
-    start: int
-    end: int
     level: Number
     low: Number
     high: Number
@@ -90,11 +86,9 @@ class ValueSD:
 
 
 @dataclass(frozen=True, slots=True)
-class Fraction:
+class Fraction(Span):
     """A count over a total: "7/13"."""
 
-    start: int
-    end: int
     numerator: Number
     denominator: Number
 

@@ -24,6 +24,7 @@ from il2kg.extract.numbers import (
     find_values_with_sd,
     to_decimal,
 )
+from il2kg.extract.span import Span
 
 _RATIO = re.compile(
     r"(?<![\w])(?P<cue>ES|SMD|MD|a?OR|HR|RR|(?i:effect\s+sizes?|(?:adjusted\s+)?odds\s+ratios?|hazard\s+ratios?"
@@ -63,11 +64,9 @@ _CUES = compile_cues({
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Span):
     """A value reported for one arm (or the whole trial) before it becomes a Result."""
 
-    start: int
-    end: int
     kind: str  # "sd" | "ratio" | "percent" | "fraction" | "from-to"
     value: Number | None
     unit: str

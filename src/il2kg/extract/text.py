@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from il2kg.extract.furniture import clean
+from il2kg.extract.span import Span
 from il2kg.model import Evidence, Fact
 
 SECTION_NAMES = {
@@ -64,11 +65,9 @@ _SENTENCE_END = re.compile(r"[.!?…](?=[\"')\]]*(?:\s+|$))|\n\s*\n|\n(?=\s*[\u2
 
 
 @dataclass(frozen=True, slots=True)
-class Snippet:
-    """A piece of the document as read: its half-open span, and its text (a line, a table cell, a sentence)."""
+class Snippet(Span):
+    """A piece of the document and its text as read (a line, a table cell, a sentence)."""
 
-    start: int
-    end: int
     text: str
 
 
@@ -80,12 +79,10 @@ class Sentence(Snippet):
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(Span):
     """A named section: the span from its heading's end to the next heading."""
 
     name: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +156,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
         else:
             stop = _PROSE_STOP.search(text, body_start, end)
             end = stop.start() if stop else end
-        sections.append(Section(canonical, body_start, end))
+        sections.append(Section(body_start, end, canonical))
     return tuple(sections)
 
 
