@@ -14,7 +14,7 @@ from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.design import sentence_score, trial_spans
 from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages
 from il2kg.extract.terms import find_terms_in
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Lexicon, Quantity, Result
 
 # Cues around a percentage or a p-value that make it no finding, by name.
@@ -35,8 +35,7 @@ _CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but|and)\s|\.\s")
 _MEASURE_KINDS = ("biomarker",)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"findings.{rule}")
+_fact = rule_facts("findings")
 
 
 def _clause(page: Page, sentence: tuple[int, int], at: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.issue_line import VOLUME_LINE, journal_above
 from il2kg.extract.markup import export_fields
-from il2kg.extract.text import SECTION_ALT, Page, iter_lines
+from il2kg.extract.text import SECTION_ALT, Page, iter_lines, rule_facts
 from il2kg.model import Fact
 
 # "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
@@ -18,8 +18,7 @@ ET_AL = re.compile(
 )
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"metadata.{rule}")
+_fact = rule_facts("metadata")
 
 
 def abstract_start(page: Page) -> int:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.design import trial_spans
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Quantity
 
 _ELIGIBILITY = re.compile(
@@ -50,8 +50,7 @@ _COUNTRY_CUE = re.compile(
 )
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"population.{rule}")
+_fact = rule_facts("population")
 
 
 def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:

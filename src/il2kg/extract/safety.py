@@ -6,7 +6,7 @@ import re
 
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import AdverseEvent, Arm, Fact
 
 # A count of events or people: digits, or a word from one to nine (parse_count reads both).
@@ -58,8 +58,7 @@ _LEAD_WORDS = re.compile(r"^(?:(?:and|or|were|was|mostly|mainly|predominantly|mi
                          r"included|including)\s+)+", re.I)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"safety.{rule}")
+_fact = rule_facts("safety")
 
 
 def _normalise(term: str) -> str:

@@ -9,6 +9,7 @@ span can be checked against the file itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from il2kg.extract.furniture import clean
@@ -123,6 +124,16 @@ class Page:
             if section.start <= offset < section.end:
                 return section.name
         return None
+
+
+def rule_facts(extractor: str) -> Callable[[Page, object, int, int, str], Fact]:
+    """The fact builder of one extractor: `fact(page, value, start, end, rule)` records the method
+    "<extractor>.<rule>", so every fact's evidence names the extractor and the rule that read it."""
+
+    def fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+        return page.fact(value, start, end, f"{extractor}.{rule}")
+
+    return fact
 
 
 _ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
