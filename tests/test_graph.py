@@ -10,6 +10,7 @@ from rdflib import Literal
 from rdflib.namespace import PROV, RDF, XSD
 
 from il2kg.graph import Source, to_graph
+from il2kg.graph.emit import literal
 from il2kg.model import Arm, Evidence, Fact, Intervention, Outcome, Publication, Quantity, Result, Trial
 from il2kg.ontology import load_ontology
 from il2kg.reason import reason
@@ -91,3 +92,12 @@ def test_reasoner_infers_rct_placebo_arm_and_autoimmune_trial(graph):
     assert (str(TRIAL), str(IL.RandomisedControlledTrial)) in inferred
     assert (str(TRIAL), str(IL.AutoimmuneDiseaseTrial)) in inferred
     assert (str(ID["trial/NCT00000001/arm/placebo"]), str(IL.PlaceboArm)) in inferred
+
+
+@pytest.mark.parametrize("value, lexical", [
+    (Decimal("-0.0"), "0"), (Decimal("0.00"), "0"), (Decimal("2.50"), "2.5"), (Decimal("-1.20"), "-1.2"),
+    (Decimal("1E+1"), "10"),
+])
+def test_decimal_has_the_lexical_form_parsers_give_back(value, lexical):
+    # "-0.0 (SD 2.9) with placebo": a parser reads "-0" back as 0, so the evidence value must say 0 too.
+    assert str(literal(value)) == lexical

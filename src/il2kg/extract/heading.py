@@ -36,7 +36,8 @@ _NOT_TITLE = compile_cues({
     "line": r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
     r"\bsupplementary\b|\bjoin\s+us\b|\bfeedback\b|\bsubject\s+terms\b|\bcookies?\b|\bsubscri|"
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
-    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]",
+    r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]"
+    r"|^home(?:\s*[>›»/|]|\s{2,})",  # a breadcrumb trail: "Home > Journals > ..."
     "section-start": rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))",
 })
 _LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")

@@ -19,8 +19,13 @@ _PEOPLE = (r"(?:patients|pts|subjects|participants|adults|children|individuals|p
 # A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
 # count of something else ("two groups of patients", "5 years of patients' data").
 _N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
-_BETWEEN = r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?)\b)[a-zA-Z][\w-]*\s+)"
-_COUNT = re.compile(rf"(?<![\w./(=-])(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
+# A preposition between them makes the number part of a name: "type 1 diabetes in children" counts no one.
+_BETWEEN = (r"(?:(?!(?:of|groups?|arms?|cohorts?|doses?|years?|months?|weeks?|days?|in|with|for|from|at|on|to|by|"
+            r"and|or|per)\b)[a-zA-Z][\w-]*\s+)")
+# "type 2 diabetic patients", "grade 3 patients": a number that names a type, grade or stage is no count.
+_NAMED_NUMBER = "".join(f"(?<![{w[0].upper()}{w[0]}]{w[1:]} )"
+                        for w in ("type", "grade", "stage", "phase", "class", "level", "step"))
+_COUNT = re.compile(rf"(?<![\w./(=-]){_NAMED_NUMBER}(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
 # "AD individuals (n = 8)", "patients with SLE (n=30)": the count in parentheses after the people.
 _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")

@@ -203,8 +203,12 @@ def _phase(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> Fa
 
 
 def _enrolled(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
-    """Actual enrolment only; a bare number counts when the record's status says the trial has finished recruiting."""
-    field = first_field(fields, "enrollment")
+    """Actual enrolment only; a bare number counts when the record's status says the trial has finished recruiting.
+
+    A record may give the target before the final count ("Target number of participants", "Total final
+    enrolment"): the first field that is not a target is read."""
+    field = next((f for f in fields if f.name == "enrollment" and f.lines and f.qualifier in {None, "actual"}
+                  and "target" not in page.clean[f.label_start : f.label_end].lower()), None)
     if field is None:
         return None
     line = field.lines[0]

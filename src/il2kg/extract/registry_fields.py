@@ -71,10 +71,18 @@ _LABELS = (
     ),
 )
 _QUALIFIER = r"actual|estimated|anticipated|expected|target"
+# A table row copied as text can lose its cell break ("Phase Phase II", "Total final enrolment 45"): one space
+# separates label and value only when the value has the field's own form, so a sentence is never a field.
+_SPACED_VALUE = {
+    "phase": r"(?:phase|n/a\b|not applicable\b)",
+    "enrollment": r"\d{1,3}(?:,\d{3})*\s*(?:\((?:actual|estimated|anticipated)\))?\s*$",
+}
+# ANZCTR numbers repeated fields ("Primary outcome [1] ..."): the index ends the label as a colon would.
 _LABEL_LINE = {
     name: re.compile(
         rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
-        rf"[ ]*(?:\((?P<qual>{_QUALIFIER})\))?[ ]*(?::[ \t]*|\t+[ ]*|[ ]{{2,}}|$)(?P<value>.*)$",
+        rf"(?:[ ]*\[\d{{1,2}}\])?[ ]*(?:\((?P<qual>{_QUALIFIER})\))?[ ]*(?::[ \t]*|\t+[ ]*|[ ]{{2,}}|$|(?<=\] )"
+        + (rf"|(?<=[^ ] )(?={_SPACED_VALUE[name]})" if name in _SPACED_VALUE else "") + r")(?P<value>.*)$",
         re.I,
     )
     for name, alternatives in _LABELS

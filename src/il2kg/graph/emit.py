@@ -43,7 +43,8 @@ def literal(value: object) -> Literal:
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
     if isinstance(value, Decimal):
-        return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)  # one lexical form per number
+        # One lexical form per number; "-0.0" on a page is 0, as every parser canonicalises it.
+        return Literal(format(value.normalize() if value else Decimal(0), "f"), datatype=XSD.decimal)
     return Literal(str(value))
 
 
