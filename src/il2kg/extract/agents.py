@@ -17,7 +17,7 @@ from il2kg.extract.doses import find_doses
 from il2kg.extract.heading import find_title
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.terms import find_terms_in
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Arm, Fact, Intervention, Lexicon
 
 PLACEBO = "il2kg:placebo"
@@ -45,8 +45,7 @@ _AGAINST_PLACEBO = re.compile(r"\bcompar(?:es|ed|ing)\b[^.;]{0,60}?\b(?:with|to|
 _PLACEBO_ARM = re.compile(r"\bplacebo\b(?![- ]controlled)|\bmatching\s+placebo\b", re.IGNORECASE)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"agents.{rule}")
+_fact = rule_facts("agents")
 
 
 def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int) -> bool:

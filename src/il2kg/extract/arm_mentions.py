@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from il2kg.extract.doses import find_doses, in_base_units
+from il2kg.extract.span import Span
 from il2kg.extract.terms import find_terms
 from il2kg.model import Arm, Lexicon
 
@@ -19,12 +20,12 @@ _GENERIC_ACTIVE = re.compile(
     r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug)\s+(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True, slots=True)
-class ArmMention:
+class ArmMention(Span):
     """Text that names an arm, with the arm's label."""
 
-    start: int
-    end: int
     label: str
 
 

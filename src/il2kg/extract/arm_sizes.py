@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import re
 
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact
 
-
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"population.{rule}")
+_fact = rule_facts("population")
 
 
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from il2kg.extract import article
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.furniture import clean
 from il2kg.extract.layout import Line, split_lines, term_facts
-from il2kg.extract.metadata import cited_doi, published_year
+from il2kg.extract.metadata import DOI, cited_doi, published_year
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
@@ -28,22 +29,23 @@ _COUNT_RULES = (
     ("references", "n_references", re.compile(rf"(?<![\w.,]){_NUM}\s+references\b", re.I)),
 )
 _TYPES = ("supporting", "mentioning", "contrasting")
-_TYPES_HEADING = re.compile(r"^citation\s+types?$", re.I)
-_TYPE_LABELLED = re.compile(
-    r"^(?:(?P<t1>supporting|mentioning|contrasting)\s*[:(]?\s*(?P<n1>\d+)\)?|(?P<n2>\d+)\s+(?P<t2>supporting|mentioning|contrasting))$",
-    re.I,
-)
 _INTENT_OF = {"mentioning": "mentions", "supporting": "supports", "contrasting": "disputes"}
-_SECTION_LINE = re.compile(r"^section\s*:\s*(?P<section>.*?)\s*(?P<intent>mentioning|supporting|contrasting)?$", re.I)
-_INTENT_LINE = re.compile(r"^(?P<intent>mentioning|supporting|contrasting)$", re.I)
-_CONFIDENCE_LINE = re.compile(r"^confidence\s*:?\s*\d+(?:\.\d+)?\s*%$", re.I)
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
-_HEADER_END = re.compile(r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)", re.I)
-_TITLE_LABEL = re.compile(r"^title\s*:\s*(?P<title>\S.*)$", re.I)
+# The labelled lines of a citation page (read whole, case-insensitive), by name.
+_LINE = compile_cues({
+    # The citation types block: a heading, or one type with its count ("Supporting 12", "3 contrasting").
+    "types-heading": r"^citation\s+types?$",
+    "type-labelled": r"^(?:(?P<t1>supporting|mentioning|contrasting)\s*[:(]?\s*(?P<n1>\d+)\)?"
+    r"|(?P<n2>\d+)\s+(?P<t2>supporting|mentioning|contrasting))$",
+    # A statement's labels: its section (and intent), its intent alone, the classifier's confidence.
+    "section": r"^section\s*:\s*(?P<section>.*?)\s*(?P<intent>mentioning|supporting|contrasting)?$",
+    "intent": r"^(?P<intent>mentioning|supporting|contrasting)$",
+    "confidence": r"^confidence\s*:?\s*\d+(?:\.\d+)?\s*%$",
+    # Where the cited work's header ends, and its labelled title and year.
+    "header-end": r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)",
+    "title": r"^title\s*:\s*(?P<title>\S.*)$",
+    "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
+})
 _YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
-_YEAR_LABEL = re.compile(
-    r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$", re.I
-)
 _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
 
 
@@ -80,7 +82,7 @@ def _header(lines: list[Line]) -> list[Line]:
     """Lines before the first count phrase, type block or abstract: where the cited work is named."""
     out = []
     for line in lines:
-        if _HEADER_END.match(line.text) or _count_matches(line):
+        if _LINE["header-end"].match(line.text) or _count_matches(line):
             break
         if clean(line.text).strip():  # text.clean blanks page furniture ("Sign up to set email alerts")
             out.append(line)
@@ -110,8 +112,8 @@ def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
 
 def _type_counts(page: Page, lines: list[Line], statements: int | None) -> list[CitationCount]:
     """Supporting/mentioning/contrasting counts, kept only when they agree and sum to the statement count."""
-    blocks = [_typed_block(page, lines, i) for i, line in enumerate(lines) if _TYPES_HEADING.match(line.text)]
-    blocks += [[_labelled(page, line)] for line in lines if _TYPE_LABELLED.match(line.text)]
+    blocks = [_typed_block(page, lines, i) for i, line in enumerate(lines) if _LINE["types-heading"].match(line.text)]
+    blocks += [[_labelled(page, line)] for line in lines if _LINE["type-labelled"].match(line.text)]
     found: dict[str, CitationCount] = {}
     for block in blocks:
         for count in block:
@@ -139,7 +141,7 @@ def _typed_block(page: Page, lines: list[Line], heading: int) -> list[CitationCo
 
 
 def _labelled(page: Page, line: Line) -> CitationCount:
-    m = _TYPE_LABELLED.match(line.text)
+    m = _LINE["type-labelled"].match(line.text)
     group = "n1" if m.group("n1") else "n2"
     kind = (m.group("t1") or m.group("t2")).lower()
     start, end = line.start + m.start(group), line.start + m.end(group)
@@ -149,7 +151,7 @@ def _labelled(page: Page, line: Line) -> CitationCount:
 def _title(page: Page, header: list[Line]) -> Fact[str] | None:
     """A "Title:" line, else the first header line that reads like a title (five or more words, no label)."""
     for line in header:
-        m = _TITLE_LABEL.match(line.text)
+        m = _LINE["title"].match(line.text)
         if m:
             start = line.start + m.start("title")
             return Fact(
@@ -158,7 +160,7 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
     for line in header:
         words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
         labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
-        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not _DOI.search(line.text):
+        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not DOI.search(line.text):
             return Fact(
                 collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title")
             )
@@ -168,7 +170,7 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
 def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
     """The first DOI in the header: the cited work's (statements and lists of citing works come later)."""
     for line in header:
-        m = _DOI.search(line.text)
+        m = DOI.search(line.text)
         if m:
             doi = m.group(0).rstrip(".,;)]")
             start = line.start + m.start()
@@ -178,9 +180,9 @@ def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
 
 def _year(page: Page, header: list[Line]) -> Fact[int] | None:
     """A labelled year in the header, or a year ending the line next to the DOI line (journal and year)."""
-    candidates = [(line, _YEAR_LABEL.match(line.text), "year_label") for line in header]
+    candidates = [(line, _LINE["year"].match(line.text), "year_label") for line in header]
     for i, line in enumerate(header):
-        if _DOI.search(line.text):
+        if DOI.search(line.text):
             near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
             candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
             break
@@ -231,14 +233,14 @@ def _metadata(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[str
     i = first
     while i < len(lines) and "intent" not in meta:
         line = lines[i]
-        m = _SECTION_LINE.match(line.text) or _INTENT_LINE.match(line.text)
-        if not m and not _CONFIDENCE_LINE.match(line.text):
+        m = _LINE["section"].match(line.text) or _LINE["intent"].match(line.text)
+        if not m and not _LINE["confidence"].match(line.text):
             break
         for name in ("section", "intent"):
             if m and name in m.groupdict() and m.group(name):
                 meta.setdefault(name, (line.start + m.start(name), line.start + m.end(name)))
         i += 1
-    while i < len(lines) and _CONFIDENCE_LINE.match(lines[i].text):
+    while i < len(lines) and _LINE["confidence"].match(lines[i].text):
         i += 1
     return meta, i
 

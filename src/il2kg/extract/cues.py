@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.numbers import PValue
 
 Span = tuple[int, int, str]
@@ -27,39 +28,41 @@ _TIMEPOINTS = (
     (r"\b(?:at\s+)?the\s+end\s+of\s+(?:the\s+)?treatment\b", "end of treatment"),
 )
 _TIMEPOINT_RES = tuple((re.compile(p, re.IGNORECASE), v) for p, v in _TIMEPOINTS)
-ROLE_CUE = re.compile(
-    r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary|exploratory|safety)\s+"
+
+# The other cues a result or endpoint sentence is read for, by name.
+_CUES = compile_cues({
+    # The role an endpoint is given: "primary endpoint", "key secondary (clinical) outcomes".
+    "role": r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary|exploratory|safety)\s+"
     r"(?:\(?(?:laboratory|clinical|efficacy|immunological|biological|biomarker)\)?\s+)?(?:outcome|end\s*-?\s*point)s?\b",
-    re.IGNORECASE,
-)
-# "... increased 2.1-fold with IL-2 and were unchanged with placebo": "and" opening a second predicate of the
-# same subject starts a clause of its own, so each arm keeps its own direction.
-_CLAUSE_BREAK = re.compile(
-    r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)"
-    r"|\s(?=and\s+(?:was|were|remained|stayed)\s+(?:unchanged|stable|similar|constant|not)\b)", re.IGNORECASE
-)
-_LEADING_PHRASE = re.compile(r"^(?:besides|in\s+addition\s+to|apart\s+from|beyond)\b[^,]*,", re.IGNORECASE)
-_NO_CHANGE = re.compile(
-    r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|changes?|effects?|increases?|decreases?)\b"
-    r"|\bunchanged\b|\bdid\s+not\s+(?:significantly\s+)?(?:change|differ|increase|decrease|rise|fall)\b"
+    # Where a sentence splits into clauses, and a leading phrase that is one ("Besides X, ...").
+    # "... increased 2.1-fold with IL-2 and were unchanged with placebo": "and" opening a second predicate of
+    # the same subject starts a clause of its own, so each arm keeps its own direction.
+    "clause-break": r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)"
+    r"|\s(?=and\s+(?:was|were|remained|stayed)\s+(?:unchanged|stable|similar|constant|not)\b)",
+    "leading-phrase": r"^(?:besides|in\s+addition\s+to|apart\s+from|beyond)\b[^,]*,",
+    # The direction a clause states (named as find_direction reports it).
+    "no-change": r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|changes?|effects?|increases?|"
+    r"decreases?)\b|\bunchanged\b|\bdid\s+not\s+(?:significantly\s+)?(?:change|differ|increase|decrease|rise|fall)\b"
     r"|\bremained\s+(?:stable|unchanged)\b|^without\b(?=.*\b(?:activation|expansion|increase|change)\b)",
-    re.IGNORECASE,
-)
-_INCREASE = re.compile(r"\b(?:increas\w*|rise|rose|risen|elevat\w*|higher|expan\w*|enhanc\w*)\b", re.IGNORECASE)
-_DECREASE = re.compile(r"\b(?:decreas\w*|reduc\w*|declin\w*|lower|fell|fall|drop\w*|diminish\w*)\b", re.IGNORECASE)
-_NOT_SIGNIFICANT = re.compile(
-    r"\b(?:no|not|without|failed\s+to\s+reach|did\s+not\s+reach)\s+(?:\w+\s+){0,2}?(?:statistical\s+|statistically\s+)?"
-    r"significan\w*|\bnon-?significant\w*|\bnot\s+statistically\s+significant",
-    re.IGNORECASE,
-)
-_SIGNIFICANT = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b", re.IGNORECASE)
-SD_CUE = re.compile(r"\bSDs?\b|±|standard\s+deviation", re.IGNORECASE)
-_RESPONSE = re.compile(r"respon|remission", re.IGNORECASE)
+    "increase": r"\b(?:increas\w*|rise|rose|risen|elevat\w*|higher|expan\w*|enhanc\w*)\b",
+    "decrease": r"\b(?:decreas\w*|reduc\w*|declin\w*|lower|fell|fall|drop\w*|diminish\w*)\b",
+    # What the text says of significance; "not significant" is looked for first.
+    "not-significant": r"\b(?:no|not|without|failed\s+to\s+reach|did\s+not\s+reach)\s+(?:\w+\s+){0,2}?"
+    r"(?:statistical\s+|statistically\s+)?significan\w*|\bnon-?significant\w*|\bnot\s+statistically\s+significant",
+    "significant": r"\b(?:statistically\s+)?significant(?:ly)?\b",
+    # A comparison between arms ("compared with", "versus", "than"), a value given with its SD, a response rate.
+    "comparison": r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b",
+    "sd": r"\bSDs?\b|±|standard\s+deviation",
+    "response": r"respon|remission",
+})
+ROLE_CUE = _CUES["role"]
+COMPARISON_CUE = _CUES["comparison"]
+SD_CUE = _CUES["sd"]
 
 
 def proportion_statistic(text: str) -> str:
     """A percentage of patients is a response rate when the text speaks of response or remission."""
-    return "response-rate" if _RESPONSE.search(text) else "proportion"
+    return "response-rate" if _CUES["response"].search(text) else "proportion"
 
 def normal_role(text: str) -> str:
     """Normalise a role cue: "Key secondary" -> "key-secondary", "co-primary" -> "primary"."""
@@ -91,10 +94,10 @@ def clauses(text: str) -> list[tuple[int, int]]:
         depth += char in "([" and 1 or (char in ")]" and -1 or 0)
         depths.append(depth)
     cuts = [0]
-    leading = _LEADING_PHRASE.match(text)
+    leading = _CUES["leading-phrase"].match(text)
     if leading:
         cuts.append(leading.end())
-    cuts += [m.end() for m in _CLAUSE_BREAK.finditer(text) if depths[m.start()] <= 0]
+    cuts += [m.end() for m in _CUES["clause-break"].finditer(text) if depths[m.start()] <= 0]
     cuts = sorted(set(cuts)) + [len(text)]
     return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip(" ,;.")]
 
@@ -102,11 +105,11 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 def find_direction(text: str, offset: int = 0) -> tuple[int, int, str] | None:
     """Return the direction a clause states: "no-change" wins over words of change; both ways gives None."""
-    none = _NO_CHANGE.search(text.lstrip())
+    none = _CUES["no-change"].search(text.lstrip())
     shift = offset + len(text) - len(text.lstrip())
     if none:
         return shift + none.start(), shift + none.end(), "no-change"
-    up, down = _INCREASE.search(text), _DECREASE.search(text)
+    up, down = _CUES["increase"].search(text), _CUES["decrease"].search(text)
     if bool(up) == bool(down):
         return None
     m = up or down
@@ -124,8 +127,8 @@ def p_verdict(p: PValue) -> bool | None:
 
 def find_significance(text: str, offset: int, p: PValue | None) -> tuple[int, int, bool] | None:
     """Significant only when the text says so or a p-value below 0.05 is written; conflicting cues give None."""
-    negative = _NOT_SIGNIFICANT.search(text)
-    word = negative or _SIGNIFICANT.search(text)
+    negative = _CUES["not-significant"].search(text)
+    word = negative or _CUES["significant"].search(text)
     said = None if word is None else not negative
     by_p = p_verdict(p) if p else None
     if said is not None and by_p is not None and said != by_p:

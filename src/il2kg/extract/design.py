@@ -8,7 +8,7 @@ from functools import lru_cache
 from il2kg.extract import identifiers
 from il2kg.extract.heading import find_title
 from il2kg.extract.terms import find_terms
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Arm, Fact, Lexicon
 
 # Sentences that describe the document's own trial (not earlier trials, not the background).
@@ -52,8 +52,7 @@ _RATIO_CUE = re.compile(r"\brandomi[sz]|\bratio\b|\bassigned\b|\ballocat", re.I)
 _ACRONYM = re.compile(r"\((?P<a>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)\)")
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"design.{rule}")
+_fact = rule_facts("design")
 
 
 _SKIPPED_SECTIONS = frozenset({"back-matter", "keywords", "funding"})

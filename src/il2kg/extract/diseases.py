@@ -8,7 +8,7 @@ import re
 from il2kg.extract.design import trial_spans
 from il2kg.extract.heading import find_title
 from il2kg.extract.terms import TermMatch, find_terms_in
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Lexicon
 
 # A disease category label ("autoimmune disease", "inflammatory disorders"): kept only when no disease is named.
@@ -19,8 +19,7 @@ _PATIENT_CUE = re.compile(
 )
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"population.{rule}")
+_fact = rule_facts("population")
 
 
 def _is_category(labels: tuple[str, ...]) -> bool:

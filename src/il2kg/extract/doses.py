@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from il2kg.extract.span import Span
+
 _SUPERSCRIPT = {"⁴": 4, "⁵": 5, "⁶": 6, "⁷": 7, "⁸": 8, "⁹": 9}
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
           "ten": 10, "half a": Decimal("0.5")}
@@ -49,23 +51,19 @@ _WINDOW = 90
 
 
 @dataclass(frozen=True, slots=True)
-class Dose:
-    """One dose level at [start, end): the normalised value and unit code, and how it was derived."""
+class Dose(Span):
+    """One dose level: the normalised value and unit code, and how it was derived."""
 
     value: Decimal
     unit: str  # IU, MIU, IU/m2, MIU/m2, IU/kg, MIU/kg, ug, ug/kg, mg, mg/kg
-    start: int
-    end: int
     daily: tuple[int, int] | None = None  # span of a per-day suffix ("/day", "daily")
     derivation: str | None = None  # "10^6 -> MIU", "wan -> IU": the number differs from the written one
     in_range: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class _Amount:
+class _Amount(Span):
     value: Decimal
-    start: int
-    end: int
     exp: int | None  # its own multiplier
 
 
@@ -105,13 +103,13 @@ def _amounts_before(text: str, unit_start: int) -> tuple[list[_Amount], bool]:
                 break
             pending_exp = (_exponent(match), start)
             if match.group("eb"):  # "10^6 IU": coefficient 1, written as the power alone
-                amounts.append(_Amount(Decimal(1), start, end, pending_exp[0]))
+                amounts.append(_Amount(start, end, Decimal(1), pending_exp[0]))
                 pending_exp = None
         elif kind in ("num", "word"):
             value = _decimal(raw) if kind == "num" else Decimal(_WORDS[" ".join(raw.lower().split())])
             if amounts and pending_exp is None and not _after_separator(tokens, i):
                 break
-            amounts.append(_Amount(value, start, end, pending_exp[0] if pending_exp else None))
+            amounts.append(_Amount(start, end, value, pending_exp[0] if pending_exp else None))
             pending_exp = None
         elif kind == "sep":
             if not amounts or pending_exp is not None:
@@ -181,13 +179,13 @@ def find_doses(text: str, start: int = 0, end: int | None = None) -> list[Dose]:
             continue
         shared = amounts[-1].exp
         daily = unit.span("daily") if unit.group("daily") else None
+        dose_end = unit.end("per") if unit.group("per") else unit.end("unit")
         for amount in amounts:
             exp = (amount.exp if amount.exp is not None else shared or 0) + glued
             value, code, derivation = _normalise(amount.value, base, exp)
             if value <= 0:
                 continue
-            out.append(Dose(_tidy(value), code, amount.start,
-                            unit.end("per") if unit.group("per") else unit.end("unit"), daily, derivation, is_range))
+            out.append(Dose(amount.start, dose_end, _tidy(value), code, daily, derivation, is_range))
     return _dedupe(out)
 
 

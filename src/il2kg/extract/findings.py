@@ -10,33 +10,33 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.design import sentence_score, trial_spans
 from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages
 from il2kg.extract.terms import find_terms_in
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Lexicon, Quantity, Result
 
-# Percentages that are not results: a confidence or power level, a threshold, a concentration.
-_NOT_A_RESULT_AFTER = re.compile(r"\s*(?:CI\b|or\s+(?:more|above|greater|higher|less|below|lower)\b|C\.I\.|confidence|"
-                                 r"credible|power|significance|level\b|"
-                                 r"(?:w/v|v/v|w/w)\b|(?:of\s+)?(?:dextrose|glucose|saline|albumin|ethanol|DMSO)\b)",
-                                 re.IGNORECASE)
-# A bound, a threshold or the SD after "±" ("4.2 ± 1.3%"): not a percentage the study found.
-_NOT_A_RESULT_BEFORE = re.compile(r"(?:[≥≤<>±]=?|\+/-|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
-                                  r"\bup\s+to|\bpower\s+of|\bby\s+at\s+least|\bthreshold\s+of|\bcut-?off\s+of|"
-                                  r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least))\s*$", re.IGNORECASE)
-# "P < 0.05 was considered significant", "significance was set at p < 0.05": a threshold, not a finding.
-_THRESHOLD_BEFORE = re.compile(r"(?:\b(?:considered|deemed|regarded|defined|set|level|threshold|alpha|significance)\b"
-                               r"(?:\s+(?:at|of|as|was|to|be|statistically|significant|if|when))*\s*[:(]?|\*+)\s*$",
-                               re.IGNORECASE)
-_THRESHOLD_AFTER = re.compile(r"^[^.;]{0,25}\b(?:was|were|is)\s+(?:considered|deemed|regarded|defined|set)\b",
-                              re.IGNORECASE)
+# Cues around a percentage or a p-value that make it no finding, by name.
+_NOT_FINDING = compile_cues({
+    # Percentages that are not results: a confidence or power level, a threshold, a concentration.
+    "after": r"\s*(?:CI\b|or\s+(?:more|above|greater|higher|less|below|lower)\b|C\.I\.|confidence|"
+    r"credible|power|significance|level\b|"
+    r"(?:w/v|v/v|w/w)\b|(?:of\s+)?(?:dextrose|glucose|saline|albumin|ethanol|DMSO)\b)",
+    # A bound, a threshold or the SD after "±" ("4.2 ± 1.3%"): not a percentage the study found.
+    "before": r"(?:[≥≤<>±]=?|\+/-|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
+    r"\bup\s+to|\bpower\s+of|\bby\s+at\s+least|\bthreshold\s+of|\bcut-?off\s+of|"
+    r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least))\s*$",
+    # "P < 0.05 was considered significant", "significance was set at p < 0.05": a threshold, not a finding.
+    "threshold-before": r"(?:\b(?:considered|deemed|regarded|defined|set|level|threshold|alpha|significance)\b"
+    r"(?:\s+(?:at|of|as|was|to|be|statistically|significant|if|when))*\s*[:(]?|\*+)\s*$",
+    "threshold-after": r"^[^.;]{0,25}\b(?:was|were|is)\s+(?:considered|deemed|regarded|defined|set)\b",
+})
 _CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but|and)\s|\.\s")
 _MEASURE_KINDS = ("biomarker",)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"findings.{rule}")
+_fact = rule_facts("findings")
 
 
 def _clause(page: Page, sentence: tuple[int, int], at: int) -> tuple[int, int]:
@@ -109,13 +109,13 @@ def _background_opening(page: Page) -> int:
 def _is_threshold(page: Page, start: int, end: int) -> bool:
     if page.raw[max(0, start - 4) : start].endswith("*"):  # a figure's star key ("*P < 0.05, **P < 0.01")
         return True
-    return bool(_THRESHOLD_BEFORE.search(page.clean[max(0, start - 40) : start])
-                or _THRESHOLD_AFTER.search(page.clean[end : end + 40]))
+    return bool(_NOT_FINDING["threshold-before"].search(page.clean[max(0, start - 40) : start])
+                or _NOT_FINDING["threshold-after"].search(page.clean[end : end + 40]))
 
 
 def is_result_percentage(page: Page, start: int, end: int) -> bool:
     before = page.clean[max(0, start - 20) : start]
     after = page.clean[end : end + 24]
-    if _NOT_A_RESULT_AFTER.match(after) or _NOT_A_RESULT_BEFORE.search(before):
+    if _NOT_FINDING["after"].match(after) or _NOT_FINDING["before"].search(before):
         return False
     return True

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.issue_line import VOLUME_LINE, journal_above
 from il2kg.extract.markup import export_fields
-from il2kg.extract.text import SECTION_ALT, Page, iter_lines
+from il2kg.extract.text import SECTION_ALT, Page, iter_lines, rule_facts
 from il2kg.model import Fact
 
-_NOT_TITLE = re.compile(
-    r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;", re.IGNORECASE
-)
 # "Michelle Rosenzwajg et al. Ann Rheum Dis. 2019 Feb." (PubMed's short citation).
 ET_AL = re.compile(
     r"(?P<author>[A-Z][\w'\-]+(?: [A-Z][\w'\-]*\.?){0,4}) et al\.\s+(?P<journal>[A-Z][^\n]{0,120}?\.)\s+"
@@ -20,8 +18,7 @@ ET_AL = re.compile(
 )
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"metadata.{rule}")
+_fact = rule_facts("metadata")
 
 
 def abstract_start(page: Page) -> int:
@@ -31,27 +28,30 @@ def abstract_start(page: Page) -> int:
 
 
 _TITLE_MAX = 300
-# A line that is not a title: a section label ("Purpose:", "BACKGROUND"), a bullet, a figure caption,
-# a journal-and-date line, a search-engine snippet ("... - … England Journal of …").
-_SECTION_START = re.compile(rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))", re.IGNORECASE)
-_LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
-_NOT_TITLE_LINE = re.compile(
-    r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
+# What makes a line no title, by name: masthead words anywhere ("doi", "© 2020", "Volume 3"); a bullet, a
+# figure caption, a journal-and-date line, a search-engine snippet ("... - … England Journal of …"); a section
+# label ("Purpose:", "BACKGROUND").
+_NOT_TITLE = compile_cues({
+    "masthead": r"^[.\d(\[|]|doi\b|[h]ttps?:|\bvolume\s+\d|©|copyright|research output|\b(?:19|20)\d\d\s*;",
+    "line": r"^[\u2022*•-]\s|^(?:fig(?:ure)?\.?|table)\s*\d|…|^this\s+(?:article|page|site)\b|\b10\.\d{4,9}/|"
     r"\bsupplementary\b|\bjoin\s+us\b|\bfeedback\b|\bsubject\s+terms\b|\bcookies?\b|\bsubscri|"
     r"\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:19|20)\d\d\b|"
     r"\bjournal\b.*\b(?:19|20)\d\d|^\w+\s*=\s*[\"{]"
-    r"|^home(?:\s*[>›»/|]|\s{2,})", re.IGNORECASE)  # a breadcrumb trail: "Home > Journals > ..."
+    r"|^home(?:\s*[>›»/|]|\s{2,})",  # a breadcrumb trail: "Home > Journals > ..."
+    "section-start": rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))",
+})
+_LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
 _CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
 
 
 def _is_title_line(line: str) -> bool:
     words = line.split()
-    if not 5 <= len(words) or len(line) > _TITLE_MAX or _NOT_TITLE.search(line) or not any(c.islower() for c in line):
+    if not 5 <= len(words) or len(line) > _TITLE_MAX or not any(c.islower() for c in line):
         return False
-    if _NOT_TITLE_LINE.search(line) or len(re.findall(r"[a-z]{2}[.?!]\s+[A-Z]", line)) >= 1:
+    if any(cue.search(line) for cue in _NOT_TITLE.values()):
+        return False
+    if len(re.findall(r"[a-z]{2}[.?!]\s+[A-Z]", line)) >= 1:
         return False  # two sentences or more: an abstract written on one line
-    if _SECTION_START.match(line):
-        return False
     label = _LABEL_START.match(line)
     return not (label and label.group("label").strip().lower() in _LABEL_WORDS)
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from il2kg.extract.span import Span
+
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 
 @dataclass(frozen=True, slots=True)
-class Mention:
-    """A canonical value read at [start, end)."""
+class Mention(Span):
+    """A canonical value read in the text."""
 
     value: str
-    start: int
-    end: int
 
 
 # (pattern, canonical template): group 1 is the registry's own number part.
@@ -56,7 +56,7 @@ def find_registry_ids(text: str, start: int = 0, end: int | None = None) -> list
             value = canonical(m)
             taken.append(m.span())
             if value not in found or m.start() < found[value].start:
-                found[value] = Mention(value, m.start(), m.end())
+                found[value] = Mention(m.start(), m.end(), value)
     return sorted(found.values(), key=lambda mention: mention.start)
 
 
@@ -81,5 +81,5 @@ def find_phase(text: str, start: int = 0, end: int | None = None) -> Mention | N
     for m in PHASE.finditer(text, start, len(text) if end is None else end):
         code = phase_code(m.group("p"))
         if code and not _NOT_THIS_PHASE.match(text, m.end()):
-            return Mention(code, m.start("p"), m.end("p"))
+            return Mention(m.start("p"), m.end("p"), code)
     return None

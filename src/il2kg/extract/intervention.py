@@ -12,7 +12,7 @@ from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
 from il2kg.extract.terms import TermMatch, find_terms_in
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
 
 PLACEBO = "il2kg:placebo"
@@ -21,8 +21,7 @@ _PLACEBO_JOINED = re.compile(r"(?:\bor|\band|\bversus|\bvs\.?|,)\s+(?:either\s+)
                              r"(?:matching\s+|identical\s+|saline\s+)?$", re.I)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"intervention.{rule}")
+_fact = rule_facts("intervention")
 
 
 def find_doses(page: Page, start: int, end: int) -> list[Dose]:

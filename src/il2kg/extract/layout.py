@@ -9,22 +9,15 @@ one-for-one character normalisation and sentence splitting, and nothing blanked.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from il2kg.extract.furniture import normalise_chars
 from il2kg.extract.markup import plain_lines
 from il2kg.extract.terms import find_terms
-from il2kg.extract.text import Page, Sentence, collapse, split_sentences
+from il2kg.extract.text import Page, Sentence, Snippet, collapse, split_sentences
 from il2kg.model import Fact, Lexicon
 
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    """A non-blank line: half-open span of its stripped text in the document, and that text (normalised)."""
-
-    start: int
-    end: int
-    text: str
+# A non-blank line: the span of its stripped text in the document, and that text (normalised).
+Line = Snippet
 
 
 def read_plain_page(raw: str) -> Page:

@@ -15,7 +15,7 @@ from il2kg.extract.issue_line import (
     logo_journal,
 )
 from il2kg.extract.markup import export_fields
-from il2kg.extract.text import Page, iter_lines
+from il2kg.extract.text import Page, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
@@ -45,7 +45,8 @@ _HEADER_CHARS = 800
 # A citation of a work in APA style: "Klatzmann, D., & Abbas, A. K. (2015, April 24). <title>. ... https://doi.org/..."
 _CITED_AS = re.compile(r"\((?P<year>(?:19|20)\d\d)(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)\.\s+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+# A DOI as written in text (citation pages read it too).
+DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _PMID = re.compile(r"\bPMID\s*[:-]?\s*(\d{4,9})\b")
 _ARTICLE_NUMBER = re.compile(r"\bArticle (?:number|no\.?)\s*:?\s*(?P<n>[A-Za-z]?\d+)\b")
 _PAGES_FROM_TO = re.compile(r"\bPages \(from-to\)\s*(?P<p>\d+(?:-\d+)?)")
@@ -59,8 +60,7 @@ _FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) wa
                                re.I)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"metadata.{rule}")
+_fact = rule_facts("metadata")
 
 
 def _journal(page: Page) -> Fact[str] | None:
@@ -137,7 +137,7 @@ def cited_doi(page: Page, title: Fact[str] | None) -> Fact[str] | None:
     """The DOI at the end of the APA citation of the page's own title."""
     m = _citation_of(page, title.value if title else None)
     line_end = page.clean.find("\n", m.end()) if m else -1
-    doi = _DOI.search(page.clean, m.end(), line_end if line_end >= 0 else len(page.clean)) if m else None
+    doi = DOI.search(page.clean, m.end(), line_end if line_end >= 0 else len(page.clean)) if m else None
     return _fact(page, doi.group(0).rstrip(".,;)").lower(), doi.start(), doi.start() + len(doi.group(0).rstrip(".,;)")),
                  "citation-of-title-doi") if doi else None
 
@@ -163,7 +163,7 @@ def _match_fact(page: Page, m: re.Match[str] | None, group: str, rule: str) -> F
 
 
 def _doi(page: Page) -> Fact[str] | None:
-    matches = list(_DOI.finditer(page.clean))
+    matches = list(DOI.finditer(page.clean))
     before = [page.clean[max(0, m.start() - 12) : m.start()] for m in matches]
     labelled = [m for m, text in zip(matches, before, strict=True) if re.search(r"doi(?:\.org/|:)?\s*$", text, re.I)]
     for m in labelled or matches[:1]:

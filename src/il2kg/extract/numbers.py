@@ -7,13 +7,17 @@ Every parser takes cleaned text (middle dots already mapped to '.', en dashes to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from il2kg.extract.span import Span
+
 # A decimal as written: "6.2", "0,05" (comma decimal), ".03" (leading dot, as in "P = .03").
 _DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
-_SIGNED = rf"[+-]?{_DIGITS}"
-NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
+# Signed, as a value or a bound is written; other extractors build their number patterns from it.
+SIGNED = rf"[+-]?{_DIGITS}"
+NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
 
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
@@ -28,11 +32,11 @@ _CI = re.compile(
     rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?)
         |(?:CI|IC)\s*(?P<level2>\d{{2}}(?:\.\d+)?)\s*%?)
     \s*(?:[:,=]\s*)?(?:[\[(]\s*)?
-    (?P<low>{_SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{_SIGNED})(?![\w]|[.,]\d)""",
+    (?P<low>{SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{SIGNED})(?![\w]|[.,]\d)""",
     re.VERBOSE | re.IGNORECASE,
 )
 _VALUE_SD = re.compile(
-    rf"(?<![\w.,/-])(?P<num>{_SIGNED})(?P<pct>\s*%)?\s*(?:(?:\[|\()\s*(?:SD\s*[:=]?\s*|±\s*)?(?P<sd>{_DIGITS})\s*[\])]"
+    rf"(?<![\w.,/-])(?P<num>{SIGNED})(?P<pct>\s*%)?\s*(?:(?:\[|\()\s*(?:SD\s*[:=]?\s*|±\s*)?(?P<sd>{_DIGITS})\s*[\])]"
     rf"|±\s*(?P<sd2>{_DIGITS})(?![\w]|[.,]\d))"
 )
 _FRACTION = re.compile(r"(?<![\w/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\w/]|[.,]\d)")
@@ -47,21 +51,17 @@ _COUNT = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<n>\d+)(?![\w]|[.,]\d)")
 
 
 @dataclass(frozen=True, slots=True)
-class Number:
-    """A number at [start, end); the span includes the sign and a trailing '%' when `percent`."""
+class Number(Span):
+    """A number; its span includes the sign and a trailing '%' when `percent`."""
 
-    start: int
-    end: int
     value: Decimal
     percent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class PValue:
-    """A p-value: the whole expression at [start, end), its number at [num_start, num_end)."""
+class PValue(Span):
+    """A p-value: its span is the whole expression, its number is at [num_start, num_end)."""
 
-    start: int
-    end: int
     value: Decimal | None  # None for "NS"
     comparator: str | None  # "=" | "<" | "<=" | ">"
     num_start: int
@@ -69,11 +69,9 @@ class PValue:
 
 
 @dataclass(frozen=True, slots=True)
-class Interval:
+class Interval(Span):
     """A confidence interval with its level (95) and bounds."""
 
-    start: int
-    end: int
     level: Number
     low: Number
     high: Number
@@ -88,11 +86,9 @@ class ValueSD:
 
 
 @dataclass(frozen=True, slots=True)
-class Fraction:
+class Fraction(Span):
     """A count over a total: "7/13"."""
 
-    start: int
-    end: int
     numerator: Number
     denominator: Number
 
@@ -163,23 +159,22 @@ def find_values_with_sd(text: str, offset: int = 0) -> list[ValueSD]:
 
 def find_fractions(text: str, offset: int = 0) -> list[Fraction]:
     """Return fractions "7/13" whose numerator does not exceed a non-zero denominator."""
-    found = []
-    for m in _FRACTION.finditer(text):
-        a, b = int(m.group("a")), int(m.group("b"))
-        if b == 0 or a > b or (a <= 31 and 1900 <= b <= 2100):  # "12/2015" is a date
-            continue
-        num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
-        den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))
-        found.append(Fraction(offset + m.start(), offset + m.end(), num, den))
-    return found
+    return _fractions(_FRACTION, text, offset, lambda m, a, b: not (a <= 31 and 1900 <= b <= 2100))  # "12/2015": a date
 
 
 def find_of_fractions(text: str, offset: int = 0) -> list[Fraction]:
     """Return counts of people over a total written "27 of 60 patients" or "7 of 30 (23%)" (a percentage follows)."""
+    return _fractions(_OF_FRACTION, text, offset, lambda m, a, b: bool(m.group("who") or m.group("pct")))
+
+
+def _fractions(
+    pattern: re.Pattern[str], text: str, offset: int, keep: Callable[[re.Match[str], int, int], bool]
+) -> list[Fraction]:
+    """The matches of `pattern` (groups a, b) read as fractions: a non-zero total, a part no larger, and `keep`."""
     found = []
-    for m in _OF_FRACTION.finditer(text):
+    for m in pattern.finditer(text):
         a, b = int(m.group("a")), int(m.group("b"))
-        if b == 0 or a > b or not (m.group("who") or m.group("pct")):
+        if b == 0 or a > b or not keep(m, a, b):
             continue
         num = Number(offset + m.start("a"), offset + m.end("a"), Decimal(a))
         den = Number(offset + m.start("b"), offset + m.end("b"), Decimal(b))

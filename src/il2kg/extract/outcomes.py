@@ -17,7 +17,7 @@ from il2kg.extract.measures import find_kind, find_specimen
 from il2kg.extract.result_tables import read_tables
 from il2kg.extract.results import Context, Finding, read_sentence
 from il2kg.extract.terms import TermMatch, find_terms
-from il2kg.extract.text import Page, Sentence, collapse
+from il2kg.extract.text import Page, Sentence, collapse, rule_facts
 from il2kg.model import Arm, Fact, Lexicon, Outcome, Result
 
 _FORWARD = re.compile(r"\s*(?:measures?\s+)?(?:was|were|is|are|included|includes?|consisted\s+of|comprised|:)\s*:?",
@@ -136,8 +136,7 @@ def _is_definition(text: str) -> bool:
         and not _VERDICT.search(text)
 
 
-def _fact(page: Page, value, start: int, end: int, rule: str) -> Fact:
-    return Fact(value, page.evidence(start, end, f"outcomes.{rule}"))
+_fact = rule_facts("outcomes")
 
 
 def _definitions(page: Page, lexicon: Lexicon) -> list[_Draft]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.design import trial_spans
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Quantity
 
 _ELIGIBILITY = re.compile(
@@ -57,8 +58,7 @@ _COUNTRY_CUE = re.compile(
 )
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"population.{rule}")
+_fact = rule_facts("population")
 
 
 def _split_list(page: Page, start: int, end: int) -> list[tuple[int, int]]:
@@ -82,46 +82,42 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
     return ()
 
 
-# A count of people that is not the study's total: those who completed, went on, or one group of several.
-_SUBSET_AFTER = re.compile(
-    r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|were\s+lost|"
-    r"were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?|"
+# What is said around a count of people, by name: whether it is the study's total and whether it is the enrolment.
+_COUNT_CUES = compile_cues({
+    # A count of people that is not the study's total: those who completed, went on, or one group of several.
+    "subset-after": r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|"
+    r"were\s+lost|were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?|"
     r"were\s+screened|(?:were\s+)?assessed\s+for\s+eligibility|were\s+approached)\b"
     r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
-    re.IGNORECASE,
-)
-# A second group counted beside the patients: healthy controls or donors, "and another 25".
-_OTHER_GROUP = re.compile(r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"
-                          r"|\band\s+(?:another|the\s+other)\s+\d+\b", re.IGNORECASE)
-
-
-# "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
-_ANAPHORA = re.compile(r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
-                       re.IGNORECASE)
-_ENROLMENT = re.compile(r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
-                        r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
-                        r"recruited)\s+$", re.IGNORECASE)
-_ENROLMENT_AFTER = re.compile(r"^[^.;]{0,70}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
-                              r"randomi[sz]ed|selected)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
-                              re.IGNORECASE)
+    # A second group counted beside the patients: healthy controls or donors, "and another 25".
+    "other-group": r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"
+    r"|\band\s+(?:another|the\s+other)\s+\d+\b",
+    # "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
+    "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
+    "enrolment-before": r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
+    r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
+    r"recruited)\s+$",
+    "enrolment-after": r"^[^.;]{0,70}?\b(?:were|was)\s+(?:enrolled|included|recruited|treated|studied|"
+    r"randomi[sz]ed|selected)\b|^[^.;]{0,40}?\b(?:participated|took\s+part|entered|enrolled)\b",
+})
 
 
 def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
     """Whether a count of people is the study's total, not a subset, a group named before, or one of several."""
-    if _SUBSET_AFTER.search(page.clean[m.end("n") : end]) or _ANAPHORA.search(page.clean[max(start, m.start() - 20) :
-                                                                                          m.start("n")]):
+    before = page.clean[max(start, m.start() - 20) : m.start("n")]
+    if _COUNT_CUES["subset-after"].search(page.clean[m.end("n") : end]) or _COUNT_CUES["anaphora"].search(before):
         return False
     if not parse_count(m.group("n")):
         return False  # "in 0 patients": no one
-    return not _OTHER_GROUP.search(page.clean, start, end)
+    return not _COUNT_CUES["other-group"].search(page.clean, start, end)
 
 
 def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:
     """How surely a count is the number enrolled: said so ("were enrolled", "a total of"), in the methods."""
-    score = 2 if _ENROLMENT_AFTER.search(page.clean[m.end("n") : end]) else 0
-    score += 2 if _ENROLMENT.search(page.clean[max(start, m.start() - 60) : m.start("n")]) else 0
+    score = 2 if _COUNT_CUES["enrolment-after"].search(page.clean[m.end("n") : end]) else 0
+    score += 2 if _COUNT_CUES["enrolment-before"].search(page.clean[max(start, m.start() - 60) : m.start("n")]) else 0
     return score + (1 if page.section_of(start) == "methods" else 0)
 
 

@@ -19,7 +19,7 @@ from il2kg.extract.cues import SD_CUE, find_timepoints, p_verdict, proportion_st
 from il2kg.extract.numbers import Fraction, Number, PValue, to_decimal
 from il2kg.extract.results import Context, Finding, p_fields
 from il2kg.extract.terms import TermMatch, find_terms
-from il2kg.extract.text import Sentence
+from il2kg.extract.text import Sentence, Snippet
 from il2kg.model import Fact, Quantity, Result
 
 _NUM = r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)"
@@ -35,13 +35,6 @@ _BASELINE = re.compile(r"\bbaseline\b|\bcharacteristics\b|\bdemographic", re.IGN
 
 
 @dataclass(frozen=True, slots=True)
-class _Cell:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
 class _Header:
     arms: dict[int, str]  # column -> arm label
     p_column: int | None
@@ -49,7 +42,7 @@ class _Header:
     timepoint: Fact[str] | None
 
 
-def _cells(ctx: Context, sentence: Sentence) -> list[_Cell]:
+def _cells(ctx: Context, sentence: Sentence) -> list[Snippet]:
     """Split a row at '|' or tab characters (tabs are blanked in the clean text, so the raw text is read)."""
     raw, clean = ctx.page.raw[sentence.start : sentence.end], ctx.page.clean[sentence.start : sentence.end]
     if not re.search(r"\||\t", raw):
@@ -58,12 +51,12 @@ def _cells(ctx: Context, sentence: Sentence) -> list[_Cell]:
     for cut in [m.start() for m in re.finditer(r"\||\t", raw)] + [len(raw)]:
         body = clean[start:cut]
         lead = len(body) - len(body.lstrip())
-        cells.append(_Cell(sentence.start + start + lead, sentence.start + start + len(body.rstrip()), body.strip()))
+        cells.append(Snippet(sentence.start + start + lead, sentence.start + start + len(body.rstrip()), body.strip()))
         start = cut + 1
     return cells
 
 
-def _header(ctx: Context, cells: list[_Cell]) -> _Header | None:
+def _header(ctx: Context, cells: list[Snippet]) -> _Header | None:
     """A header: a label column, then arm columns (one distinct arm each) and at most one p column."""
     arms: dict[int, str] = {}
     p_column = None
@@ -103,7 +96,7 @@ def _fact(ctx: Context, value, start: int, end: int, rule: str) -> Fact:
     return Fact(value, ctx.page.evidence(start, end, f"result_tables.{rule}"))
 
 
-def _row(ctx: Context, header: _Header, cells: list[_Cell]) -> list[Finding]:
+def _row(ctx: Context, header: _Header, cells: list[Snippet]) -> list[Finding]:
     """One row: its measure (exactly one lexicon biomarker in the label), per-arm values and the p column."""
     label = cells[0]
     terms = {t.term.curie: t for t in find_terms(label.text, ctx.lexicon, "biomarker")}
@@ -125,7 +118,7 @@ def _row(ctx: Context, header: _Header, cells: list[_Cell]) -> list[Finding]:
     return [Finding(measure, None, timepoint, tuple(results), comparison="p_value" in comparison)] if results else []
 
 
-def _comparison(ctx: Context, header: _Header, cells: list[_Cell]) -> dict:
+def _comparison(ctx: Context, header: _Header, cells: list[Snippet]) -> dict:
     """The p column compares the one active arm with the one placebo arm: its fields, keyed by that arm."""
     by_label = {arm.label: arm for arm in ctx.arms}
     labels = list(header.arms.values())
@@ -161,7 +154,7 @@ def _statistic(label: str, count: bool) -> str | None:
     return None
 
 
-def _cell_fields(ctx: Context, label: str, cell: _Cell) -> dict:
+def _cell_fields(ctx: Context, label: str, cell: Snippet) -> dict:
     """The value of one arm cell: "12/40 (30%)", "12 (30%)", "30%", "-1.9 (1.1)" with an SD cue, "-1.9"."""
     text, at = cell.text, cell.start
     fields: dict = {}

@@ -10,8 +10,10 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from il2kg.extract.arm_mentions import ArmMention
-from il2kg.extract.cues import SD_CUE
+from il2kg.extract.cue_tables import compile_cues
+from il2kg.extract.cues import COMPARISON_CUE, SD_CUE
 from il2kg.extract.numbers import (
+    SIGNED,
     Fraction,
     Interval,
     Number,
@@ -22,12 +24,12 @@ from il2kg.extract.numbers import (
     find_values_with_sd,
     to_decimal,
 )
+from il2kg.extract.span import Span
 
-_NUM = r"[+-]?(?:\d+(?:[.,]\d+)?|[.]\d+)"
 _RATIO = re.compile(
     r"(?<![\w])(?P<cue>ES|SMD|MD|a?OR|HR|RR|(?i:effect\s+sizes?|(?:adjusted\s+)?odds\s+ratios?|hazard\s+ratios?"
     r"|risk\s+ratios?|relative\s+risks?|(?:standardi[sz]ed\s+)?mean\s+differences?))"
-    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:]\s*)?(?P<num>{_NUM})(?![\w]|[.,]\d)"
+    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:]\s*)?(?P<num>{SIGNED})(?![\w]|[.,]\d)"
 )
 _STATISTIC_OF_CUE = (
     (r"ES|SMD|effect|standardi", "effect-size"),
@@ -39,33 +41,32 @@ _STATISTIC_OF_CUE = (
 _UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|%|points?)"
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
-    rf"(?:\s+significantly)?\s+from\s+(?P<a>{_NUM})(?:\s*(?:±|\+/-)\s*{_NUM})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
-    rf"\s+to\s+(?P<b>{_NUM})(?:\s*(?:±|\+/-)\s*{_NUM})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
+    rf"(?:\s+significantly)?\s+from\s+(?P<a>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
+    rf"\s+to\s+(?P<b>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
     re.IGNORECASE,
 )
-_COMPARISON = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
-# What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2".
-_TIGHT = re.compile(
-    r"[\s()\[\]\d/.,]*?(?:of\s+\d+\s+)?(?:(?:patients|subjects|participants)\s+)?"
+# Cues around a value, by name.
+_CUES = compile_cues({
+    "respectively": r"\brespectively\b",
+    # What may stand between a value and the arm named after it: "36.7% of the placebo group", "60%) receiving IL-2";
+    # "loose" is what may when no tight link is found (any 40 characters but a comparison).
+    "tight": r"[\s()\[\]\d/.,]*?(?:of\s+\d+\s+)?(?:(?:patients|subjects|participants)\s+)?"
     r"(?:in|with|for|of|among|receiving|given|on|treated\s+with)"
     r"\s+(?:the\s+)?",
-    re.IGNORECASE,
-)
-_LOOSE = re.compile(r"(?:(?!\b(?:compared|versus|vs|than)\b).){0,40}", re.IGNORECASE)
-_ADJACENT = re.compile(r"\s*(?:(?:arm|group|dose)s?)?[\s:,(]*", re.IGNORECASE)
-_MEAN_OF = re.compile(r"\bmean\s+(?:change\s+)?(?:of\s+)?$", re.IGNORECASE)
-_MEAN = re.compile(r"\bmean\b", re.IGNORECASE)
-# "reduced by 30%" is a relative change; "reached by 40%" (of patients) is not.
-_RELATIVE_CHANGE = re.compile(r"(?<!reached\s)(?<!achieved\s)(?<!attained\s)(?<!experienced\s)\bby\s*$", re.IGNORECASE)
+    "loose": r"(?:(?!\b(?:compared|versus|vs|than)\b).){0,40}",
+    # What may stand between a dose label and the ratio after it ("2 MIU group: ES=3.7").
+    "adjacent": r"\s*(?:(?:arm|group|dose)s?)?[\s:,(]*",
+    "mean-of": r"\bmean\s+(?:change\s+)?(?:of\s+)?$",
+    "mean": r"\bmean\b",
+    # "reduced by 30%" is a relative change; "reached by 40%" (of patients) is not.
+    "relative-change": r"(?<!reached\s)(?<!achieved\s)(?<!attained\s)(?<!experienced\s)\bby\s*$",
+})
 
 
 @dataclass(frozen=True, slots=True)
-class Slot:
+class Slot(Span):
     """A value reported for one arm (or the whole trial) before it becomes a Result."""
 
-    start: int
-    end: int
     kind: str  # "sd" | "ratio" | "percent" | "fraction" | "from-to"
     value: Number | None
     unit: str
@@ -110,8 +111,9 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
     fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
     for pct in find_percentages(text, offset):
         head = text[: pct.start - offset]
-        mean = bool(_MEAN_OF.search(head) or _RELATIVE_CHANGE.search(head) and _MEAN.search(sentence))
-        if _overlaps(pct.start, pct.end, taken) or _RELATIVE_CHANGE.search(head) and not mean:
+        relative = _CUES["relative-change"].search(head)
+        mean = bool(_CUES["mean-of"].search(head) or relative and _CUES["mean"].search(sentence))
+        if _overlaps(pct.start, pct.end, taken) or relative and not mean:
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
         fraction = fraction or _count_of_total(text, offset, pct) or _total_before(text, offset, pct)
@@ -176,18 +178,18 @@ def assign_arms(
     Ratios (effect size, odds ratio) compare arms: they take a dose label written right before them ("2 MIU ES=3.7"),
     never the placebo arm, else `single_active`, the label of the trial's one active arm (None when there are more).
     """
-    if _RESPECTIVELY.search(text) and slots:
+    if _CUES["respectively"].search(text) and slots:
         return _respectively(text, offset, slots, mentions)
     out = []
     for slot in slots:
         if slot.kind == "ratio":
             before = [m for m in mentions if m.end <= slot.start and m.label != placebo
-                      and _ADJACENT.fullmatch(text[m.end - offset : slot.start - offset])]
+                      and _CUES["adjacent"].fullmatch(text[m.end - offset : slot.start - offset])]
             out.append(replace(slot, arm=before[-1].label if before else single_active))
             continue
-        arm = (_following_arm(text, offset, slot, slots, mentions, _TIGHT)
+        arm = (_following_arm(text, offset, slot, slots, mentions, _CUES["tight"])
                or _preceding_arm(text, offset, slot, slots, mentions)
-               or _following_arm(text, offset, slot, slots, mentions, _LOOSE))
+               or _following_arm(text, offset, slot, slots, mentions, _CUES["loose"]))
         out.append(replace(slot, arm=arm))
     return out
 
@@ -195,7 +197,7 @@ def assign_arms(
 def _respectively(text: str, offset: int, slots: list[Slot], mentions: list[ArmMention]) -> list[Slot]:
     """ "a and b in the X and Y groups (compared with Z), respectively": the arms named after the last value."""
     after = [m for m in mentions if m.start > slots[-1].end]
-    cue = _COMPARISON.search(text, slots[-1].end - offset)
+    cue = COMPARISON_CUE.search(text, slots[-1].end - offset)
     after = [m for m in after if cue is None or m.start < offset + cue.start()]
     if len(after) != len(slots) or len({m.label for m in after}) != len(after):
         return list(slots)  # ambiguous: no arm for any value
@@ -208,7 +210,7 @@ def _preceding_arm(text: str, offset: int, slot: Slot, slots: list[Slot], mentio
         return None
     mention = before[-1]
     between = text[mention.end - offset : slot.start - offset]
-    if any(mention.end <= s.start < slot.start for s in slots) or _COMPARISON.search(between):
+    if any(mention.end <= s.start < slot.start for s in slots) or COMPARISON_CUE.search(between):
         return None
     return mention.label
 

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 
 from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.cues import (
+    COMPARISON_CUE,
     ROLE_CUE,
     clauses,
     find_direction,
@@ -27,22 +29,19 @@ _POPULATIONS = (
     (r"\bper[\s-]+protocol\b(?:\s+(?:population|analysis|set))?", "per-protocol"),
     (r"\bsafety\s+(?:population|analysis\s+set|set)\b", "safety-population"),
 )
-_POST_HOC = re.compile(r"\bpost[\s-]?hoc\b", re.IGNORECASE)
-_PRESPECIFIED = re.compile(r"\b(?P<neg>not\s+)?pre-?(?:specified|defined|planned)\b", re.IGNORECASE)
-_SUBGROUP = re.compile(
-    r"\b(?:in|among|amongst|for)\s+(?:the\s+)?(?:patients|subjects|participants|subgroup|those)\s+(?:with|of)\s+"
-    r"(?:active\s+|biopsy-proven\s+)?$",
-    re.IGNORECASE,
-)
-# A clause that explains a result ("due to a 100% response rate at two sites") reports no arm's value.
-_EXPLANATION = re.compile(r"[\s,;]*(?:due\s+to|because|owing\s+to|explained\s+by)\b", re.IGNORECASE)
-# A statement comparing arms, and an arm named only to be excluded ("but not with placebo").
-_BETWEEN = re.compile(r"\b(?:between|among|amongst|across)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms)\b|\bdose-dependent",
-                      re.IGNORECASE)
-_COMPARED = re.compile(r"\b(?:compared|versus|vs\.?|than|relative\s+to)\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\bnot\s+(?:in|with|on|for|among)\s+(?:the\s+)?(?:patients\s+(?:given|receiving|on)\s+)?$",
-                      re.IGNORECASE)
-_CHANGE = re.compile(r"\bchange|increas|decreas|rise|rose|fell|fall|reduc", re.IGNORECASE)
+# Cues of what a result is and of what a clause says about the arms, by name.
+_CUES = compile_cues({
+    "post-hoc": r"\bpost[\s-]?hoc\b",
+    "prespecified": r"\b(?P<neg>not\s+)?pre-?(?:specified|defined|planned)\b",
+    "subgroup": r"\b(?:in|among|amongst|for)\s+(?:the\s+)?(?:patients|subjects|participants|subgroup|those)\s+"
+    r"(?:with|of)\s+(?:active\s+|biopsy-proven\s+)?$",
+    # A clause that explains a result ("due to a 100% response rate at two sites") reports no arm's value.
+    "explanation": r"[\s,;]*(?:due\s+to|because|owing\s+to|explained\s+by)\b",
+    # A statement comparing arms, and an arm named only to be excluded ("but not with placebo").
+    "between": r"\b(?:between|among|amongst|across)\s+(?:the\s+)?(?:\w+\s+)?(?:groups|arms)\b|\bdose-dependent",
+    "negated": r"\bnot\s+(?:in|with|on|for|among)\s+(?:the\s+)?(?:patients\s+(?:given|receiving|on)\s+)?$",
+    "change": r"\bchange|increas|decreas|rise|rose|fell|fall|reduc",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +83,10 @@ def _sentence_fields(ctx: Context, text: str, base: int) -> dict[str, Fact]:
         counts = find_counts(text, base)
         if len(counts) == 1:
             fields["n"] = _fact(ctx, int(counts[0].value), counts[0].start, counts[0].end, "population_n")
-    post_hoc = _POST_HOC.search(text)
+    post_hoc = _CUES["post-hoc"].search(text)
     if post_hoc:
         fields["post_hoc"] = _fact(ctx, True, base + post_hoc.start(), base + post_hoc.end(), "post_hoc")
-    pre = _PRESPECIFIED.search(text)
+    pre = _CUES["prespecified"].search(text)
     if pre:
         fields["prespecified"] = _fact(ctx, not pre.group("neg"), base + pre.start(), base + pre.end(), "prespecified")
     return fields
@@ -95,7 +94,7 @@ def _sentence_fields(ctx: Context, text: str, base: int) -> dict[str, Fact]:
 
 def _subgroup(ctx: Context, text: str, offset: int) -> dict[str, Fact]:
     for match in find_terms(text, ctx.lexicon, "disease"):
-        if match.term.curie != ctx.main_disease and _SUBGROUP.search(text[: match.start]):
+        if match.term.curie != ctx.main_disease and _CUES["subgroup"].search(text[: match.start]):
             start, end = offset + match.start, offset + match.end
             return {"subgroup": _fact(ctx, match.term.curie, start, end, "subgroup"),
                     "population": _fact(ctx, "subgroup-population", start, end, "subgroup")}
@@ -107,7 +106,7 @@ def _statistic(slot: Slot, sentence: str) -> str | None:
         mean = re.search(r"\b(mean|median)\b", sentence, re.IGNORECASE)
         return slot.statistic or (mean.group(1).lower() if mean else None)
     if slot.kind in ("sd", "mean"):
-        signed = slot.value is not None and slot.value.value < 0 or _CHANGE.search(sentence)
+        signed = slot.value is not None and slot.value.value < 0 or _CUES["change"].search(sentence)
         return "mean-change" if signed else "mean"
     return proportion_statistic(sentence)
 
@@ -190,11 +189,11 @@ def _read_clause(ctx: Context, sc: _SentenceContext, a: int, b: int) -> list[Fin
     placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
     clause = _Clause(ctext, off, find_p_values(ctext, off), _span_fact(ctx, find_direction(ctext, off), "direction"),
                      placebo if placebo and any(m.label == placebo for m in mentions) else None, shared)
-    slots = [] if _EXPLANATION.match(ctext) else _slots(ctx, sc, clause, mentions)
+    slots = [] if _CUES["explanation"].match(ctext) else _slots(ctx, sc, clause, mentions)
     if slots:
         before = [m for m in measures if m.start < slots[0].start]
         measure = before[-1] if before else measures[0] if measures else None
-        compared = clause.comparator is not None or bool(_BETWEEN.search(ctext))
+        compared = clause.comparator is not None or bool(_CUES["between"].search(ctext))
         return [Finding(measure, role, timepoint, _slot_results(ctx, sc, clause, slots, placebo), compared)]
     p = clause.p_values[0] if len(clause.p_values) == 1 else None
     significant = _span_fact(ctx, find_significance(ctext, off, p), "significance")
@@ -206,7 +205,7 @@ def _read_clause(ctx: Context, sc: _SentenceContext, a: int, b: int) -> list[Fin
         return []
     arm, comparator = keyed
     result = Result(arm=arm, comparator=comparator, **shared, **extra, **p_fields(ctx, p))
-    compared = comparator is not None or bool(_BETWEEN.search(ctext))
+    compared = comparator is not None or bool(_CUES["between"].search(ctext))
     return [Finding(m, role, timepoint, (result,), compared) for m in measures]
 
 
@@ -220,10 +219,11 @@ def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions
     active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
     in_clause = {m.label for m in mentions}
     if clause.comparator is not None and len(active) == 1:
-        negated = {m.label for m in mentions if _NEGATED.search(sc.text[: m.start - sc.base])}
+        negated = {m.label for m in mentions if _CUES["negated"].search(sc.text[: m.start - sc.base])}
         if active[0] in negated:
             return None  # "fell with placebo (p=0.03) but not with IL-2": a placebo-arm statement
-        if active[0] not in in_clause and not _BETWEEN.search(clause.text) and not _COMPARED.search(clause.text):
+        compares = _CUES["between"].search(clause.text) or COMPARISON_CUE.search(clause.text)
+        if active[0] not in in_clause and not compares:
             return None  # "CRP fell with placebo (p=0.03)": a placebo-arm statement
         return (active[0], None) if placebo in negated else (active[0], placebo)
     named = {m.label for m in sc.mentions} - {placebo}

@@ -4,57 +4,48 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.number_words import NUMBER_WORD, parse_count
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import AdverseEvent, Arm, Fact
 
-_WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
-_COUNT = r"(?:\d{1,4}|" + "|".join(_WORD_NUMBERS) + r")"
+# A count of events or people: digits, or a word from one to nine (parse_count reads both).
+_COUNT = r"(?:\d{1,4}|one|two|three|four|five|six|seven|eight|nine)"
 _MODS = r"(?:(?:(?:study[- ])?drug|treatment|IL-2)[- ]related |non-serious |serious |severe |grade [1-5] )*"
 _HEAD = (r"(?:adverse (?:events?|reactions?|effects?)|SAEs?|AEs?|(?:[a-z-]+ )?infections?|deaths?|"
          r"injection[- ]site reactions?|flu-like (?:symptoms?|syndromes?)|hypersensitivity reactions?)")
 _TERM = rf"(?P<term>{_MODS}{_HEAD})"
 _ARM = r"(?: in (?:the |both )?(?P<arm>[\w .+-]{1,40}?) (?:group|arm|groups|arms)s?)?"
-_ABSENT = re.compile(
-    rf"\b(?:there (?:was|were) )?no {_TERM}\b(?: (?:was|were|has been|have been))?"
-    rf"(?: (?:observed|reported|occurred|noted|seen|recorded))?{_ARM}"
-    rf"(?:,? but (?P<n>{_COUNT}) in (?:the )?(?P<arm2>[\w .+-]{{1,40}}?) (?:group|arm))?",
-    re.I,
-)
-_MORE = re.compile(
-    rf"\b{_TERM} (?:occurred|were|was|are) (?P<dir>more|less) (?:frequent(?:ly)?|common(?:ly)?)"
-    rf"(?: (?:with|in) (?P<arm>[^,;]+?))? (?:compared (?:to|with)|than(?: with)?) (?:the )?(?P<comp>[\w .+-]{{1,30}}?)"
-    rf"(?: (?:group|arm)s?)?(?=[,;.]|$| and)(?P<tail>,? including (?P<list>[^.;]+))?",
-    re.I,
-)
-_NO_GENERATION = re.compile(
-    r"\bno (?:generation|development|formation|induction|detection|emergence) of (?P<term>[\w -]{3,40}?)"
-    r"(?=[.,;)]| was| were| in |$)",
-    re.I,
-)
-_HAD = re.compile(rf"\b(?P<n>{_COUNT}) (?:patients? |participants? |subjects? )?(?:had|experienced|developed) "
-                  rf"(?:an? |at least one )?{_TERM}{_ARM}", re.I)
-
-
 _N = rf"(?:\d{{1,4}}|none|(?i:{NUMBER_WORD}))"
 _PEOPLE = r"(?:\s+(?:patients?|participants?|subjects?|individuals?))?"
 _ARM_CUE = r"(?:in the|in|given|with|receiving|on|treated with|of the)"
-# "<event> occurred in 6 patients given IL-2 and in none given placebo", "... were reported by 18 patients ...".
-_COUNTED = re.compile(
-    rf"(?<![\w-])(?P<term>[A-Za-z][a-z-]+(?: [a-z-]+){{0,3}}) (?:occurred|were (?:reported|observed|seen|noted)|"
-    rf"was (?:reported|observed|seen|noted))(?: by| in)? (?P<list>(?:in )?{_N}{_PEOPLE}\b[^;.]*)",
-    re.I,
-)
+# The sentence shapes an adverse event is reported in, by name; find_adverse_events reads each.
+_SHAPES = compile_cues({
+    "absent": rf"\b(?:there (?:was|were) )?no {_TERM}\b(?: (?:was|were|has been|have been))?"
+    rf"(?: (?:observed|reported|occurred|noted|seen|recorded))?{_ARM}"
+    rf"(?:,? but (?P<n>{_COUNT}) in (?:the )?(?P<arm2>[\w .+-]{{1,40}}?) (?:group|arm))?",
+    "more": rf"\b{_TERM} (?:occurred|were|was|are) (?P<dir>more|less) (?:frequent(?:ly)?|common(?:ly)?)"
+    rf"(?: (?:with|in) (?P<arm>[^,;]+?))? (?:compared (?:to|with)|than(?: with)?) (?:the )?(?P<comp>[\w .+-]{{1,30}}?)"
+    rf"(?: (?:group|arm)s?)?(?=[,;.]|$| and)(?P<tail>,? including (?P<list>[^.;]+))?",
+    "no-generation": r"\bno (?:generation|development|formation|induction|detection|emergence) of "
+    r"(?P<term>[\w -]{3,40}?)(?=[.,;)]| was| were| in |$)",
+    "had": rf"\b(?P<n>{_COUNT}) (?:patients? |participants? |subjects? )?(?:had|experienced|developed) "
+    rf"(?:an? |at least one )?{_TERM}{_ARM}",
+    # "<event> occurred in 6 patients given IL-2 and in none given placebo", "... were reported by 18 patients ...".
+    "counted": rf"(?<![\w-])(?P<term>[A-Za-z][a-z-]+(?: [a-z-]+){{0,3}}) (?:occurred|were (?:reported|observed|seen|"
+    rf"noted)|was (?:reported|observed|seen|noted))(?: by| in)? (?P<list>(?:in )?{_N}{_PEOPLE}\b[^;.]*)",
+    # "injection site reactions (IL-2 18/40; placebo 2/20)": per-arm counts in parentheses after the event.
+    "by-arm": rf"{_TERM}\s*\((?P<body>[^()]{{3,120}})\)",
+    # "(14 vs 3 patients)" after "more common with IL-2".
+    "versus": rf"{_TERM} (?:were|was|occurred) more (?:common|frequent)(?:ly)? (?:with|in) (?P<arm>[^(),;]+?)"
+    r"\s*\((?P<n1>\d{1,4}) (?:vs\.?|versus) (?P<n2>\d{1,4})\b[^)]*\)",
+})
+# One "<n> [given <arm>]" item of a counted list, and where the list is cut into items.
 _ITEM = re.compile(rf"^\s*(?:in\s+)?(?P<n>{_N}){_PEOPLE}(?:\s+(?P<arm>(?:{_ARM_CUE}\s+|each\s|both\s)"
                    r"(?:[^,;]|(?<=\d),(?=\d{3}))+?))?\s*$", re.I)
 _ITEM_CUT = re.compile(rf",?\s+and\s+(?=(?:in\s+)?{_N}\b)|,\s+(?=(?:in\s+)?{_N}\b)", re.I)  # not "250,000"
-# "injection site reactions (IL-2 18/40; placebo 2/20)": per-arm counts in parentheses after the event.
-_BY_ARM = re.compile(rf"{_TERM}\s*\((?P<body>[^()]{{3,120}})\)", re.I)
 _LABELLED = re.compile(r"^\s*(?P<label>[^\d;,()]*?[A-Za-z][^;,()]*?)\s*[:=]?\s+(?P<n>\d{1,4})(?:\s*/\s*\d{1,4})?"
                        r"(?:\s*\(\d+(?:\.\d+)?%\))?\s*$")
-# "(14 vs 3 patients)" after "more common with IL-2".
-_VERSUS = re.compile(rf"{_TERM} (?:were|was|occurred) more (?:common|frequent)(?:ly)? (?:with|in) (?P<arm>[^(),;]+?)"
-                     r"\s*\((?P<n1>\d{1,4}) (?:vs\.?|versus) (?P<n2>\d{1,4})\b[^)]*\)", re.I)
 # "The most common adverse events were injection site reactions (24 patients) and fatigue (11 patients)".
 _LIST_LEAD = re.compile(r"\b(?:adverse (?:events?|effects?|reactions?)|side effects?|toxicit(?:y|ies)) (?:were|was|"
                         r"included|comprised)\b", re.I)
@@ -67,8 +58,7 @@ _LEAD_WORDS = re.compile(r"^(?:(?:and|or|were|was|mostly|mainly|predominantly|mi
                          r"included|including)\s+)+", re.I)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"safety.{rule}")
+_fact = rule_facts("safety")
 
 
 def _normalise(term: str) -> str:
@@ -195,17 +185,13 @@ def _flags(page: Page, m: re.Match[str], group: str) -> dict[str, Fact[bool]]:
     return flags
 
 
-def _count(text: str) -> int:
-    return _WORD_NUMBERS.get(text.lower()) or int(text)
-
-
 def _absent(page: Page, m: re.Match[str], arms: tuple[Arm, ...]) -> list[AdverseEvent]:
     term = _fact(page, _normalise(m.group("term")), *m.span("term"), "absent-term")
     first = AdverseEvent(term, _arm_label(m.group("arm"), arms), _fact(page, 0, m.start(), m.end("term"), "absent"),
                          **_flags(page, m, "term"))
     out = [first]
     if m.group("n") and first.arm:
-        count = _fact(page, _count(m.group("n")), *m.span("n"), "but-count")
+        count = _fact(page, parse_count(m.group("n")), *m.span("n"), "but-count")
         out.append(AdverseEvent(term, _arm_label(m.group("arm2"), arms), count, **_flags(page, m, "term")))
     return out
 
@@ -240,19 +226,19 @@ def find_adverse_events(page: Page, arms: tuple[Arm, ...] = ()) -> tuple[Adverse
         if has_results and sentence.section not in ("results", "conclusions"):
             continue
         text_span = (sentence.start, sentence.end)
-        for m in _ABSENT.finditer(page.clean, *text_span):
+        for m in _SHAPES["absent"].finditer(page.clean, *text_span):
             found.extend((m.start(), ae) for ae in _absent(page, m, arms))
-        for m in _MORE.finditer(page.clean, *text_span):
+        for m in _SHAPES["more"].finditer(page.clean, *text_span):
             found.extend((m.start(), ae) for ae in _more(page, m, arms))
-        for m in _NO_GENERATION.finditer(page.clean, *text_span):
+        for m in _SHAPES["no-generation"].finditer(page.clean, *text_span):
             term = _fact(page, _normalise(m.group("term")), *m.span("term"), "no-generation-term")
             found.append((m.start(), AdverseEvent(term, None, _fact(page, 0, m.start(), m.end(), "no-generation"))))
-        for pattern, read in ((_COUNTED, _counted), (_BY_ARM, _by_arm), (_VERSUS, _versus)):
-            for m in pattern.finditer(page.clean, *text_span):
+        for shape, read in (("counted", _counted), ("by-arm", _by_arm), ("versus", _versus)):
+            for m in _SHAPES[shape].finditer(page.clean, *text_span):
                 found.extend((m.start(), ae) for ae in read(page, m, arms))
         found.extend(_listed(page, *text_span))
-        for m in _HAD.finditer(page.clean, *text_span):
-            count = _fact(page, _count(m.group("n")), *m.span("n"), "had-count")
+        for m in _SHAPES["had"].finditer(page.clean, *text_span):
+            count = _fact(page, parse_count(m.group("n")), *m.span("n"), "had-count")
             term = _fact(page, _normalise(m.group("term")), *m.span("term"), "had-term")
             arm = _arm_label(m.group("arm"), arms)
             found.append((m.start(), AdverseEvent(term, arm, count, **_flags(page, m, "term"))))

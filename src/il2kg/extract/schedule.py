@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 
 from il2kg.extract.doses import Dose
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Quantity
 
 _ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"),
@@ -42,8 +42,7 @@ _RECEIVED = re.compile(r"\b(?:received|were given|were treated with|was administ
 _FOLLOWED_BEFORE = re.compile(r"\bfollowed(?: up)?(?: for)?\s*(?:an? )?(?:additional |further |another )?$", re.I)
 
 
-def _fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
-    return page.fact(value, start, end, f"intervention.{rule}")
+_fact = rule_facts("intervention")
 
 
 def _number(text: str) -> int:

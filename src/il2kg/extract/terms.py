@@ -7,15 +7,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
+from il2kg.extract.span import Span
 from il2kg.model import Lexicon, Term
 
 
 @dataclass(frozen=True, slots=True, order=True)
-class TermMatch:
-    """A lexicon term found at a half-open span."""
+class TermMatch(Span):
+    """A lexicon term found in the text."""
 
-    start: int
-    end: int
     term: Term
 
 

@@ -9,9 +9,11 @@ span can be checked against the file itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from il2kg.extract.furniture import clean
+from il2kg.extract.span import Span
 from il2kg.model import Evidence, Fact
 
 SECTION_NAMES = {
@@ -67,22 +69,24 @@ _SENTENCE_END = re.compile(r"[.!?…](?=[\"')\]]*(?:\s+|$))|\n\s*\n|\n(?=\s*[\u2
 
 
 @dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence: half-open span in the document, its text (whitespace collapsed), its section."""
+class Snippet(Span):
+    """A piece of the document and its text as read (a line, a table cell, a sentence)."""
 
-    start: int
-    end: int
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence(Snippet):
+    """A sentence, its text with whitespace collapsed, and the section it stands in."""
+
     section: str | None
 
 
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(Span):
     """A named section: the span from its heading's end to the next heading."""
 
     name: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,16 @@ class Page:
         return None
 
 
+def rule_facts(extractor: str) -> Callable[[Page, object, int, int, str], Fact]:
+    """The fact builder of one extractor: `fact(page, value, start, end, rule)` records the method
+    "<extractor>.<rule>", so every fact's evidence names the extractor and the rule that read it."""
+
+    def fact(page: Page, value: object, start: int, end: int, rule: str) -> Fact:
+        return page.fact(value, start, end, f"{extractor}.{rule}")
+
+    return fact
+
+
 _ASCII_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
@@ -156,7 +170,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
         else:
             stop = _PROSE_STOP.search(text, body_start, end)
             end = stop.start() if stop else end
-        sections.append(Section(canonical, body_start, end))
+        sections.append(Section(body_start, end, canonical))
     return tuple(sections)
 
 
