@@ -25,7 +25,7 @@ _LABELS = (
         r"|Medical condition\(s\) being investigated|Medical condition",
     ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
-                      r"|Investigational medicinal product"),
+                      r"|Investigational medicinal product|Product name|INN - Proposed INN"),
     ("study_type", r"Study Type"),
     ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Status and phase"),
     ("allocation", r"Allocation|Randomi[sz]ation|Randomi[sz]ed"),
