@@ -69,7 +69,8 @@ def find_title(page: Page) -> tuple[int, int] | None:
     limit = abstract_start(page)
     issue = VOLUME_LINE.search(page.clean, 0, limit)
     journal = journal_above(page, issue.start(), "journal") if issue else None  # the journal, not the title
-    for start, end in iter_lines(page.clean):
+    lines = iter_lines(page.clean)
+    for i, (start, end) in enumerate(lines):
         if start >= limit:
             break
         line = page.clean[start:end]
@@ -78,8 +79,28 @@ def find_title(page: Page) -> tuple[int, int] | None:
         if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
             continue
         lead = _CAPTION_LEAD.match(line)
-        return start + (lead.end() if lead else 0), end - (1 if line.endswith(".") else 0)
+        end = _wrapped_end(page, lines[i:], limit)
+        return start + (lead.end() if lead else 0), end - (1 if page.clean[end - 1] == "." else 0)
     return None
+
+
+# A title wrapped over lines (a PDF's text): the line breaks off mid-phrase ("... in refractory immune",
+# "single-") or the next line goes on in lower case.
+_UNFINISHED = re.compile(r"(?:-|,|:|\b(?:in|of|and|or|the|a|an|with|for|to|on|versus|vs|at|by|from|after|"
+                         r"among|immune|low-dose|high-dose))$", re.IGNORECASE)
+
+
+def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
+    """Where the title that starts on lines[0] ends: at most three more lines, 300 characters in all."""
+    start, end = lines[0]
+    for next_start, next_end in lines[1:4]:
+        text, following = page.clean[start:end].rstrip(), page.clean[next_start:next_end].strip()
+        if next_start >= limit or next_end - start > _TITLE_MAX or not following or text.endswith("."):
+            break
+        if not (_UNFINISHED.search(text) or following[0].islower()) or _NOT_TITLE["section-start"].match(following):
+            break
+        end = next_end
+    return end
 
 
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")

@@ -63,6 +63,11 @@ _FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) wa
 _fact = rule_facts("metadata")
 
 
+def _one_line(text: str) -> str:
+    """A title wrapped over lines as one line: "single-\narm" is "single-arm"."""
+    return " ".join(re.sub(r"(?<=\w-)\s*\n\s*", "", text).split())
+
+
 def _journal(page: Page) -> Fact[str] | None:
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
                           (VOLUME_LINE, "issue-line-journal")):
@@ -257,7 +262,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     citation = _CITATION.search(page.clean)
     source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
     return Publication(
-        title=_fact(page, " ".join(page.raw[title[0] : title[1]].split()), *title, "title") if title else None,
+        title=_fact(page, _one_line(page.raw[title[0] : title[1]]), *title, "title") if title else None,
         authors=find_authors(page),
         journal=_journal(page),
         year=_year(page),
