@@ -26,6 +26,17 @@ _COUNT_CUES = re.compile(r"^[ \t]*(?:cited\s+by\s*:?\s*\d+|\d[\d,]*\s*(?:[A-Z][a
 _ARTICLE_CUES = re.compile(r"^[ \t]*(background|introduction|methods|results|conclusions?|findings)\b[ \t]*(?::|$)",
                            re.I | re.M)
 _MIN_REGISTRY_LABELS = 3
+# An abstract telling of a study of its own: "We performed a single-center, randomised ... trial", "Here, we have
+# characterized ... 21 healthy volunteers receiving ...".
+_OWN_STUDY = re.compile(r"\b(?:we|this)\s+(?:have\s+)?(?:performed|conducted|carried\s+out|undertook|treated|enrolled|"
+                        r"randomi[sz]ed|characteri[sz]ed)\b[^.\n]{0,200}?\b(?:trial|study|patients|participants|"
+                        r"subjects|volunteers)\b", re.I)
+
+
+def _own_study(text: str) -> bool:
+    """An own-study sentence outside a search snippet ("... we treated ten patients ..." is a listed work's)."""
+    return any("..." not in line and "…" not in line for line in
+               (text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end())] for m in _OWN_STUDY.finditer(text)))
 
 
 def detect_kind(text: str) -> str:
@@ -36,7 +47,9 @@ def detect_kind(text: str) -> str:
     # A registry record (or a mirror of one) is a page of labelled fields; an article has at most a few.
     if registry_label_count(text) >= _MIN_REGISTRY_LABELS + len(set(_ARTICLE_CUES.findall(text))):
         return REGISTRY_RECORD
-    # An index page ("Cited by 12", "Citations (12)") with no abstract of its own is about another work.
-    if _COUNT_CUES.search(text) and not _ARTICLE_CUES.search(text):
+    # An index page ("Cited by 12", "Citations (12)") with no abstract of its own is about another work; a
+    # catalogue page (Mendeley, Pure) that shows a study's abstract ("we performed a ... trial") is that study's page.
+    counts = len(_COUNT_CUES.findall(text))
+    if counts and not _ARTICLE_CUES.search(text) and (counts > 1 or not _own_study(text)):
         return CITATION_PAGE
     return ARTICLE
