@@ -48,10 +48,19 @@ _PLACEBO_ARM = re.compile(r"\bplacebo\b(?![- ]controlled)|\bmatching\s+placebo\b
 _fact = rule_facts("agents")
 
 
+# "refractory to conventional antiviral therapy, rituximab therapy, or both", "despite methotrexate": a therapy
+# the patients had before, not one the study gives.
+_PRIOR_THERAPY = re.compile(r"(?:\b(?:refractory|resistant|unresponsive|intolerant|intolerance)\s+to|\bdespite|"
+                            r"\bfail(?:ed|ure\s+of|ing)|\bprior|\bprevious(?:ly)?|\binadequate\s+response\s+to|"
+                            r"\bhistory\s+of)\b(?:(?!\b(?:received?|receiving|were|was|given|treated|randomi[sz]ed|"
+                            r"assigned|allocated)\b)[^.;()]){0,60}$", re.IGNORECASE)  # no verb between: same phrase
+
+
 def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int) -> bool:
-    """Whether an agent mention inside [start, end) is a therapy everyone keeps, not the study's agent."""
+    """Whether an agent mention inside [start, end) is a therapy everyone keeps or had before, not the study's."""
     before = page.clean[max(start, hit_start - 80) : hit_start]
-    return bool(_BACKGROUND_THERAPY.search(before) or _BACKGROUND_AFTER.match(page.clean, hit_end, end))
+    return bool(_BACKGROUND_THERAPY.search(before) or _PRIOR_THERAPY.search(before)
+                or _BACKGROUND_AFTER.match(page.clean, hit_end, end))
 
 
 def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:

@@ -91,9 +91,11 @@ _COUNT_CUES = compile_cues({
     r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
-    # A second group counted beside the patients: healthy controls or donors, "and another 25".
+    # A second group counted beside the patients: healthy controls or donors, "and another 25", "twelve with
+    # lupus nephritis ..., and four with ..." (the sentence's total is the sum, which it does not state).
     "other-group": r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"
-    r"|\band\s+(?:another|the\s+other)\s+\d+\b",
+    rf"|\band\s+(?:another|the\s+other)\s+\d+\b|\band\s+(?:\d+|{NUMBER_WORD})\s+(?:(?:more|other)\s+)?"
+    r"(?:(?:patients|participants|subjects)\s+)?(?:with|who)\b",
     # "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
     "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
     "enrolment-before": r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
