@@ -4,7 +4,8 @@ One trial is one IRI only if every page spells its id the same way, so the canon
 registry's own: `NCT01234567`, `EudraCT 2019-001696-36`, `EUCTR2019-001696-36-FR`, `EU CT 2023-512345-12-00`,
 `ChiCTR-IOR-17012345`
 (hyphens restored when a page drops them), `ChiCTR2000012345`, `ISRCTN12345678`, `ACTRN12612000123456`,
-`DRKS00012345`, `CTRI/2019/01/012345`, `jRCT2031190123`, `UMIN000012345`, `KCT0001234`.
+`DRKS00012345`, `CTRI/2019/01/012345`, `jRCT2031190123`, `UMIN000012345`, `KCT0001234`, `IRCT20200101045678N1`,
+`NTR5216`, `PACTR201901234567890`, `TCTR20200101001`, `RBR-5x2k4g`.
 Phases are written in Arabic numerals with "/" between them: "phase I-IIa" is `1/2a`, "Phase II" is `2`.
 """
 
@@ -27,7 +28,7 @@ class Mention(Span):
 
 # (pattern, canonical template): group 1 is the registry's own number part.
 _REGISTRIES: tuple[tuple[re.Pattern[str], object], ...] = (
-    (re.compile(r"\bNCT\s?(\d{8})(?!\d)", re.I), lambda m: f"NCT{m.group(1)}"),
+    (re.compile(r"\bNCT[\s-]?(\d{8})(?!\d)", re.I), lambda m: f"NCT{m.group(1)}"),
     (re.compile(r"\bEUCTR\s?(\d{4}-\d{6}-\d{2}(?:-[A-Z]{2})?)\b", re.I), lambda m: f"EUCTR{m.group(1).upper()}"),
     (re.compile(r"(?<![\d-])(\d{4}-5\d{5}-\d{2}-\d{2})(?![\d-])"), lambda m: f"EU CT {m.group(1)}"),
     (re.compile(r"(?<![\w-])(?:EudraCT[\w .:#-]{0,12}?)?(?<!EUCTR)(\d{4}-\d{6}-\d{2})(?![\w-])", re.I),
@@ -41,6 +42,11 @@ _REGISTRIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(r"\bjRCT\s?([a-z]?\d{9,10})(?!\d)", re.I), lambda m: f"jRCT{m.group(1)}"),
     (re.compile(r"\bUMIN\s?(\d{9})(?!\d)", re.I), lambda m: f"UMIN{m.group(1)}"),
     (re.compile(r"\bKCT\s?(\d{7})(?!\d)", re.I), lambda m: f"KCT{m.group(1)}"),
+    (re.compile(r"\bIRCT\s?(\d{10,14}N\d{1,3})(?!\w)", re.I), lambda m: f"IRCT{m.group(1).upper()}"),
+    (re.compile(r"\bNTR\s?(\d{3,5})(?!\d)"), lambda m: f"NTR{m.group(1)}"),
+    (re.compile(r"\bPACTR\s?(\d{15})(?!\d)", re.I), lambda m: f"PACTR{m.group(1)}"),
+    (re.compile(r"\bTCTR\s?(\d{11})(?!\d)", re.I), lambda m: f"TCTR{m.group(1)}"),
+    (re.compile(r"\bRBR-(\w{6,8})(?![\w-])"), lambda m: f"RBR-{m.group(1)}"),
 )
 
 
