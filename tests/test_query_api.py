@@ -54,12 +54,21 @@ def test_unknown_query_name_is_a_query_error(graph):
         run_query("no-such-question", graph)
 
 
-@pytest.mark.parametrize("text", [
+# Updates, LOAD, SERVICE and FROM, however written: refused by rdflib's full check and by the Oxigraph path alike.
+REFUSED = [
     "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
     "LOAD <urn:elsewhere>",
     "SELECT * WHERE { SERVICE <urn:elsewhere> { ?s ?p ?o } }",
     "SELECT * FROM <urn:elsewhere> WHERE { ?s ?p ?o }",
-])
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "select * where { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/x> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "DROP ALL",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
 def test_updates_service_and_from_are_refused(text, graph):
     with pytest.raises(QueryRefused):
         execute(text, graph)
@@ -140,15 +149,7 @@ def oxigraph(graph):
     return worker_graph(ntriples_bytes(graph))
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "select * where { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * FROM <http://127.0.0.1:9/x> WHERE { ?s ?p ?o }",
-    "SELECT * FROM NAMED <http://127.0.0.1:9/x> WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "INSERT DATA { <http://a> <http://b> <http://c> }",
-    "DROP ALL",
-])
+@pytest.mark.parametrize("text", REFUSED)
 def test_the_oxigraph_fast_path_refuses_what_the_full_check_refuses(oxigraph, text):
     with pytest.raises(QueryRefused):
         execute(text, oxigraph)
