@@ -33,7 +33,7 @@ _PEOPLE = re.compile(
 ANIMALS = re.compile(r"\b(?:mice|mouse|murine|rats?|animals?|rodents?|zebrafish|primates?|macaques?)\b", re.I)
 _BACKGROUND_THERAPY = re.compile(
     r"(?:add-?on(?:\s+therapy)?\s+to|on\s+top\s+of|in\s+addition\s+to|background(?:\s+therapy)?(?:\s+with)?|"
-    r"stable\s+(?:doses?\s+of\s+)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|alongside|"
+    r"stable(?:\s+doses?\s+of)?|standard(?:\s+of\s+care)?|conventional|best\s+available|on|alongside|"
     r"\badd(?:ing|ed)\b[^.;]{0,60}?\bto)\s+$",
     re.IGNORECASE,
 )

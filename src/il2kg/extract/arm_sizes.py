@@ -19,6 +19,9 @@ _ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
                       r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
+# "(IL-2 n=29; placebo n=29)": each item an arm and its size.
+_LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*:?\s*n\s*=\s*(?P<n>\d{1,5})\s*$",
+                           re.I)
 _ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _RANDOMISES = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\s+(?:\(\d+:\d+\)\s+)?to\b", re.I)
 
@@ -73,7 +76,7 @@ def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[in
         pieces = list(re.finditer(r"[^,;]+", group.group("body")))
         if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
             pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
-        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0))) for m in pieces]
+        parsed = [(base + m.start(), _TO_ITEM.match(m.group(0)) or _LABEL_N_ITEM.match(m.group(0))) for m in pieces]
         if len(parsed) >= 2 and all(m for _, m in parsed):
             return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
                     for at, m in parsed]

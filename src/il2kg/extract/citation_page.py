@@ -71,7 +71,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
 
 
 _ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts '¹' and '①', which int() refuses
-_QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*', re.MULTILINE)  # a quoted citing statement, kept or not
+# A quoted citing statement (kept or not), or a search engine's snippet cut with an ellipsis: other works' words.
+_QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*|^[^\n]*(?:\.\.\.|\u2026)[ \t]*$', re.MULTILINE)
 
 
 def _spaces(match: re.Match[str]) -> str:
