@@ -35,7 +35,9 @@ DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b|\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
                                       r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b|"
                                       r"\bcompar(?:es|ing)\s+(?:[\w-]+\s+){1,4}?(?:with|to|against)\s+(?:an?\s+|the\s+)?"
-                                      r"(?:matching\s+)?placebo\b", re.I)),
+                                      r"(?:matching\s+)?placebo\b|\brather\s+than\s+(?:a\s+)?placebo\b|\bcompared\s+(?:with|to)\s+"
+                                      r"(?:\d+\s+)?(?:patients|participants|subjects)\s+(?:who\s+)?(?:received|receiving|"
+                                      r"given|on)\s+(?:an?\s+|matching\s+)?placebo\b", re.I)),
     ("active-controlled", re.compile(r"\bactive[- ]controlled\b|\bactive comparator\b", re.I)),
     ("multicentre", re.compile(r"\bmulti-?(?:cent(?:re|er|ric)|site|national)\b", re.I)),
     ("single-centre", re.compile(r"\b(?:single[- ]cent(?:re|er)|mono-?cent(?:re|er|ric))\b", re.I)),
