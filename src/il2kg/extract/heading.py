@@ -41,7 +41,9 @@ _NOT_TITLE = compile_cues({
     "section-start": rf"^(?:{SECTION_ALT})\b\s*(?::|$|(?=[A-Z]))",
 })
 _LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
-_CAPTION_LEAD = re.compile(r"^(?:from|source|title)\s*:\s*", re.IGNORECASE)
+# What may open a title line: a caption's label, a search engine's format tags ("[HTML][HTML] Regulatory ...").
+_CAPTION_LEAD = re.compile(r"^(?:(?:from|source|title)\s*:\s*|(?:\[(?:HTML|PDF|CITATION|BOOK|B|C)\]\s*)+)",
+                           re.IGNORECASE)
 
 
 def _is_title_line(line: str) -> bool:
@@ -74,11 +76,11 @@ def find_title(page: Page) -> tuple[int, int] | None:
         if start >= limit:
             break
         line = page.clean[start:end]
-        if not _is_title_line(line) or (journal and journal.evidence.start == start):
+        lead = _CAPTION_LEAD.match(line)
+        if not _is_title_line(line[lead.end() if lead else 0 :]) or (journal and journal.evidence.start == start):
             continue
         if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
             continue
-        lead = _CAPTION_LEAD.match(line)
         end = _wrapped_end(page, lines[i:], limit)
         return start + (lead.end() if lead else 0), end - (1 if page.clean[end - 1] == "." else 0)
     return None
