@@ -76,15 +76,15 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     arm_lines = tuple(line for f in fields_named(fields, "arms") for line in f.lines) or lines
     arms = registry_arms.arms(page, arm_lines, lexicon)
     centres = _centres(page, fields)
+    header = None if first_field(fields, "title_official", "title_brief") else _header_title(page, lines)
     trial = Trial(
         registry_ids=_ids(page, fields, lines),
         acronym=_acronym(page, fields),
-        title=_text(page, first_field(fields, "title_official", "title_brief"), "registry.title")
-        or _header_title(page, lines),
+        title=_text(page, first_field(fields, "title_official", "title_brief"), "registry.title") or header,
         design=_design(page, fields, lines, centres),
         phase=_phase(page, fields, lines),
         n_enrolled=_enrolled(page, fields),
-        diseases=(diseases := registry_terms.diseases(page, fields, lexicon)),
+        diseases=(diseases := registry_terms.diseases(page, fields, lexicon, header)),
         conditions_text=() if diseases else registry_terms.unlisted_conditions(page, fields, lexicon),
         recruitment_start=_date(page, fields, "start", 0),
         recruitment_end=_date(page, fields, "end", 1),

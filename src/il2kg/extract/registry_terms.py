@@ -34,14 +34,19 @@ def arms_from_interventions(page: Page, fields: tuple[Field, ...], lexicon: Lexi
                      None, Intervention(agent=a)) for a in agents)
 
 
-def diseases(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[Fact[str], ...]:
-    """The conditions fields' terms, and those the record's titles name ("IL-2 in ARDS related to COVID-19")."""
+def diseases(page: Page, fields: tuple[Field, ...], lexicon: Lexicon,
+             header: Fact[str] | None = None) -> tuple[Fact[str], ...]:
+    """The conditions fields' terms, and those the record's titles name ("IL-2 in ARDS related to COVID-19"),
+    the title fields' or, in a record without them, its unlabelled head line's (`header`)."""
     found: dict[str, Fact[str]] = {}
     for names, method in ((("conditions",), "registry.condition"),
                           (("title_brief", "title_official"), "registry.title")):
         for f in fields_named(fields, *names):
             for fact in term_facts(page, f.start, f.end, lexicon, "disease", method):
                 found.setdefault(fact.value, fact)
+    if header is not None:
+        for fact in term_facts(page, header.evidence.start, header.evidence.end, lexicon, "disease", "registry.title"):
+            found.setdefault(fact.value, fact)
     return tuple(found.values())
 
 
