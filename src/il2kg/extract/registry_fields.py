@@ -21,7 +21,8 @@ _LABELS = (
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (
         "conditions",
-        r"Conditions?|Condition\(s\)|Condition ?/ ?Disease|Health condition\(s\) or problem\(s\) studied|Target disease"
+        r"Conditions?|Condition\(s\)|Condition ?/ ?Disease|Condition or disease"
+        r"|Health condition\(s\) or problem\(s\) studied|Target disease"
         r"|Medical condition\(s\) being investigated|Medical condition",
     ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
@@ -121,10 +122,52 @@ def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
     return best
 
 
+_CELL = re.compile(r"[^|]+")
+_RULE_ROW = re.compile(r"^[\s|:-]*$")
+
+
+def _cells(line: Line) -> list[Line]:
+    return [Line(line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()),
+                 line.start + m.start() + len(m.group(0).rstrip()), m.group(0).strip())
+            for m in _CELL.finditer(line.text) if m.group(0).strip()]
+
+
+def _table_header(page: Page, line: Line) -> list[tuple[str, Line]] | None:
+    """A table row of labels only ("Condition or disease | Intervention/treatment | Phase |"): each cell's field."""
+    if line.text.count("|") < 2:
+        return None
+    named = []
+    for cell in _cells(line):
+        found = _label(page, cell)
+        if found is None or found[1].group("value").strip():
+            return None
+        named.append((found[0], cell))
+    return named if len(named) >= 2 else None
+
+
+def _table_fields(header: list[tuple[str, Line]], row: Line) -> list[Field] | None:
+    """The row under a header row of labels, cell by cell, when it has as many cells."""
+    cells = _cells(row)
+    if len(cells) != len(header):
+        return None
+    return [Field(name, label.start, label.end, None, (cell,))
+            for (name, label), cell in zip(header, cells, strict=True)]
+
+
 def parse_fields(page: Page) -> tuple[Field, ...]:
-    """Split a record into labelled fields; a field's value runs to the next label line."""
+    """Split a record into labelled fields; a field's value runs to the next label line. A table whose header
+    row is labels gives each cell of the row below it as that label's field (a record page's summary table)."""
     fields: list[Field] = []
+    header: list[tuple[str, Line]] | None = None
     for line in split_lines(page.clean):
+        if header is not None and not _RULE_ROW.match(line.text):
+            row, header = _table_fields(header, line), None
+            if row:
+                fields.extend(row)
+                continue
+        if (found_header := _table_header(page, line)) is not None:
+            header = found_header
+            continue
         found = _label(page, line)
         if found is None:
             if fields:
