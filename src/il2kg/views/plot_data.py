@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from il2kg.query import execute, term_rows
+from il2kg.views.data import ViewData
 from il2kg.views.lookup import Lookup
 from il2kg.vocab import IL
 
@@ -19,9 +20,9 @@ POPULATION_NAMES = {IL.intentionToTreat: "ITT", IL.perProtocol: "per-protocol"}
 _TO_MIU = {"MIU": Decimal(1), "IU": Decimal("0.000001")}
 
 
-def _rows(graph: Graph, name: str, **bindings: object) -> list[dict[str, object]]:
+def _rows(graph: Graph | ViewData, name: str, **bindings: object) -> list[dict[str, object]]:
     """The rows of queries/view/<name>.rq as RDF terms (None where unbound), values bound, never pasted."""
-    return term_rows(execute(f"view/{name}", graph, bindings))
+    return term_rows(execute(f"view/{name}", graph.queryable() if isinstance(graph, ViewData) else graph, bindings))
 
 
 def _number(value: object) -> float | None:

@@ -1,0 +1,148 @@
+"""What the views read of the data graph: every triple but the evidence nodes' own, and each node's evidence.
+
+At a thousand documents, evidence nodes hold 500k of the 600k data triples (quote, span, offsets,
+provenance), yet a view only shows their sentences on the node they support and counts them (a node's
+weight). `ViewData` keeps the other triples in two small indexes, with rdflib terms (so sorting, labels
+and `toPython()` behave as on an rdflib graph), and each evidence node as (node, evidenceFor, quote,
+evidenceObject) values; the evidence nodes' rdf:type triples stay, so a type test sees them as before.
+
+It answers the few rdflib `Graph` calls the projections make (`objects`, `subjects`, `subject_objects`,
+`predicate_objects`, `triples`), so the same projection code reads an rdflib graph (`ViewData.of_graph`,
+for tests and `il2kg viz`) or the per-document parts the build caches (`views.parts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+
+from il2kg.vocab import IL
+
+# An evidence node's record: its IRI and the values of evidenceFor, quote and evidenceObject (each a tuple).
+EvidenceRecord = tuple[object, tuple, tuple, tuple]
+EVIDENCE_PROPERTIES = (IL.evidenceFor, IL.quote, IL.evidenceObject)
+
+
+class ViewData:
+    """The triples and evidence the views read, indexed by subject and by predicate."""
+
+    def __init__(self, triples: Iterable[tuple], evidence: Iterable[EvidenceRecord]) -> None:
+        self._spo: dict[object, dict[object, set]] = {}
+        self._pos: dict[object, dict[object, set]] = {}
+        self._size = 0
+        merged: dict[object, tuple[set, set, set]] = {}
+        for node, targets, quotes, objects in evidence:
+            known = merged.setdefault(node, (set(), set(), set()))
+            known[0].update(targets)
+            known[1].update(quotes)
+            known[2].update(objects)
+        for s, p, o in triples:
+            self._add(s, p, o)
+        for node in merged:
+            self._add(node, RDF.type, IL.Evidence)
+        self.quotes: dict[object, set[str]] = {}
+        self.weights: dict[object, int] = {}
+        for targets, quotes, objects in merged.values():
+            # rdflib's Graph.value took any one value; the smallest is the same where there is one, and stable.
+            if targets:
+                target = min(targets)
+                self.weights[target] = self.weights.get(target, 0) + 1
+                if quotes:
+                    self.quotes.setdefault(target, set()).add(str(min(quotes)))
+            if objects:
+                obj = min(objects)
+                self.weights[obj] = self.weights.get(obj, 0) + 1
+
+    def _add(self, s: object, p: object, o: object) -> None:
+        objects = self._spo.setdefault(s, {}).setdefault(p, set())
+        if o not in objects:
+            objects.add(o)
+            self._pos.setdefault(p, {}).setdefault(o, set()).add(s)
+            self._size += 1
+
+    @classmethod
+    def of_graph(cls, graph: Graph) -> ViewData:
+        """The view data of an rdflib graph (evidence nodes are the subjects typed il2kg:Evidence)."""
+        evidence = set(graph.subjects(RDF.type, IL.Evidence))
+        kept, records = [], []
+        for s, p, o in graph:
+            if s not in evidence:
+                kept.append((s, p, o))
+            elif p == RDF.type and o != IL.Evidence:
+                kept.append((s, p, o))
+        for node in evidence:
+            records.append((node, *(tuple(graph.objects(node, prop)) for prop in EVIDENCE_PROPERTIES)))
+        return cls(kept, records)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def objects(self, subject: object, predicate: object) -> Iterator:
+        """The objects of (subject, predicate, ?)."""
+        return iter(self._spo.get(subject, {}).get(predicate, ()))
+
+    def subjects(self, predicate: object, obj: object | None = None) -> Iterator:
+        """The subjects of (?, predicate, obj), each once; any object when obj is None."""
+        by_object = self._pos.get(predicate, {})
+        if obj is not None:
+            return iter(by_object.get(obj, ()))
+        return iter({s for subjects in by_object.values() for s in subjects})
+
+    def subject_objects(self, predicate: object) -> Iterator[tuple]:
+        """The (subject, object) pairs of a predicate."""
+        return ((s, o) for o, subjects in self._pos.get(predicate, {}).items() for s in subjects)
+
+    def predicate_objects(self, subject: object) -> Iterator[tuple]:
+        """The (predicate, object) pairs of a subject."""
+        return ((p, o) for p, objects in self._spo.get(subject, {}).items() for o in objects)
+
+    def triples(self, pattern: tuple = (None, None, None)) -> Iterator[tuple]:
+        """Every triple (only the all-variables pattern is asked for)."""
+        if pattern != (None, None, None):
+            raise ValueError(f"ViewData.triples answers (None, None, None) only, not {pattern}")
+        return ((s, p, o) for s, by_p in self._spo.items() for p, objects in by_p.items() for o in objects)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.triples()
+
+    def queryable(self) -> Graph:
+        """An in-memory Oxigraph graph (through oxrdflib) of the triples but the evidence nodes' types, for the
+        plots' SPARQL; made once. rdflib's own store took ~5 s to index them at 1,000 documents."""
+        found = getattr(self, "_queryable", None)
+        if found is None:
+            import pyoxigraph as ox
+            from oxrdflib import OxigraphStore
+            from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+            inner, made, default = ox.Store(), {}, ox.DefaultGraph()
+
+            def term(node):
+                known = made.get(node)
+                if known is None:
+                    known = made[node] = _oxigraph_term(node)
+                return known
+
+            inner.extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in self.triples()
+                         if not (p == RDF.type and o == IL.Evidence))
+            found = self._queryable = Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
+        return found
+
+
+def _oxigraph_term(node: object):
+    import pyoxigraph as ox
+
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return ox.BlankNode(str(node))
+    if node.language:  # type: ignore[attr-defined]
+        return ox.Literal(str(node), language=node.language)  # type: ignore[attr-defined]
+    datatype = node.datatype  # type: ignore[attr-defined]
+    return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)) if datatype else None)
+
+
+def view_data(graph: Graph | ViewData) -> ViewData:
+    """The graph as ViewData (itself when it is one)."""
+    return graph if isinstance(graph, ViewData) else ViewData.of_graph(graph)
