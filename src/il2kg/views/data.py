@@ -4,7 +4,8 @@ At a thousand documents, evidence nodes hold 500k of the 600k data triples (quot
 provenance), yet a view only shows their sentences on the node they support and counts them (a node's
 weight). `ViewData` keeps the other triples in two small indexes, with rdflib terms (so sorting, labels
 and `toPython()` behave as on an rdflib graph), and each evidence node as (node, evidenceFor, quote,
-evidenceObject) values; the evidence nodes' rdf:type triples stay, so a type test sees them as before.
+evidenceObject) values. No view shows an evidence node (the full graph leaves out whatever is typed
+il2kg:Evidence, and no other projection reaches one), so none of their triples is kept, rdf:type included.
 
 It answers the few rdflib `Graph` calls the projections make (`objects`, `subjects`, `subject_objects`,
 `predicate_objects`, `triples`), so the same projection code reads an rdflib graph (`ViewData.of_graph`,
@@ -13,54 +14,77 @@ for tests and `il2kg viz`) or the per-document parts the build caches (`views.pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from il2kg.vocab import IL
 
-# An evidence node's record: its IRI and the values of evidenceFor, quote and evidenceObject (each a tuple).
-EvidenceRecord = tuple[object, tuple, tuple, tuple]
+# An evidence node's record: its IRI and the values of evidenceFor, quote and evidenceObject (each a sequence).
+EvidenceRecord = tuple[object, Sequence, Sequence, Sequence]
 EVIDENCE_PROPERTIES = (IL.evidenceFor, IL.quote, IL.evidenceObject)
+
+
+def merge_evidence(records: Iterable[EvidenceRecord]) -> list[EvidenceRecord]:
+    """One record per evidence node: the values of a node given in several records (files) joined, each once."""
+    found: dict[object, EvidenceRecord] = {}
+    for record in records:
+        known = found.get(record[0])
+        if known is None:
+            found[record[0]] = record
+        elif known != record:
+            found[record[0]] = (record[0], *(_joined(a, b) for a, b in zip(known[1:], record[1:], strict=True)))
+    return list(found.values())
+
+
+def _joined(first: Sequence, second: Sequence) -> list:
+    seen: dict = {}
+    for value in (*first, *second):  # JSON literals come as lists: compared as tuples
+        seen.setdefault(tuple(value) if isinstance(value, list) else value, value)
+    return list(seen.values())
 
 
 class ViewData:
     """The triples and evidence the views read, indexed by subject and by predicate."""
 
     def __init__(self, triples: Iterable[tuple], evidence: Iterable[EvidenceRecord]) -> None:
+        """`evidence` holds one record per evidence node (`merge_evidence` joins the records of one node)."""
         self._spo: dict[object, dict[object, set]] = {}
         self._pos: dict[object, dict[object, set]] = {}
-        self._size = 0
-        merged: dict[object, tuple[set, set, set]] = {}
-        for node, targets, quotes, objects in evidence:
-            known = merged.setdefault(node, (set(), set(), set()))
-            known[0].update(targets)
-            known[1].update(quotes)
-            known[2].update(objects)
-        for s, p, o in triples:
-            self._add(s, p, o)
-        for node in merged:
-            self._add(node, RDF.type, IL.Evidence)
         self.quotes: dict[object, set[str]] = {}
         self.weights: dict[object, int] = {}
-        for targets, quotes, objects in merged.values():
+        weights = self.weights
+        for _, targets, quotes, objects in evidence:
             # rdflib's Graph.value took any one value; the smallest is the same where there is one, and stable.
             if targets:
-                target = min(targets)
-                self.weights[target] = self.weights.get(target, 0) + 1
+                target = targets[0] if len(targets) == 1 else min(targets)
+                weights[target] = weights.get(target, 0) + 1
                 if quotes:
-                    self.quotes.setdefault(target, set()).add(str(min(quotes)))
+                    self.quotes.setdefault(target, set()).add(str(quotes[0] if len(quotes) == 1 else min(quotes)))
             if objects:
-                obj = min(objects)
-                self.weights[obj] = self.weights.get(obj, 0) + 1
-
-    def _add(self, s: object, p: object, o: object) -> None:
-        objects = self._spo.setdefault(s, {}).setdefault(p, set())
-        if o not in objects:
-            objects.add(o)
-            self._pos.setdefault(p, {}).setdefault(o, set()).add(s)
-            self._size += 1
+                obj = objects[0] if len(objects) == 1 else min(objects)
+                weights[obj] = weights.get(obj, 0) + 1
+        spo, pos, size = self._spo, self._pos, 0
+        for s, p, o in triples:  # _add, inlined: ~100k triples at 1,000 documents
+            by_predicate = spo.get(s)
+            if by_predicate is None:
+                by_predicate = spo[s] = {}
+            objects = by_predicate.get(p)
+            if objects is None:
+                objects = by_predicate[p] = set()
+            if o not in objects:
+                objects.add(o)
+                by_object = pos.get(p)
+                if by_object is None:
+                    by_object = pos[p] = {}
+                subjects = by_object.get(o)
+                if subjects is None:
+                    by_object[o] = {s}
+                else:
+                    subjects.add(s)
+                size += 1
+        self._size = size
 
     @classmethod
     def of_graph(cls, graph: Graph) -> ViewData:
@@ -69,8 +93,6 @@ class ViewData:
         kept, records = [], []
         for s, p, o in graph:
             if s not in evidence:
-                kept.append((s, p, o))
-            elif p == RDF.type and o != IL.Evidence:
                 kept.append((s, p, o))
         for node in evidence:
             records.append((node, *(tuple(graph.objects(node, prop)) for prop in EVIDENCE_PROPERTIES)))
@@ -108,8 +130,9 @@ class ViewData:
         return self.triples()
 
     def queryable(self) -> Graph:
-        """An in-memory Oxigraph graph (through oxrdflib) of the triples but the evidence nodes' types, for the
-        plots' SPARQL; made once. rdflib's own store took ~5 s to index them at 1,000 documents."""
+        """An in-memory Oxigraph graph (through oxrdflib) of the triples, for the plots' SPARQL; made once.
+
+        rdflib's own store took ~5 s to index them at 1,000 documents."""
         found = getattr(self, "_queryable", None)
         if found is None:
             import pyoxigraph as ox
@@ -124,8 +147,7 @@ class ViewData:
                     known = made[node] = _oxigraph_term(node)
                 return known
 
-            inner.extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in self.triples()
-                         if not (p == RDF.type and o == IL.Evidence))
+            inner.extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in self.triples())
             found = self._queryable = Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
         return found
 

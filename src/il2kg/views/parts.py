@@ -20,10 +20,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from il2kg.rdf_io import atomic_write, parse_turtle_bytes
-from il2kg.views.data import EVIDENCE_PROPERTIES, ViewData
+from il2kg.views.data import EVIDENCE_PROPERTIES, ViewData, merge_evidence
 from il2kg.vocab import IL
 
-FORMAT = "il2kg-view-part-1"  # change it when what a part holds changes: old parts are then made again
+FORMAT = "il2kg-view-part-2"  # change it when what a part holds changes: old parts are then made again
 _TYPE, _EVIDENCE, _XSD_STRING = str(RDF.type), str(IL.Evidence), str(XSD.string)
 _KEEP = {str(p): i for i, p in enumerate(EVIDENCE_PROPERTIES)}
 
@@ -62,7 +62,7 @@ def part_of(data: bytes, path: Path) -> dict:
     encoded = [(_encode(s), _encode(p), _encode(o)) for s, p, o in _triples(data, path)]
     evidence = {s for s, p, o in encoded if p == _TYPE and o == _EVIDENCE}
     for s, p, o in encoded:
-        if s not in evidence or (p == _TYPE and o != _EVIDENCE):
+        if s not in evidence:
             triples.append([s, p, o])
         elif p in _KEEP:
             records.setdefault(s, [[], [], []])[_KEEP[p]].append(o)
@@ -96,12 +96,21 @@ class _Terms:
 
 
 def merge(parts: Sequence[dict]) -> ViewData:
-    """One ViewData of several parts."""
+    """One ViewData of several parts (an evidence node in several parts counts once)."""
     term = _Terms()
     triples = ((term(s), term(p), term(o)) for part in parts for s, p, o in part["triples"])
-    evidence = ((term(node), tuple(map(term, targets)), tuple(map(term, quotes)), tuple(map(term, objects)))
-                for part in parts for node, targets, quotes, objects in part["evidence"])
-    return ViewData(triples, evidence)
+    records = merge_evidence((node, targets, quotes, objects) for part in parts
+                             for node, targets, quotes, objects in part["evidence"])
+    # Quotes are wanted as text only: an rdflib literal is made only where its text could differ from the lexical
+    # form (a typed literal, which rdflib may normalise); the terms compared to pick one are made where several are.
+    return ViewData(triples, ((node, [term(t) for t in targets], _quotes(quotes, term), [term(o) for o in objects])
+                              for node, targets, quotes, objects in records))
+
+
+def _quotes(quotes: list, term: _Terms) -> list:
+    if len(quotes) == 1 and (quotes[0][1] == _XSD_STRING or quotes[0][2]):
+        return [quotes[0][0]]
+    return [term(q) for q in quotes]
 
 
 def _read(path: Path) -> dict | None:
