@@ -17,7 +17,7 @@ from il2kg.views.data import ViewData
 from il2kg.views.graphml import graphml_bytes, stringified
 from il2kg.views.lookup import Lookup
 from il2kg.views.parts import view_data_of_files
-from il2kg.views.plot_data import dose_points, effect_cells, forest_rows
+from il2kg.views.plot_data import dose_points, effect_cells, forest_rows, predicates
 from il2kg.views.projections import full_graph, mechanism_map
 from il2kg.vocab import IL
 
@@ -102,6 +102,7 @@ def test_plot_rows_from_oxigraph_equal_those_from_rdflib(ontology):
     markers = set(ontology.subjects(IL.indicatesMechanism, IL.tregExpansion))
     assert dose_points(graph, by_rdflib, markers) == dose_points(data, by_oxigraph, markers)
     assert forest_rows(graph, by_rdflib) == forest_rows(data, by_oxigraph) != []
+    assert {IL.hasArmRole, IL.hasAgent, IL.receives, IL.forArm} <= predicates()  # named in FILTER NOT EXISTS paths
 
 
 @pytest.mark.parametrize("project", [mechanism_map, full_graph])

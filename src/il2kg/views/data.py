@@ -54,6 +54,7 @@ class ViewData:
         self._pos: dict[object, dict[object, set]] = {}
         self.quotes: dict[object, set[str]] = {}
         self.weights: dict[object, int] = {}
+        self._queryable: dict[frozenset | None, Graph] = {}
         weights = self.weights
         for _, targets, quotes, objects in evidence:
             # rdflib's Graph.value took any one value; the smallest is the same where there is one, and stable.
@@ -129,27 +130,30 @@ class ViewData:
     def __iter__(self) -> Iterator[tuple]:
         return self.triples()
 
-    def queryable(self) -> Graph:
-        """An in-memory Oxigraph graph (through oxrdflib) of the triples, for the plots' SPARQL; made once.
-
-        rdflib's own store took ~5 s to index them at 1,000 documents."""
-        found = getattr(self, "_queryable", None)
-        if found is None:
+    def queryable(self, predicates: frozenset | None = None) -> Graph:
+        """An in-memory Oxigraph graph (through oxrdflib) of the triples, or of those with one of `predicates`,
+        for the plots' SPARQL; made once per predicate set. rdflib's own store took ~5 s to index all of them
+        at 1,000 documents."""
+        made = self._queryable.get(predicates)
+        if made is None:
             import pyoxigraph as ox
             from oxrdflib import OxigraphStore
             from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-            inner, made, default = ox.Store(), {}, ox.DefaultGraph()
+            inner, terms, default = ox.Store(), {}, ox.DefaultGraph()
 
             def term(node):
-                known = made.get(node)
+                known = terms.get(node)
                 if known is None:
-                    known = made[node] = _oxigraph_term(node)
+                    known = terms[node] = _oxigraph_term(node)
                 return known
 
-            inner.extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in self.triples())
-            found = self._queryable = Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
-        return found
+            wanted = self._pos if predicates is None else {p: self._pos[p] for p in predicates if p in self._pos}
+            inner.extend(ox.Quad(term(s), term(p), term(o), default)
+                         for p, by_object in wanted.items() for o, subjects in by_object.items() for s in subjects)
+            made = self._queryable[predicates] = Graph(store=OxigraphStore(store=inner),
+                                                       identifier=DATASET_DEFAULT_GRAPH_ID)
+        return made
 
 
 def _oxigraph_term(node: object):
