@@ -24,8 +24,7 @@ from il2kg.views.data import EVIDENCE_PROPERTIES, ViewData, merge_evidence
 from il2kg.vocab import IL
 
 FORMAT = "il2kg-view-part-2"  # change it when what a part holds changes: old parts are then made again
-_TYPE, _EVIDENCE, _XSD_STRING = str(RDF.type), str(IL.Evidence), str(XSD.string)
-_KEEP = {str(p): i for i, p in enumerate(EVIDENCE_PROPERTIES)}
+_XSD_STRING = str(XSD.string)
 
 
 def _encode(term) -> object:
@@ -58,17 +57,28 @@ def _triples(data: bytes, path: Path) -> list[tuple]:
 def part_of(data: bytes, path: Path) -> dict:
     """The view part of one Turtle file: {"format", "triples": [[s, p, o]...],
     "evidence": [[node, [evidenceFor...], [quote...], [evidenceObject...]]...]}."""
-    triples, records = [], {}
-    encoded = [(_encode(s), _encode(p), _encode(o)) for s, p, o in _triples(data, path)]
-    evidence = {s for s, p, o in encoded if p == _TYPE and o == _EVIDENCE}
-    for s, p, o in encoded:
+    triples = _triples(data, path)
+    # Terms compared as they come (Oxigraph's compare in Rust): only what is kept is encoded, a sixth of the triples.
+    kinds = {_term(RDF.type, triples): "type", _term(IL.Evidence, triples): "evidence"}
+    kinds.update((_term(p, triples), i) for p, i in zip(EVIDENCE_PROPERTIES, range(3), strict=True))
+    evidence = {s for s, p, o in triples if kinds.get(p) == "type" and kinds.get(o) == "evidence"}
+    kept, records = [], {}
+    for s, p, o in triples:
         if s not in evidence:
-            triples.append([s, p, o])
-        elif p in _KEEP:
-            records.setdefault(s, [[], [], []])[_KEEP[p]].append(o)
+            kept.append([_encode(s), _encode(p), _encode(o)])
+        elif kinds.get(p) in (0, 1, 2):
+            records.setdefault(s, [[], [], []])[kinds[p]].append(_encode(o))  # type: ignore[index]
     for node in evidence:
         records.setdefault(node, [[], [], []])
-    return {"format": FORMAT, "triples": triples, "evidence": [[node, *values] for node, values in records.items()]}
+    return {"format": FORMAT, "triples": kept,
+            "evidence": [[_encode(node), *values] for node, values in records.items()]}
+
+
+def _term(iri: URIRef, triples: list[tuple]) -> object:
+    """The IRI as the parser's terms are: Oxigraph's NamedNode, or rdflib's URIRef."""
+    import pyoxigraph as ox
+
+    return ox.NamedNode(str(iri)) if triples and isinstance(triples[0][1], ox.NamedNode) else iri
 
 
 class _Terms:
