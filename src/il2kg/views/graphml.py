@@ -7,6 +7,7 @@ from pathlib import Path
 import networkx as nx
 
 from il2kg.rdf_io import atomic_write
+from il2kg.vocab import GRAPHML, GRAPHML_SCHEMA, XML_SCHEMA_INSTANCE
 
 
 def _text(value: object) -> str:
@@ -28,9 +29,8 @@ def stringified(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
-         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-         'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-         'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+         f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XML_SCHEMA_INSTANCE}" '
+         f'xsi:schemaLocation="{GRAPHML} {GRAPHML_SCHEMA}">\n')
 _ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;",
                             "\t": "&#09;"})
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
