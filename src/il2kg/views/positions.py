@@ -16,6 +16,7 @@ import math
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
@@ -100,7 +101,7 @@ def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]
     """The coordinates of one component, normalised to the unit disc: from the cache when one is on."""
     if not _CACHE or size < CACHE_FROM:
         return _computed(size, edges)
-    name = hashlib.sha256(json.dumps([LAYOUT_VERSION, size, edges]).encode()).hexdigest() + ".json"
+    name = hashlib.sha256(json.dumps([_layout_code(), size, edges]).encode()).hexdigest() + ".json"
     _USED.add(name)
     path = _CACHE[-1] / name
     try:
@@ -116,6 +117,14 @@ def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]
     except OSError:
         pass  # a read-only checkout still builds; it only lays out again next time
     return coords
+
+
+@cache
+def _layout_code() -> list[object]:
+    """What else decides a layout: this code's version and settings, and igraph's version."""
+    from importlib.metadata import version
+
+    return [LAYOUT_VERSION, SEED, EVEN_UP_TO, CLUSTERED_UP_TO, version("igraph")]
 
 
 def _computed(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
