@@ -2,6 +2,9 @@
 nodes; and the aggregated mechanism map of 1,000 generated trials.
 
 Run: python benchmarks/bench_views.py  (prints one line per size; no assertions)
+     python benchmarks/bench_views.py --data /tmp/bbv/1000/data/triples  (the build's views step on a data folder,
+     e.g. one kept by bench_build.py --keep: view parts and views with an empty cache, then with a warm one,
+     as wall and CPU seconds; the cache goes to a temporary folder)
 """
 
 from __future__ import annotations
@@ -76,7 +79,49 @@ def mechanism_map_of_trials(trials: int, tmp: str) -> None:
           f"{path.stat().st_size / 1e6:.2f} MB")
 
 
+def _clock() -> tuple[float, float]:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return time.perf_counter(), usage.ru_utime + usage.ru_stime
+
+
+def _since(start: tuple[float, float]) -> str:
+    now = _clock()
+    return f"{now[0] - start[0]:.2f} s ({now[1] - start[1]:.2f} s CPU)"
+
+
+def views_of_data(triples: Path) -> None:
+    """The build's views step on a data folder: cold (no cache), then warm (parts and layouts cached)."""
+    import os
+
+    import igraph  # noqa: F401  (imports timed apart: the build has most of them loaded by then)
+    import matplotlib.figure  # noqa: F401
+    import pyvis.network  # noqa: F401
+
+    from il2kg.build import load_files
+    from il2kg.ontology import load_ontology
+    from il2kg.views import write_views
+    from il2kg.views.parts import view_data_of_files
+
+    files, ontology = load_files(triples), load_ontology()
+    print(f"{len(files)} data files under {triples}; load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in ("cold", "warm"):
+            start = _clock()
+            data = view_data_of_files(files, Path(tmp) / "views")
+            parts = _since(start)
+            start = _clock()
+            write_views(data, ontology, Path(tmp) / run, layouts=Path(tmp) / "layouts")
+            print(f"  {run}: view parts {parts}, write_views {_since(start)}, {len(data)} triples kept", flush=True)
+
+
 def main() -> None:
+    import sys
+
+    if sys.argv[1:2] == ["--data"]:
+        views_of_data(Path(sys.argv[2]))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         for size in (500, 5_000, 20_000):
             graph = synthetic(size)

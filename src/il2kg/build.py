@@ -145,7 +145,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
             write_rejected(left_out, staging / "rejected.txt")
         progress("writing views and plots")
         phases.done("release")
-        _write_views(data, ontology, staging)
+        _write_views(files, ontology, staging, cache_dir(triples_dir))
         phases.done("views")
         merged = data  # the views are drawn: the data graph takes the ontology in, rather than a second copy
         merged += canonical(ontology)  # labelled as the exports label them: JSON-LD then copies nothing
@@ -159,10 +159,12 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     return {"triples": len(merged), "conforms": report.conforms, "reasoning": reasoning}
 
 
-def _write_views(data: Graph, ontology: Graph, out_dir: Path) -> None:
+def _write_views(files: Sequence[tuple[Path, bytes]], ontology: Graph, out_dir: Path, cache: Path) -> None:
+    """The views from the data files' cached view parts, not from the rdflib data graph (views/parts.py)."""
     from il2kg.views import write_views
+    from il2kg.views.parts import view_data_of_files
 
-    write_views(data, ontology, out_dir)
+    write_views(view_data_of_files(files, cache / "views"), ontology, out_dir, layouts=cache / "layouts")
 
 
 DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours

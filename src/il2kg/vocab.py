@@ -27,6 +27,9 @@ PUBMED = Namespace("https://pubmed.ncbi.nlm.nih.gov/")
 CLINICALTRIALS = Namespace("https://clinicaltrials.gov/study/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 SHAPES = Namespace(BASE + "shapes/")  # the SHACL shapes (prefix ilsh in shapes/*.ttl)
+GRAPHML = "http://graphml.graphdrawing.org/xmlns"  # the GraphML namespace, and where its schema is (views/graphml.py)
+GRAPHML_SCHEMA = "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
+XML_SCHEMA_INSTANCE = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 # Open namespace for lexicon individuals (diseases, agents, biomarkers): they live in the ontology, not here.

@@ -7,9 +7,12 @@ plots (`plots`); pyvis and matplotlib are imported only by the modules that draw
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rdflib import Graph
+
+if TYPE_CHECKING:
+    from il2kg.views.data import ViewData
 
 
 class View(NamedTuple):
@@ -38,19 +41,24 @@ def project(view: str, graph: Graph, ontology: Graph):
     return getattr(projections, VIEWS[view].projection)(graph, ontology)
 
 
-def write_views(graph: Graph, ontology: Graph, out_dir: Path) -> list[Path]:
+def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts: Path | None = None) -> list[Path]:
     """Write mechanism-map, citation-map and full-graph as .html and .graphml, and the plots, into out_dir.
 
-    `graph` is the data graph (data/triples), `ontology` the ontology graph (labels, mechanisms).
+    `graph` is the data: an rdflib graph of data/triples, or the ViewData the build merges from cached
+    per-file parts (views/parts.py); `ontology` the ontology graph (labels, mechanisms). With `layouts`, the
+    layouts of large components are cached in that folder by a hash of each component (views/positions.py).
     """
+    from il2kg.views.data import view_data
     from il2kg.views.graphml import write_graphml
     from il2kg.views.html import write_html
     from il2kg.views.lookup import sharing
     from il2kg.views.plots import write_plots
+    from il2kg.views.positions import cached_in
 
     out_dir = Path(out_dir)
+    graph = view_data(graph)  # one index for every view and plot, whatever the graph came as
     written = []
-    with sharing():
+    with sharing(), cached_in(layouts):
         for view, (stem, title, _) in VIEWS.items():
             projection = project(view, graph, ontology)
             written.append(write_html(projection, out_dir / f"{stem}.html", title))

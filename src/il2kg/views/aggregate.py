@@ -14,6 +14,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from il2kg.views.data import ViewData
 from il2kg.views.effects import Effect, effect_facts
 from il2kg.views.lookup import curie, lookup, short
 from il2kg.views.network import ViewBuilder
@@ -49,13 +50,14 @@ def _regimen(view: ViewBuilder, arm: URIRef) -> str | None:
                      evidence=())
 
 
-def mechanism_overview(graph: Graph, ontology: Graph) -> nx.DiGraph:
+def mechanism_overview(graph: Graph | ViewData, ontology: Graph) -> nx.DiGraph:
     """Aggregate the mechanism map: group -studies-> disease, group -tests-> regimen, regimen (or group, for a
     whole-trial result) -effect-> biomarker, biomarker -indicates-> mechanism. Node `diseases` tags are those
     of the trials behind each node, so the disease filter keeps working.
     """
     view = ViewBuilder(lookup(graph, ontology))
     look = view.look
+    graph = look.graph
     by_diseases: dict[tuple[URIRef, ...], list[URIRef]] = {}
     for trial in sorted(graph.subjects(RDF.type, IL.Trial)):
         by_diseases.setdefault(tuple(sorted(graph.objects(trial, IL.studiesDisease))), []).append(trial)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import networkx as nx
 
 from il2kg.rdf_io import atomic_write
+from il2kg.vocab import GRAPHML, GRAPHML_SCHEMA, XML_SCHEMA_INSTANCE
 
 
 def _text(value: object) -> str:
@@ -28,11 +28,56 @@ def stringified(graph: nx.DiGraph) -> nx.DiGraph:
     return out
 
 
+_HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
+         f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XML_SCHEMA_INSTANCE}" '
+         f'xsi:schemaLocation="{GRAPHML} {GRAPHML_SCHEMA}">\n')
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;",
+                            "\t": "&#09;"})
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
 def graphml_bytes(graph: nx.DiGraph) -> bytes:
-    """The GraphML document of a view."""
-    buffer = io.BytesIO()
-    nx.write_graphml(stringified(graph), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True)
-    return buffer.getvalue()
+    """The GraphML document of a view: the bytes networkx's write_graphml (ElementTree, prettyprint, named key
+    ids) writes for `stringified(graph)`, written directly (networkx's writer took ~1 s at 12k nodes).
+
+    As networkx does: one key per attribute name and scope, listed in the reverse order of first use (nodes
+    before edges); each element's data in sorted key order; ElementTree's escaping and indentation.
+    """
+    nodes = [(str(node), sorted((str(k), _text(v)) for k, v in graph.nodes[node].items())) for node in sorted(graph)]
+    edges = [(str(s), str(t), sorted((str(k), _text(v)) for k, v in graph.edges[s, t].items()))
+             for s, t in sorted(graph.edges())]
+    keys: dict[tuple[str, str], None] = {}
+    for _, data in nodes:
+        keys.update(((name, "node"), None) for name, _ in data)
+    for _, _, data in edges:
+        keys.update(((name, "edge"), None) for name, _ in data)
+    out = [_HEAD]
+    for name, scope in reversed(keys):
+        attribute = name.translate(_ATTRIBUTE)
+        out.append(f'  <key id="{attribute}" for="{scope}" attr.name="{attribute}" attr.type="string" />\n')
+    if not nodes and not edges:
+        out.append('  <graph edgedefault="directed" />\n</graphml>\n')
+        return "".join(out).encode("utf-8")
+    out.append('  <graph edgedefault="directed">\n')
+    for node, data in nodes:
+        out.append(_element(f'node id="{node.translate(_ATTRIBUTE)}"', "node", data))
+    for source, target, data in edges:
+        out.append(_element(f'edge source="{source.translate(_ATTRIBUTE)}" target="{target.translate(_ATTRIBUTE)}"',
+                            "edge", data))
+    out.append("  </graph>\n</graphml>\n")
+    return "".join(out).encode("utf-8")
+
+
+def _element(opening: str, name: str, data: list[tuple[str, str]]) -> str:
+    if not data:
+        return f"    <{opening} />\n"
+    lines = [f"    <{opening}>\n"]
+    for key, value in data:
+        key = key.translate(_ATTRIBUTE)
+        lines.append(f'      <data key="{key}">{value.translate(_TEXT)}</data>\n' if value
+                     else f'      <data key="{key}" />\n')
+    lines.append(f"    </{name}>\n")
+    return "".join(lines)
 
 
 def write_graphml(graph: nx.DiGraph, path: Path) -> Path:

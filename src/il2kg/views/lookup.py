@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from il2kg.curie import READER, curie
+from il2kg.views.data import ViewData, view_data
 from il2kg.vocab import BIBO, IL
 
 META_NAMESPACES = (str(OWL), str(RDF), str(RDFS))
@@ -34,24 +34,16 @@ def _english(values: list[Literal]) -> str | None:
 
 
 class Lookup:
-    """Labels, types and evidence of resources, read from the data graph and the ontology graph."""
+    """Labels, types and evidence of resources, read from the data (ViewData) and the ontology graph."""
 
-    def __init__(self, graph: Graph, ontology: Graph | None = None) -> None:
-        self.graph = graph
-        self.ontology = ontology if ontology is not None else Graph()
-        self._quotes: dict[URIRef, set[str]] = defaultdict(set)
-        self._weight: dict[URIRef, int] = defaultdict(int)
+    def __init__(self, graph: Graph | ViewData, ontology: Graph | None = None) -> None:
+        self.graph = view_data(graph)
+        # The ontology indexed once: the views ask it for every node's types and labels (~100k times).
+        self.ontology = ViewData(ontology if ontology is not None else (), ())
+        self._quotes = self.graph.quotes
+        self._weight = self.graph.weights
         self._labels: dict[URIRef, str] = {}
-        for ev in graph.subjects(RDF.type, IL.Evidence):
-            target = graph.value(ev, IL.evidenceFor)
-            quote = graph.value(ev, IL.quote)
-            if target is not None:
-                self._weight[target] += 1
-                if quote is not None:
-                    self._quotes[target].add(str(quote))
-            obj = graph.value(ev, IL.evidenceObject)
-            if obj is not None:
-                self._weight[obj] += 1
+        self._types: dict[URIRef, list[URIRef]] = {}
 
     def value(self, node: URIRef, prop: URIRef) -> object | None:
         """The smallest value of a property, from the data graph or else the ontology."""
@@ -65,8 +57,12 @@ class Lookup:
 
     def types(self, node: URIRef) -> list[URIRef]:
         """The node's classes outside OWL/RDF/RDFS, sorted."""
-        found = set(self.graph.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
-        return sorted(t for t in found if isinstance(t, URIRef) and not str(t).startswith(META_NAMESPACES))
+        known = self._types.get(node)
+        if known is None:
+            found = set(self.graph.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
+            known = sorted(t for t in found if isinstance(t, URIRef) and not str(t).startswith(META_NAMESPACES))
+            self._types[node] = known
+        return list(known)
 
     def kind(self, node: URIRef) -> str:
         """The node's class local name (the most specific il2kg class where there is one)."""
@@ -124,7 +120,7 @@ class Lookup:
 _SHARED: dict[tuple[int, int], Lookup] | None = None  # set while write_views draws every view of one graph
 
 
-def lookup(graph: Graph, ontology: Graph | None = None) -> Lookup:
+def lookup(graph: Graph | ViewData, ontology: Graph | None = None) -> Lookup:
     """A Lookup of the graph: while `sharing()` is on, one per graph for every view and plot (its index of
     evidence and its labels cost seconds at a thousand documents, and the graph does not change meanwhile)."""
     if _SHARED is None:

@@ -78,7 +78,8 @@ def tag_diseases(graph: nx.DiGraph) -> None:
     of a trial that studied several; its data neighbours get its tag.
     """
     tags: dict[str, set[str]] = {node: set() for node in graph}
-    undirected = graph.to_undirected(as_view=True)
+    # Neighbours either way, as plain sets: networkx's undirected view re-reads both adjacencies on every look.
+    undirected = {node: set(graph.successors(node)) | set(graph.predecessors(node)) for node in graph}
     kinds = dict(graph.nodes(data="type"))
     for disease in sorted(n for n, kind in kinds.items() if kind == "Disease"):
         tags[disease].add(disease)

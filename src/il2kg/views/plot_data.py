@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from il2kg import resources
 from il2kg.query import execute, term_rows
+from il2kg.views.data import ViewData
 from il2kg.views.lookup import Lookup
 from il2kg.vocab import IL
 
@@ -19,9 +22,48 @@ POPULATION_NAMES = {IL.intentionToTreat: "ITT", IL.perProtocol: "per-protocol"}
 _TO_MIU = {"MIU": Decimal(1), "IU": Decimal("0.000001")}
 
 
-def _rows(graph: Graph, name: str, **bindings: object) -> list[dict[str, object]]:
+QUERIES = ("plot-effects", "plot-dose-results", "plot-statistics")
+
+
+def _rows(graph: Graph | ViewData, name: str, **bindings: object) -> list[dict[str, object]]:
     """The rows of queries/view/<name>.rq as RDF terms (None where unbound), values bound, never pasted."""
+    if isinstance(graph, ViewData):
+        graph = graph.queryable(predicates())
     return term_rows(execute(f"view/{name}", graph, bindings))
+
+
+@cache
+def predicates() -> frozenset[URIRef] | None:
+    """The predicates the plot queries' triple patterns and paths name: only triples with one of them can match
+    (a store of those is a fifth of the views' data); None when a pattern has a variable predicate."""
+    from rdflib.paths import Path as PropertyPath
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found: set[URIRef] = set()
+
+    def named(predicate: object) -> bool:
+        if isinstance(predicate, URIRef):
+            found.add(predicate)
+            return True
+        if isinstance(predicate, PropertyPath):  # sequence, alternative, inverse, repeated or negated
+            parts = getattr(predicate, "args", None) or [getattr(predicate, "arg", None) or predicate.path]
+            return all(named(part) for part in parts)
+        return False
+
+    def walk(node: object) -> bool:
+        if isinstance(node, CompValue):
+            # BGP: a translated pattern; TriplesBlock: one left as parsed inside FILTER (NOT) EXISTS
+            if node.name in ("BGP", "TriplesBlock") and not all(
+                    named(triple[i]) for triple in node["triples"] for i in range(1, len(triple), 3)):
+                return False
+            return all(walk(v) for v in node.values())
+        if isinstance(node, (list, tuple)):
+            return all(walk(v) for v in node)
+        return True
+
+    texts = [resources.read_query(f"view/{name}") for name in QUERIES]
+    return frozenset(found) if all(walk(prepareQuery(text).algebra) for text in texts) else None
 
 
 def _number(value: object) -> float | None:

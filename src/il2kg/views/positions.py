@@ -10,10 +10,18 @@ nodes and took ~45 s at 5,000. igraph's layouts run in C (benchmarks/bench_views
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
 
 import networkx as nx
+
+from il2kg.rdf_io import atomic_write
 
 SEED = 7
 COMPONENT_GAP = 120.0
@@ -65,8 +73,62 @@ def components(graph: nx.Graph) -> list[tuple[list[str], list[tuple[int, int]]]]
     return parts
 
 
+LAYOUT_VERSION = "igraph-kk-drl-fr-1"  # change it with the layout code: cached layouts are then made again
+CACHE_FROM = EVEN_UP_TO  # components smaller than this lay out in milliseconds: not worth a file
+_CACHE: list[Path] = []  # the folder layouts are cached in, while `cached_in` is on
+_USED: set[str] = set()
+
+
+@contextmanager
+def cached_in(folder: Path | None) -> Iterator[None]:
+    """Inside the block, keep each large component's layout in `folder` by a hash of the component (its size and
+    edges, which decide its layout), and reuse it; layouts the block did not use are removed at its end."""
+    if folder is None:
+        yield
+        return
+    _CACHE.append(folder)
+    _USED.clear()
+    try:
+        yield
+        for stale in folder.glob("*.json"):
+            if stale.name not in _USED:
+                stale.unlink(missing_ok=True)
+    finally:
+        _CACHE.pop()
+
+
 def _layout(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
-    """Fruchterman-Reingold coordinates of one component, normalised to the unit disc."""
+    """The coordinates of one component, normalised to the unit disc: from the cache when one is on."""
+    if not _CACHE or size < CACHE_FROM:
+        return _computed(size, edges)
+    name = hashlib.sha256(json.dumps([_layout_code(), size, edges]).encode()).hexdigest() + ".json"
+    _USED.add(name)
+    path = _CACHE[-1] / name
+    try:
+        found = json.loads(path.read_bytes())
+        if isinstance(found, list) and len(found) == size:
+            return [(float(x), float(y)) for x, y in found]
+    except (OSError, ValueError, TypeError):
+        pass  # absent or corrupt: laid out again
+    coords = _computed(size, edges)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(coords).encode())  # floats written as repr: read back to the same bits
+    except OSError:
+        pass  # a read-only checkout still builds; it only lays out again next time
+    return coords
+
+
+@cache
+def _layout_code() -> list[object]:
+    """What else decides a layout: this code's version and settings, and igraph's version."""
+    from importlib.metadata import version
+
+    return [LAYOUT_VERSION, SEED, EVEN_UP_TO, CLUSTERED_UP_TO, version("igraph")]
+
+
+def _computed(size: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Kamada-Kawai, DrL or grid Fruchterman-Reingold coordinates of one component, normalised to the unit disc."""
     if size == 1:
         return [(0.0, 0.0)]
     import igraph

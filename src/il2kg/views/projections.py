@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from il2kg.curie import LEXICON, curie
+from il2kg.views.data import ViewData
 from il2kg.views.effects import Effect, effect_facts
 from il2kg.views.lookup import Lookup, local_name, lookup, short
 from il2kg.views.network import ViewBuilder
@@ -74,7 +75,7 @@ def biomarker_node(view: ViewBuilder, biomarker: URIRef) -> str:
     return node
 
 
-def mechanism_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
+def mechanism_map(graph: Graph | ViewData, ontology: Graph) -> nx.DiGraph:
     """Project diseases, trials, interventions (with doses) and the biomarkers and mechanisms they move.
 
     Edges: trial -studies-> disease, trial -tests-> intervention, intervention (or trial, for a
@@ -83,13 +84,14 @@ def mechanism_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
     sentences, and biomarker -indicates-> mechanism. An outcome without results gives a
     trial -measures-> biomarker edge. Above AGGREGATE_ABOVE trials the map is aggregated (aggregate.py).
     """
-    trials = sorted(graph.subjects(RDF.type, IL.Trial))
+    look = lookup(graph, ontology)
+    trials = sorted(look.graph.subjects(RDF.type, IL.Trial))
     if len(trials) > AGGREGATE_ABOVE:
         from il2kg.views.aggregate import mechanism_overview
 
         return mechanism_overview(graph, ontology)
-    view = ViewBuilder(lookup(graph, ontology))
-    look = view.look
+    view = ViewBuilder(look)
+    graph = look.graph
     for trial in trials:
         t = view.node(trial, "Trial", _trial_facts(look, trial))
         for disease in sorted(graph.objects(trial, IL.studiesDisease)):
@@ -131,7 +133,7 @@ def _publication(view: ViewBuilder, pub: URIRef) -> str:
     return view.node(pub, "Publication", facts, label=label)
 
 
-def citation_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
+def citation_map(graph: Graph | ViewData, ontology: Graph) -> nx.DiGraph:
     """Project publications, the trials they report, the works citing them and what the citing statements discuss.
 
     Edges: citing work -cites-> publication with `intent` (supports, discusses, disputes, unstated)
@@ -140,6 +142,7 @@ def citation_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
     """
     view = ViewBuilder(lookup(graph, ontology))
     look = view.look
+    graph = look.graph
     for citation in sorted(graph.subjects(RDF.type, IL.Citation)):
         cited, citing = look.value(citation, CITO.hasCitedEntity), look.value(citation, CITO.hasCitingEntity)
         if not isinstance(cited, URIRef) or not isinstance(citing, URIRef):
@@ -165,7 +168,7 @@ def citation_map(graph: Graph, ontology: Graph) -> nx.DiGraph:
     return view.graph()
 
 
-def full_graph(graph: Graph, ontology: Graph | None = None) -> nx.DiGraph:
+def full_graph(graph: Graph | ViewData, ontology: Graph | None = None) -> nx.DiGraph:
     """Project every typed resource except Evidence nodes; their sentences become the supported node's `evidence`.
 
     Literal-valued properties become facts (property local name, value); resource-valued ones
@@ -174,6 +177,7 @@ def full_graph(graph: Graph, ontology: Graph | None = None) -> nx.DiGraph:
     """
     view = ViewBuilder(lookup(graph, ontology))
     look = view.look
+    graph = look.graph
     excluded = {IL.Evidence}
     typed = {s for s, t in graph.subject_objects(RDF.type) if isinstance(s, URIRef) and t not in excluded}
     typed = {s for s in typed if look.types(s) and IL.Evidence not in look.types(s)}
