@@ -22,8 +22,11 @@ from il2kg.curie import TURTLE, curie
 from il2kg.errors import QueryError
 from il2kg.exports.formats import ANSWER_FORMATS
 from il2kg.query import term_rows, to_term
+from il2kg.query_oxigraph import NativeResult, from_ox
 from il2kg.rdf_io import not_xml, plain
 from il2kg.vocab import PREFIXES
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _term_json(term: Node) -> dict[str, str]:
@@ -55,14 +58,17 @@ def _refuse_what_xml_cannot_carry(rows: Sequence[Mapping[str, Node | None]]) -> 
 
 
 def _table(rows: Sequence[Mapping[str, Node | None]], names: Sequence[str]) -> str:
-    cells = [[_compact(row.get(n)).replace("\n", " ") for n in names] for row in rows]
+    return _table_cells([[_compact(row.get(n)).replace("\n", " ") for n in names] for row in rows], names)
+
+
+def _table_cells(cells: Sequence[Sequence[str]], names: Sequence[str]) -> str:
     widths = [min(60, max([len(n), *(len(c[i]) for c in cells)])) for i, n in enumerate(names)]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(v.ljust(w) if len(v) <= w else v[: w - 1] + "…" for v, w in zip(values, widths, strict=True))
 
     out = [line(names), line(["-" * w for w in widths]), *(line(c) for c in cells)]
-    return "\n".join(s.rstrip() for s in out) + f"\n({len(rows)} rows)\n"
+    return "\n".join(s.rstrip() for s in out) + f"\n({len(cells)} rows)\n"
 
 
 def _rows_names() -> list[str]:
@@ -114,6 +120,8 @@ def format_graph(graph: Graph, fmt: str) -> str:
 
 def format_result(result: Result, fmt: str) -> str:
     """Format any query result: SELECT rows, an ASK boolean, or a CONSTRUCT/DESCRIBE graph."""
+    if isinstance(result, NativeResult):
+        return format_ox_rows(result.ox_rows(), result.names, fmt)
     if result.type == "SELECT":
         return format_rows(term_rows(result), [str(v) for v in result.vars or []], fmt)
     if result.type == "ASK":
@@ -124,3 +132,42 @@ def format_result(result: Result, fmt: str) -> str:
         return ("true" if result.askAnswer else "false") + "\n"
     graph = result.graph if result.graph is not None else Graph()
     return format_graph(graph, "turtle" if fmt == "table" else fmt)
+
+
+def _ox_text(term) -> str:
+    return "" if term is None else term.value  # a literal's lexical form, an IRI, a blank node's label
+
+
+def _ox_json(term) -> dict[str, str]:
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return {"type": "uri", "value": term.value}
+    if kind == "BlankNode":
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != _XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def format_ox_rows(rows: Sequence[Sequence[object]], names: Sequence[str], fmt: str, *, compact: bool = False) -> str:
+    """format_rows for rows of Oxigraph terms (None where unbound), the same bytes without making rdflib terms:
+    CSV, JSON and the table directly; TSV and XML through rdflib terms (their writers need rdflib's escaping)."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows([_ox_text(t) for t in row] for row in rows)
+        return out.getvalue()
+    if fmt == "json":
+        bindings = [{n: _ox_json(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+        document = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
+        return json.dumps(document, indent=None if compact else 1) + "\n"
+    if fmt == "table":
+        cells = [[("" if t is None else curie(t.value, TURTLE) if type(t).__name__ == "NamedNode" else t.value)
+                  .replace("\n", " ") for t in row] for row in rows]
+        return _table_cells(cells, names)
+    terms = [{n: from_ox(t) for n, t in zip(names, row, strict=True)} for row in rows]
+    return format_rows(terms, names, fmt, compact=compact)
