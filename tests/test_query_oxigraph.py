@@ -72,3 +72,24 @@ def test_a_bound_question_gives_rdflibs_rows_on_oxigraph(graphs):
                         ("citing-works", {"cited": ID["publication/none"]})):
         assert unordered(run_query(name, oxigraph, **value)) == unordered(run_query(name, memory, **value))
     assert run_query("fact-provenance", memory, subject=LUPIL2)  # the check compares rows, not two empty lists
+
+
+def test_a_finished_answer_lets_go_of_the_on_disk_store(tmp_path):
+    # The store is locked while anything holds it: the query command's answer must not keep it (a reference cycle
+    # did, until the next garbage collection, and the next `il2kg query` or `serve` found the store locked).
+    import gc
+
+    from il2kg.triplestore import load_kg
+
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    sources = [resources.ONTOLOGY]
+    gc.disable()
+    try:
+        for _ in range(2):
+            graph = load_kg(spec, sources)
+            format_result(execute("SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } ORDER BY ?c",
+                                  graph), "csv")
+            list(execute("SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } ORDER BY ?c", graph))
+            graph.close()
+    finally:
+        gc.enable()

@@ -56,22 +56,34 @@ class NativeResult(Result):
         super().__init__("SELECT")
         self.names = [v.value for v in solutions.variables]
         self.vars = [Variable(n) for n in self.names]
-        self._solutions: Iterator = iter(solutions)
-        self._read: list[tuple] = []
-        self.bindings = (dict(zip(self.vars, map(from_ox, row), strict=True)) for row in self._all())
+        self._reader = _Reader(solutions, len(self.names))
+        self.bindings = _converted(self.vars, self._reader)  # refers to the reader, not to self: no cycle
 
     def ox_rows(self, limit: int | None = None) -> list[tuple]:
         """The first `limit` rows (all when None), read from Oxigraph once and kept."""
-        width = len(self.names)
-        while limit is None or len(self._read) < limit:
-            solution = next(self._solutions, None)
-            if solution is None:
-                break
-            self._read.append(tuple(solution[i] for i in range(width)))
-        return self._read if limit is None else self._read[:limit]
+        return self._reader.rows(limit)
 
-    def _all(self) -> Iterator[tuple]:
-        yield from self.ox_rows()
+
+class _Reader:
+    """Reads solutions once; lets go of them when done, and with them of the store (an on-disk store stays
+    locked while any result of it is alive)."""
+
+    def __init__(self, solutions, width: int) -> None:
+        self.solutions, self.width, self.read = iter(solutions), width, []
+
+    def rows(self, limit: int | None = None) -> list[tuple]:
+        while self.solutions is not None and (limit is None or len(self.read) < limit):
+            solution = next(self.solutions, None)
+            if solution is None:
+                self.solutions = None
+                break
+            self.read.append(tuple(solution[i] for i in range(self.width)))
+        return self.read if limit is None else self.read[:limit]
+
+
+def _converted(names: list[Variable], reader: _Reader) -> Iterator[dict]:
+    for row in reader.rows():
+        yield dict(zip(names, map(from_ox, row), strict=True))
 
 
 def from_ox(term) -> Node | None:
