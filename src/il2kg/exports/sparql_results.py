@@ -162,7 +162,14 @@ def format_ox_rows(rows: Sequence[Sequence[object]], names: Sequence[str], fmt: 
         writer.writerows([_ox_text(t) for t in row] for row in rows)
         return out.getvalue()
     if fmt == "json":
-        bindings = [{n: _ox_json(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
+        made: dict = {}  # a term's JSON object made once: labels, trials and units repeat down a column
+
+        def term(t) -> dict[str, str]:
+            found = made.get(t)
+            if found is None:
+                found = made[t] = _ox_json(t)
+            return found
+        bindings = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
         document = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
         return json.dumps(document, indent=None if compact else 1) + "\n"
     if fmt == "table":
