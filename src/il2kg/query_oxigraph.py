@@ -77,7 +77,7 @@ class _Reader:
             if solution is None:
                 self.solutions = None
                 break
-            self.read.append(tuple(solution[i] for i in range(self.width)))
+            self.read.append(tuple(solution))  # in the order of the variables, None where unbound
         return self.read if limit is None else self.read[:limit]
 
 

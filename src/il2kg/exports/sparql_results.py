@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring_ascii as _quote
 
 from rdflib import BNode, Graph, URIRef, Variable
 from rdflib.query import Result
@@ -161,6 +162,8 @@ def format_ox_rows(rows: Sequence[Sequence[object]], names: Sequence[str], fmt: 
         writer.writerow(names)
         writer.writerows([_ox_text(t) for t in row] for row in rows)
         return out.getvalue()
+    if fmt == "json" and compact:
+        return _json_compact(rows, names)
     if fmt == "json":
         made: dict = {}  # a term's JSON object made once: labels, trials and units repeat down a column
 
@@ -170,11 +173,40 @@ def format_ox_rows(rows: Sequence[Sequence[object]], names: Sequence[str], fmt: 
                 found = made[t] = _ox_json(t)
             return found
         bindings = [{n: term(t) for n, t in zip(names, row, strict=True) if t is not None} for row in rows]
-        document = {"head": {"vars": list(names)}, "results": {"bindings": bindings}}
-        return json.dumps(document, indent=None if compact else 1) + "\n"
+        return json.dumps({"head": {"vars": list(names)}, "results": {"bindings": bindings}}, indent=1) + "\n"
     if fmt == "table":
         cells = [[("" if t is None else curie(t.value, TURTLE) if type(t).__name__ == "NamedNode" else t.value)
                   .replace("\n", " ") for t in row] for row in rows]
         return _table_cells(cells, names)
     terms = [{n: from_ox(t) for n, t in zip(names, row, strict=True)} for row in rows]
     return format_rows(terms, names, fmt, compact=compact)
+
+
+def _json_compact(rows: Sequence[Sequence[object]], names: Sequence[str]) -> str:
+    """json.dumps's one-line document, written from each distinct term's JSON text made once (the endpoint's
+    answer: 40% of a worker's time went to building and encoding one dict per value)."""
+    keys = [json.dumps(n) + ": " for n in names]
+    made: dict = {}
+    out = []
+    for row in rows:
+        cells = []
+        for key, t in zip(keys, row, strict=True):
+            if t is not None:
+                text = made.get(t)
+                if text is None:
+                    text = made[t] = _ox_json_text(t)
+                cells.append(key + text)
+        out.append("{" + ", ".join(cells) + "}")
+    return '{"head": {"vars": ' + json.dumps(list(names)) + '}, "results": {"bindings": [' + ", ".join(out) + "]}}\n"
+
+
+def _ox_json_text(term) -> str:
+    """json.dumps(_ox_json(term)), written with json's own C string encoder."""
+    kind = type(term).__name__
+    if kind != "Literal":
+        return f'{{"type": "{"uri" if kind == "NamedNode" else "bnode"}", "value": {_quote(term.value)}}}'
+    text = f'{{"type": "literal", "value": {_quote(term.value)}'
+    if term.language:
+        return f'{text}, "xml:lang": {_quote(term.language)}}}'
+    datatype = term.datatype.value
+    return f"{text}}}" if datatype == _XSD_STRING else f'{text}, "datatype": {_quote(datatype)}}}'
