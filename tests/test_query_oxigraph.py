@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from fixtures.query_graph import corpus_graph, fixture_graph
-from rdflib import Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef, Variable
 
 from il2kg import resources
+from il2kg.errors import QueryError
 from il2kg.exports.sparql_results import format_ox_rows, format_result, format_rows
 from il2kg.query import execute, run_query, term_rows
 from il2kg.query_oxigraph import NativeResult, lead_values
@@ -93,3 +94,16 @@ def test_a_finished_answer_lets_go_of_the_on_disk_store(tmp_path):
             graph.close()
     finally:
         gc.enable()
+
+
+def test_a_value_that_could_end_its_term_early_is_substituted_not_written():
+    text = "SELECT ?s ?n WHERE { ?s <http://x/p> ?n }"
+    for term in (URIRef("http://x/a> } UNION { ?s ?p ?n"), URIRef("http://x/a b"),
+                 Literal("x", datatype=URIRef("a>b"))):
+        assert lead_values(text, {Variable("s"): term}) is None
+    led = lead_values(text, {Variable("s"): Literal('a" } UNION { ?s ?p ?n } #')})
+    assert led is not None and '"a\\" } UNION { ?s ?p ?n } #"' in led  # escaped: one literal
+    assert lead_values(text, {Variable("s"): BNode("b1")}) is None  # VALUES cannot hold a blank node
+    oxigraph = worker_graph(ntriples_bytes(fixture_graph()))
+    with pytest.raises(QueryError, match="Invalid IRI"):  # substituted: Oxigraph refuses the IRI, one line
+        run_query("fact-provenance", oxigraph, subject=URIRef(str(LUPIL2) + "> } UNION { ?x ?y ?z"))

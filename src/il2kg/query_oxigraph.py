@@ -28,6 +28,9 @@ _PLAIN_SELECT = re.compile(
     r"SELECT\b[^{}\"'#]*?\bWHERE\s*\{", re.IGNORECASE)
 
 
+_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+
+
 def inner_store(graph: Graph):
     """The pyoxigraph Store behind an oxrdflib graph, else None (an rdflib memory graph)."""
     store = graph.store
@@ -43,9 +46,20 @@ def lead_values(text: str, bindings: Mapping[Variable, Node]) -> str | None:
     names = sorted(bindings)
     if any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():]) for n in names):
         return None
+    if not all(_writable(bindings[n]) for n in names):
+        return None
     row = " ".join(bindings[n].n3() for n in names)
     block = f" VALUES ({' '.join('?' + str(n) for n in names)}) {{ ({row}) }} "
     return text[: found.end()] + block + text[found.end():]
+
+
+def _writable(term: Node) -> bool:
+    """Whether n3() writes the term as one SPARQL term that cannot end early: an IRI with none of the characters
+    an IRI may not hold ('>' would close it), a literal (n3() escapes its quotes) with such a datatype. A blank
+    node cannot stand in VALUES at all."""
+    if isinstance(term, URIRef):
+        return bool(_IRI.fullmatch(term))
+    return isinstance(term, Literal) and (term.datatype is None or bool(_IRI.fullmatch(term.datatype)))
 
 
 class NativeResult(Result):
