@@ -20,7 +20,9 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 from rdflib.term import Node
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from il2kg.vocab import XSD
+
+_XSD_STRING = str(XSD.string)
 # The prologue (comment lines, PREFIX and BASE declarations), then SELECT with a projection holding no brace,
 # string or comment (so the first '{' after WHERE is surely the WHERE group's own), then WHERE {.
 _PLAIN_SELECT = re.compile(

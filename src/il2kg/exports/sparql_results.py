@@ -25,9 +25,9 @@ from il2kg.exports.formats import ANSWER_FORMATS
 from il2kg.query import term_rows, to_term
 from il2kg.query_oxigraph import NativeResult, from_ox
 from il2kg.rdf_io import not_xml, plain
-from il2kg.vocab import PREFIXES
+from il2kg.vocab import PREFIXES, XSD
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_STRING = str(XSD.string)
 
 
 def _term_json(term: Node) -> dict[str, str]:
