@@ -4,7 +4,8 @@ Starts the real server (`python -m il2kg serve`, the graph of data/triples/) on 
 process, then prints:
   - each report query's own time (first run, nothing cached), and the slowest;
   - latency p50 / p95 / max under N concurrent clients x M queries each, the report queries in turn: once as
-    clients that repeat the library's questions (answers cached) and once with every text unique (no cache);
+    clients that repeat the library's questions (answers cached) and once with every text unique (no cache),
+    with the CPU each request cost and the queueing floor that sets on 2 cores (N x CPU per request / cores);
   - a simple query's latency while two queries run into the time limit;
   - what a 389 KB query body and a 10 MB body do to another client sending simple queries meanwhile.
 Figures depend on the machine (2 cores here, shared); nothing is asserted.
@@ -13,6 +14,7 @@ Figures depend on the machine (2 cores here, shared); nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -80,6 +82,19 @@ def load(url: str, queries: list[str], clients: int, requests: int, unique: bool
     return [t for t, _ in results], errors
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its children, living or reaped (Linux /proc; 0 elsewhere)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    try:
+        kids = [k for task in Path(f"/proc/{pid}/task").iterdir() for k in (task / "children").read_text().split()]
+        for one in [pid, *map(int, kids)]:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += sum(int(f) for f in fields[11:15 if one == pid else 13]) / tick
+    except (OSError, ValueError):
+        return 0.0
+    return total
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
@@ -124,13 +139,18 @@ def main() -> None:
         print(f"{len(alone)} report queries alone (first run): {min(alone.values()):.3f}-{alone[slowest]:.3f} s "
               f"(slowest: {slowest})")
         for unique, label in ((False, "repeated questions (cache)"), (True, "every text unique (no cache)")):
-            began = time.perf_counter()
+            began, spent = time.perf_counter(), cpu_seconds(server.pid) + time.process_time()
             times, errors = load(url, list(queries.values()), args.clients, args.requests, unique)
+            took, spent = time.perf_counter() - began, cpu_seconds(server.pid) + time.process_time() - spent
             print(f"load, {args.clients} clients x {args.requests}, {label}: "
                   f"{sum(errors.values())} errors {errors or ''}, "
                   f"p50 {pct(times, 50):.3f} s, p95 {pct(times, 95):.3f} s, max {max(times):.3f} s "
-                  f"(p95 / slowest alone = {pct(times, 95) / alone[slowest]:.1f}x; "
-                  f"{time.perf_counter() - began:.1f} s in all)")
+                  f"(p95 / slowest alone = {pct(times, 95) / alone[slowest]:.1f}x; {took:.1f} s in all)")
+            per = spent / len(times)
+            print(f"  CPU per request (server, workers and these clients): {per * 1000:.1f} ms; the cores got "
+                  f"{spent / took:.1f} of {os.cpu_count()} (load average {os.getloadavg()[0]:.1f}); queueing floor "
+                  f"for the mean latency on idle cores: {args.clients} x {per * 1000:.1f} ms / {os.cpu_count()} = "
+                  f"{args.clients * per / (os.cpu_count() or 1):.3f} s")
         with ThreadPoolExecutor(2) as pool, httpx.Client() as client:
             slow = [pool.submit(lambda v=v: timed(httpx.Client(), url, SLOW.format(v=v))) for v in ("n", "m")]
             time.sleep(0.5)

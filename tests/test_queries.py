@@ -78,6 +78,15 @@ def test_dose_versus_treg_change(graph):
     assert rows_where(rows, trial=IMODALS, armLabel="2 MIU", value=Decimal("6.2"))[0]["direction"] == "increase"
 
 
+def test_dose_versus_treg_change_pairs_a_result_only_with_its_own_trials_arms(graph):
+    # A result that names no arm, in a trial whose only arm is a placebo, once matched every arm's label in the
+    # graph (the label's OPTIONAL sat outside the arm's): 168 rows of the corpus graph paired other trials' arms.
+    arms = {(str(t), str(a)) for t, a in graph.subject_objects(IL.hasArm)}
+    rows = run_query("dose-versus-treg-change", graph)
+    assert rows and all((r["trial"], r["arm"]) in arms for r in rows if r["arm"] is not None)
+    assert all(r["armLabel"] is None and r["dose"] is None for r in rows if r["arm"] is None)
+
+
 def test_primary_endpoint_verdicts(graph):
     rows = run_query("primary-endpoint-verdicts", graph)
     assert {r["endpointMet"] for r in rows_where(rows, trial=IMODALS)} == {True}

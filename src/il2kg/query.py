@@ -20,7 +20,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
-from il2kg import resources
+from il2kg import query_oxigraph, resources
 from il2kg.deep import deep
 from il2kg.errors import QueryError
 from il2kg.rdf_io import plain
@@ -172,15 +172,19 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
     origin, text = resolve(name_or_text)
     init = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
     # Oxigraph runs the text itself (oxrdflib takes no parsed query); rdflib runs the parsed one.
-    on_oxigraph = type(graph.store).__name__ == "OxigraphStore"
+    on_oxigraph = query_oxigraph.inner_store(graph) is not None
     fast = on_oxigraph and _plainly_allowed(text)
     if fast:
         _check_text(text, origin)
     query = None if fast else prepare(text, origin)
 
     def run() -> Result:
-        result = graph.query(text if on_oxigraph else query, initBindings=init,
-                             **({"initNs": PREFIXES} if on_oxigraph else {}))
+        if on_oxigraph:  # pyoxigraph itself: rows stay Oxigraph terms until a writer formats them
+            result = query_oxigraph.run(graph, text, init, PREFIXES)
+            if isinstance(result, query_oxigraph.NativeResult) and not lazy:
+                result.ox_rows()  # evaluation errors surface here, not while printing
+            return result
+        result = graph.query(query, initBindings=init)
         if result.type == "SELECT" and not lazy:
             len(result)  # rdflib evaluates lazily: errors (GRAPH ?g over a plain graph...) surface here, not later
         return result

@@ -15,8 +15,9 @@ from rdflib import Graph, Literal, URIRef
 
 from il2kg.errors import QueryError
 from il2kg.exports.formats import ANSWER_FORMATS
-from il2kg.exports.sparql_results import format_graph, format_result, format_rows
+from il2kg.exports.sparql_results import format_graph, format_ox_rows, format_result, format_rows
 from il2kg.query import QueryRefused, execute
+from il2kg.query_oxigraph import NativeResult
 
 # What the endpoint offers, by kind of answer, from the format registry; "html" is the /id/ page.
 OFFERED = {kind: {name: f.media_type for name, f in ANSWER_FORMATS.items() if f.served and f.answers == kind}
@@ -117,6 +118,8 @@ def _query(graph: Graph, job: Job) -> Answer:
         result = execute(job.text, graph, lazy=True)  # read no further than the row limit
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = sorted(result.graph or Graph())
+        elif isinstance(result, NativeResult):  # Oxigraph's own terms, formatted without rdflib's
+            names, rows = result.names, result.ox_rows(job.max_rows + 1)
         elif result.type == "SELECT":  # read one row past the limit, not the whole result (a cross product)
             names = [str(v) for v in result.vars or []]
             rows = [dict(zip(names, row, strict=True)) for row in islice(result, job.max_rows + 1)]
@@ -130,7 +133,8 @@ def _query(graph: Graph, job: Job) -> Answer:
     if result.type == "ASK":
         name = "xml" if name == "xml" else "json"
         return Answer(200, ROW_TYPES[name], _encode(format_result(result, name)))
-    body = _written(lambda: format_rows(rows[: job.max_rows], names, name, compact=True), name)
+    write = format_ox_rows if isinstance(result, NativeResult) else format_rows
+    body = _written(lambda: write(rows[: job.max_rows], names, name, compact=True), name)
     return body if isinstance(body, Answer) else Answer(200, ROW_TYPES[name], body, len(rows) > job.max_rows)
 
 

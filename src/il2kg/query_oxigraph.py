@@ -1,0 +1,151 @@
+"""Run a query on an Oxigraph-backed graph through pyoxigraph itself: `run(graph, text, bindings)`.
+
+oxrdflib's `graph.query` turns every value of every row into an rdflib term (and rdflib then re-checks each
+literal): at 1M triples that doubled a report question's time. Here a SELECT keeps Oxigraph's own terms
+(`NativeResult.ox_rows`); the writers in exports.sparql_results format them directly, and rdflib terms are made
+only for a caller that iterates the result as rdflib's (run_query, the XML and TSV writers).
+
+Bound values: Oxigraph applies `substitutions` after it has planned the query, so a question bound to one trial
+still scans every Evidence node (fact-provenance at 1M triples: 0.2 s CPU where 1 ms suffices). A SELECT of the
+plain shape `PREFIX... SELECT ... WHERE {` gets its values as a VALUES block opening its WHERE group instead, which
+the planner starts from; the values are RDF terms written by rdflib (`n3()`), never text from the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.query import Result
+from rdflib.term import Node
+
+from il2kg.vocab import XSD
+
+_XSD_STRING = str(XSD.string)
+# The prologue (comment lines, PREFIX and BASE declarations), then SELECT with a projection holding no brace,
+# string or comment (so the first '{' after WHERE is surely the WHERE group's own), then WHERE {.
+_PLAIN_SELECT = re.compile(
+    r"\A(?:\s+|#[^\n]*\n|PREFIX\s+[A-Za-z0-9_.-]*:\s*<[^<>\"{}|^`\\\s]*>|BASE\s*<[^<>\"{}|^`\\\s]*>)*"
+    r"SELECT\b[^{}\"'#]*?\bWHERE\s*\{", re.IGNORECASE)
+
+
+_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+
+
+def inner_store(graph: Graph):
+    """The pyoxigraph Store behind an oxrdflib graph, else None (an rdflib memory graph)."""
+    store = graph.store
+    return getattr(store, "_inner", None) if type(store).__name__ == "OxigraphStore" else None
+
+
+def lead_values(text: str, bindings: Mapping[Variable, Node]) -> str | None:
+    """The SELECT text with its bound values as a VALUES block opening the WHERE group; None when the text has
+    not the plain shape (the caller then substitutes), or a bound variable does not occur in it."""
+    found = _PLAIN_SELECT.match(text)
+    if not bindings or found is None:
+        return None
+    names = sorted(bindings)
+    if any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():]) for n in names):
+        return None
+    if not all(_writable(bindings[n]) for n in names):
+        return None
+    row = " ".join(bindings[n].n3() for n in names)
+    block = f" VALUES ({' '.join('?' + str(n) for n in names)}) {{ ({row}) }} "
+    return text[: found.end()] + block + text[found.end():]
+
+
+def _writable(term: Node) -> bool:
+    """Whether n3() writes the term as one SPARQL term that cannot end early: an IRI with none of the characters
+    an IRI may not hold ('>' would close it), a literal (n3() escapes its quotes) with such a datatype. A blank
+    node cannot stand in VALUES at all."""
+    if isinstance(term, URIRef):
+        return bool(_IRI.fullmatch(term))
+    return isinstance(term, Literal) and (term.datatype is None or bool(_IRI.fullmatch(term.datatype)))
+
+
+class NativeResult(Result):
+    """A SELECT answered by Oxigraph: `ox_rows(limit)` gives rows of Oxigraph terms (None where unbound);
+    iterating it as an rdflib Result converts the rows to rdflib terms on the way."""
+
+    def __init__(self, solutions) -> None:
+        super().__init__("SELECT")
+        self.names = [v.value for v in solutions.variables]
+        self.vars = [Variable(n) for n in self.names]
+        self._reader = _Reader(solutions, len(self.names))
+        self.bindings = _converted(self.vars, self._reader)  # refers to the reader, not to self: no cycle
+
+    def ox_rows(self, limit: int | None = None) -> list[tuple]:
+        """The first `limit` rows (all when None), read from Oxigraph once and kept."""
+        return self._reader.rows(limit)
+
+
+class _Reader:
+    """Reads solutions once; lets go of them when done, and with them of the store (an on-disk store stays
+    locked while any result of it is alive)."""
+
+    def __init__(self, solutions, width: int) -> None:
+        self.solutions, self.width, self.read = iter(solutions), width, []
+
+    def rows(self, limit: int | None = None) -> list[tuple]:
+        while self.solutions is not None and (limit is None or len(self.read) < limit):
+            solution = next(self.solutions, None)
+            if solution is None:
+                self.solutions = None
+                break
+            self.read.append(tuple(solution))  # in the order of the variables, None where unbound
+        return self.read if limit is None else self.read[:limit]
+
+
+def _converted(names: list[Variable], reader: _Reader) -> Iterator[dict]:
+    for row in reader.rows():
+        yield dict(zip(names, map(from_ox, row), strict=True))
+
+
+def from_ox(term) -> Node | None:
+    """An Oxigraph term as the rdflib term Turtle would give (a plain string untyped, as rdf_io.plain does)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal | URIRef | BNode):
+        return term
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return URIRef(term.value)
+    if kind == "BlankNode":
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
+
+
+def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Mapping[str, str]) -> Result:
+    """Run SPARQL text on the graph's Oxigraph store; a SELECT comes back as a NativeResult (unread)."""
+    import pyoxigraph as ox
+
+    inner = inner_store(graph)
+    known = {prefix: str(ns) for prefix, ns in graph.namespaces()} | {k: str(v) for k, v in prefixes.items()}
+    led = lead_values(text, bindings)
+    substitutions = {} if led else {ox.Variable(str(k)): _to_ox(v) for k, v in bindings.items()}
+    answer = inner.query(led or text, prefixes=known, substitutions=substitutions)
+    if isinstance(answer, ox.QuerySolutions):
+        return NativeResult(answer)
+    if isinstance(answer, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(answer)
+        return out
+    out = Result("CONSTRUCT")
+    out.graph = Graph()
+    out.graph += ((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in answer)
+    return out
+
+
+def _to_ox(term: Node):
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.Literal(str(term), language=term.language,
+                      datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
