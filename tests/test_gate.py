@@ -163,7 +163,7 @@ def test_values_pyrudof_may_write_otherwise_fall_back_to_the_per_node_path():
     graph.set((trial, IL.registryId, Literal('NCT "quoted" \\ id')))
     graph.add((trial, IL.conditionText, Literal("lupus", lang="en")))
     with pytest.raises(Unsupported):  # the per-graph path declines: the value holds a quote
-        _session()._per_graph(graph.serialize(format="nt"))
+        _session()._per_graph(_session()._store(graph.serialize(format="nt")))
     report = gate(graph)
     assert _full(report) == _full(gate_per_node(graph))
     assert any(v.component == "SPARQLConstraintComponent" and '"quoted"' in v.value for v in report.violations)
