@@ -102,8 +102,8 @@ def _extract_one(job: tuple[Path, float]) -> tuple[str, dict, bytes] | str:
     except Exception as err:  # an extractor bug must cost one document, not the run
         return (f"{path}: the extractor failed ({type(err).__name__}: {err}); "
                 "please report it with this document")
-    report = gate(extraction.graph)
     data = turtle_bytes(extraction.graph)
+    report = gate(data)  # the bytes written, parsed by Oxigraph: no second serialisation of the graph
     described, mentioned = node_sets(extraction.graph, vocabulary)
     entry = {**report_to_json(report), "row": manifest_row(extraction), "ttl_sha256": hashlib.sha256(data).hexdigest(),
              "described": sorted(described), "mentioned": sorted(mentioned),

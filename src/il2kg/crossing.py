@@ -86,15 +86,18 @@ def _checks() -> tuple[tuple[str, str, str], ...]:
     return tuple(checks)
 
 
-def check_union(graph: Graph | str) -> Report:
-    """Gate a union of documents (a graph or its N-Triples): the shapes, then the cross-document SPARQL checks."""
+def check_union(graph: Graph | str | list) -> Report:
+    """Gate a union of documents (a graph, its N-Triples or Oxigraph quads): the shapes, then the cross-document
+    SPARQL checks."""
     import pyoxigraph as ox
 
-    text = graph if isinstance(graph, str) else graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    report = gate(text)
+    if isinstance(graph, Graph):
+        graph = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    quads = graph if isinstance(graph, list) else list(ox.parse(graph, format=ox.RdfFormat.N_TRIPLES))
+    report = gate(quads)
     found = list(report.violations)
     store = ox.Store()
-    store.load(text, format=ox.RdfFormat.N_TRIPLES)
+    store.extend(quads)
     for name, text, severity in _checks():
         for row in store.query(text):
             found.append(Violation(focus=row["focus"].value, path=None, value=None, message=row["message"].value,
@@ -163,10 +166,10 @@ def union_report_of(files: Sequence[tuple[str, bytes | Path]]) -> Report:
     import pyoxigraph as ox
 
     blobs = [(name, data.read_bytes() if isinstance(data, Path) else data) for name, data in files]
-    try:  # Oxigraph's parser straight to N-Triples: an rdflib graph of the union cost more than its gate
-        lines = {f"{q.subject} {q.predicate} {q.object} ." for _, data in blobs
+    try:  # Oxigraph's parser straight to quads: an rdflib graph of the union cost more than its gate
+        quads = {q: None for _, data in blobs
                  for q in ox.parse(data, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)}
-        return check_union("\n".join(sorted(lines)) + "\n")
+        return check_union(list(quads))
     except (SyntaxError, ValueError):
         union = Graph(bind_namespaces="none")
         for name, data in blobs:

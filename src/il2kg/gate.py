@@ -74,20 +74,23 @@ class _Session:
         self._rudof.read_data(self._typing, format=self._ns)
         self._typing_quads: list | None = None  # parsed once, on the first document that needs the store
 
-    def check(self, graph: Graph | str) -> Report:
-        text = graph if isinstance(graph, str) else graph.serialize(format="nt")
+    def check(self, data: Graph | str | bytes | list) -> Report:
+        """Gate a graph, its N-Triples (str), its Turtle (bytes, as the writer made it) or Oxigraph quads."""
+        quads = _quads(data) if isinstance(data, bytes | list) else None
+        text = None if quads is not None else data if isinstance(data, str) else data.serialize(format="nt")
         try:
-            store = self._store(text)
+            store = self._store(text, quads)
             found = self._per_graph(store)
         except gate_sparql.Unsupported:  # a blank node or a quote pyrudof may write its own way: all per node
-            return _session("per_node").check(text)
+            return _session("per_node").check(text if text is not None else _ntriples(quads))
         if self._core:
             missing = self._core_results(store)
             if missing is None:  # something the simple checks leave to pyrudof: every core constraint there
-                return _session("per_graph").check(text)
+                return _session("per_graph").check(text if text is not None else _ntriples(quads))
             found += missing
-        entries = self._engine_results(text) if self._engine else []
-        violations = tuple(sorted([*(_violation(e) for e in entries), *found], key=_sort_key))
+        if self._engine:
+            found += [_violation(e) for e in self._engine_results(text if text is not None else _ntriples(quads))]
+        violations = tuple(sorted(found, key=_sort_key))
         return Report(conforms=all(v.severity != "Violation" for v in violations), violations=violations)
 
     def _engine_results(self, text: str) -> list:
@@ -98,7 +101,7 @@ class _Session:
         finally:
             self._rudof.rollback_staging()
 
-    def _store(self, text: str):
+    def _store(self, text: str | None, quads: list | None = None):
         if not self._sparql and not self._core:
             return None
         import pyoxigraph as ox
@@ -107,7 +110,7 @@ class _Session:
             self._typing_quads = list(ox.parse(self._typing, format=ox.RdfFormat.N_TRIPLES))
         store = ox.Store()
         store.extend(self._typing_quads)
-        store.extend(ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
+        store.extend(quads if quads is not None else ox.parse(text, format=ox.RdfFormat.N_TRIPLES))
         return store
 
     def _core_results(self, store) -> list[Violation] | None:
@@ -135,9 +138,24 @@ def _session(mode: str = "fast") -> _Session:
     return _Session(mode)
 
 
-def gate(graph: Graph | str) -> Report:
-    """Validate one document's graph (or its N-Triples) against the shapes (with the ontology's typing)."""
+def gate(graph: Graph | str | bytes | list) -> Report:
+    """Validate one document's graph against the shapes (with the ontology's typing).
+
+    The graph may come as an rdflib Graph, N-Triples text, the Turtle bytes il2kg writes (the worker gates
+    what it writes, parsed by Oxigraph, rather than serialise the graph again) or a list of Oxigraph quads.
+    """
     return _session().check(graph)
+
+
+def _quads(data: bytes | list) -> list:
+    import pyoxigraph as ox
+
+    return data if isinstance(data, list) else list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+
+
+def _ntriples(quads: list) -> str:
+    """Oxigraph quads (default graph) as N-Triples for pyrudof: a term's str() is its N-Triples form."""
+    return "".join(f"{q.subject} {q.predicate} {q.object} .\n" for q in quads)
 
 
 def gate_per_node(graph: Graph | str) -> Report:
