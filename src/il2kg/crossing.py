@@ -11,7 +11,7 @@ the one that breaks the group is left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +38,18 @@ class Member:
     graph: Callable[[], Graph]  # its triples, loaded only when its group must be gated
 
 
-def node_sets(graph: Graph, vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The IRIs a graph describes (subjects) and points at (objects), less the ontology's and shared agents'."""
+def node_sets(graph: Graph | Iterable[tuple], vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The IRIs a graph (or its triples) describes (subjects) and points at (objects), less the ontology's and
+    shared agents'."""
     from il2kg.graph.emit import SOFTWARE
 
     skip = vocabulary | {str(SOFTWARE)}
-    described = frozenset(str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef)) - skip
-    mentioned = frozenset(str(o) for o in graph.objects(unique=True) if isinstance(o, URIRef)) - skip - described
+    subjects, objects = set(), set()
+    for s, _, o in graph:
+        subjects.add(s)
+        objects.add(o)
+    described = frozenset(str(s) for s in subjects if isinstance(s, URIRef)) - skip
+    mentioned = frozenset(str(o) for o in objects if isinstance(o, URIRef)) - skip - described
     return described, mentioned
 
 
