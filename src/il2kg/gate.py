@@ -1,15 +1,16 @@
 """The per-document SHACL gate: pyrudof (Rust) on the shapes, with pyshacl as the reference it must agree with.
 
 pySHACL spends 70-350 ms on one document's graph, almost all of it in rdflib's SPARQL engine running
-the SHACL-SPARQL constraints; pyrudof runs the same shapes in a few milliseconds and gives the same
-results on every case in tests/shapes/ (tests/test_gate.py proves it). pyrudof runs a SHACL-SPARQL
-constraint once per focus node, which was most of the gate's time; those constraints run once per
-document on Oxigraph instead (gate_sparql.py), with the same results (tested against the per-node
-path). The ontology's typing (what `validate` hands pySHACL as ont_graph) is loaded once as the base
-data; each document is validated in a staging frame over it and rolled back, so nothing is re-read
-per document.
+the SHACL-SPARQL constraints; pyrudof runs the same shapes in milliseconds and gives the same results on
+every case in tests/shapes/ (tests/test_gate.py proves it). Two things take most shapes off pyrudof: the
+SHACL-SPARQL constraints run once per document on Oxigraph (gate_sparql.py) rather than once per focus
+node, and the simple property shapes (counts, datatype, range ...) are checked in Python on that same
+store (gate_core.py, gate_checks.py), which says only "they all pass" (or reports a missing value as
+pyrudof does); anything else sends the document through pyrudof with every core constraint. The results
+are those of the per-node path, field by field (tested on every shape case, data/ and generated
+documents). The ontology's typing is loaded once; a document is added to it in a staging frame (pyrudof)
+or a fresh store (Oxigraph), so nothing of the ontology is re-read per document.
 """
-
 from __future__ import annotations
 
 import hashlib
@@ -53,8 +54,6 @@ class _Session:
     """
 
     def __init__(self, mode: str) -> None:
-        import pyrudof
-
         from il2kg.ontology import load_ontology
         from il2kg.validate import load_shapes
 
@@ -64,14 +63,17 @@ class _Session:
         if mode == "fast":
             shapes, self._core = gate_core.split(shapes)
         self._engine = mode != "fast" or gate_core.needs_engine(shapes)  # every shape checked here: no pyrudof
-        self._ns = pyrudof.RDFFormat.NTriples
-        self._rudof = pyrudof.Rudof(pyrudof.RudofConfig())
-        self._rudof.read_shacl(shapes.serialize(format="turtle"))
         typing = _typing(load_ontology())
         self._typing = typing.serialize(format="nt")
         self._supers = gate_checks.superclasses(typing)
         self._subclass_axioms = len(list(typing.triples((None, RDFS.subClassOf, None))))
-        self._rudof.read_data(self._typing, format=self._ns)
+        if self._engine:  # a worker whose documents all pass the simple checks never starts pyrudof
+            import pyrudof
+
+            self._ns = pyrudof.RDFFormat.NTriples
+            self._rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+            self._rudof.read_shacl(shapes.serialize(format="turtle"))
+            self._rudof.read_data(self._typing, format=self._ns)
         self._typing_quads: list | None = None  # parsed once, on the first document that needs the store
 
     def check(self, data: Graph | str | bytes | list) -> Report:
