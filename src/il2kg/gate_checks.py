@@ -200,7 +200,7 @@ def _value_test(name: str, parameter, ox):
 
 _PLAIN = {str(XSD.integer): re.compile(r"-?[0-9]{1,18}\Z"),
           str(XSD.decimal): re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,18})?\Z"),
-          str(XSD.boolean): re.compile(r"(true|false)\Z")}  # forms every engine reads alike: no sign, no exponent
+          str(XSD.boolean): re.compile(r"(true|false)\Z")}  # forms every engine reads alike: no plus sign, no exponent
 
 
 def _number_of(term, ox) -> Decimal | None:
