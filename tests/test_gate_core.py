@@ -42,9 +42,11 @@ def test_every_shape_of_ours_is_checked_without_pyrudof():
 def test_a_shape_the_checks_cannot_read_is_left_to_pyrudof():
     shapes = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
-        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:p1 , ex:p2 .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:p1 , ex:p2 , ex:p3 , ex:p4 .
         ex:p1 sh:path ex:a ; sh:minCount 1 .
-        ex:p2 sh:path ex:b ; sh:pattern "^a\\\\d$" ; sh:flags "i" .
+        ex:p2 sh:path ex:b ; sh:pattern "^a[0-9]$" ; sh:flags "i" .
+        ex:p3 sh:path ex:c ; sh:pattern "(?i)^a$" .
+        ex:p4 sh:path ex:d ; sh:datatype ex:odd .
     """, format="turtle")
     rest, checks = gate_core.split(shapes)
     assert [c.shape for c in checks] == ["http://example.org/p1"]

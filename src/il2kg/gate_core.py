@@ -187,7 +187,8 @@ def _parameter(shapes: Graph, predicate, value):
     if predicate in _PAIR or predicate in (SH["class"], SH.disjoint):
         return str(value) if isinstance(value, URIRef) else None
     if predicate == SH.pattern:
-        plain = isinstance(value, Literal) and not value.language and _SAFE_PATTERN.match(str(value))
+        plain = (isinstance(value, Literal) and not value.language and _SAFE_PATTERN.match(str(value))
+                 and "(?" not in str(value))  # no inline flags, no lookaround, no named groups
         return re.compile(str(value)) if plain else None  # sh:flags on the shape is not simple: pyrudof's
     if predicate == SH["in"]:
         items = list(Collection(shapes, value)) if isinstance(value, BNode) else []
