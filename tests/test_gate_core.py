@@ -33,10 +33,11 @@ def documents(tmp_path_factory, lexicon) -> list[Graph]:
 def test_every_shape_of_ours_is_checked_without_pyrudof():
     from il2kg.gate_sparql import split
 
-    rest, checks = gate_core.split(split(load_shapes())[0])
+    shapes = load_shapes()
+    rest, checks = gate_core.split(split(shapes)[0])
     assert not gate_core.needs_engine(rest)
-    assert {c.shape for c in checks} >= {str(s) for s in load_shapes().objects(None, SH.property)
-                                         if not load_shapes().value(s, SH.sparql)}
+    assert {c.shape for c in checks} >= {str(s) for s in shapes.objects(None, SH.property)
+                                         if not shapes.value(s, SH.sparql)}
 
 
 def test_a_shape_the_checks_cannot_read_is_left_to_pyrudof():
