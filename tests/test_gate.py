@@ -59,7 +59,7 @@ def test_a_second_run_reuses_every_verdict_and_extracts_nothing(tmp_path: Path, 
     def no_extraction(*args, **kwargs):
         raise AssertionError("extracted a document whose verdict was cached")
 
-    monkeypatch.setattr(corpus_module, "extract_document", no_extraction)
+    monkeypatch.setattr(corpus_module, "extract_triples", no_extraction)
     second = extract_to(generated, out)
     assert second.reused == len(generated) and not second.failed
 
@@ -69,8 +69,8 @@ def test_a_changed_document_is_extracted_again(tmp_path: Path, generated, monkey
     extract_to(generated, out)
     generated[0].write_text(generated[0].read_text(encoding="utf-8") + "\nNo further comment.\n", encoding="utf-8")
     seen = []
-    real = corpus_module.extract_document
-    monkeypatch.setattr(corpus_module, "extract_document", lambda doc, lex: seen.append(doc.name) or real(doc, lex))
+    real = corpus_module.extract_triples
+    monkeypatch.setattr(corpus_module, "extract_triples", lambda doc, lex: seen.append(doc.name) or real(doc, lex))
     extract_to(generated, out)
     assert seen == [generated[0].name]
 
@@ -163,7 +163,7 @@ def test_values_pyrudof_may_write_otherwise_fall_back_to_the_per_node_path():
     graph.set((trial, IL.registryId, Literal('NCT "quoted" \\ id')))
     graph.add((trial, IL.conditionText, Literal("lupus", lang="en")))
     with pytest.raises(Unsupported):  # the per-graph path declines: the value holds a quote
-        _session()._per_graph(graph.serialize(format="nt"))
+        _session()._per_graph(_session()._store(graph.serialize(format="nt")))
     report = gate(graph)
     assert _full(report) == _full(gate_per_node(graph))
     assert any(v.component == "SPARQLConstraintComponent" and '"quoted"' in v.value for v in report.violations)

@@ -78,6 +78,15 @@ def test_same_records_give_same_triples():
     assert set(to_graph(RECORDS, SOURCE)) == set(to_graph(list(reversed(RECORDS)), SOURCE))
 
 
+def test_the_triples_without_a_graph_are_the_graphs_and_write_the_same_turtle(graph):
+    from il2kg.graph import to_triples
+    from il2kg.rdf_io import turtle_bytes
+
+    triples = to_triples(RECORDS, SOURCE)
+    assert len(triples) == len(set(triples)) == len(graph) and set(triples) == set(graph)
+    assert turtle_bytes(triples) == turtle_bytes(graph)
+
+
 def test_publication_reports_trial(graph):
     pub = next(graph.subjects(RDF.type, IL.Publication))
     assert (pub, IL.reports, TRIAL) in graph

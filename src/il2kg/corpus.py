@@ -23,13 +23,13 @@ from il2kg.model import Trial
 from il2kg.pipeline import (
     MAX_MEGABYTES,
     changed_sources,
-    extract_document,
+    extract_triples,
     manifest_bytes,
-    manifest_row,
+    manifest_row_of,
     read_document,
     read_manifest,
 )
-from il2kg.rdf_io import atomic_write, parse_turtle_bytes, read_turtle, turtle_bytes
+from il2kg.rdf_io import atomic_write, new_graph, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.validate import format_report
 
 Progress = Callable[[str], None]
@@ -96,20 +96,28 @@ def _extract_one(job: tuple[Path, float]) -> tuple[str, dict, bytes] | str:
     lexicon, vocabulary = _worker_state()
     try:
         document = read_document(path, max_mb)
-        extraction = extract_document(document, lexicon)
+        kind, records, triples = extract_triples(document, lexicon)
     except Il2kgError as err:
         return str(err)
     except Exception as err:  # an extractor bug must cost one document, not the run
         return (f"{path}: the extractor failed ({type(err).__name__}: {err}); "
                 "please report it with this document")
-    report = gate(extraction.graph)
-    data = turtle_bytes(extraction.graph)
-    described, mentioned = node_sets(extraction.graph, vocabulary)
-    entry = {**report_to_json(report), "row": manifest_row(extraction), "ttl_sha256": hashlib.sha256(data).hexdigest(),
+    data = turtle_bytes(triples)  # the writer reads any iterable of triples; the same bytes as from a graph
+    report = gate(data)  # the bytes written, parsed by Oxigraph: no second serialisation
+    described, mentioned = node_sets(triples, vocabulary)
+    entry = {**report_to_json(report), "row": manifest_row_of(document, kind, records),
+             "ttl_sha256": hashlib.sha256(data).hexdigest(),
              "described": sorted(described), "mentioned": sorted(mentioned),
-             "trials": sum(isinstance(r, Trial) for r in extraction.records), "records": len(extraction.records),
-             "report": "" if report.conforms else format_report(report, extraction.graph)}
+             "trials": sum(isinstance(r, Trial) for r in records), "records": len(records),
+             "report": "" if report.conforms else format_report(report, _graph(triples))}
     return document_key(document.name, document.sha256), entry, data
+
+
+def _graph(triples: list[tuple]):
+    """An rdflib graph of the triples, for a failing document's report (which names nodes by their labels)."""
+    graph = new_graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
 
 
 PARALLEL_FROM = 24  # jobs per worker: a spawned worker's start (~1.5 s) is worth ~20 documents

@@ -11,7 +11,7 @@ the one that breaks the group is left out.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -38,13 +38,18 @@ class Member:
     graph: Callable[[], Graph]  # its triples, loaded only when its group must be gated
 
 
-def node_sets(graph: Graph, vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
-    """The IRIs a graph describes (subjects) and points at (objects), less the ontology's and shared agents'."""
+def node_sets(graph: Graph | Iterable[tuple], vocabulary: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The IRIs a graph (or its triples) describes (subjects) and points at (objects), less the ontology's and
+    shared agents'."""
     from il2kg.graph.emit import SOFTWARE
 
     skip = vocabulary | {str(SOFTWARE)}
-    described = frozenset(str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef)) - skip
-    mentioned = frozenset(str(o) for o in graph.objects(unique=True) if isinstance(o, URIRef)) - skip - described
+    subjects, objects = set(), set()
+    for s, _, o in graph:
+        subjects.add(s)
+        objects.add(o)
+    described = frozenset(str(s) for s in subjects if isinstance(s, URIRef)) - skip
+    mentioned = frozenset(str(o) for o in objects if isinstance(o, URIRef)) - skip - described
     return described, mentioned
 
 
@@ -86,15 +91,18 @@ def _checks() -> tuple[tuple[str, str, str], ...]:
     return tuple(checks)
 
 
-def check_union(graph: Graph | str) -> Report:
-    """Gate a union of documents (a graph or its N-Triples): the shapes, then the cross-document SPARQL checks."""
+def check_union(graph: Graph | str | list) -> Report:
+    """Gate a union of documents (a graph, its N-Triples or Oxigraph quads): the shapes, then the cross-document
+    SPARQL checks."""
     import pyoxigraph as ox
 
-    text = graph if isinstance(graph, str) else graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    report = gate(text)
+    if isinstance(graph, Graph):
+        graph = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    quads = graph if isinstance(graph, list) else list(ox.parse(graph, format=ox.RdfFormat.N_TRIPLES))
+    report = gate(quads)
     found = list(report.violations)
     store = ox.Store()
-    store.load(text, format=ox.RdfFormat.N_TRIPLES)
+    store.extend(quads)
     for name, text, severity in _checks():
         for row in store.query(text):
             found.append(Violation(focus=row["focus"].value, path=None, value=None, message=row["message"].value,
@@ -163,10 +171,10 @@ def union_report_of(files: Sequence[tuple[str, bytes | Path]]) -> Report:
     import pyoxigraph as ox
 
     blobs = [(name, data.read_bytes() if isinstance(data, Path) else data) for name, data in files]
-    try:  # Oxigraph's parser straight to N-Triples: an rdflib graph of the union cost more than its gate
-        lines = {f"{q.subject} {q.predicate} {q.object} ." for _, data in blobs
+    try:  # Oxigraph's parser straight to quads: an rdflib graph of the union cost more than its gate
+        quads = {q: None for _, data in blobs
                  for q in ox.parse(data, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)}
-        return check_union("\n".join(sorted(lines)) + "\n")
+        return check_union(list(quads))
     except (SyntaxError, ValueError):
         union = Graph(bind_namespaces="none")
         for name, data in blobs:

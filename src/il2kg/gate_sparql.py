@@ -160,8 +160,8 @@ def run(store, constraints: tuple[Constraint, ...]) -> list[tuple[Constraint, Ro
             if this is None or this not in focus:
                 continue
             value = _get(row, "value") or this
-            path = constraint.path or (_get(row, "path").value if isinstance(_get(row, "path"), ox.NamedNode)
-                                       else None)
+            bound = _get(row, "path")  # pyrudof reports ?path when the query binds it, for a property shape too
+            path = bound.value if isinstance(bound, ox.NamedNode) else constraint.path
             message = _TEMPLATE.sub(lambda m, row=row: _lexical(_get(row, m.group(1)), m.group(0)),
                                     constraint.message)
             found.append((constraint, Row(focus=this.value, path=path, value=_render(value), message=message)))

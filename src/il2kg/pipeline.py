@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from il2kg.errors import InputFileError
 from il2kg.extract import extract
-from il2kg.graph import Source, to_graph
+from il2kg.graph import Source, to_graph, to_triples
 from il2kg.model import Lexicon, Publication, Record
 from il2kg.vocab import DOI, PUBMED
 
@@ -88,14 +88,26 @@ def extract_document(document: Document, lexicon: Lexicon, kind: str | None = No
     return Extraction(document, used, tuple(records), to_graph(list(records), source))
 
 
+def extract_triples(document: Document, lexicon: Lexicon) -> tuple[str, tuple[Record, ...], list[tuple]]:
+    """(kind, records, triples) of a document: extract_document's triples without an rdflib graph (for the
+    workers of `il2kg extract`, which write Turtle and gate it, and read no graph)."""
+    used, records = extract(document.text, lexicon=lexicon)
+    source = Source(document.name, document.sha256, used, document.text, extractor_version())
+    return used, tuple(records), to_triples(list(records), source)
+
+
 def manifest_row(extraction: Extraction) -> dict[str, str]:
     """The source-manifest row of one extraction."""
-    pub = next((r for r in extraction.records if isinstance(r, Publication)), None)
+    return manifest_row_of(extraction.document, extraction.kind, extraction.records)
+
+
+def manifest_row_of(document: Document, kind: str, records: tuple[Record, ...]) -> dict[str, str]:
+    """The source-manifest row of a document read as `kind` into `records`."""
+    pub = next((r for r in records if isinstance(r, Publication)), None)
     doi = pub.doi.value if pub and pub.doi else ""
     pmid = pub.pmid.value if pub and pub.pmid else ""
     url = str(DOI[doi]) if doi else (str(PUBMED[f"{pmid}/"]) if pmid else "")
-    return {"file_name": extraction.document.name, "sha256": extraction.document.sha256,
-            "kind": extraction.kind, "doi": doi, "pmid": pmid, "url": url}
+    return {"file_name": document.name, "sha256": document.sha256, "kind": kind, "doi": doi, "pmid": pmid, "url": url}
 
 
 def manifest_bytes(rows: list[dict[str, str]]) -> bytes:
