@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
+from il2kg import resources
+from il2kg.query_oxigraph import lead_value_rows
+
+_FOCUS_NODES = resources.read_query("gate/focus-nodes")
 _SUBSELECT = re.compile(r"\bSELECT\b(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
 _UNSAFE = re.compile(r"\b(VALUES|MINUS|SERVICE|GRAPH)\b|\$(?!this\b|PATH\b)", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -141,10 +145,8 @@ def run(store, constraints: tuple[Constraint, ...]) -> list[tuple[Constraint, Ro
     for constraint in constraints:
         focus = focus_of.get(constraint.classes)
         if focus is None:
-            values = " ".join(f"<{c}>" for c in constraint.classes)
-            focus = {row[0] for row in store.query(
-                "SELECT DISTINCT ?this WHERE { VALUES ?class { " + values + " } "
-                f"?this <{RDF.type}>/<{RDFS.subClassOf}>* ?class }}")}
+            query = lead_value_rows(_FOCUS_NODES, "class", [URIRef(c) for c in constraint.classes])
+            focus = {row[0] for row in store.query(query)}
             focus_of[constraint.classes] = focus
         if not focus:
             continue

@@ -55,6 +55,16 @@ def lead_values(text: str, bindings: Mapping[Variable, Node]) -> str | None:
     return text[: found.end()] + block + text[found.end():]
 
 
+def lead_value_rows(text: str, name: str, values: list[Node]) -> str:
+    """The SELECT text with one variable bound to several values (a VALUES block of one row each) opening its
+    WHERE group; an error when the text has not the plain shape or a value cannot be written as one term."""
+    found = _PLAIN_SELECT.match(text)
+    if found is None or not values or not all(_writable(v) for v in values):
+        raise ValueError(f"cannot bind ?{name} to {len(values)} values in this query")
+    block = f" VALUES ?{name} {{ {' '.join(v.n3() for v in values)} }} "
+    return text[: found.end()] + block + text[found.end():]
+
+
 def _writable(term: Node) -> bool:
     """Whether n3() writes the term as one SPARQL term that cannot end early: an IRI with none of the characters
     an IRI may not hold ('>' would close it), a literal (n3() escapes its quotes) with such a datatype. A blank
