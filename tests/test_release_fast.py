@@ -43,7 +43,7 @@ def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph):
     assert lazy.parsed() is not None, "the fast path was not taken"
     fast = Release(merged, ontology, lazy)
     reference = Release(merged, ontology, documents_from_files(path for path, _ in files))
-    for name in ("ttl", "nt", "nq", "trig", "xml"):
+    for name in ("ttl", "nt", "nq", "trig", "xml", "jsonld"):
         assert FORMATS[name].write(fast) == FORMATS[name].write(reference), name
 
 

@@ -1,0 +1,71 @@
+"""Exports benchmark: `write_exports` alone (what the build's exports phase runs) over a data folder.
+
+Run: python benchmarks/bench_exports.py DATA_TRIPLES_DIR [--profile N] [--added FILE]
+DATA_TRIPLES_DIR is a built data/triples folder (e.g. /tmp/bbx/1000/data/triples after
+`bench_build.py --documents 1000 --keep /tmp/bbx`). Prints seconds per export (cold: an empty export cache),
+then again with the cache filled (what a rebuild with no change pays), and, with --added, after adding one
+data file. With --profile N, prints the N costliest functions of the cold run. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from il2kg.build import load_files
+from il2kg.exports import LazyDocuments, write_exports
+from il2kg.ontology import load_ontology
+from il2kg.rdf_io import canonical, new_graph, parse_turtle_bytes
+
+
+def run(triples: Path, label: str, profile: int = 0) -> None:
+    ontology = load_ontology()
+    files = load_files(triples)
+    merged = new_graph()
+    for path, data in files:
+        parse_turtle_bytes(data, path, merged)
+    merged += canonical(ontology)
+    timings: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        profiler = cProfile.Profile() if profile else None
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        write_exports(merged, ontology, LazyDocuments(files), Path(tmp), True, timings.append)
+        if profiler:
+            profiler.disable()
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    parts = "  ".join(line.removeprefix("timing: export ").removesuffix(" s") for line in timings)
+    print(f"{label}: exports {seconds:.2f} s over {len(files)} files, {len(merged)} triples (peak RSS {peak} MiB)")
+    print(f"  {parts}")
+    if profiler:
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(profile)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("triples", type=Path)
+    parser.add_argument("--profile", type=int, default=0)
+    parser.add_argument("--added", type=Path, help="A data file to add for the third run.")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        triples = Path(tmp) / "data" / "triples"
+        shutil.copytree(args.triples, triples)
+        run(triples, "cold (empty export cache)", args.profile)
+        run(triples, "warm (nothing changed)")
+        if args.added:
+            shutil.copy(args.added, triples / f"added-{args.added.name}")
+            run(triples, "one data file added")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
