@@ -10,7 +10,9 @@ from rdflib import Graph
 
 from il2kg import resources
 from il2kg.exports import FORMATS, LazyDocuments, Release
-from il2kg.exports.formats import documents_from_files
+from il2kg.exports.formats import documents_from_files, lookup_graph, merged_lines
+from il2kg.exports.index import Index
+from il2kg.exports.void import counts_of_lines, void_bytes
 from il2kg.rdf_io import new_graph, parse_turtle_bytes
 
 # Literals whose written forms differ between naive writers: escapes, a tab, language tags, numbers and
@@ -34,7 +36,7 @@ def files(tmp_path_factory) -> list[tuple[Path, bytes]]:
     return [*found, (tricky, TRICKY)]
 
 
-def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph):
+def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph, tmp_path: Path):
     merged = new_graph()
     merged += ontology
     for path, data in files:
@@ -45,6 +47,18 @@ def test_fast_writers_give_the_rdflib_writers_bytes(files, ontology: Graph):
     reference = Release(merged, ontology, documents_from_files(path for path, _ in files))
     for name in ("ttl", "nt", "nq", "trig", "xml", "jsonld"):
         assert FORMATS[name].write(fast) == FORMATS[name].write(reference), name
+    lines = merged_lines(fast)
+    assert lines is not None and merged_lines(reference) is None
+    assert void_bytes(counts_of_lines(lines), tmp_path, True) == void_bytes(merged, tmp_path, True)
+    for name in ("kgx", "schemaorg"):  # from the Index of the parsed documents, and from rdflib's graph
+        written = [_read(FORMATS[name].write_folder(release, tmp_path / kind / name))
+                   for kind, release in (("fast", fast), ("reference", reference))]
+        assert written[0] == written[1] and written[0], name
+    assert isinstance(lookup_graph(fast), Index) and lookup_graph(reference) is merged
+
+
+def _read(paths: list[Path]) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in paths}
 
 
 def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):

@@ -93,13 +93,13 @@ class Parsed:
         return (f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples)
 
 
-def ntriples(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Sorted N-Triples of the ontology and the data (what ntriples_bytes gives for the merged graph)."""
+def ntriples_lines(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> list[str]:
+    """The merged graph's N-Triples lines, sorted and distinct (one per triple: the VoID counts read them too)."""
     rows = set(ntriples_bytes(ontology).decode("utf-8").splitlines())
     for part in parts:
         rows.update(part.nt_lines(terms))
     rows.discard("")
-    return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
+    return sorted(rows)
 
 
 def nquads(graphs: Iterable[tuple[str, Graph | Parsed]], terms: Terms) -> bytes:

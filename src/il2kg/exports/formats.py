@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -29,6 +29,7 @@ class Release:
     merged: Graph
     ontology: Graph
     documents: Mapping[URIRef, Graph]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what several writers share, made once
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """The ontology graph and the document graphs, sorted by graph IRI (each document graph made when reached)."""
@@ -125,7 +126,25 @@ def _merged(fast_writer: Callable, rdflib_writer: Callable[[Graph], bytes]) -> C
 
 
 turtle_release = _merged(fast.turtle, turtle_bytes)  # sorted Turtle
-ntriples_release = _merged(fast.ntriples, ntriples_bytes)  # sorted N-Triples
+
+
+def merged_lines(release: Release) -> list[str] | None:
+    """The merged graph's sorted N-Triples lines from the parsed documents (made once), or None off the fast path."""
+    if (found := _fast(release)) is None:
+        return None
+    if "nt" not in release.memo:
+        release.memo["nt"] = fast.ntriples_lines(release.ontology, found[0].values(), found[1])
+    return release.memo["nt"]
+
+
+def ntriples_release(release: Release) -> bytes:
+    """Sorted N-Triples of the merged graph."""
+    lines = merged_lines(release)
+    if lines is None:
+        return ntriples_bytes(release.merged)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 rdfxml_release = _merged(fast.rdfxml, rdfxml_bytes)  # flat, sorted RDF/XML
 
 
@@ -171,16 +190,27 @@ def _jsonld(release: Release) -> bytes:
     return jsonld_bytes(release.merged, context)
 
 
+def lookup_graph(release: Release):
+    """What the KGX and schema.org writers read: an Index of the parsed documents (made once), else the merged graph."""
+    if (found := _fast(release)) is None:
+        return release.merged
+    if "index" not in release.memo:
+        from il2kg.exports.index import Index
+
+        release.memo["index"] = Index.of(release.ontology, found[0].values(), found[1])
+    return release.memo["index"]
+
+
 def _kgx(release: Release, folder: Path) -> list[Path]:
     from il2kg.exports.kgx import write_kgx
 
-    return write_kgx(release.merged, folder)
+    return write_kgx(lookup_graph(release), folder)
 
 
 def _schemaorg(release: Release, folder: Path) -> list[Path]:
     from il2kg.exports.schemaorg import write_schemaorg
 
-    return write_schemaorg(release.merged, folder)
+    return write_schemaorg(lookup_graph(release), folder)
 
 
 @dataclass(frozen=True)
@@ -284,7 +314,7 @@ class _Clock:
 
 def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
     from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
-    from il2kg.exports.void import void_bytes
+    from il2kg.exports.void import counts_of_lines, void_bytes
 
     written = []
     if isinstance(release.documents, LazyDocuments):
@@ -301,7 +331,9 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
         if fmt.write_folder:
             written += fmt.write_folder(release, out_dir / fmt.file_name)
             clock.done(name)
-    atomic_write(out_dir / "void.ttl", void_bytes(release.merged, out_dir, shacl_conforms))
+    lines = merged_lines(release)
+    counts = counts_of_lines(lines) if lines is not None else release.merged
+    atomic_write(out_dir / "void.ttl", void_bytes(counts, out_dir, shacl_conforms))
     clock.done("void")
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
     clock.done("sha256sums")
