@@ -195,9 +195,11 @@ def lookup_graph(release: Release):
     if (found := _fast(release)) is None:
         return release.merged
     if "index" not in release.memo:
+        from il2kg.exports import kgx, schemaorg
         from il2kg.exports.index import Index
 
-        release.memo["index"] = Index.of(release.ontology, found[0].values(), found[1])
+        reads = kgx.READS | schemaorg.READS
+        release.memo["index"] = Index.of(release.ontology, found[0].values(), found[1], reads)
     return release.memo["index"]
 
 
