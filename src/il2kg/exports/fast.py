@@ -11,13 +11,14 @@ labels, which only the rdflib path computes: the ontology (which has them) goes 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _quote_encode  # rdflib's own N-Triples escaping
 
-from il2kg.ontology import rdfxml_document
+from il2kg.ontology import _node_attr, _split, rdfxml_head, rdfxml_namespaces
 from il2kg.rdf_io import _Names, canonical_triples, ntriples_bytes, turtle_bytes
 from il2kg.vocab import PREFIXES
 
@@ -144,13 +145,57 @@ def trig_block(part: Graph | Parsed, terms: Terms) -> str:
 
 
 def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Flat, sorted RDF/XML of the ontology and the data (what ontology.rdfxml_bytes gives for the merged graph)."""
-    by_subject: dict[object, set[tuple]] = {}
-    for s, p, o in canonical_triples(ontology):
-        by_subject.setdefault(s, set()).add((p, o))
+    """Flat, sorted RDF/XML of the ontology and the data (what ontology.rdfxml_bytes gives for the merged graph).
+
+    ontology.rdfxml_document's layout and order (subjects by n3(), then (n3(p), n3(o))), with every distinct
+    term's n3() and XML form made once and each triple kept as its (n3(p), n3(o), line): sorting those tuples is
+    that order, and the same triple from two documents is one tuple."""
+    parts = list(parts)
+    ontology_triples = canonical_triples(ontology)
     convert = terms.rdflib
+    predicates = {p for _, p, _ in ontology_triples}
+    predicates.update(convert(p) for part in parts for p in {t[1] for t in part.triples})
+    xmlns = rdfxml_namespaces(predicates)
+    n3: dict = {}
+    tag: dict = {}
+    piece: dict = {}  # object -> the line after its tag name, with {tag} for the closing tag
+
+    def line(p, o) -> tuple[str, str, str]:
+        for term in (p, o):
+            if term not in n3:
+                n3[term] = (convert(term) if isinstance(term, ox.NamedNode | ox.Literal) else term).n3()
+        if p not in tag:
+            namespace, local = _split(str(convert(p) if isinstance(p, ox.NamedNode) else p))
+            tag[p] = f"{xmlns[namespace]}:{local}"
+        if o not in piece:
+            value = convert(o) if isinstance(o, ox.NamedNode | ox.Literal) else o
+            if isinstance(value, Literal):
+                attrs = f' xml:lang="{value.language}"' if value.language else ""
+                attrs += f' rdf:datatype="{value.datatype}"' if value.datatype else ""
+                piece[o] = (attrs + ">" + escape(str(value)) + "</", ">")
+            else:
+                piece[o] = (" " + _node_attr(value, "rdf:resource") + "/>", None)
+        name, (body, close) = tag[p], piece[o]
+        text = f"    <{name}{body}{name}{close}" if close else f"    <{name}{body}"
+        return n3[p], n3[o], text
+
+    by_subject: dict = {}
+    for s, p, o in ontology_triples:
+        by_subject.setdefault(s.n3(), [s, set()])[1].add(line(p, o))
     for part in parts:
         for s, p, o in part.triples:
-            by_subject.setdefault(convert(s), set()).add((convert(p), convert(o)))
-    return rdfxml_document(by_subject)
-
+            key = n3.get(s)
+            if key is None:
+                key = n3[s] = convert(s).n3()
+            entry = by_subject.get(key)
+            if entry is None:
+                entry = by_subject[key] = [convert(s), set()]
+            entry[1].add(line(p, o))
+    lines = rdfxml_head(xmlns)
+    for key in sorted(by_subject):
+        subject, rows = by_subject[key]
+        lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
+        lines.extend(row[2] for row in sorted(rows))
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
