@@ -10,7 +10,7 @@ labels, which only the rdflib path computes: the ontology (which has them) goes 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
@@ -78,6 +78,8 @@ class Parsed:
 
     def __init__(self, triples: list[tuple]) -> None:
         self.triples = triples
+        self._nt: list[str] | None = None
+        self._ttl: dict[str, str] | None = None
 
     @classmethod
     def of(cls, blobs: Iterable[bytes]) -> Parsed | None:
@@ -89,9 +91,26 @@ class Parsed:
                 triples.add((quad.subject, quad.predicate, quad.object))
         return cls(list(triples))
 
-    def nt_lines(self, terms: Terms) -> Iterator[str]:
-        nt = terms.nt
-        return (f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples)
+    def nt_lines(self, terms: Terms) -> list[str]:
+        """The N-Triples lines (made once: il2kg.nt and il2kg.nq both write them)."""
+        if self._nt is None:
+            nt = terms.nt
+            self._nt = [f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples]
+        return self._nt
+
+    def turtle_blocks(self, terms: Terms) -> dict[str, dict[str, set[str]]]:
+        """{subject: {predicate: {object}}} in Turtle's written forms ("a" for rdf:type)."""
+        ttl, blocks = terms.ttl, {}
+        for s, p, o in self.triples:
+            predicate = "a" if p == _RDF_TYPE else ttl(p)
+            blocks.setdefault(ttl(s), {}).setdefault(predicate, set()).add(ttl(o))
+        return blocks
+
+    def turtle_texts(self, terms: Terms) -> dict[str, str]:
+        """{subject: its Turtle block} (made once: the merged Turtle and this document's TriG graph share them)."""
+        if self._ttl is None:
+            self._ttl = {subject: _block(subject, preds) for subject, preds in self.turtle_blocks(terms).items()}
+        return self._ttl
 
 
 def ntriples_lines(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> list[str]:
@@ -115,33 +134,60 @@ def nquads(graphs: Iterable[tuple[str, Graph | Parsed]], terms: Terms) -> bytes:
     return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
 
 
+def _block(subject: str, preds: dict[str, set[str]]) -> str:
+    body = [f"    {p} {' , '.join(sorted(preds[p]))}" for p in sorted(preds, key=lambda p: (p != "a", p))]
+    return subject + "\n" + " ;\n".join(body) + " ."
+
+
+def _subject_order(subject: str) -> tuple[bool, str]:
+    return subject.startswith("_:"), subject
+
+
 def turtle(ontology: Graph | None, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Sorted Turtle with the fixed prefixes, as turtle_bytes writes the union of ontology and parts."""
-    names = terms.names
-    blocks: dict[str, dict[str, set[str]]] = {}
+    """Sorted Turtle with the fixed prefixes, as turtle_bytes writes the union of ontology and parts.
+
+    A subject described by one document only has that document's block (made once for TriG too); the blocks
+    of subjects that several documents or the ontology describe are merged and written again."""
+    parts, names = list(parts), terms.names
+    merged: dict[str, dict[str, set[str]]] = {}
     if ontology is not None:
         for s, p, o in canonical_triples(ontology):
             predicate = "a" if p == RDF.type else names.iri(p)
-            blocks.setdefault(names.term(s), {}).setdefault(predicate, set()).add(names.term(o))
-    ttl = terms.ttl
+            merged.setdefault(names.term(s), {}).setdefault(predicate, set()).add(names.term(o))
+    seen: set[str] = set(merged)
+    shared: set[str] = set(merged)
     for part in parts:
-        for s, p, o in part.triples:
-            predicate = "a" if p == _RDF_TYPE else ttl(p)
-            blocks.setdefault(ttl(s), {}).setdefault(predicate, set()).add(ttl(o))
+        subjects = part.turtle_texts(terms).keys()
+        shared.update(seen.intersection(subjects))
+        seen.update(subjects)
+    texts: dict[str, str] = {}
+    for part in parts:
+        own = part.turtle_texts(terms)
+        if shared.isdisjoint(own):
+            texts.update(own)
+            continue
+        for subject, preds in part.turtle_blocks(terms).items():
+            if subject in shared:
+                into = merged.setdefault(subject, {})
+                for predicate, objects in preds.items():
+                    into.setdefault(predicate, set()).update(objects)
+            else:
+                texts[subject] = own[subject]
+    texts.update((subject, _block(subject, preds)) for subject, preds in merged.items())
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(names.prefixes)]
-    for subject in sorted(blocks, key=lambda s: (s.startswith("_:"), s)):
-        preds = blocks[subject]
-        body = [f"    {p} {' , '.join(sorted(preds[p]))}" for p in sorted(preds, key=lambda p: (p != "a", p))]
+    for subject in sorted(texts, key=_subject_order):
         lines.append("")
-        lines.append(subject + "\n" + " ;\n".join(body) + " .")
+        lines.append(texts[subject])
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def trig_block(part: Graph | Parsed, terms: Terms) -> str:
     """One named graph's Turtle body (no prefixes), as trig_bytes cuts it from turtle_bytes."""
+    if isinstance(part, Parsed):
+        texts = part.turtle_texts(terms)
+        return "\n\n".join(texts[s] for s in sorted(texts, key=_subject_order)) + "\n" if texts else ""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
-    text = (turtle(None, [part], terms) if isinstance(part, Parsed) else turtle_bytes(part, prefixes)).decode("utf-8")
-    return text.partition("\n\n")[2]
+    return turtle_bytes(part, prefixes).decode("utf-8").partition("\n\n")[2]
 
 
 def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
