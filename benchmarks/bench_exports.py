@@ -46,11 +46,10 @@ def run(triples: Path, label: str, profile: int = 0) -> None:
             profiler.disable()
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    parts = "  ".join(line.removeprefix("timing: export ").replace(" s (CPU ", "/").removesuffix(" s)")
-                      for line in timings)
+    parts = "\n  ".join(line.removeprefix("timing: export ") for line in timings)
     print(f"{label}: exports {seconds:.2f} s wall, {cpu:.2f} s CPU over {len(files)} files, {len(merged)} triples "
           f"(peak RSS {peak} MiB, load average {os.getloadavg()[0]:.1f})")
-    print(f"  seconds wall/CPU: {parts}")
+    print(f"  {parts}")
     if profiler:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(profile)
 

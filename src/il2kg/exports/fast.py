@@ -65,6 +65,13 @@ class Terms:
             self._nt[term] = found
         return found
 
+    def let_go(self, kind: str) -> None:
+        """Drop the N-Triples ("nt") or Turtle ("ttl") forms made so far."""
+        if kind == "nt":
+            self._nt = {}
+        else:
+            self._ttl = {}
+
     def ttl(self, term) -> str:
         """The term as il2kg.export's Turtle writer writes it."""
         found = self._ttl.get(term)
@@ -98,6 +105,13 @@ class Parsed:
             self._nt = [f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples]
         return self._nt
 
+    def let_go(self, kind: str) -> None:
+        """Drop the lines ("nt") or Turtle blocks ("ttl") made for the formats that share them."""
+        if kind == "nt":
+            self._nt = None
+        else:
+            self._ttl = None
+
     def turtle_blocks(self, terms: Terms) -> dict[str, dict[str, set[str]]]:
         """{subject: {predicate: {object}}} in Turtle's written forms ("a" for rdf:type)."""
         ttl, blocks = terms.ttl, {}
@@ -123,15 +137,27 @@ def ntriples_lines(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> li
 
 
 def nquads(graphs: Iterable[tuple[str, Graph | Parsed]], terms: Terms) -> bytes:
-    """Sorted N-Quads of named graphs (rdflib graphs, or parsed data)."""
-    rows: set[str] = set()
+    """Sorted N-Quads of named graphs (rdflib graphs, or parsed data): no line is in two graphs, so a list of
+    each graph's distinct lines holds them (two Oxigraph literals can be one rdflib literal: "007" and "7")."""
+    rows: list[str] = []
     for name, part in graphs:
         if isinstance(part, Parsed):
             lines = part.nt_lines(terms)
         else:
-            lines = (line for line in ntriples_bytes(part).decode("utf-8").splitlines() if line.endswith(" ."))
-        rows.update(f"{line[:-2]} <{name}> ." for line in lines)
-    return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
+            lines = sorted({line for line in ntriples_bytes(part).decode("utf-8").splitlines() if line.endswith(" .")})
+        suffix = f" <{name}> ."
+        rows.extend({line[:-2] + suffix for line in lines})
+    rows.sort()
+    return lines_bytes(rows)
+
+
+def lines_bytes(rows: list[str]) -> bytes:
+    """The lines, each ending in a newline, as UTF-8; the list is emptied on the way (an output of ~100 MB is
+    then held twice at most, as text and as bytes, not four times)."""
+    rows.append("")
+    text = "\n".join(rows)
+    rows.clear()
+    return text.encode("utf-8")
 
 
 def _block(subject: str, preds: dict[str, set[str]]) -> str:
@@ -178,7 +204,8 @@ def turtle(ontology: Graph | None, parts: Iterable[Parsed], terms: Terms) -> byt
     for subject in sorted(texts, key=_subject_order):
         lines.append("")
         lines.append(texts[subject])
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    texts.clear()
+    return lines_bytes(lines)
 
 
 def trig_block(part: Graph | Parsed, terms: Terms) -> str:
@@ -244,4 +271,5 @@ def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
         lines.extend(row[2] for row in sorted(rows))
         lines.append("  </rdf:Description>")
     lines.append("</rdf:RDF>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    by_subject.clear()
+    return lines_bytes(lines)

@@ -107,6 +107,15 @@ def _documents_in(data: bytes, path: Path) -> list[URIRef]:
     return sorted(URIRef(iri) for iri in found)
 
 
+def _let_go(release: Release, kind: str) -> None:
+    """Drop what the formats of a kind ("ttl" or "nt") shared, once the last of them is written."""
+    release.memo.pop(kind, None)
+    if found := _fast(release):
+        for part in found[0].values():
+            part.let_go(kind)
+        found[1].let_go(kind)
+
+
 def _fast(release: Release) -> tuple[dict[URIRef, Parsed], Terms] | None:
     """The parsed documents and the term formatter when the fast writers (exports/fast.py) may be used."""
     documents = release.documents
@@ -142,7 +151,7 @@ def ntriples_release(release: Release) -> bytes:
     lines = merged_lines(release)
     if lines is None:
         return ntriples_bytes(release.merged)
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return fast.lines_bytes(list(lines))
 
 
 rdfxml_release = _merged(fast.rdfxml, rdfxml_bytes)  # flat, sorted RDF/XML
@@ -310,8 +319,18 @@ class _Clock:
     def done(self, name: str) -> None:
         now, cpu = time.perf_counter(), time.process_time()
         if self.progress:  # CPU seconds beside wall seconds: the fairer figure on a shared machine
-            self.progress(f"timing: export {name} {now - self.started:.2f} s (CPU {cpu - self.cpu:.2f} s)")
+            import resource
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+            self.progress(f"timing: export {name} {now - self.started:.2f} s (CPU {cpu - self.cpu:.2f} s, "
+                          f"peak RSS {peak} MiB)")
         self.started, self.cpu = now, cpu
+
+
+# Formats that share what they are made of are written one after the other, and that is let go after the last
+# of them (each document's Turtle blocks, then its N-Triples lines): held together they were the peak.
+_ORDER = ("ttl", "trig", "nt", "nq", "jsonld", "xml")
+_SHARED_UNTIL = {"trig": "ttl", "nq": "nt"}
 
 
 def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
@@ -322,20 +341,25 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
     if isinstance(release.documents, LazyDocuments):
         release.documents.parsed()
         clock.done("parse")
-    for name, fmt in FORMATS.items():
-        if fmt.write:
-            atomic_write(out_dir / fmt.file_name, fmt.write(release))
-            written.append(out_dir / fmt.file_name)
-            clock.done(name)
+    counts = None
+    names = [n for n in _ORDER if n in FORMATS] + [n for n in FORMATS if n not in _ORDER]
+    for name in (n for n in names if FORMATS[n].write):
+        fmt = FORMATS[name]
+        atomic_write(out_dir / fmt.file_name, fmt.write(release))
+        written.append(out_dir / fmt.file_name)
+        if name == "nt" and (lines := merged_lines(release)) is not None:
+            counts = counts_of_lines(lines)  # VoID is written last (it lists the files) but counts these lines
+        if name in _SHARED_UNTIL:
+            _let_go(release, _SHARED_UNTIL[name])
+        clock.done(name)
     atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))  # the ontology's own, never stale
     written.append(out_dir / CONTEXT_FILE.name)
     for name, fmt in FORMATS.items():
         if fmt.write_folder:
             written += fmt.write_folder(release, out_dir / fmt.file_name)
             clock.done(name)
-    lines = merged_lines(release)
-    counts = counts_of_lines(lines) if lines is not None else release.merged
-    atomic_write(out_dir / "void.ttl", void_bytes(counts, out_dir, shacl_conforms))
+    release.memo.clear()
+    atomic_write(out_dir / "void.ttl", void_bytes(counts or release.merged, out_dir, shacl_conforms))
     clock.done("void")
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
     clock.done("sha256sums")

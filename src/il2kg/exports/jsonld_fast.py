@@ -200,8 +200,14 @@ class JsonLd:
                     rows.append((key, "[\n    " + ",\n    ".join(items) + "\n   ]"))
             rows.sort()
             blocks.append("  {\n" + ",\n".join(f"   {encode_basestring(k)}: {t}" for k, t in rows) + "\n  }")
-        graph = "[\n" + ",\n".join(blocks) + "\n ]" if blocks else "[]"
-        return ('{\n "@context": ' + context + ',\n "@graph": ' + graph + "\n}\n").encode("utf-8")
+        self.nodes.clear()
+        if not blocks:
+            return ('{\n "@context": ' + context + ',\n "@graph": []\n}\n').encode("utf-8")
+        blocks[0] = '{\n "@context": ' + context + ',\n "@graph": [\n' + blocks[0]
+        blocks[-1] += "\n ]\n}\n"
+        text = ",\n".join(blocks)  # one copy of the document as text, one as bytes
+        blocks.clear()
+        return text.encode("utf-8")
 
 
 def jsonld(ontology: Graph, parts: Iterable[Parsed], terms: Terms, context: dict) -> bytes:
