@@ -3,13 +3,15 @@ writing a cold build's bytes is tests/test_build_generated.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
 from il2kg import resources
-from il2kg.exports import FORMATS, LazyDocuments, Release
+from il2kg.errors import Il2kgError
+from il2kg.exports import FORMATS, LazyDocuments, Release, write_exports, writing
 from il2kg.exports.formats import documents_from_files, lookup_graph, merged_lines
 from il2kg.exports.index import Index
 from il2kg.exports.void import counts_of_lines, void_bytes
@@ -64,3 +66,31 @@ def _read(paths: list[Path]) -> dict[str, bytes]:
 def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):
     data = b"<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n"
     assert LazyDocuments([(tmp_path / "b.ttl", data)]).parsed() is None
+
+
+def _exports(files, ontology: Graph, out: Path) -> dict[str, bytes]:
+    merged = new_graph()
+    merged += ontology
+    for path, data in files:
+        parse_turtle_bytes(data, path, merged)
+    write_exports(merged, ontology, LazyDocuments(files), out, True)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_the_second_export_process_writes_the_same_files(files, ontology: Graph, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(writing, "PARALLEL_MIN_TRIPLES", 10**12)
+    alone = _exports(files, ontology, tmp_path / "alone")
+    monkeypatch.setattr(writing, "PARALLEL_MIN_TRIPLES", 0)
+    forked = _exports(files, ontology, tmp_path / "forked")
+    assert forked == alone and "il2kg.jsonld" in forked and "kgx/il2kg_edges.tsv" in forked
+
+
+def test_a_failure_in_the_second_export_process_is_an_error_of_the_build(files, ontology: Graph, tmp_path: Path,
+                                                                           monkeypatch):
+    def broken(release):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writing, "PARALLEL_MIN_TRIPLES", 0)
+    monkeypatch.setitem(FORMATS, "xml", dataclasses.replace(FORMATS["xml"], write=broken))
+    with pytest.raises(Il2kgError, match="second export process failed: OSError: disk full"):
+        _exports(files, ontology, tmp_path / "out")

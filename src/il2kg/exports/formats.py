@@ -1,13 +1,14 @@
 """Every export format as a bytes function over one `Release`, and `write_exports` that writes them all.
 
 Formats map to functions through a plain dict (sssom-py's registry pattern). Per-document named
-graphs (TriG, N-Quads) come from `Release.documents`; everything else from the merged graph.
+graphs (TriG, N-Quads) come from `Release.documents`; everything else from the merged graph, or from the
+documents as Oxigraph parsed them when they hold no blank node (the same bytes; exports/fast.py).
+exports/writing.py writes them all into dist/.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from rdflib.namespace import RDF
 from il2kg.exports import fast
 from il2kg.exports.fast import Parsed, Terms
 from il2kg.ontology import rdfxml_bytes
-from il2kg.rdf_io import atomic_write, ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
+from il2kg.rdf_io import ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 
@@ -105,15 +106,6 @@ def _documents_in(data: bytes, path: Path) -> list[URIRef]:
     except (SyntaxError, ValueError):
         found = {str(s) for s in parse_turtle_bytes(data, path).subjects(RDF.type, IL.SourceDocument)}
     return sorted(URIRef(iri) for iri in found)
-
-
-def _let_go(release: Release, kind: str) -> None:
-    """Drop what the formats of a kind ("ttl" or "nt") shared, once the last of them is written."""
-    release.memo.pop(kind, None)
-    if found := _fast(release):
-        for part in found[0].values():
-            part.let_go(kind)
-        found[1].let_go(kind)
 
 
 def _fast(release: Release) -> tuple[dict[URIRef, Parsed], Terms] | None:
@@ -289,78 +281,3 @@ def sha256sums_bytes(out_dir: Path) -> bytes:
     files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS and not p.name.startswith("."))
     lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}" for p in files]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
-                  out_dir: Path, shacl_conforms: bool, progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last.
-
-    `progress`, when given, gets a 'timing: export NAME SECONDS s' line per export (benchmarks/bench_exports.py)."""
-    import gc
-
-    # The writers allocate millions of short-lived, acyclic strings, tuples and dicts: each of the collector's
-    # full passes walks all of them again (at 1,000 documents that was a third of the exports' time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _write_all(Release(merged_graph, ontology, data_by_document), out_dir, shacl_conforms,
-                          _Clock(progress))
-    finally:
-        if collecting:
-            gc.enable()
-
-
-class _Clock:
-    """Seconds per export, reported through progress (nothing when there is none)."""
-
-    def __init__(self, progress: Callable[[str], None] | None) -> None:
-        self.progress, self.started, self.cpu = progress, time.perf_counter(), time.process_time()
-
-    def done(self, name: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
-        if self.progress:  # CPU seconds beside wall seconds: the fairer figure on a shared machine
-            import resource
-
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
-            self.progress(f"timing: export {name} {now - self.started:.2f} s (CPU {cpu - self.cpu:.2f} s, "
-                          f"peak RSS {peak} MiB)")
-        self.started, self.cpu = now, cpu
-
-
-# Formats that share what they are made of are written one after the other, and that is let go after the last
-# of them (each document's Turtle blocks, then its N-Triples lines): held together they were the peak.
-_ORDER = ("ttl", "trig", "nt", "nq", "jsonld", "xml")
-_SHARED_UNTIL = {"trig": "ttl", "nq": "nt"}
-
-
-def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
-    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
-    from il2kg.exports.void import counts_of_lines, void_bytes
-
-    written = []
-    if isinstance(release.documents, LazyDocuments):
-        release.documents.parsed()
-        clock.done("parse")
-    counts = None
-    names = [n for n in _ORDER if n in FORMATS] + [n for n in FORMATS if n not in _ORDER]
-    for name in (n for n in names if FORMATS[n].write):
-        fmt = FORMATS[name]
-        atomic_write(out_dir / fmt.file_name, fmt.write(release))
-        written.append(out_dir / fmt.file_name)
-        if name == "nt" and (lines := merged_lines(release)) is not None:
-            counts = counts_of_lines(lines)  # VoID is written last (it lists the files) but counts these lines
-        if name in _SHARED_UNTIL:
-            _let_go(release, _SHARED_UNTIL[name])
-        clock.done(name)
-    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))  # the ontology's own, never stale
-    written.append(out_dir / CONTEXT_FILE.name)
-    for name, fmt in FORMATS.items():
-        if fmt.write_folder:
-            written += fmt.write_folder(release, out_dir / fmt.file_name)
-            clock.done(name)
-    release.memo.clear()
-    atomic_write(out_dir / "void.ttl", void_bytes(counts or release.merged, out_dir, shacl_conforms))
-    clock.done("void")
-    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
-    clock.done("sha256sums")
-    return [*written, out_dir / "void.ttl", out_dir / CHECKSUMS]
