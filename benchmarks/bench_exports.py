@@ -2,9 +2,10 @@
 
 Run: python benchmarks/bench_exports.py DATA_TRIPLES_DIR [--profile N] [--added FILE]
 DATA_TRIPLES_DIR is a built data/triples folder (e.g. /tmp/bbx/1000/data/triples after
-`bench_build.py --documents 1000 --keep /tmp/bbx`). Prints seconds per export (cold: an empty export cache),
-then again with the cache filled (what a rebuild with no change pays), and, with --added, after adding one
-data file. With --profile N, prints the N costliest functions of the cold run. Asserts nothing.
+`bench_build.py --documents 1000 --keep /tmp/bbx`). Prints wall and CPU seconds and peak RSS per export (a
+line marked "second process" was written by the forked writer, exports/writing.py), and, with --added, the
+same after adding one data file. With --profile N, prints the N costliest functions (this process only).
+Asserts nothing.
 """
 
 from __future__ import annotations
@@ -63,8 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         triples = Path(tmp) / "data" / "triples"
         shutil.copytree(args.triples, triples)
-        run(triples, "cold (empty export cache)", args.profile)
-        run(triples, "warm (nothing changed)")
+        run(triples, "exports", args.profile)
         if args.added:
             shutil.copy(args.added, triples / f"added-{args.added.name}")
             run(triples, "one data file added")
