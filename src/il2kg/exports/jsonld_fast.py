@@ -41,8 +41,8 @@ def supported(context: dict, parts: Iterable[Parsed]) -> bool:
     terms = context["@context"].values()
     if any(isinstance(t, dict) and set(t) - {"@id", "@type"} for t in terms):
         return False
-    return not any(p.value in _LIST_TERMS or (isinstance(o, ox.NamedNode) and o.value in _LIST_TERMS)
-                   for part in parts for _, p, o in part.triples)
+    lists = {ox.NamedNode(iri) for iri in _LIST_TERMS}
+    return not any(p in lists or o in lists for part in parts for _, p, o in part.triples)
 
 
 def _scalar(value: object) -> str:

@@ -50,8 +50,9 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
 class _Clock:
     """Seconds per export, reported through progress (nothing when there is none)."""
 
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress, self.started, self.cpu = progress, time.perf_counter(), time.process_time()
+    def __init__(self, progress: Progress | None, where: str = "") -> None:
+        self.progress, self.where = progress, where
+        self.started, self.cpu = time.perf_counter(), time.process_time()
 
     def done(self, name: str) -> None:
         now, cpu = time.perf_counter(), time.process_time()
@@ -60,18 +61,14 @@ class _Clock:
 
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
             self.progress(f"timing: export {name} {now - self.started:.2f} s (CPU {cpu - self.cpu:.2f} s, "
-                          f"peak RSS {peak} MiB{', second process' if os.getpid() != _PARENT[0] else ''})")
+                          f"peak RSS {peak} MiB{self.where})")
         self.started, self.cpu = now, cpu
-
-
-_PARENT = [os.getpid()]
 
 
 def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
     from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
     from il2kg.exports.void import void_bytes
 
-    _PARENT[0] = os.getpid()
     found = _fast(release) if isinstance(release.documents, LazyDocuments) else None
     clock.done("parse")
     large = found is not None and sum(len(part.triples) for part in found[0].values()) >= PARALLEL_MIN_TRIPLES
@@ -133,8 +130,9 @@ def _fork(work: Callable[[_Clock], list[Path]], clock: _Clock) -> Callable[..., 
     if pid == 0:  # the child: write, report through the pipe, and leave without running the parent's cleanup
         os.close(read_end)
         code, timings = 0, []
+        child_clock = _Clock(timings.append if clock.progress else None, ", second process")
         try:
-            answer = {"paths": [str(p) for p in work(_Clock(timings.append if clock.progress else None))]}
+            answer = {"paths": [str(p) for p in work(child_clock)]}
         except BaseException as err:  # reported to the parent, which raises it as its own error
             answer, code = {"error": f"{type(err).__name__}: {err}"}, 1
         with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
