@@ -2,8 +2,10 @@
 
 Serialising 600k triples through rdflib (a Graph, canonical_triples, a term object per triple) took ~70 s
 at 1,000 documents; parsing each data file with pyoxigraph and formatting every distinct term once takes
-a few seconds. The formatting rules are those of il2kg.export (sorted Turtle, sorted N-Triples, flat
-RDF/XML) and tests/test_exports.py compares both paths byte for byte. Blank nodes need RGDA1's canonical
+a few seconds. The formatting rules are those of il2kg.rdf_io and il2kg.ontology (sorted Turtle, sorted
+N-Triples, flat RDF/XML) and tests/test_release_fast.py compares both paths byte for byte. Each document's
+N-Triples lines and Turtle blocks are made once and serve two formats each (il2kg.nt and il2kg.nq; il2kg.ttl
+and il2kg.trig), then are let go (exports/writing.py). Blank nodes need RGDA1's canonical
 labels, which only the rdflib path computes: the ontology (which has them) goes through rdflib, and
 `Parsed.of` gives None for data holding any, so the caller keeps the rdflib path for it.
 """
