@@ -68,11 +68,12 @@ def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):
     assert LazyDocuments([(tmp_path / "b.ttl", data)]).parsed() is None
 
 
-def _exports(files, ontology: Graph, out: Path) -> dict[str, bytes]:
+def _exports(files, ontology: Graph, out: Path, with_merged: bool = True) -> dict[str, bytes]:
     merged = new_graph()
-    merged += ontology
-    for path, data in files:
-        parse_turtle_bytes(data, path, merged)
+    if with_merged:
+        merged += ontology
+        for path, data in files:
+            parse_turtle_bytes(data, path, merged)
     write_exports(merged, ontology, LazyDocuments(files), out, True)
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
@@ -83,6 +84,12 @@ def test_the_second_export_process_writes_the_same_files(files, ontology: Graph,
     monkeypatch.setattr(writing, "PARALLEL_MIN_TRIPLES", 0)
     forked = _exports(files, ontology, tmp_path / "forked")
     assert forked == alone and "il2kg.jsonld" in forked and "kgx/il2kg_edges.tsv" in forked
+
+
+def test_the_exports_of_parsed_documents_never_read_the_merged_graph(files, ontology: Graph, tmp_path: Path):
+    # So a build whose data files hold no blank node needs no rdflib graph of the data for its exports.
+    assert _exports(files, ontology, tmp_path / "empty", with_merged=False) == _exports(files, ontology,
+                                                                                       tmp_path / "full")
 
 
 def test_a_failure_in_the_second_export_process_is_an_error_of_the_build(files, ontology: Graph, tmp_path: Path,
