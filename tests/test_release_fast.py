@@ -68,6 +68,14 @@ def test_a_file_with_a_blank_node_keeps_the_rdflib_path(tmp_path: Path):
     assert LazyDocuments([(tmp_path / "b.ttl", data)]).parsed() is None
 
 
+def test_a_file_only_rdflib_reads_keeps_the_rdflib_path(tmp_path: Path):
+    data = b"<http://example.org/a b> <http://example.org/p> 1 .\n"  # Oxigraph refuses the space in the IRI
+    lazy = LazyDocuments([(tmp_path / "curated-space.ttl", data)])
+    assert lazy.parsed() is None
+    (key,) = lazy
+    assert str(key) == "https://w3id.org/il2kg/id/graph/curated-space" and len(lazy[key]) == 1
+
+
 def _exports(files, ontology: Graph, out: Path, with_merged: bool = True) -> dict[str, bytes]:
     merged = new_graph()
     if with_merged:

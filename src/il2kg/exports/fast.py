@@ -7,7 +7,7 @@ N-Triples, flat RDF/XML) and tests/test_release_fast.py compares both paths byte
 N-Triples lines and Turtle blocks are made once and serve two formats each (il2kg.nt and il2kg.nq; il2kg.ttl
 and il2kg.trig), then are let go (exports/writing.py). Blank nodes need RGDA1's canonical
 labels, which only the rdflib path computes: the ontology (which has them) goes through rdflib, and
-`Parsed.of` gives None for data holding any, so the caller keeps the rdflib path for it.
+`Parsed.scan` gives None for data holding any, so the caller keeps the rdflib path for it.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from rdflib.plugins.serializers.nt import _quote_encode  # rdflib's own N-Triple
 
 from il2kg.ontology import _node_attr, _split, rdfxml_head, rdfxml_namespaces
 from il2kg.rdf_io import _Names, canonical_triples, ntriples_bytes, turtle_bytes
-from il2kg.vocab import PREFIXES
+from il2kg.vocab import IL, PREFIXES
 
 _XSD_STRING, _RDF_TYPE = str(XSD.string), ox.NamedNode(str(RDF.type))
+_SOURCE_DOCUMENT = ox.NamedNode(str(IL.SourceDocument))
 
 
 class Terms:
@@ -90,15 +91,22 @@ class Parsed:
         self._nt: list[str] | None = None
         self._ttl: dict[str, str] | None = None
 
-    @classmethod
-    def of(cls, blobs: Iterable[bytes]) -> Parsed | None:
-        triples = set()
-        for data in blobs:
+    @staticmethod
+    def scan(data: bytes) -> tuple[set[tuple], list[str]] | None:
+        """One data file's triples and the il2kg:SourceDocument IRIs it declares (sorted); None when it holds a
+        blank node or Oxigraph refuses it (the rdflib writers then serve)."""
+        triples, documents = set(), set()
+        try:
             for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
-                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                s, p, o = quad.subject, quad.predicate, quad.object
+                if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                     return None
-                triples.add((quad.subject, quad.predicate, quad.object))
-        return cls(list(triples))
+                triples.add((s, p, o))
+                if p == _RDF_TYPE and o == _SOURCE_DOCUMENT:
+                    documents.add(s.value)
+        except (SyntaxError, ValueError):
+            return None
+        return triples, sorted(documents)
 
     def nt_lines(self, terms: Terms) -> list[str]:
         """The N-Triples lines (made once: il2kg.nt and il2kg.nq both write them)."""

@@ -62,20 +62,38 @@ class LazyDocuments(Mapping):
     so writing TriG and N-Quads holds one document's graph at a time, not a second copy of the whole data."""
 
     def __init__(self, files: Sequence[tuple[Path, bytes]]) -> None:
-        self._files: dict[URIRef, list[tuple[Path, bytes]]] = {}
-        for path, data in sorted(files, key=lambda pair: pair[0]):
-            docs = _documents_in(data, path)
-            key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
-            self._files.setdefault(key, []).append((path, data))
+        self._source = sorted(files, key=lambda pair: pair[0])
+        self._grouped: dict[URIRef, list[tuple[Path, bytes]]] | None = None
         self.terms = Terms()
         self._parsed: dict[URIRef, Parsed] | None | bool = None
+
+    @property
+    def _files(self) -> dict[URIRef, list[tuple[Path, bytes]]]:
+        """The files by document IRI (from the parse in `parsed` when that came first: each file parsed once)."""
+        if self._grouped is None:
+            self._grouped = {}
+            for path, data in self._source:
+                self._grouped.setdefault(_key(path, _documents_in(data, path)), []).append((path, data))
+        return self._grouped
 
     def parsed(self) -> dict[URIRef, Parsed] | None:
         """Every document's triples parsed by Oxigraph (once), for the fast writers; None when any has a blank node."""
         if self._parsed is None:
-            found = {key: Parsed.of(data for _, data in files) for key, files in self._files.items()}
-            self._parsed = None if not found or None in found.values() else found
-            self._parsed = self._parsed if self._parsed is not None else False
+            scanned = [(path, data, Parsed.scan(data)) for path, data in self._source]
+            if not scanned or any(found is None for *_, found in scanned):
+                self._parsed = False
+                return None
+            grouped: dict[URIRef, list[tuple[Path, bytes]]] = {}
+            triples: dict[URIRef, set] = {}
+            for path, data, (found, documents) in scanned:
+                key = _key(path, [URIRef(iri) for iri in documents])
+                grouped.setdefault(key, []).append((path, data))
+                if key in triples:
+                    triples[key] |= found
+                else:
+                    triples[key] = found
+            self._grouped = grouped if self._grouped is None else self._grouped
+            self._parsed = {key: Parsed(list(found)) for key, found in triples.items()}
         return self._parsed or None
 
     def forget(self) -> None:
@@ -93,6 +111,11 @@ class LazyDocuments(Mapping):
 
     def __len__(self) -> int:
         return len(self._files)
+
+
+def _key(path: Path, documents: list[URIRef]) -> URIRef:
+    """A data file's named graph: the one source document it declares, else id:graph/<file stem>."""
+    return documents[0] if len(documents) == 1 else mint("graph", slug(path.stem))
 
 
 def _documents_in(data: bytes, path: Path) -> list[URIRef]:
