@@ -81,7 +81,11 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
             child(True)  # waited for, so it writes nothing into a folder that is about to be removed
         raise
     counts = release.memo.pop("counts", None)
-    written += child() if child else _write_formats(release, out_dir, others, clock)
+    if child:
+        written += child()
+        clock.done("waiting for the second process")
+    else:
+        written += _write_formats(release, out_dir, others, clock)
     atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))  # the ontology's own, never stale
     release.memo.clear()
     atomic_write(out_dir / "void.ttl", void_bytes(counts or release.merged, out_dir, shacl_conforms))
