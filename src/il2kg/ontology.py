@@ -43,15 +43,27 @@ def rdfxml_bytes(graph: Graph) -> bytes:
     return rdfxml_document(by_subject)
 
 
-def rdfxml_document(by_subject: dict) -> bytes:
-    """Flat, sorted RDF/XML of {subject: {(predicate, object)}}: one rdf:Description per subject."""
-    namespaces = sorted({_split(str(p))[0] for pairs in by_subject.values() for p, _ in pairs} - {str(RDF)})
+def rdfxml_namespaces(predicates: set) -> dict[str, str]:
+    """{namespace: XML prefix} for the predicates: rdf, the project's prefixes, ns1, ns2... for the others."""
+    namespaces = sorted({_split(str(p))[0] for p in predicates} - {str(RDF)})
     xmlns = {str(RDF): "rdf", **{ns: f"ns{i}" for i, ns in enumerate(namespaces, start=1)}}
     known = {str(v): k for k, v in PREFIXES.items()}
     xmlns.update({ns: known[ns] for ns in namespaces if ns in known})
+    return xmlns
+
+
+def rdfxml_head(xmlns: dict[str, str]) -> list[str]:
+    """The document's first lines, up to the opening rdf:RDF tag with its namespaces."""
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF"]
     lines += [f'  xmlns:{prefix}="{ns}"' for ns, prefix in sorted(xmlns.items(), key=lambda kv: kv[1])]
     lines[-1] += ">"
+    return lines
+
+
+def rdfxml_document(by_subject: dict) -> bytes:
+    """Flat, sorted RDF/XML of {subject: {(predicate, object)}}: one rdf:Description per subject."""
+    xmlns = rdfxml_namespaces({p for pairs in by_subject.values() for p, _ in pairs})
+    lines = rdfxml_head(xmlns)
     n3: dict = {}
     tags: dict = {}
 

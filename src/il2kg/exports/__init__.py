@@ -6,7 +6,7 @@ from il2kg.exports.formats import (
     Release,
     documents_from_files,
     documents_from_graphs,
-    write_exports,
 )
+from il2kg.exports.writing import write_exports
 
 __all__ = ["FORMATS", "LazyDocuments", "Release", "documents_from_files", "documents_from_graphs", "write_exports"]

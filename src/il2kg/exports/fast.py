@@ -2,26 +2,30 @@
 
 Serialising 600k triples through rdflib (a Graph, canonical_triples, a term object per triple) took ~70 s
 at 1,000 documents; parsing each data file with pyoxigraph and formatting every distinct term once takes
-a few seconds. The formatting rules are those of il2kg.export (sorted Turtle, sorted N-Triples, flat
-RDF/XML) and tests/test_exports.py compares both paths byte for byte. Blank nodes need RGDA1's canonical
+a few seconds. The formatting rules are those of il2kg.rdf_io and il2kg.ontology (sorted Turtle, sorted
+N-Triples, flat RDF/XML) and tests/test_release_fast.py compares both paths byte for byte. Each document's
+N-Triples lines and Turtle blocks are made once and serve two formats each (il2kg.nt and il2kg.nq; il2kg.ttl
+and il2kg.trig), then are let go (exports/writing.py). Blank nodes need RGDA1's canonical
 labels, which only the rdflib path computes: the ontology (which has them) goes through rdflib, and
-`Parsed.of` gives None for data holding any, so the caller keeps the rdflib path for it.
+`Parsed.scan` gives None for data holding any, so the caller keeps the rdflib path for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _quote_encode  # rdflib's own N-Triples escaping
 
-from il2kg.ontology import rdfxml_document
+from il2kg.ontology import _node_attr, _split, rdfxml_head, rdfxml_namespaces
 from il2kg.rdf_io import _Names, canonical_triples, ntriples_bytes, turtle_bytes
-from il2kg.vocab import PREFIXES
+from il2kg.vocab import IL, PREFIXES
 
 _XSD_STRING, _RDF_TYPE = str(XSD.string), ox.NamedNode(str(RDF.type))
+_SOURCE_DOCUMENT = ox.NamedNode(str(IL.SourceDocument))
 
 
 class Terms:
@@ -64,6 +68,13 @@ class Terms:
             self._nt[term] = found
         return found
 
+    def let_go(self, kind: str) -> None:
+        """Drop the N-Triples ("nt") or Turtle ("ttl") forms made so far."""
+        if kind == "nt":
+            self._nt = {}
+        else:
+            self._ttl = {}
+
     def ttl(self, term) -> str:
         """The term as il2kg.export's Turtle writer writes it."""
         found = self._ttl.get(term)
@@ -77,80 +88,198 @@ class Parsed:
 
     def __init__(self, triples: list[tuple]) -> None:
         self.triples = triples
+        self._nt: list[str] | None = None
+        self._ttl: dict[str, str] | None = None
 
-    @classmethod
-    def of(cls, blobs: Iterable[bytes]) -> Parsed | None:
-        triples = set()
-        for data in blobs:
+    @staticmethod
+    def scan(data: bytes) -> tuple[set[tuple], list[str]] | None:
+        """One data file's triples and the il2kg:SourceDocument IRIs it declares (sorted); None when it holds a
+        blank node or Oxigraph refuses it (the rdflib writers then serve)."""
+        triples, documents = set(), set()
+        try:
             for quad in ox.parse(data, format=ox.RdfFormat.TURTLE):
-                if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+                s, p, o = quad.subject, quad.predicate, quad.object
+                if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                     return None
-                triples.add((quad.subject, quad.predicate, quad.object))
-        return cls(list(triples))
+                triples.add((s, p, o))
+                if p == _RDF_TYPE and o == _SOURCE_DOCUMENT:
+                    documents.add(s.value)
+        except (SyntaxError, ValueError):
+            return None
+        return triples, sorted(documents)
 
-    def nt_lines(self, terms: Terms) -> Iterator[str]:
-        nt = terms.nt
-        return (f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples)
+    def nt_lines(self, terms: Terms) -> list[str]:
+        """The N-Triples lines (made once: il2kg.nt and il2kg.nq both write them)."""
+        if self._nt is None:
+            nt = terms.nt
+            self._nt = [f"{nt(s)} {nt(p)} {nt(o)} ." for s, p, o in self.triples]
+        return self._nt
+
+    def let_go(self, kind: str) -> None:
+        """Drop the lines ("nt") or Turtle blocks ("ttl") made for the formats that share them."""
+        if kind == "nt":
+            self._nt = None
+        else:
+            self._ttl = None
+
+    def turtle_blocks(self, terms: Terms) -> dict[str, dict[str, set[str]]]:
+        """{subject: {predicate: {object}}} in Turtle's written forms ("a" for rdf:type)."""
+        ttl, blocks = terms.ttl, {}
+        for s, p, o in self.triples:
+            predicate = "a" if p == _RDF_TYPE else ttl(p)
+            blocks.setdefault(ttl(s), {}).setdefault(predicate, set()).add(ttl(o))
+        return blocks
+
+    def turtle_texts(self, terms: Terms) -> dict[str, str]:
+        """{subject: its Turtle block} (made once: the merged Turtle and this document's TriG graph share them)."""
+        if self._ttl is None:
+            self._ttl = {subject: _block(subject, preds) for subject, preds in self.turtle_blocks(terms).items()}
+        return self._ttl
 
 
-def ntriples(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Sorted N-Triples of the ontology and the data (what ntriples_bytes gives for the merged graph)."""
+def ntriples_lines(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> list[str]:
+    """The merged graph's N-Triples lines, sorted and distinct (one per triple: the VoID counts read them too)."""
     rows = set(ntriples_bytes(ontology).decode("utf-8").splitlines())
     for part in parts:
         rows.update(part.nt_lines(terms))
     rows.discard("")
-    return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
+    return sorted(rows)
 
 
 def nquads(graphs: Iterable[tuple[str, Graph | Parsed]], terms: Terms) -> bytes:
-    """Sorted N-Quads of named graphs (rdflib graphs, or parsed data)."""
-    rows: set[str] = set()
+    """Sorted N-Quads of named graphs (rdflib graphs, or parsed data): no line is in two graphs, so a list of
+    each graph's distinct lines holds them (two Oxigraph literals can be one rdflib literal: "007" and "7")."""
+    rows: list[str] = []
     for name, part in graphs:
         if isinstance(part, Parsed):
             lines = part.nt_lines(terms)
         else:
-            lines = (line for line in ntriples_bytes(part).decode("utf-8").splitlines() if line.endswith(" ."))
-        rows.update(f"{line[:-2]} <{name}> ." for line in lines)
-    return ("\n".join(sorted(rows)) + "\n").encode("utf-8")
+            lines = sorted({line for line in ntriples_bytes(part).decode("utf-8").splitlines() if line.endswith(" .")})
+        suffix = f" <{name}> ."
+        rows.extend({line[:-2] + suffix for line in lines})
+    rows.sort()
+    return lines_bytes(rows)
+
+
+def lines_bytes(rows: list[str]) -> bytes:
+    """The lines, each ending in a newline, as UTF-8; the list is emptied on the way (an output of ~100 MB is
+    then held twice at most, as text and as bytes, not four times)."""
+    rows.append("")
+    text = "\n".join(rows)
+    rows.clear()
+    return text.encode("utf-8")
+
+
+def _block(subject: str, preds: dict[str, set[str]]) -> str:
+    body = [f"    {p} {' , '.join(sorted(preds[p]))}" for p in sorted(preds, key=lambda p: (p != "a", p))]
+    return subject + "\n" + " ;\n".join(body) + " ."
+
+
+def _subject_order(subject: str) -> tuple[bool, str]:
+    return subject.startswith("_:"), subject
 
 
 def turtle(ontology: Graph | None, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Sorted Turtle with the fixed prefixes, as turtle_bytes writes the union of ontology and parts."""
-    names = terms.names
-    blocks: dict[str, dict[str, set[str]]] = {}
+    """Sorted Turtle with the fixed prefixes, as turtle_bytes writes the union of ontology and parts.
+
+    A subject described by one document only has that document's block (made once for TriG too); the blocks
+    of subjects that several documents or the ontology describe are merged and written again."""
+    parts, names = list(parts), terms.names
+    merged: dict[str, dict[str, set[str]]] = {}
     if ontology is not None:
         for s, p, o in canonical_triples(ontology):
             predicate = "a" if p == RDF.type else names.iri(p)
-            blocks.setdefault(names.term(s), {}).setdefault(predicate, set()).add(names.term(o))
-    ttl = terms.ttl
+            merged.setdefault(names.term(s), {}).setdefault(predicate, set()).add(names.term(o))
+    seen: set[str] = set(merged)
+    shared: set[str] = set(merged)
     for part in parts:
-        for s, p, o in part.triples:
-            predicate = "a" if p == _RDF_TYPE else ttl(p)
-            blocks.setdefault(ttl(s), {}).setdefault(predicate, set()).add(ttl(o))
+        subjects = part.turtle_texts(terms).keys()
+        shared.update(seen.intersection(subjects))
+        seen.update(subjects)
+    texts: dict[str, str] = {}
+    for part in parts:
+        own = part.turtle_texts(terms)
+        if shared.isdisjoint(own):
+            texts.update(own)
+            continue
+        for subject, preds in part.turtle_blocks(terms).items():
+            if subject in shared:
+                into = merged.setdefault(subject, {})
+                for predicate, objects in preds.items():
+                    into.setdefault(predicate, set()).update(objects)
+            else:
+                texts[subject] = own[subject]
+    texts.update((subject, _block(subject, preds)) for subject, preds in merged.items())
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(names.prefixes)]
-    for subject in sorted(blocks, key=lambda s: (s.startswith("_:"), s)):
-        preds = blocks[subject]
-        body = [f"    {p} {' , '.join(sorted(preds[p]))}" for p in sorted(preds, key=lambda p: (p != "a", p))]
+    for subject in sorted(texts, key=_subject_order):
         lines.append("")
-        lines.append(subject + "\n" + " ;\n".join(body) + " .")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        lines.append(texts[subject])
+    texts.clear()
+    return lines_bytes(lines)
 
 
 def trig_block(part: Graph | Parsed, terms: Terms) -> str:
     """One named graph's Turtle body (no prefixes), as trig_bytes cuts it from turtle_bytes."""
+    if isinstance(part, Parsed):
+        texts = part.turtle_texts(terms)
+        return "\n\n".join(texts[s] for s in sorted(texts, key=_subject_order)) + "\n" if texts else ""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
-    text = (turtle(None, [part], terms) if isinstance(part, Parsed) else turtle_bytes(part, prefixes)).decode("utf-8")
-    return text.partition("\n\n")[2]
+    return turtle_bytes(part, prefixes).decode("utf-8").partition("\n\n")[2]
 
 
 def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Flat, sorted RDF/XML of the ontology and the data (what ontology.rdfxml_bytes gives for the merged graph)."""
-    by_subject: dict[object, set[tuple]] = {}
-    for s, p, o in canonical_triples(ontology):
-        by_subject.setdefault(s, set()).add((p, o))
+    """Flat, sorted RDF/XML of the ontology and the data (what ontology.rdfxml_bytes gives for the merged graph).
+
+    ontology.rdfxml_document's layout and order (subjects by n3(), then (n3(p), n3(o))), with every distinct
+    term's n3() and XML form made once and each triple kept as its (n3(p), n3(o), line): sorting those tuples is
+    that order, and the same triple from two documents is one tuple."""
+    parts = list(parts)
+    ontology_triples = canonical_triples(ontology)
     convert = terms.rdflib
+    predicates = {p for _, p, _ in ontology_triples}
+    predicates.update(convert(p) for part in parts for p in {t[1] for t in part.triples})
+    xmlns = rdfxml_namespaces(predicates)
+    n3: dict = {}
+    tag: dict = {}
+    piece: dict = {}  # object -> the line after its tag name, with {tag} for the closing tag
+
+    def line(p, o) -> tuple[str, str, str]:
+        for term in (p, o):
+            if term not in n3:
+                n3[term] = (convert(term) if isinstance(term, ox.NamedNode | ox.Literal) else term).n3()
+        if p not in tag:
+            namespace, local = _split(str(convert(p) if isinstance(p, ox.NamedNode) else p))
+            tag[p] = f"{xmlns[namespace]}:{local}"
+        if o not in piece:
+            value = convert(o) if isinstance(o, ox.NamedNode | ox.Literal) else o
+            if isinstance(value, Literal):
+                attrs = f' xml:lang="{value.language}"' if value.language else ""
+                attrs += f' rdf:datatype="{value.datatype}"' if value.datatype else ""
+                piece[o] = (attrs + ">" + escape(str(value)) + "</", ">")
+            else:
+                piece[o] = (" " + _node_attr(value, "rdf:resource") + "/>", None)
+        name, (body, close) = tag[p], piece[o]
+        text = f"    <{name}{body}{name}{close}" if close else f"    <{name}{body}"
+        return n3[p], n3[o], text
+
+    by_subject: dict = {}
+    for s, p, o in ontology_triples:
+        by_subject.setdefault(s.n3(), [s, set()])[1].add(line(p, o))
     for part in parts:
         for s, p, o in part.triples:
-            by_subject.setdefault(convert(s), set()).add((convert(p), convert(o)))
-    return rdfxml_document(by_subject)
-
+            key = n3.get(s)
+            if key is None:
+                key = n3[s] = convert(s).n3()
+            entry = by_subject.get(key)
+            if entry is None:
+                entry = by_subject[key] = [convert(s), set()]
+            entry[1].add(line(p, o))
+    lines = rdfxml_head(xmlns)
+    for key in sorted(by_subject):
+        subject, rows = by_subject[key]
+        lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
+        lines.extend(row[2] for row in sorted(rows))
+        lines.append("  </rdf:Description>")
+    lines.append("</rdf:RDF>")
+    by_subject.clear()
+    return lines_bytes(lines)

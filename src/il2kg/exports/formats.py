@@ -1,14 +1,16 @@
 """Every export format as a bytes function over one `Release`, and `write_exports` that writes them all.
 
 Formats map to functions through a plain dict (sssom-py's registry pattern). Per-document named
-graphs (TriG, N-Quads) come from `Release.documents`; everything else from the merged graph.
+graphs (TriG, N-Quads) come from `Release.documents`; everything else from the merged graph, or from the
+documents as Oxigraph parsed them when they hold no blank node (the same bytes; exports/fast.py).
+exports/writing.py writes them all into dist/.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -17,7 +19,7 @@ from rdflib.namespace import RDF
 from il2kg.exports import fast
 from il2kg.exports.fast import Parsed, Terms
 from il2kg.ontology import rdfxml_bytes
-from il2kg.rdf_io import atomic_write, ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
+from il2kg.rdf_io import ntriples_bytes, parse_turtle_bytes, read_turtle, turtle_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 
@@ -28,6 +30,7 @@ class Release:
     merged: Graph
     ontology: Graph
     documents: Mapping[URIRef, Graph]
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # what several writers share, made once
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """The ontology graph and the document graphs, sorted by graph IRI (each document graph made when reached)."""
@@ -59,20 +62,38 @@ class LazyDocuments(Mapping):
     so writing TriG and N-Quads holds one document's graph at a time, not a second copy of the whole data."""
 
     def __init__(self, files: Sequence[tuple[Path, bytes]]) -> None:
-        self._files: dict[URIRef, list[tuple[Path, bytes]]] = {}
-        for path, data in sorted(files, key=lambda pair: pair[0]):
-            docs = _documents_in(data, path)
-            key = docs[0] if len(docs) == 1 else mint("graph", slug(path.stem))
-            self._files.setdefault(key, []).append((path, data))
+        self._source = sorted(files, key=lambda pair: pair[0])
+        self._grouped: dict[URIRef, list[tuple[Path, bytes]]] | None = None
         self.terms = Terms()
         self._parsed: dict[URIRef, Parsed] | None | bool = None
+
+    @property
+    def _files(self) -> dict[URIRef, list[tuple[Path, bytes]]]:
+        """The files by document IRI (from the parse in `parsed` when that came first: each file parsed once)."""
+        if self._grouped is None:
+            self._grouped = {}
+            for path, data in self._source:
+                self._grouped.setdefault(_key(path, _documents_in(data, path)), []).append((path, data))
+        return self._grouped
 
     def parsed(self) -> dict[URIRef, Parsed] | None:
         """Every document's triples parsed by Oxigraph (once), for the fast writers; None when any has a blank node."""
         if self._parsed is None:
-            found = {key: Parsed.of(data for _, data in files) for key, files in self._files.items()}
-            self._parsed = None if not found or None in found.values() else found
-            self._parsed = self._parsed if self._parsed is not None else False
+            scanned = [(path, data, Parsed.scan(data)) for path, data in self._source]
+            if not scanned or any(found is None for *_, found in scanned):
+                self._parsed = False
+                return None
+            grouped: dict[URIRef, list[tuple[Path, bytes]]] = {}
+            triples: dict[URIRef, set] = {}
+            for path, data, (found, documents) in scanned:
+                key = _key(path, [URIRef(iri) for iri in documents])
+                grouped.setdefault(key, []).append((path, data))
+                if key in triples:
+                    triples[key] |= found
+                else:
+                    triples[key] = found
+            self._grouped = grouped if self._grouped is None else self._grouped
+            self._parsed = {key: Parsed(list(found)) for key, found in triples.items()}
         return self._parsed or None
 
     def forget(self) -> None:
@@ -90,6 +111,11 @@ class LazyDocuments(Mapping):
 
     def __len__(self) -> int:
         return len(self._files)
+
+
+def _key(path: Path, documents: list[URIRef]) -> URIRef:
+    """A data file's named graph: the one source document it declares, else id:graph/<file stem>."""
+    return documents[0] if len(documents) == 1 else mint("graph", slug(path.stem))
 
 
 def _documents_in(data: bytes, path: Path) -> list[URIRef]:
@@ -124,7 +150,25 @@ def _merged(fast_writer: Callable, rdflib_writer: Callable[[Graph], bytes]) -> C
 
 
 turtle_release = _merged(fast.turtle, turtle_bytes)  # sorted Turtle
-ntriples_release = _merged(fast.ntriples, ntriples_bytes)  # sorted N-Triples
+
+
+def merged_lines(release: Release) -> list[str] | None:
+    """The merged graph's sorted N-Triples lines from the parsed documents (made once), or None off the fast path."""
+    if (found := _fast(release)) is None:
+        return None
+    if "nt" not in release.memo:
+        release.memo["nt"] = fast.ntriples_lines(release.ontology, found[0].values(), found[1])
+    return release.memo["nt"]
+
+
+def ntriples_release(release: Release) -> bytes:
+    """Sorted N-Triples of the merged graph."""
+    lines = merged_lines(release)
+    if lines is None:
+        return ntriples_bytes(release.merged)
+    return fast.lines_bytes(list(lines))
+
+
 rdfxml_release = _merged(fast.rdfxml, rdfxml_bytes)  # flat, sorted RDF/XML
 
 
@@ -161,21 +205,38 @@ def trig_bytes(release: Release) -> bytes:
 
 
 def _jsonld(release: Release) -> bytes:
-    from il2kg.exports.jsonld import jsonld_bytes
+    from il2kg.exports import jsonld_fast
+    from il2kg.exports.jsonld import jsonld_bytes, load_context
 
-    return jsonld_bytes(release.merged)
+    context = load_context()
+    if (found := _fast(release)) and jsonld_fast.supported(context, found[0].values()):
+        return jsonld_fast.jsonld(release.ontology, found[0].values(), found[1], context)
+    return jsonld_bytes(release.merged, context)
+
+
+def lookup_graph(release: Release):
+    """What the KGX and schema.org writers read: an Index of the parsed documents (made once), else the merged graph."""
+    if (found := _fast(release)) is None:
+        return release.merged
+    if "index" not in release.memo:
+        from il2kg.exports import kgx, schemaorg
+        from il2kg.exports.index import Index
+
+        reads = kgx.READS | schemaorg.READS
+        release.memo["index"] = Index.of(release.ontology, found[0].values(), found[1], reads)
+    return release.memo["index"]
 
 
 def _kgx(release: Release, folder: Path) -> list[Path]:
     from il2kg.exports.kgx import write_kgx
 
-    return write_kgx(release.merged, folder)
+    return write_kgx(lookup_graph(release), folder)
 
 
 def _schemaorg(release: Release, folder: Path) -> list[Path]:
     from il2kg.exports.schemaorg import write_schemaorg
 
-    return write_schemaorg(release.merged, folder)
+    return write_schemaorg(lookup_graph(release), folder)
 
 
 @dataclass(frozen=True)
@@ -243,28 +304,3 @@ def sha256sums_bytes(out_dir: Path) -> bytes:
     files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS and not p.name.startswith("."))
     lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}" for p in files]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
-                  out_dir: Path, shacl_conforms: bool) -> list[Path]:
-    """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last."""
-    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
-    from il2kg.exports.void import void_bytes
-
-    release = Release(merged_graph, ontology, data_by_document)
-    written = []
-    # The parsed documents serve every format but JSON-LD: written first, then let go before JSON-LD, whose
-    # serialiser holds the whole graph as dictionaries (at 1,000 documents the two together were the peak).
-    for fmt in sorted((f for f in FORMATS.values() if f.write), key=lambda f: f.write is _jsonld):
-        if fmt.write is _jsonld and isinstance(data_by_document, LazyDocuments):
-            data_by_document.forget()
-        atomic_write(out_dir / fmt.file_name, fmt.write(release))
-        written.append(out_dir / fmt.file_name)
-    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(ontology))  # the ontology's own, never a stale copy
-    written.append(out_dir / CONTEXT_FILE.name)
-    for fmt in FORMATS.values():
-        if fmt.write_folder:
-            written += fmt.write_folder(release, out_dir / fmt.file_name)
-    atomic_write(out_dir / "void.ttl", void_bytes(merged_graph, out_dir, shacl_conforms))
-    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
-    return [*written, out_dir / "void.ttl", out_dir / CHECKSUMS]

@@ -66,6 +66,10 @@ DERIVED = (
 )
 
 _NAMES = (RDFS.label, IL.trialTitle, IL.acronym, IL.publicationTitle, IL.armLabel, IL.eventTerm, IL.fileName)
+_WALKED = (IL.hasArm, IL.receives, IL.hasAgent, IL.studiesDisease)  # the predicates the DERIVED paths walk
+# Every predicate this writer looks up (exports/index.py keeps only these; a lookup of another one is an error).
+READS = frozenset({PROV.wasDerivedFrom, RDF.type, IL.evidenceFor, IL.evidenceProperty, IL.evidenceObject,
+                   IL.extractionMethod, BIBO.pmid, BIBO.doi, *PREDICATES, *_WALKED, *_NAMES})
 
 
 def _cell(value: str) -> str:
@@ -117,8 +121,6 @@ def edge_rows(graph: Graph) -> list[dict[str, str]]:
             rows[row["id"]] = row
     return [rows[k] for k in sorted(rows)]
 
-
-_WALKED = (IL.hasArm, IL.receives, IL.hasAgent, IL.studiesDisease)  # the predicates the DERIVED paths walk
 
 
 def _derived_rows(graph: Graph, name: str):

@@ -20,6 +20,12 @@ from il2kg.rdf_io import atomic_write
 from il2kg.vocab import BASE, BIBO, CLINICALTRIALS, DOI, ID, IL, OBO, PUBMED, SCHEMA, slug
 
 _AGENT_PATH = SequencePath(IL.hasArm, IL.receives, IL.hasAgent)
+# Every predicate this writer looks up (exports/index.py keeps only these; a lookup of another one is an error).
+READS = frozenset({RDF.type, RDFS.label, SKOS.exactMatch, SKOS.closeMatch, IL.registryId, IL.trialTitle, IL.acronym,
+                   IL.hasDesignFeature, IL.studiesDisease, IL.hasArm, IL.receives, IL.hasAgent, IL.hasPhase,
+                   IL.phaseLabel, IL.numberRandomised, IL.numberEnrolled, IL.reportedIn, IL.reports,
+                   IL.publicationTitle, IL.publicationYear, IL.journal, BIBO.doi, BIBO.pmid, IL.fundedBy,
+                   IL.funderName})
 
 
 def _first(graph: Graph, node: URIRef, *predicates: URIRef) -> str | None:

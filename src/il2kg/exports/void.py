@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -21,15 +22,58 @@ def _count(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
-def _partitions(graph: Graph, description: Graph) -> None:
-    classes = Counter(o for _, o in set(graph.subject_objects(RDF.type)) if isinstance(o, URIRef))
-    for cls, entities in sorted(classes.items()):
+@dataclass(frozen=True)
+class Counts:
+    """What VoID says of the merged graph: triples, entities, class and property partitions, the ontology's
+    description (title, description, licence, version)."""
+
+    triples: int
+    entities: int
+    classes: Counter
+    properties: Counter
+    about: tuple[tuple[URIRef, object], ...]
+
+
+_ABOUT = (DCTERMS.title, DCTERMS.description, DCTERMS.license, OWL.versionInfo)
+
+
+def counts_of_graph(merged: Graph) -> Counts:
+    """The counts of an rdflib graph."""
+    classes = Counter(o for _, o in set(merged.subject_objects(RDF.type)) if isinstance(o, URIRef))
+    return Counts(len(merged), len({s for s in merged.subjects() if isinstance(s, URIRef)}), classes,
+                  Counter(p for _, p, _ in merged), tuple(merged.predicate_objects(ONTOLOGY_IRI)))
+
+
+def counts_of_lines(lines: list[str]) -> Counts:
+    """The counts of a graph from its sorted, distinct N-Triples lines (one per triple), without rdflib's graph."""
+    from bisect import bisect_left
+
+    properties: Counter = Counter()
+    classes: Counter = Counter()
+    subjects = set()
+    a = f"<{RDF.type}>"
+    for line in lines:
+        subject, predicate, rest = line.split(" ", 2)
+        properties[predicate] += 1
+        subjects.add(subject)
+        if predicate == a and rest[0] == "<":
+            classes[rest[:-2]] += 1
+    start = f"<{ONTOLOGY_IRI}> "
+    about = Graph().parse(data="\n".join(line for line in lines[bisect_left(lines, start):]
+                                         if line.startswith(start)) + "\n", format="nt")
+    return Counts(len(lines), sum(1 for s in subjects if s[0] == "<"),
+                  Counter({URIRef(c[1:-1]): n for c, n in classes.items()}),
+                  Counter({URIRef(p[1:-1]): n for p, n in properties.items()}),
+                  tuple(about.predicate_objects(ONTOLOGY_IRI)))
+
+
+def _partitions(counts: Counts, description: Graph) -> None:
+    for cls, entities in sorted(counts.classes.items()):
         part = mint("dataset", "il2kg", "class", slug(str(cls)))
         description.add((DATASET, VOID.classPartition, part))
         description.add((part, VOID["class"], cls))
         description.add((part, VOID.entities, _count(entities)))
-    properties = Counter(p for _, p, _ in graph)
-    for prop, triples in sorted(properties.items()):
+    for prop, triples in sorted(counts.properties.items()):
         part = mint("dataset", "il2kg", "property", slug(str(prop)))
         description.add((DATASET, VOID.propertyPartition, part))
         description.add((part, VOID.property, prop))
@@ -48,23 +92,24 @@ def _distributions(out_dir: Path, description: Graph) -> None:
         description.add((dist, DCAT.byteSize, _count(path.stat().st_size)))
 
 
-def void_graph(merged: Graph, out_dir: Path, shacl_conforms: bool) -> Graph:
+def void_graph(merged: Graph | Counts, out_dir: Path, shacl_conforms: bool) -> Graph:
     """Describe the release: triples, entities, partitions, distributions in out_dir, licence, version, verdict."""
+    counts = merged if isinstance(merged, Counts) else counts_of_graph(merged)
     g = new_graph()
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
     g.add((DATASET, RDF.type, VOID.Dataset))
     g.add((DATASET, RDF.type, DCAT.Dataset))
-    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license):
-        for value in merged.objects(ONTOLOGY_IRI, p):
+    for p, value in counts.about:
+        if p in _ABOUT[:3]:
             g.add((DATASET, p, value))
-    for version in merged.objects(ONTOLOGY_IRI, OWL.versionInfo):
-        g.add((DATASET, OWL.versionInfo, version))
-        g.add((DATASET, DCAT3.version, Literal(str(version))))
-    g.add((DATASET, VOID.triples, _count(len(merged))))
-    g.add((DATASET, VOID.entities, _count(len({s for s in merged.subjects() if isinstance(s, URIRef)}))))
+        elif p == OWL.versionInfo:
+            g.add((DATASET, OWL.versionInfo, value))
+            g.add((DATASET, DCAT3.version, Literal(str(value))))
+    g.add((DATASET, VOID.triples, _count(counts.triples)))
+    g.add((DATASET, VOID.entities, _count(counts.entities)))
     g.add((DATASET, VOID.vocabulary, ONTOLOGY_IRI))
-    _partitions(merged, g)
+    _partitions(counts, g)
     _distributions(out_dir, g)
     report = mint("dataset", "il2kg", "shacl-report")
     g.add((report, RDF.type, SH.ValidationReport))
@@ -73,6 +118,6 @@ def void_graph(merged: Graph, out_dir: Path, shacl_conforms: bool) -> Graph:
     return g
 
 
-def void_bytes(merged: Graph, out_dir: Path, shacl_conforms: bool) -> bytes:
-    """Serialise the release description as deterministic Turtle."""
+def void_bytes(merged: Graph | Counts, out_dir: Path, shacl_conforms: bool) -> bytes:
+    """Serialise the release description as deterministic Turtle (from the merged graph or its counts)."""
     return turtle_bytes(void_graph(merged, out_dir, shacl_conforms), VOID_PREFIXES)

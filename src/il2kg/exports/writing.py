@@ -1,0 +1,165 @@
+"""`write_exports`: every format of the registry into dist/, in an order that lets shared work go early,
+on two processes when the release is large.
+
+Each document is parsed once (exports/fast.py); the formats that share what they are made of are written one
+after the other and that is let go after the last of them (held together they were the memory peak). Above
+PARALLEL_MIN_TRIPLES, a forked child writes JSON-LD, RDF/XML, KGX and schema.org from the same parsed documents
+(copy-on-write, nothing sent) while this process writes Turtle, TriG, N-Triples and N-Quads: the machine has two
+cores and the two halves cost about the same. The bytes are the same either way (tests/test_release_fast.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from il2kg.errors import Il2kgError
+from il2kg.exports.formats import CHECKSUMS, FORMATS, LazyDocuments, Release, _fast, merged_lines, sha256sums_bytes
+from il2kg.rdf_io import atomic_write
+
+PARALLEL_MIN_TRIPLES = 100_000  # below this a second process costs more than it saves
+_ORDER = ("ttl", "trig", "nt", "nq")  # this process; the child (or this process after them) writes the others
+_SHARED_UNTIL = {"trig": "ttl", "nq": "nt"}  # after this format, let go of what it shared with an earlier one
+
+Progress = Callable[[str], None]
+
+
+def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
+                  out_dir: Path, shacl_conforms: bool, progress: Progress | None = None) -> list[Path]:
+    """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last.
+
+    `progress`, when given, gets a 'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
+    # The writers allocate millions of short-lived, acyclic strings, tuples and dicts: each of the collector's
+    # full passes walks all of them again (at 1,000 documents that was a third of the exports' time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_all(Release(merged_graph, ontology, data_by_document), out_dir, shacl_conforms,
+                          _Clock(progress))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class _Clock:
+    """Seconds per export, reported through progress (nothing when there is none)."""
+
+    def __init__(self, progress: Progress | None, where: str = "") -> None:
+        self.progress, self.where = progress, where
+        self.started, self.cpu = time.perf_counter(), time.process_time()
+
+    def done(self, name: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        if self.progress:  # CPU seconds beside wall seconds: the fairer figure on a shared machine
+            import resource
+
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+            self.progress(f"timing: export {name} {now - self.started:.2f} s (CPU {cpu - self.cpu:.2f} s, "
+                          f"peak RSS {peak} MiB{self.where})")
+        self.started, self.cpu = now, cpu
+
+
+def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
+    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
+    from il2kg.exports.void import void_bytes
+
+    found = _fast(release) if isinstance(release.documents, LazyDocuments) else None
+    clock.done("parse")
+    large = found is not None and sum(len(part.triples) for part in found[0].values()) >= PARALLEL_MIN_TRIPLES
+    others = [n for n in FORMATS if n not in _ORDER]
+    child = _fork(lambda child_clock: _write_formats(release, out_dir, others, child_clock), clock) if large else None
+    try:
+        written = _write_formats(release, out_dir, [n for n in _ORDER if n in FORMATS], clock)
+    except BaseException:
+        if child:
+            child(True)  # waited for, so it writes nothing into a folder that is about to be removed
+        raise
+    counts = release.memo.pop("counts", None)
+    if child:
+        written += child()
+        clock.done("waiting for the second process")
+    else:
+        written += _write_formats(release, out_dir, others, clock)
+    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))  # the ontology's own, never stale
+    release.memo.clear()
+    atomic_write(out_dir / "void.ttl", void_bytes(counts or release.merged, out_dir, shacl_conforms))
+    clock.done("void")
+    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
+    clock.done("sha256sums")
+    return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_formats(release: Release, out_dir: Path, names: list[str], clock: _Clock) -> list[Path]:
+    """Write the named formats, letting shared work go after the last format that uses it."""
+    from il2kg.exports.void import counts_of_lines
+
+    written: list[Path] = []
+    for name in names:
+        fmt = FORMATS[name]
+        if fmt.write:
+            atomic_write(out_dir / fmt.file_name, fmt.write(release))
+            written.append(out_dir / fmt.file_name)
+        else:
+            written += fmt.write_folder(release, out_dir / fmt.file_name)
+        if name == "nt" and (lines := merged_lines(release)) is not None:
+            release.memo["counts"] = counts_of_lines(lines)  # VoID is written last (it lists the files)
+        if name in _SHARED_UNTIL:
+            _let_go(release, _SHARED_UNTIL[name])
+        clock.done(name)
+    return written
+
+
+def _let_go(release: Release, kind: str) -> None:
+    """Drop what the formats of a kind ("ttl" or "nt") shared, once the last of them is written."""
+    release.memo.pop(kind, None)
+    if found := _fast(release):
+        for part in found[0].values():
+            part.let_go(kind)
+        found[1].let_go(kind)
+
+
+def _fork(work: Callable[[_Clock], list[Path]], clock: _Clock) -> Callable[..., list[Path]] | None:
+    """Run work in a forked child; the returned function waits for it and gives the paths it wrote (or raises
+    its error; with quiet=True it only waits). None where fork is not available (the caller then does the work)."""
+    if not hasattr(os, "fork"):
+        return None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write, report through the pipe, and leave without running the parent's cleanup
+        os.close(read_end)
+        code, timings = 0, []
+        child_clock = _Clock(timings.append if clock.progress else None, ", second process")
+        try:
+            answer = {"paths": [str(p) for p in work(child_clock)]}
+        except BaseException as err:  # reported to the parent, which raises it as its own error
+            answer, code = {"error": f"{type(err).__name__}: {err}"}, 1
+        with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
+            json.dump({**answer, "timings": timings}, pipe)
+        os._exit(code)
+    os.close(write_end)
+
+    def join(quiet: bool = False) -> list[Path]:
+        with os.fdopen(read_end, encoding="utf-8") as pipe:
+            text = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            answer = json.loads(text)
+        except ValueError:
+            answer = {"error": f"it stopped with status {status} (out of memory?)"}
+        for line in answer.get("timings", []):
+            clock.progress(line)
+        if quiet:
+            return []
+        if "error" in answer:
+            raise Il2kgError(f"the second export process failed: {answer['error']}; nothing was written. "
+                             "Run the build again; if it fails again, report it")
+        return [Path(p) for p in answer["paths"]]
+
+    return join
+
