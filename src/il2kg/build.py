@@ -90,10 +90,7 @@ def gate_files(files: Sequence[tuple[Path, bytes]], vocabulary: frozenset[str], 
 
 def load_data(triples_dir: Path = resources.TRIPLES_DIR) -> Graph:
     """Load every Turtle file under data/triples/ into one graph."""
-    data = new_graph()
-    for path, text in load_files(triples_dir):
-        parse_turtle_bytes(text, path, data)
-    return data
+    return _merged(load_files(triples_dir))
 
 
 def write_rejected(left_out: Sequence[tuple[str, str]], path: Path) -> None:
@@ -105,19 +102,19 @@ def write_rejected(left_out: Sequence[tuple[str, str]], path: Path) -> None:
 def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRIPLES_DIR,
           progress: Progress = _quiet, with_reasoning: bool = True,
           left_out: Sequence[tuple[str, str]] = ()) -> dict[str, object]:
-    """Load, gate, reason and write dist/ (all files swapped in at once; nothing on failure)."""
+    """Gate, reason and write dist/ (all files swapped in at once; nothing on failure).
+
+    No rdflib graph of the data is loaded on the way: the gate reads each file's cached verdict, the views and
+    the reasoner a compact index merged from per-file parts cached by sha256, the exports the files as Oxigraph
+    parses them. The rdflib graph is made only where something falls back to it (a report with results to
+    label, a file Oxigraph refuses)."""
     phases = Phases(progress)
     ontology = load_ontology()
     files = load_files(triples_dir)
-    data = new_graph()
-    for path, text in files:
-        parse_turtle_bytes(text, path, data)
-    progress(f"loaded {len(ontology)} ontology and {len(data)} data triples from {len(files)} files")
-    # Millions of graph objects live to the end: kept out of the collector's full passes, which would walk
-    # them again each time the exports allocate their own millions (seconds per pass at 1,000 documents).
-    gc.freeze()
-    phases.done("load")
+    progress(f"read {len(ontology)} ontology triples and {len(files)} data files")
     cache = GateCache(cache_dir(triples_dir))
+    graph = _Lazy(lambda: _merged(files))
+    phases.done("load")
     vocabulary = frozenset(str(t) for triple in ontology for t in triple)
     report = gate_files(files, vocabulary, cache)
     cache.save()
@@ -125,8 +122,12 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     phases.done("validate")
     if not report.conforms:
         raise ValidationFailed(f"{triples_dir}: the graph does not conform to the shapes; nothing written\n"
-                               + format_report(report, data))
-    reasoning = reason(ontology, data) if with_reasoning else None
+                               + format_report(report, graph()))
+    view_data = _view_data(files, cache_dir(triples_dir))
+    # Millions of objects live to the end: kept out of the collector's full passes, which would walk them again
+    # each time the views and exports allocate their own.
+    gc.freeze()
+    reasoning = reason(ontology, view_data) if with_reasoning else None
     if reasoning is not None:
         verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
         engine = reasoning.engine if reasoning.engine == "HermiT" else (
@@ -140,31 +141,68 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     try:
         # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
-        atomic_write(staging / "validation-report.txt", format_report(report, data).encode("utf-8"))
+        atomic_write(staging / "validation-report.txt",
+                     format_report(report, graph() if report.violations else None).encode("utf-8"))
         if left_out:
             write_rejected(left_out, staging / "rejected.txt")
         progress("writing views and plots")
         phases.done("release")
-        _write_views(files, ontology, staging, cache_dir(triples_dir))
+        _write_views(view_data, ontology, staging, cache_dir(triples_dir))
         phases.done("views")
-        merged = data  # the views are drawn: the data graph takes the ontology in, rather than a second copy
-        merged += canonical(ontology)  # labelled as the exports label them: JSON-LD then copies nothing
         progress("writing exports")
-        # last: it lists and hashes the files
-        write_exports(merged, ontology, LazyDocuments(files), staging, report.conforms)
+        # last: it lists and hashes the files. The merged graph is the data with the ontology labelled as the
+        # exports label it, made only if a writer falls back to rdflib.
+        write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
+                      report.conforms)
+        triples = _line_count(staging / "il2kg.nt")
         _swap(staging, dist_dir)
         phases.done("exports")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return {"triples": len(merged), "conforms": report.conforms, "reasoning": reasoning}
+    return {"triples": triples, "conforms": report.conforms, "reasoning": reasoning}
 
 
-def _write_views(files: Sequence[tuple[Path, bytes]], ontology: Graph, out_dir: Path, cache: Path) -> None:
-    """The views from the data files' cached view parts, not from the rdflib data graph (views/parts.py)."""
-    from il2kg.views import write_views
+class _Lazy:
+    """A value made the first time it is asked for."""
+
+    def __init__(self, make: Callable[[], Graph]) -> None:
+        self._make, self._value = make, None
+
+    def __call__(self) -> Graph:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
+
+
+def _merged(files: Sequence[tuple[Path, bytes]]) -> Graph:
+    data = new_graph()
+    for path, text in files:
+        parse_turtle_bytes(text, path, data)
+    return data
+
+
+def _with_ontology(data: Graph, ontology: Graph) -> Graph:
+    data += canonical(ontology)  # labelled as the exports label them: JSON-LD then copies nothing
+    return data
+
+
+def _line_count(path: Path) -> int:
+    """The triples of the release: one line each in its sorted, distinct N-Triples."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def _view_data(files: Sequence[tuple[Path, bytes]], cache: Path):
+    """The views' and the reasoner's index, merged from the data files' cached parts (views/parts.py)."""
     from il2kg.views.parts import view_data_of_files
 
-    write_views(view_data_of_files(files, cache / "views"), ontology, out_dir, layouts=cache / "layouts")
+    return view_data_of_files(files, cache / "views")
+
+
+def _write_views(view_data, ontology: Graph, out_dir: Path, cache: Path) -> None:
+    from il2kg.views import write_views
+
+    write_views(view_data, ontology, out_dir, layouts=cache / "layouts")
 
 
 DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours

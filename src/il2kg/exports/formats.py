@@ -25,12 +25,24 @@ from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES, mint, slug
 
 @dataclass(frozen=True)
 class Release:
-    """What the exports are made from: the merged graph, the ontology and one graph per source document."""
+    """What the exports are made from: the merged graph, the ontology and one graph per source document.
 
-    merged: Graph
+    `merged_source` is the merged graph, or a function that makes it: the build passes one, so the rdflib graph
+    is only loaded when a writer falls back to it (a file Oxigraph refuses, or one with a blank node)."""
+
+    merged_source: Graph | Callable[[], Graph]
     ontology: Graph
     documents: Mapping[URIRef, Graph]
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # what several writers share, made once
+    _loaded: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def merged(self) -> Graph:
+        """The merged rdflib graph, made the first time a writer asks for it."""
+        if "graph" not in self._loaded:
+            source = self.merged_source
+            self._loaded["graph"] = source if isinstance(source, Graph) else source()
+        return self._loaded["graph"]
 
     def named_graphs(self) -> Iterator[tuple[URIRef, Graph]]:
         """The ontology graph and the document graphs, sorted by graph IRI (each document graph made when reached)."""
