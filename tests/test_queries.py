@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from fixtures.query_graph import corpus_graph, fixture_graph
+from fixtures.query_graph import corpus_graph, fixture_graph, rows_of
 
 from il2kg import resources
 from il2kg.pipeline import read_manifest
@@ -55,7 +55,7 @@ def test_library_has_at_least_fifteen_competency_questions():
 
 
 def test_trials_by_disease(graph):
-    rows = run_query("trials-by-disease", graph)
+    rows = rows_of("trials-by-disease", graph)
     als = rows_where(rows, trial=IMODALS, diseaseLabel=ALS)[0]
     assert {"1 MIU", "2 MIU"} <= set(als["doses"].split(", "))
     assert "randomised" in als["design"] and als["phase"] == "2a"
@@ -64,14 +64,14 @@ def test_trials_by_disease(graph):
 
 
 def test_trial_arms_and_regimens(graph):
-    rows = run_query("trial-arms-and-regimens", graph)
+    rows = rows_of("trial-arms-and-regimens", graph)
     assert {r["armLabel"] for r in rows_where(rows, trial=IMODALS)} == {"2 MIU", "1 MIU", "placebo"}
     two = rows_where(rows, trial=IMODALS, armLabel="2 MIU")[0]
     assert (two["dose"], two["doseUnit"], two["agent"]) == (Decimal(2), "MIU", str(LEX.aldesleukin))
 
 
 def test_dose_versus_treg_change(graph):
-    rows = run_query("dose-versus-treg-change", graph)
+    rows = rows_of("dose-versus-treg-change", graph)
     changes = {(r["armLabel"], r["value"]) for r in rows_where(rows, trial=IMODALS, armStated=True)
                if r["statistic"] == "mean change from baseline"}
     assert {("2 MIU", Decimal("6.2")), ("1 MIU", Decimal("3.9")), ("placebo", Decimal("-0.49"))} <= changes
@@ -82,13 +82,13 @@ def test_dose_versus_treg_change_pairs_a_result_only_with_its_own_trials_arms(gr
     # A result that names no arm, in a trial whose only arm is a placebo, once matched every arm's label in the
     # graph (the label's OPTIONAL sat outside the arm's): 168 rows of the corpus graph paired other trials' arms.
     arms = {(str(t), str(a)) for t, a in graph.subject_objects(IL.hasArm)}
-    rows = run_query("dose-versus-treg-change", graph)
+    rows = rows_of("dose-versus-treg-change", graph)
     assert rows and all((r["trial"], r["arm"]) in arms for r in rows if r["arm"] is not None)
     assert all(r["armLabel"] is None and r["dose"] is None for r in rows if r["arm"] is None)
 
 
 def test_primary_endpoint_verdicts(graph):
-    rows = run_query("primary-endpoint-verdicts", graph)
+    rows = rows_of("primary-endpoint-verdicts", graph)
     assert {r["endpointMet"] for r in rows_where(rows, trial=IMODALS)} == {True}
     assert {r["endpointMet"] for r in rows_where(rows, trial=LUPIL2)} == {False}
     itt = rows_where(rows, trial=LUPIL2, population="intention to treat", comparator="placebo")[0]
@@ -98,20 +98,20 @@ def test_primary_endpoint_verdicts(graph):
 
 
 def test_itt_versus_per_protocol(graph):
-    row = rows_where(run_query("itt-versus-per-protocol", graph), trial=LUPIL2)[0]
+    row = rows_where(rows_of("itt-versus-per-protocol", graph), trial=LUPIL2)[0]
     verdict = (row["ittSignificant"], row["ppSignificant"], row["ppPostHoc"], row["endpointMet"])
     assert verdict == (False, True, True, False)
 
 
 def test_biomarker_results(graph):
-    rows = run_query("biomarker-results", graph)
+    rows = rows_of("biomarker-results", graph)
     ccl2 = rows_where(rows, trial=IMODALS, biomarker=str(LEX.ccl2), direction="decrease")[0]
     assert ccl2["significant"] is True and ccl2["kind"] == "Soluble marker"
     assert rows_where(rows, trial=IMODALS, biomarker=str(LEX.nfl), direction="no change")[0]["significant"] is False
 
 
 def test_mechanism_diseases(graph):
-    links = {(r["mechanism"], r["diseaseLabel"], r["via"]) for r in run_query("mechanism-diseases", graph)}
+    links = {(r["mechanism"], r["diseaseLabel"], r["via"]) for r in rows_of("mechanism-diseases", graph)}
     assert {(str(IL.tregExpansion), ALS, "trial outcome"), (str(IL.tregExpansion), SLE, "trial outcome"),
             (str(LEX.neuroinflammation), ALS, "trial outcome"), (str(LEX.neuroaxonalDamage), ALS, "trial outcome"),
             (str(LEX.nkCellActivation), SLE, "trial outcome"),
@@ -119,20 +119,20 @@ def test_mechanism_diseases(graph):
 
 
 def test_safety_findings(graph):
-    rows = run_query("safety-findings", graph)
+    rows = rows_of("safety-findings", graph)
     sae = rows_where(rows, trial=IMODALS, eventTerm="serious adverse event")[0]
     assert (sae["eventCount"], sae["drugRelated"]) == (0, True)
     assert rows_where(rows, trial=HE, eventTerm="serious infection", arm="placebo")[0]["eventCount"] == 2
 
 
 def test_registry_trial_publication(graph):
-    rows = run_query("registry-trial-publication", graph)
+    rows = rows_of("registry-trial-publication", graph)
     assert rows_where(rows, registryId="NCT02932137")[0]["trial"] == HE
     assert "10.1136/ard-2022-222501" in {r["doi"] for r in rows_where(rows, registryId="NCT02955615")}
 
 
 def test_citing_works_of_a_bound_publication(graph):
-    pub = rows_where(run_query("registry-trial-publication", graph), registryId="NCT02955615")[0]["publication"]
+    pub = rows_where(rows_of("registry-trial-publication", graph), registryId="NCT02955615")[0]["publication"]
     rows = run_query("citing-works", graph, cited=ID[pub.removeprefix(str(ID))])
     assert len(rows) >= 2 and {r["cited"] for r in rows} == {pub}
     assert {r["intent"] for r in rows} == {"discusses (mentioning)"}
@@ -148,25 +148,25 @@ def test_fact_provenance_of_a_bound_fact(graph):
 
 
 def test_significant_results(graph):
-    rows = run_query("significant-results", graph)
+    rows = rows_of("significant-results", graph)
     assert all(r["pValue"] < Decimal("0.05") for r in rows)
     assert rows_where(rows, trial=LUPIL2, pValue=Decimal("0.0168"))
     assert not {Decimal("0.3439"), Decimal("0.052")} & {r["pValue"] for r in rows}
 
 
 def test_disease_biomarker_matrix(graph):
-    rows = run_query("disease-biomarker-matrix", graph)
+    rows = rows_of("disease-biomarker-matrix", graph)
     assert rows_where(rows, diseaseLabel=ALS, biomarker=str(LEX.tregPercentage))[0]["significantResults"] >= 1
     assert rows_where(rows, diseaseLabel=ALS, biomarker=str(LEX.nfl))[0]["significantResults"] == 0
 
 
 def test_funders(graph):
-    rows = [r for r in run_query("funders", graph) if r["funderName"].startswith("French Health Ministry")]
+    rows = [r for r in rows_of("funders", graph) if r["funderName"].startswith("French Health Ministry")]
     assert rows and "NCT02059759" in rows[0]["trials"]
 
 
 def test_randomised_treg_evidence(graph):
-    rows = run_query("randomised-treg-evidence", graph)
+    rows = rows_of("randomised-treg-evidence", graph)
     als = rows_where(rows, diseaseLabel=ALS, trial=IMODALS)
     assert {r["dose"] for r in als} == {Decimal(2), Decimal(1)} and {r["primaryMet"] for r in als} == {True}
     assert {r["primaryMet"] for r in rows_where(rows, diseaseLabel=SLE, trial=HE)} == {False}
@@ -175,17 +175,17 @@ def test_randomised_treg_evidence(graph):
 
 
 def test_trial_endpoints(graph):
-    rows = run_query("trial-endpoints", graph)
+    rows = rows_of("trial-endpoints", graph)
     assert rows_where(rows, trial=LUPIL2, role="primary endpoint")[0]["endpointMet"] is False
 
 
 def test_citation_metrics(graph):
-    rows = run_query("citation-metrics", graph)
+    rows = rows_of("citation-metrics", graph)
     assert rows_where(rows, metricKind="citing-publications", metricCount=63)
 
 
 def test_source_documents(graph):
-    rows = run_query("source-documents", graph)
+    rows = rows_of("source-documents", graph)
     expected = 5 if graph is fixture_graph() else len(read_manifest(resources.SOURCES_TSV))
     # A page the extractor reads nothing from (a bare count page) is still listed, with 0 facts.
     assert len(rows) == expected and sum(r["facts"] > 0 for r in rows) >= 0.9 * expected
@@ -199,5 +199,5 @@ KNOWN: dict[str, str] = {}
 def test_check_finds_no_violation(path, graph, request):
     if path.stem in KNOWN and graph is not fixture_graph():
         request.applymarker(pytest.mark.xfail(reason=KNOWN[path.stem], strict=False))
-    rows = run_query(str(path), graph)
+    rows = rows_of(str(path), graph)
     assert rows == [], f"{path.name}: {len(rows)} violations, first: {rows[:3]}"

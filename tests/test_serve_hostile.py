@@ -26,7 +26,7 @@ SLOW = "SELECT (COUNT(*) AS ?{v}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"  #
 
 @pytest.fixture(scope="module")
 def endpoint():
-    with running(make_app(fixture_graph(), Limits(timeout=5.0, max_rows=50, max_body=1 << 20, workers=4))) as base:
+    with running(make_app(fixture_graph(), Limits(timeout=2.5, max_rows=50, max_body=1 << 20, workers=4))) as base:
         yield base
 
 
