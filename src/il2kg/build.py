@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from il2kg import resources
 from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_to, rebuild_triples  # noqa: F401
@@ -120,10 +121,10 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     cache.save()
     progress(f"SHACL: {'conforms' if report.conforms else 'does not conform'} ({len(report.violations)} results)")
     phases.done("validate")
+    view_data = _view_data(files, cache_dir(triples_dir))
     if not report.conforms:
         raise ValidationFailed(f"{triples_dir}: the graph does not conform to the shapes; nothing written\n"
-                               + format_report(report, graph()))
-    view_data = _view_data(files, cache_dir(triples_dir))
+                               + format_report(report, _labels(report, view_data, graph)))
     # Millions of objects live to the end: kept out of the collector's full passes, which would walk them again
     # each time the views and exports allocate their own.
     gc.freeze()
@@ -142,7 +143,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
         write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
         atomic_write(staging / "validation-report.txt",
-                     format_report(report, graph() if report.violations else None).encode("utf-8"))
+                     format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
         if left_out:
             write_rejected(left_out, staging / "rejected.txt")
         progress("writing views and plots")
@@ -172,6 +173,16 @@ class _Lazy:
         if self._value is None:
             self._value = self._make()
         return self._value
+
+
+def _labels(report: Report, view_data, graph: _Lazy):
+    """What names the report's focus nodes: the views' index when it types them all (it holds every node but
+    the evidence nodes), else the rdflib graph of the data; nothing when there is nothing to name."""
+    if not report.violations:
+        return None
+    typed = all(next(iter(view_data.objects(URIRef(v.focus), RDF.type)), None) is not None
+                for v in report.violations)
+    return view_data if typed else graph()
 
 
 def _merged(files: Sequence[tuple[Path, bytes]]) -> Graph:
