@@ -12,8 +12,9 @@ from rdflib import Graph
 from il2kg import resources
 from il2kg.errors import Il2kgError
 from il2kg.exports import FORMATS, LazyDocuments, Release, write_exports, writing
-from il2kg.exports.formats import documents_from_files, lookup_graph, merged_lines
+from il2kg.exports.formats import lookup_graph, merged_lines
 from il2kg.exports.index import Index
+from il2kg.exports.release import documents_from_files
 from il2kg.exports.void import counts_of_lines, void_bytes
 from il2kg.rdf_io import new_graph, parse_turtle_bytes
 

@@ -15,6 +15,7 @@ verdicts stay pyshacl's (tests/test_gate.py compares both paths on every shape c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -67,17 +68,8 @@ class Check:
 
 def split(shapes: Graph) -> tuple[Graph, tuple[Check, ...]]:
     """The shapes less the property shapes this module checks, and those checks (in a stable order)."""
-    rest = Graph(bind_namespaces="none")
-    rest += shapes
-    checks = []
-    for owner, shape in sorted(shapes.subject_objects(SH.property)):
-        check = _check(shapes, owner, shape)
-        if check is None:
-            continue
-        checks.append(check)
-        rest.remove((owner, SH.property, shape))
-        for node in _closure(shapes, shape):
-            rest.remove((node, None, None))
+    rest = copy_of(shapes)
+    checks = split_off(shapes, rest, SH.property, _check, _closure)
     for owner, operator in sorted(shapes.subject_predicates(None)):
         check = _logical(shapes, owner, operator) if operator in (SH.xone, SH["or"]) else None
         if check is not None:
@@ -86,6 +78,28 @@ def split(shapes: Graph) -> tuple[Graph, tuple[Check, ...]]:
                 rest.remove((node, None, None))
             rest.remove((owner, operator, None))
     return rest, tuple(checks)
+
+
+def copy_of(shapes: Graph) -> Graph:
+    """A copy of the shapes graph to take checks out of."""
+    rest = Graph(bind_namespaces="none")
+    rest += shapes
+    return rest
+
+
+def split_off(shapes: Graph, rest: Graph, link: URIRef, make: Callable, parts: Callable) -> list:
+    """Take out of `rest` each (owner, link, node) of the shapes that `make(shapes, owner, node)` turns into a
+    check, with the triples of the nodes `parts(shapes, node)` names; the checks, in a stable order."""
+    taken = []
+    for owner, node in sorted(shapes.subject_objects(link)):
+        item = make(shapes, owner, node)
+        if item is None:
+            continue
+        taken.append(item)
+        rest.remove((owner, link, node))
+        for part in parts(shapes, node):
+            rest.remove((part, None, None))
+    return taken
 
 
 def needs_engine(rest: Graph) -> bool:

@@ -22,6 +22,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from il2kg import resources
+from il2kg.gate_core import copy_of, split_off
 from il2kg.query_oxigraph import lead_value_rows
 
 _FOCUS_NODES = resources.read_query("gate/focus-nodes")
@@ -47,18 +48,8 @@ class Constraint:
 
 def split(shapes: Graph) -> tuple[Graph, tuple[Constraint, ...]]:
     """The shapes less the SPARQL constraints this module runs, and those constraints (in a stable order)."""
-    rest = Graph(bind_namespaces="none")
-    rest += shapes
-    taken = []
-    for shape, node in sorted(shapes.subject_objects(SH.sparql)):
-        constraint = _constraint(shapes, shape, node)
-        if constraint is None:
-            continue
-        taken.append(constraint)
-        rest.remove((shape, SH.sparql, node))
-        for triple in list(rest.triples((node, None, None))):
-            rest.remove(triple)
-    return rest, tuple(taken)
+    rest = copy_of(shapes)
+    return rest, tuple(split_off(shapes, rest, SH.sparql, _constraint, lambda _shapes, node: (node,)))
 
 
 def _constraint(shapes: Graph, shape, node) -> Constraint | None:

@@ -136,7 +136,7 @@ def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Ma
     inner = inner_store(graph)
     known = {prefix: str(ns) for prefix, ns in graph.namespaces()} | {k: str(v) for k, v in prefixes.items()}
     led = lead_values(text, bindings)
-    substitutions = {} if led else {ox.Variable(str(k)): _to_ox(v) for k, v in bindings.items()}
+    substitutions = {} if led else {ox.Variable(str(k)): to_ox(v) for k, v in bindings.items()}
     answer = inner.query(led or text, prefixes=known, substitutions=substitutions)
     if isinstance(answer, ox.QuerySolutions):
         return NativeResult(answer)
@@ -150,12 +150,14 @@ def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Ma
     return out
 
 
-def _to_ox(term: Node):
+def to_ox(term: Node):
+    """An rdflib term as Oxigraph's (the reverse of from_ox)."""
     import pyoxigraph as ox
 
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
-    return ox.Literal(str(term), language=term.language,
-                      datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)

@@ -9,7 +9,8 @@ import click
 
 from il2kg import resources
 from il2kg.cli.options import store_option
-from il2kg.exports.formats import FORMATS, Format, Release, documents_from_files
+from il2kg.exports.formats import FORMATS, Format
+from il2kg.exports.release import Release, documents_from_files
 
 
 def _release(store: str | None, fmt: Format):

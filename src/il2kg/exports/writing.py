@@ -20,7 +20,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from il2kg.errors import Il2kgError
-from il2kg.exports.formats import CHECKSUMS, FORMATS, LazyDocuments, Release, _fast, merged_lines, sha256sums_bytes
+from il2kg.exports.formats import CHECKSUMS, FORMATS, _fast, merged_lines, sha256sums_bytes
+from il2kg.exports.release import LazyDocuments, Release
 from il2kg.rdf_io import atomic_write
 
 PARALLEL_MIN_TRIPLES = 100_000  # below this a second process costs more than it saves

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import RDF
 
+from il2kg.query_oxigraph import to_ox
 from il2kg.vocab import IL
 
 # An evidence node's record: its IRI and the values of evidenceFor, quote and evidenceObject (each a sequence).
@@ -145,7 +146,7 @@ class ViewData:
             def term(node):
                 known = terms.get(node)
                 if known is None:
-                    known = terms[node] = _oxigraph_term(node)
+                    known = terms[node] = to_ox(node)
                 return known
 
             wanted = self._pos if predicates is None else {p: self._pos[p] for p in predicates if p in self._pos}
@@ -154,19 +155,6 @@ class ViewData:
             made = self._queryable[predicates] = Graph(store=OxigraphStore(store=inner),
                                                        identifier=DATASET_DEFAULT_GRAPH_ID)
         return made
-
-
-def _oxigraph_term(node: object):
-    import pyoxigraph as ox
-
-    if isinstance(node, URIRef):
-        return ox.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return ox.BlankNode(str(node))
-    if node.language:  # type: ignore[attr-defined]
-        return ox.Literal(str(node), language=node.language)  # type: ignore[attr-defined]
-    datatype = node.datatype  # type: ignore[attr-defined]
-    return ox.Literal(str(node), datatype=ox.NamedNode(str(datatype)) if datatype else None)
 
 
 def view_data(graph: Graph | ViewData) -> ViewData:
