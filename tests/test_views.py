@@ -474,22 +474,25 @@ write_html(mechanism_map(many_trials_graph(60), load_ontology()), out / "aggrega
 """
 
 
-def _written_under_seed(folder, seed: str) -> dict[str, bytes]:
+def _written_under_seeds(tmp_path, seeds: tuple[str, ...]) -> list[dict[str, bytes]]:
+    """The views written by one process per hash seed, the processes run side by side (one core each)."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
-    env = {**os.environ, "PYTHONHASHSEED": seed}
-    subprocess.run([sys.executable, "-c", WRITE_VIEWS, str(folder), str(Path(__file__).parent)], env=env, check=True,
-                   timeout=300)
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    folders = [tmp_path / f"seed-{seed}" for seed in seeds]
+    running = [subprocess.Popen([sys.executable, "-c", WRITE_VIEWS, str(folder), str(Path(__file__).parent)],
+                                env={**os.environ, "PYTHONHASHSEED": seed})
+               for folder, seed in zip(folders, seeds, strict=True)]
+    assert [process.wait(timeout=300) for process in running] == [0] * len(seeds)
+    return [{p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+            for folder in folders]
 
 
 @pytest.mark.slow
 def test_every_view_and_plot_has_the_same_bytes_under_different_hash_seeds(tmp_path):
-    first = _written_under_seed(tmp_path / "seed-1", "1")
-    second = _written_under_seed(tmp_path / "seed-2", "2")
+    first, second = _written_under_seeds(tmp_path, ("1", "2"))
     assert {"fixture/citation-map.html", "fixture/mechanism-map.graphml", "fixture/dose-treg.svg"} <= set(first)
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
