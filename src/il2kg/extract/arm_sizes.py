@@ -11,8 +11,8 @@ from il2kg.model import Fact
 _fact = rule_facts("population")
 
 
-_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+)?(?:per|in each|each)\s+"
-                        r"(?:group|arm|cohort|dose\s+level)\b", re.I)
+_PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+|cases\s+)?"
+                        r"(?:per|in each|each)\s+(?:group|arm|cohort|dose\s+level)\b", re.I)
 # "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
 _ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".

@@ -27,7 +27,8 @@ _OTHER_WORK = re.compile(
 
 DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
-    ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|\brandomly (?:assigned|allocated)\b|"
+    ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|"
+                              r"\brandomly (?:assigned|allocated|divided|grouped|distributed|split)\b|"
                               r"(?<!non-)\brandomi[sz](?:ation|ing)\b", re.I)),
     ("double-blind", re.compile(r"\bdouble[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
