@@ -39,8 +39,9 @@ _UNIT = re.compile(
 )
 # Tokens read backwards from a unit: amounts, multipliers, list separators.
 _TOKEN = re.compile(
-    r"(?P<exp>[x×*]\s*10\s*(?:\^|\*\*)?\s*(?P<e>[4-9])(?!\d)|[x×*]\s*10(?P<es>[⁴-⁹])|(?<![\d.])10\s*\^\s*(?P<eb>[4-9]))"
-    r"|(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
+    r"(?P<exp>[x×*]\s*10\s*(?:\^|\*\*|[eE])?\s*(?P<e>[4-9])(?!\d)|[x×*]\s*10(?P<es>[⁴-⁹])|(?<![\d.])10\s*\^\s*(?P<eb>[4-9]))"
+    # A number glued to a name ("IL-2 125 μg", "interleukin-2 250 000 IU") is the name's, not an amount.
+    r"|(?<![A-Za-z])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
     r"|(?P<word>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\b)"
     r"|(?P<sep>,\s*(?:and|or)\b|,|\band\b|\bor\b|\bto\b|-(?=\s*\d))"
     r"|(?P<space>\s+)"
