@@ -149,6 +149,10 @@ def _labelled(page: Page, line: Line) -> CitationCount:
     return CitationCount(kind, Fact(int(m.group(group)), page.evidence(start, end, "citation_page.type_label")))
 
 
+# A sentence about the page itself ("This article has been cited by other articles in ..."), not a title.
+_ABOUT_PAGE = re.compile(r"^\s*(?:this|these)\s+(?:article|page|paper|publication|work|record)s?\b", re.I)
+
+
 def _title(page: Page, header: list[Line]) -> Fact[str] | None:
     """A "Title:" line, else the first header line that reads like a title (five or more words, no label)."""
     for line in header:
@@ -161,7 +165,8 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
     for line in header:
         words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
         labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
-        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not DOI.search(line.text):
+        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not DOI.search(line.text) \
+                and not _ABOUT_PAGE.match(line.text):
             return Fact(
                 collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title")
             )
