@@ -122,22 +122,24 @@ def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
     return best
 
 
-_CELL = re.compile(r"[^|]+")
+_CELL = re.compile(r"[^|\t]+")
 _RULE_ROW = re.compile(r"^[\s|:-]*$")
 
 
-def _cells(line: Line) -> list[Line]:
+def _cells(page: Page, line: Line) -> list[Line]:
+    """A table row's cells, split at pipes or tabs (read in the raw text, where tabs are kept)."""
+    raw = page.raw[line.start : line.end]
     return [Line(line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()),
                  line.start + m.start() + len(m.group(0).rstrip()), m.group(0).strip())
-            for m in _CELL.finditer(line.text) if m.group(0).strip()]
+            for m in _CELL.finditer(raw) if m.group(0).strip()]
 
 
 def _table_header(page: Page, line: Line) -> list[tuple[str, Line]] | None:
-    """A table row of labels only ("Condition or disease | Intervention/treatment | Phase |"): each cell's field."""
-    if line.text.count("|") < 2:
+    """A table row of labels only ("Condition or disease | Intervention/treatment | Phase"): each cell's field."""
+    if not re.search(r"[|\t]", page.raw[line.start : line.end]):
         return None
     named = []
-    for cell in _cells(line):
+    for cell in _cells(page, line):
         found = _label(page, cell)
         if found is None or found[1].group("value").strip():
             return None
@@ -145,28 +147,32 @@ def _table_header(page: Page, line: Line) -> list[tuple[str, Line]] | None:
     return named if len(named) >= 2 else None
 
 
-def _table_fields(header: list[tuple[str, Line]], row: Line) -> list[Field] | None:
-    """The row under a header row of labels, cell by cell, when it has as many cells."""
-    cells = _cells(row)
+def _table_fields(page: Page, lines: list[Line], i: int) -> tuple[list[Field], int] | None:
+    """The fields of a header row of labels at lines[i] and the row under it (past a rule row), cell by cell,
+    with the index of that row, when it has as many cells; else None, and the lines are read as any others."""
+    header = _table_header(page, lines[i])
+    if header is None:
+        return None
+    below = next((j for j in range(i + 1, min(i + 3, len(lines))) if not _RULE_ROW.match(lines[j].text)), None)
+    cells = _cells(page, lines[below]) if below is not None else []
     if len(cells) != len(header):
         return None
     return [Field(name, label.start, label.end, None, (cell,))
-            for (name, label), cell in zip(header, cells, strict=True)]
+            for (name, label), cell in zip(header, cells, strict=True)], below
 
 
 def parse_fields(page: Page) -> tuple[Field, ...]:
     """Split a record into labelled fields; a field's value runs to the next label line. A table whose header
     row is labels gives each cell of the row below it as that label's field (a record page's summary table)."""
     fields: list[Field] = []
-    header: list[tuple[str, Line]] | None = None
-    for line in split_lines(page.clean):
-        if header is not None and not _RULE_ROW.match(line.text):
-            row, header = _table_fields(header, line), None
-            if row:
-                fields.extend(row)
-                continue
-        if (found_header := _table_header(page, line)) is not None:
-            header = found_header
+    lines = split_lines(page.clean)
+    skip_to = -1
+    for i, line in enumerate(lines):
+        if i <= skip_to:
+            continue
+        if table := _table_fields(page, lines, i):
+            fields.extend(table[0])
+            skip_to = table[1]
             continue
         found = _label(page, line)
         if found is None:
