@@ -113,7 +113,14 @@ def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
         return False
     if not parse_count(m.group("n")):
         return False  # "in 0 patients": no one
+    if _PLANNED.search(page.clean, start, m.start("n")) or _TO_BE.match(page.clean, m.end(), end):
+        return False  # a protocol's plan ("will enrol 90 adults", "60 patients to be randomised"), not a count
     return not _COUNT_CUES["other-group"].search(page.clean, start, end)
+
+
+_PLANNED = re.compile(r"\b(?:will|shall|plans?\s+to|planned|aims?\s+to|intends?\s+to|targets?|targeted|"
+                      r"expected\s+to|estimated)\b[^.;]{0,60}$", re.I)
+_TO_BE = re.compile(r"\s+(?:\w+\s+){0,3}?(?:to\s+be|will\s+be)\s+(?:enrolled|randomi[sz]ed|recruited|included)\b", re.I)
 
 
 def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:
