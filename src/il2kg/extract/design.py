@@ -45,7 +45,7 @@ DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("parallel-group", re.compile(r"\bparallel\b", re.I)),
     ("crossover", re.compile(r"\bcross-?over\b", re.I)),
     ("single-group", re.compile(r"\bsingle[- ](?:group|arm)\b", re.I)),
-    ("prospective", re.compile(r"\bprospective(?:ly)?\b(?!\s+regist)", re.I)),
+    ("prospective", re.compile(r"(?<!registered )\bprospective(?:ly)?\b(?!\s+regist)", re.I)),  # not a registration
     ("retrospective", re.compile(r"\bretrospective(?:ly)?\b(?!\s+regist)", re.I)),
     ("dose-escalation", re.compile(r"\bdose[- ]escalat(?:ion|ing)\b|\bescalating\s+doses?\b|\bascending[- ]doses?\b|"
                                    r"\b(?:and|was|were)\s+escalated\s+to\b", re.I)),

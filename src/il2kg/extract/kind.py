@@ -41,11 +41,12 @@ def _own_study(text: str) -> bool:
 
 def detect_kind(text: str) -> str:
     """Return "citation-page", "registry-record" or "article" for a document's text."""
-    text = normalise_chars(text)
+    raw, text = text, normalise_chars(text)
     if _STATEMENT_CUES.search(text) and (_QUOTE_LINE.search(text) or _COUNT_CUES.search(text)):
         return CITATION_PAGE
     # A registry record (or a mirror of one) is a page of labelled fields; an article has at most a few.
-    if registry_label_count(text) >= _MIN_REGISTRY_LABELS + len(set(_ARTICLE_CUES.findall(text))):
+    # Counted in the text as written: a tab between label and value ("Study Design<TAB>Randomized") ends a label.
+    if registry_label_count(raw) >= _MIN_REGISTRY_LABELS + len(set(_ARTICLE_CUES.findall(text))):
         return REGISTRY_RECORD
     # An index page ("Cited by 12", "Citations (12)") with no abstract of its own is about another work; a
     # catalogue page (Mendeley, Pure) that shows a study's abstract ("we performed a ... trial") is that study's page.

@@ -16,8 +16,8 @@ _LABELS = (
         r"|Registration number|EudraCT (?:protocol )?number"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?",
     ),
-    ("title_brief", r"Brief Title|Public title|Study title|Title|Clinical Trial Results"),
-    ("title_official", r"Official Title|Scientific title|Full title(?: of the trial)?"),
+    ("title_brief", r"Brief Title|Public title(?: of (?:the )?study)?|Study title|Title|Clinical Trial Results"),
+    ("title_official", r"Official Title|Scientific title(?: of (?:the )?study)?|Full title(?: of the trial)?"),
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (
         "conditions",
@@ -28,7 +28,7 @@ _LABELS = (
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
                       r"|Investigational medicinal product|Product name|INN - Proposed INN"),
     ("study_type", r"Study Type"),
-    ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Status and phase"),
+    ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Phase of (?:the )?trial|Status and phase"),
     ("allocation", r"Allocation|Randomi[sz]ation|Randomi[sz]ed"),
     ("model", r"Intervention Model|Study design|Study model"),
     ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
