@@ -10,7 +10,7 @@ from il2kg.extract.agents import as_single_group, with_placebo_arm, with_specifi
 from il2kg.extract.doses import find_doses
 from il2kg.extract.layout import Line, term_facts
 from il2kg.extract.registry_fields import Field
-from il2kg.extract.registry_flow import with_flow_sizes
+from il2kg.extract.registry_flow import with_flow_sizes, with_group_sizes
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity, Trial
@@ -271,4 +271,5 @@ def settle_arms(page: Page, trial: Trial, lexicon: Lexicon) -> Trial:
     arms = with_placebo_arm(page, trial.arms, trial.agents, codes)
     arms = with_specific_agents(as_single_group(page, arms, trial.agents, codes, n_enrolled, prose=False),
                                 trial.agents, lexicon)
-    return replace(trial, n_enrolled=n_enrolled, arms=with_flow_sizes(page, arms, lexicon))
+    arms = with_group_sizes(page, with_flow_sizes(page, arms, lexicon), lexicon)
+    return replace(trial, n_enrolled=n_enrolled, arms=arms)

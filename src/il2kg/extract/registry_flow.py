@@ -1,4 +1,6 @@
-"""A results record's participant flow: how many started in each arm, read from the flow table's columns.
+"""How many are in each arm of a registry record: a results record's participant flow (the flow table's columns),
+or a group list that gives each group's size beside its intervention (ChiCTR: "Group: ...; Sample size: 30;
+Intervention: ...").
 
 ClinicalTrials.gov results (and the sites that mirror them) give the flow as rows of cells: an
 "Arm/Group Title" row naming the columns and a "STARTED" row counting each. A column is an arm's only
@@ -52,4 +54,22 @@ def with_flow_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tupl
         return arms
     sizes = {id(arm): Fact(int(count[2]), page.evidence(count[0], count[1], "registry.flow-started"))
              for arm, count in zip(matched, counts, strict=True)}
+    return tuple(replace(a, size=sizes[id(a)]) if id(a) in sizes and a.size is None else a for a in arms)
+
+
+# "Group: Experimental group; Sample size: 30; Intervention: rhIL-2 1 MIU ...;": one group, its size, what it gets.
+_GROUP = re.compile(r"\bGroup:\s*(?P<label>[^;\n]{1,80});\s*Sample size:\s*(?P<n>\d{1,5})\s*;\s*"
+                    r"Intervention:\s*(?P<what>[^;\n]{1,300})", re.I)
+
+
+def with_group_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
+    """Each arm's size from a group that names it alone by its intervention; groups that name the same arm,
+    or none, size nothing."""
+    found: dict[int, list] = {}
+    for m in _GROUP.finditer(page.raw):
+        arm = _arm_of(m.group("what"), arms, lexicon)
+        if arm is not None:
+            found.setdefault(id(arm), []).append(m)
+    sizes = {key: Fact(int(ms[0].group("n")), page.evidence(ms[0].start("n"), ms[0].end("n"), "registry.group-size"))
+             for key, ms in found.items() if len(ms) == 1}
     return tuple(replace(a, size=sizes[id(a)]) if id(a) in sizes and a.size is None else a for a in arms)
