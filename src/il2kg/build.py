@@ -89,11 +89,6 @@ def gate_files(files: Sequence[tuple[Path, bytes]], vocabulary: frozenset[str], 
     return Report(conforms=not failed, violations=violations)
 
 
-def load_data(triples_dir: Path = resources.TRIPLES_DIR) -> Graph:
-    """Load every Turtle file under data/triples/ into one graph."""
-    return _merged(load_files(triples_dir))
-
-
 def write_rejected(left_out: Sequence[tuple[str, str]], path: Path) -> None:
     """List the documents a build left out, each with its report."""
     blocks = [f"{name}\n  " + report.replace("\n", "\n  ") for name, report in sorted(left_out)]

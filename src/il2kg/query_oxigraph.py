@@ -42,26 +42,30 @@ def inner_store(graph: Graph):
 def lead_values(text: str, bindings: Mapping[Variable, Node]) -> str | None:
     """The SELECT text with its bound values as a VALUES block opening the WHERE group; None when the text has
     not the plain shape (the caller then substitutes), or a bound variable does not occur in it."""
-    found = _PLAIN_SELECT.match(text)
-    if not bindings or found is None:
-        return None
     names = sorted(bindings)
-    if any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():]) for n in names):
+    found = _PLAIN_SELECT.match(text)
+    if not names or found is None or any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():])
+                                         for n in names):
         return None
-    if not all(_writable(bindings[n]) for n in names):
-        return None
-    row = " ".join(bindings[n].n3() for n in names)
-    block = f" VALUES ({' '.join('?' + str(n) for n in names)}) {{ ({row}) }} "
-    return text[: found.end()] + block + text[found.end():]
+    return _leading(text, [str(n) for n in names], [[bindings[n] for n in names]])
 
 
 def lead_value_rows(text: str, name: str, values: list[Node]) -> str:
-    """The SELECT text with one variable bound to several values (a VALUES block of one row each) opening its
-    WHERE group; an error when the text has not the plain shape or a value cannot be written as one term."""
-    found = _PLAIN_SELECT.match(text)
-    if found is None or not values or not all(_writable(v) for v in values):
+    """The SELECT text with one variable bound to several values (one VALUES row each) opening its WHERE group;
+    an error when the text has not the plain shape or a value cannot be written as one term."""
+    led = _leading(text, [name], [[v] for v in values]) if values else None
+    if led is None:
         raise ValueError(f"cannot bind ?{name} to {len(values)} values in this query")
-    block = f" VALUES ?{name} {{ {' '.join(v.n3() for v in values)} }} "
+    return led
+
+
+def _leading(text: str, names: list[str], rows: list[list[Node]]) -> str | None:
+    """The VALUES block of the rows put where the plain SELECT's WHERE group opens; None when it cannot be."""
+    found = _PLAIN_SELECT.match(text)
+    if found is None or not all(_writable(term) for row in rows for term in row):
+        return None
+    body = " ".join(f"({' '.join(term.n3() for term in row)})" for row in rows)
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ {body} }} "
     return text[: found.end()] + block + text[found.end():]
 
 
