@@ -87,7 +87,8 @@ def _check_evidence(raw: str, records) -> None:
         words = 0 if span.strip().lower() == "none" else parse_count(span)  # "Fifty adults", "in none given placebo"
         digits = re.sub(r"(?<=\d),(?=\d{3})", "", span)  # "125,000 IU/m2" holds 125000
         one_line = " ".join(re.sub(r"(?<=\w-)\s*\n\s*", "", span).split())  # a title wrapped over lines
-        ok = text.lower() in span.lower() or text in digits or words == value or text in one_line
+        in_words = any(parse_count(w) == value for w in re.findall(r"[A-Za-z-]+", span))  # "for five days"
+        ok = text.lower() in span.lower() or text in digits or words == value or text in one_line or in_words
         assert ok, f"{fact.evidence.method}: {text!r} not in span {span!r}"
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from il2kg.extract import extract
-from il2kg.extract.numbers import to_decimal
+from il2kg.extract.furniture import normalise_chars
+from il2kg.extract.numbers import find_p_values, to_decimal
 from il2kg.extract.outcomes import extract_outcomes
 from il2kg.extract.text import read_page
 from il2kg.model import Arm, Evidence, Fact, Intervention, Lexicon, Outcome, Quantity, Result, Trial
@@ -175,6 +176,8 @@ def _check_evidence(raw: str, outcomes: tuple[Outcome, ...]) -> None:
             value = fact.value.value if isinstance(fact.value, Quantity) else fact.value
             if isinstance(value, Decimal | int) and not isinstance(value, bool):
                 written = {abs(to_decimal(n)) for n in re.findall(r"\d*[.,]?\d+", text)}
+                powers = find_p_values("p = " + normalise_chars(text.strip()))  # "4.1 × 10−3"
+                written |= {p.value for p in powers if p.value is not None}
                 assert abs(value) in written, (value, text)
             if isinstance(value, str) and fact.evidence.method.endswith("p_value") and value[0] not in "<=>":
                 assert value == " ".join(raw[start:end].split())

@@ -16,10 +16,17 @@ from il2kg.extract.span import Span
 from il2kg.extract.terms import find_terms
 from il2kg.model import Arm, Lexicon
 
+# "the observation group" is the treated group in abstracts written opposite "the control group".
 _GENERIC_ACTIVE = re.compile(
-    r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug)\s+(?:groups?|arms?|patients)\b", re.IGNORECASE
+    r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug|experimental|observation|research)\s+"
+    r"(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 _PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
+_CONTROL = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
+                      r"\b(?:control\s+(?:groups?|arms?|cohorts?|patients)|controls)\b", re.IGNORECASE)
+# The label of a control group that is not one of the trial's arms (a control given standard care, whose role the
+# page leaves open): what is said of it is about no arm we record, so readers drop it rather than give it elsewhere.
+CONTROL = "(control group)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +41,12 @@ def is_placebo(arm: Arm) -> bool:
     return arm.label == "placebo" or (arm.role is not None and arm.role.value == "placebo-comparator")
 
 
-def _arm_dose(arm: Arm) -> tuple[Decimal, str] | None:
+def is_control(arm: Arm) -> bool:
+    """Whether an arm is a comparator: placebo, an active comparator or an arm given nothing."""
+    return is_placebo(arm) or (arm.role is not None and arm.role.value in ("active-comparator", "no-intervention"))
+
+
+def arm_dose(arm: Arm) -> tuple[Decimal, str] | None:
     """The arm's dose in base units, from its intervention or else from a label written "<number> <unit>"."""
     if arm.intervention and arm.intervention.dose:
         return in_base_units(arm.intervention.dose.value.value, arm.intervention.dose.value.unit)
@@ -56,7 +68,7 @@ def _dose_mentions(text: str, active: list[Arm]) -> list[ArmMention]:
     """Doses that name exactly one active arm (two arms with the same dose are not told apart by it)."""
     by_dose: dict[tuple[Decimal, str], list[str]] = {}
     for arm in active:
-        dose = _arm_dose(arm)
+        dose = arm_dose(arm)
         if dose is not None:
             by_dose.setdefault(dose, []).append(arm.label)
     mentions = ((d.start, d.end, in_base_units(d.value, d.unit)) for d in find_doses(text))
@@ -76,6 +88,9 @@ def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Le
                       for m in re.finditer(rf"(?<![\w-]){re.escape(arm.label)}(?![\w-])", text)]
     if len(placebo) == 1:
         found += [ArmMention(m.start(), m.end(), placebo[0]) for m in _PLACEBO.finditer(text)]
+    controls = [a.label for a in arms if is_control(a)]
+    control = controls[0] if len(controls) == 1 else None if controls else CONTROL
+    found += [ArmMention(m.start(), m.end(), control) for m in _CONTROL.finditer(text)] if control else []
     for match in find_terms(text, lexicon, "agent"):
         label = None if _PLACEBO.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
         found += [ArmMention(match.start, match.end, label)] if label else []

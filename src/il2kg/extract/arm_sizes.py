@@ -14,7 +14,8 @@ _fact = rule_facts("population")
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+|cases\s+)?"
                         r"(?:per|in each|each)\s+(?:group|arm|cohort|dose\s+level)\b", re.I)
 # "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
-_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# A dose per unit of time is a label too: "1 MIU/day (cohort 2, n = 6)".
+_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
@@ -30,7 +31,7 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
     """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
     out: list[tuple[str | None, Fact[int]]] = []
     for sentence in page.sentences:
-        if sentence.section not in ("methods", "results", None):
+        if sentence.section not in ("methods", "results", "abstract", None):
             continue
         m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
         if m and not out:
@@ -43,7 +44,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end)
         # "(n=50)" after an arm is its size where the methods say who received what, or wherever the sentence
         # randomises ("75 patients were randomly assigned to IL-2 (n=50) or placebo (n=25)", a Findings opening).
-        if not out and (sentence.section == "methods" or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
+        if not out and (sentence.section in ("methods", "abstract", None)
+                        or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))

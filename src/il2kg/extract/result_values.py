@@ -41,7 +41,10 @@ _STATISTIC_OF_CUE = (
 _UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|%|points?)"
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
-    rf"(?:\s+significantly)?\s+from\s+(?P<a>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
+    # "from 4.2 to 7.9", "from a median of 5.2% to 9.6%", "in the IL-2 group (median 4.1% to 8.9%, ...)"
+    r"(?:\s+significantly)?(?:\s+from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|"
+    r"[^.;()]{0,60}?\(\s*(?:from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|(?:median|mean|average)\s+(?:of\s+)?))"
+    rf"(?P<a>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
     rf"\s+to\s+(?P<b>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
     re.IGNORECASE,
 )

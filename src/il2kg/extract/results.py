@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
+from il2kg.extract.arm_mentions import CONTROL, find_arm_mentions, is_placebo
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.cues import (
     COMPARISON_CUE,
@@ -218,6 +218,8 @@ def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions
     """
     active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
     in_clause = {m.label for m in mentions}
+    if in_clause == {CONTROL}:
+        return None  # "did not change in the control group": about a group we do not record as an arm
     if clause.comparator is not None and len(active) == 1:
         negated = {m.label for m in mentions if _CUES["negated"].search(sc.text[: m.start - sc.base])}
         if active[0] in negated:
@@ -226,7 +228,7 @@ def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions
         if active[0] not in in_clause and not compares:
             return None  # "CRP fell with placebo (p=0.03)": a placebo-arm statement
         return (active[0], None) if placebo in negated else (active[0], placebo)
-    named = {m.label for m in sc.mentions} - {placebo}
+    named = {m.label for m in sc.mentions} - {placebo, CONTROL}
     arm = named.pop() if len(named) == 1 and clause.comparator is None and placebo not in in_clause else None
     return arm, clause.comparator  # "low-dose IL-2 ... enhanced NK cells": the one treated arm the sentence names
 
@@ -247,7 +249,7 @@ def _slots(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions: list) 
     placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
     active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
     slots = assign_arms(sc.text, sc.base, found, mentions, active[0] if len(active) == 1 else None, placebo)
-    return [s for s in slots if s.arm or s.kind == "ratio" or len(ctx.arms) <= 1]
+    return [s for s in slots if s.arm != CONTROL and (s.arm or s.kind == "ratio" or len(ctx.arms) <= 1)]
 
 
 def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: list[Slot], placebo: str | None) -> tuple:
