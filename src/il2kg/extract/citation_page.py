@@ -21,6 +21,9 @@ _COUNT_RULES = (
     ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*:?\s*{_NUM}(?![\w.,])", re.I)),
     ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}\s+citations?\b(?!\s+statements?)", re.I)),
     ("citing-publications", "citations_label", re.compile(rf"^citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
+    ("citing-publications", "citing_label",
+     re.compile(rf"^citing\s+(?:publications?|works?|articles?)\s*[:(]?\s*{_NUM}\)?$", re.I)),
+    ("citation-statements", "smart_citations", re.compile(rf"^smart\s+citations?\s*[:(]?\s*{_NUM}\)?$", re.I)),
     (
         "references",
         "references",
@@ -60,7 +63,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     publication = Publication(
         title=title,
         doi=_doi(page, header) or cited_doi(page, title),
-        year=_year(page, header) or published_year(page, title),
+        year=_year(page, header, title) or published_year(page, title),
         citation_counts=_counts(page, plain),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
@@ -96,10 +99,21 @@ def _count_matches(line: Line) -> list[tuple[str, str, re.Match[str]]]:
     return [(kind, rule, m) for kind, rule, pattern in _COUNT_RULES for m in pattern.finditer(line.text)]
 
 
+def _stacked(lines: list[Line]) -> list[Line]:
+    """The lines, plus a label and the bare number on the line under it read as one line ("Citing Publications"
+    over "118" is "Citing Publications 118", the number keeping its own offsets)."""
+    out = list(lines)
+    for label, number in zip(lines, lines[1:], strict=False):
+        if _ASCII_DIGITS.fullmatch(number.text) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,40}", label.text):
+            gap = " " * (number.start - label.start - len(label.text))
+            out.append(Line(label.start, number.end, label.text + gap + number.text))
+    return out
+
+
 def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
     """Collect counts by kind; a kind shown with two different numbers is ambiguous and left out."""
     found: dict[str, list[CitationCount]] = {}
-    for line in lines:
+    for line in _stacked(lines):
         for kind, rule, m in _count_matches(line):
             start, end = line.start + m.start("n"), line.start + m.end("n")
             source = _SOURCE.match(line.text, m.end())
@@ -114,7 +128,7 @@ def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
 def _type_counts(page: Page, lines: list[Line], statements: int | None) -> list[CitationCount]:
     """Supporting/mentioning/contrasting counts, kept only when they agree and sum to the statement count."""
     blocks = [_typed_block(page, lines, i) for i, line in enumerate(lines) if _LINE["types-heading"].match(line.text)]
-    blocks += [[_labelled(page, line)] for line in lines if _LINE["type-labelled"].match(line.text)]
+    blocks += [[_labelled(page, line)] for line in _stacked(lines) if _LINE["type-labelled"].match(line.text)]
     found: dict[str, CitationCount] = {}
     for block in blocks:
         for count in block:
@@ -184,14 +198,17 @@ def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
     return None
 
 
-def _year(page: Page, header: list[Line]) -> Fact[int] | None:
-    """A labelled year in the header, or a year ending the line next to the DOI line (journal and year)."""
+def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] | None:
+    """A labelled year in the header, or a year ending the line next to the DOI line or under the title
+    (journal and year)."""
     candidates = [(line, _LINE["year"].match(line.text), "year_label") for line in header]
     for i, line in enumerate(header):
         if DOI.search(line.text):
             near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
             candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
             break
+    under = [header[i + 1] for i, line in enumerate(header[:-1]) if title and line.start == title.evidence.start]
+    candidates += [(line, _YEAR_LINE.match(line.text), "year_under_title") for line in under]
     for line, m, rule in candidates:
         if m:
             start, end = line.start + m.start("year"), line.start + m.end("year")
@@ -204,14 +221,21 @@ def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[
     citations: list[Citation] = []
     used: set[int] = set()
     seen: set[str] = set()
-    i = 0
+    before = _intent_before(lines)
+    i, heading = 0, None
     while i < len(lines):
         span = _quote(lines, i)
         if span is None:
+            if before and _LINE["intent"].match(lines[i].text):
+                heading = i  # "Supporting" above the statements it labels
             i += 1
             continue
         body_start, body_end, last = span
-        meta, after = _metadata(page, lines, last + 1)
+        meta, after = _work_lines(page, lines, last + 1) if before else _metadata(page, lines, last + 1)
+        if before and heading is not None:
+            m = _LINE["intent"].match(lines[heading].text)
+            meta["intent"] = (lines[heading].start + m.start("intent"), lines[heading].start + m.end("intent"))
+            used.add(lines[heading].start)
         used.update(line.start for line in lines[i:after])
         key = collapse(page.clean[body_start:body_end]).lower()
         if "intent" in meta and key not in seen:
@@ -219,6 +243,41 @@ def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[
             citations.append(_citation(page, body_start, body_end, meta, lexicon))
         i = after
     return citations, used
+
+
+def _intent_before(lines: tuple[Line, ...]) -> bool:
+    """Whether the page labels a statement above it ("Supporting", then the quote, its work and section) rather
+    than below it (the quote, then "Section: Discussion supporting"); below when the page does both alike."""
+    above = below = 0
+    for i in range(len(lines)):
+        span = _quote(lines, i)
+        if span is None:
+            continue
+        above += i > 0 and bool(_LINE["intent"].match(lines[i - 1].text))
+        nxt = lines[span[2] + 1].text if span[2] + 1 < len(lines) else ""
+        below += bool(_LINE["intent"].match(nxt) or _LINE["section"].match(nxt) or _LINE["confidence"].match(nxt))
+    return above > below
+
+
+def _work_lines(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[str, tuple[int, int]], int]:
+    """The citing work under a statement: its title, a venue line ending in its year, a "Section:" line."""
+    meta: dict[str, tuple[int, int]] = {}
+    i = first
+    while i < min(first + 4, len(lines)):
+        line = lines[i]
+        if _quote(lines, i) or _LINE["intent"].match(line.text):
+            break
+        section, year = _LINE["section"].match(line.text), _YEAR_LINE.match(line.text)
+        if section:
+            meta.setdefault("section", (line.start + section.start("section"), line.start + section.end("section")))
+        elif year and "year" not in meta:
+            meta["year"] = (line.start + year.start("year"), line.start + year.end("year"))
+        elif "title" not in meta and len(line.text.split()) >= 3 and not re.match(r"^[A-Za-z ]{1,30}:", line.text):
+            meta["title"] = (line.start, line.end)
+        elif not _LINE["confidence"].match(line.text):
+            break
+        i += 1
+    return meta, i
 
 
 def _quote(lines: tuple[Line, ...], first: int) -> tuple[int, int, int] | None:
@@ -265,7 +324,15 @@ def _citation(page: Page, start: int, end: int, meta: dict[str, tuple[int, int]]
     if "section" in meta:
         s, e = meta["section"]
         section = Fact(collapse(page.raw[s:e]).lower(), page.evidence(s, e, "citation_page.section"))
+    work = {}
+    if "title" in meta:
+        s, e = meta["title"]
+        work["citing_title"] = Fact(collapse(page.raw[s:e]), page.evidence(s, e, "citation_page.citing_title"))
+    if "year" in meta:
+        s, e = meta["year"]
+        work["citing_year"] = Fact(int(page.clean[s:e]), page.evidence(s, e, "citation_page.citing_year"))
     return Citation(
+        **work,
         statement=Fact(collapse(page.raw[start:end]), page.evidence(start, end, "citation_page.statement")),
         intent=Fact(intent, page.evidence(intent_start, intent_end, "citation_page.intent")),
         section=section,

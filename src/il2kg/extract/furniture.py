@@ -35,7 +35,9 @@ _FURNITURE_LINE = re.compile(
         federal\ government\ websites\ often\ end\ in.* | the\ https://\ ensures\ that.* |
         access\ keys\b.* | pubmed\ disclaimer | cite\ this | cite | view\ full\ text.* |
         help\ me\ understand\ this\ report | search\ citation\ statements | order\ by:.* |
-        select\.\.\. | show\ more | download\ pdf | pdf | request\ permissions | for\ personal\ accounts.*
+        select\.\.\. | show\ more | download\ pdf | pdf | request\ permissions | for\ personal\ accounts.* |
+        search\ (?:[\d,.]+\ (?:million\ )?)?(?:papers|articles|publications)\b.* | save\ to\ library | create\ alert |
+        view\ via\ publisher | author\ links\ open\ overlay\ panel | discover\ the\ world's\ research
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -109,7 +109,10 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|d
 _NOT_NAME = frozenset(
     "trial article clinical journal abstract review research study text info tools metrics citation alerts"
     " responses content access open original free full affiliations authors keywords department university"
-    " hospital institute centre center school disease diseases medicine".split()
+    " hospital institute centre center school disease diseases medicine information session poster presentation"
+    " number details history download figures tables references supplementary similar related articles issue"
+    " volume section menu home search panel overlay cite citations pdf export print email author links notes"
+    " disclosures background methods results conclusions purpose objective".split()
 )
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
 _AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")

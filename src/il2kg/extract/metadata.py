@@ -41,6 +41,12 @@ _HEADER_YEARS = (
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
 )
+# A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
+# "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
+_PUBLISHED_IN = re.compile(rf"^[ \t]*Published in (?P<journal>[A-Z][^\n·|]{{2,80}}?)[ \t]+(?:\d{{1,2}} )?"
+                           rf"(?:{_MONTH_NAME} )?(?:\d{{1,2}},? )?(?P<year>(?:19|20)\d\d)[ \t]*$", re.M)
+_DOT_VENUE = re.compile(rf"^[ \t]*(?:{_MONTH_NAME} )?(?P<year>(?:19|20)\d\d)[ \t]*·[ \t]*"
+                        rf"(?P<journal>[A-Z][^\n·|\d]{{2,80}}?)[ \t]*(?:\d[^\n·]*)?$", re.M)
 _HEADER_CHARS = 800
 # A citation of a work in APA style: "Klatzmann, D., & Abbas, A. K. (2015, April 24). <title>. ... https://doi.org/..."
 _CITED_AS = re.compile(r"\((?P<year>(?:19|20)\d\d)(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)\.\s+")
@@ -70,7 +76,8 @@ def _one_line(text: str) -> str:
 
 def _journal(page: Page) -> Fact[str] | None:
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
-                          (VOLUME_LINE, "issue-line-journal")):
+                          (VOLUME_LINE, "issue-line-journal"), (_PUBLISHED_IN, "published-in-journal"),
+                          (_DOT_VENUE, "dated-venue-journal")):
         m = pattern.search(page.clean)
         group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
         if m and group and not is_publication_type(m.group(group).strip()):  # "Articles | Volume 5": a section
@@ -93,7 +100,8 @@ def _year(page: Page) -> Fact[int] | None:
     m = _YEAR.search(page.clean, *exported) if exported else None
     if m:
         return _fact(page, int(m.group(0)), m.start(), m.end(), "export-year")
-    for pattern, rule in ((_PUBLISHED, "published-year"), (ET_AL, "et-al-year")):
+    for pattern, rule in ((_PUBLISHED, "published-year"), (_PUBLISHED_IN, "published-in-year"),
+                          (_DOT_VENUE, "dated-venue-year"), (ET_AL, "et-al-year")):
         m = pattern.search(page.clean)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
@@ -110,7 +118,7 @@ def _export_pmid(page: Page) -> Fact[str] | None:
 def published_year(page: Page, title: Fact[str] | None) -> Fact[int] | None:
     """A citation page's year of the cited work: "Published - Jun 1 2016", its header's date, or a citation of
     its title (never a year from the citing works' lines)."""
-    m = _PUBLISHED.search(page.clean)
+    m = _PUBLISHED.search(page.clean) or _PUBLISHED_IN.search(page.clean, 0, min(_HEADER_CHARS, len(page.clean)))
     if m:
         return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "published-year")
     return header_year(page, title.value if title else "")

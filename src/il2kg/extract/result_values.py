@@ -44,8 +44,8 @@ _FROM_TO = re.compile(
     # "from 4.2 to 7.9", "from a median of 5.2% to 9.6%", "in the IL-2 group (median 4.1% to 8.9%, ...)"
     r"(?:\s+significantly)?(?:\s+from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|"
     r"[^.;()]{0,60}?\(\s*(?:from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|(?:median|mean|average)\s+(?:of\s+)?))"
-    rf"(?P<a>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
-    rf"\s+to\s+(?P<b>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
+    rf"(?P<a>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
+    rf"\s+to\s+(?P<b>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9% ± 2.1%"
     re.IGNORECASE,
 )
 # Cues around a value, by name.
