@@ -112,7 +112,8 @@ _NOT_NAME = frozenset(
     " hospital institute centre center school disease diseases medicine information session poster presentation"
     " number details history download figures tables references supplementary similar related articles issue"
     " volume section menu home search panel overlay cite citations pdf export print email author links notes"
-    " disclosures background methods results conclusions purpose objective".split()
+    " disclosures background methods results conclusions purpose objective staff reporter correspondent writer"
+    " editor editors team newsroom".split()
 )
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
 _AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
@@ -128,6 +129,7 @@ def _is_name(chunk: str) -> bool:
 def _name_chunks(line: str, offset: int) -> list[tuple[int, int]]:
     """Split a line into name spans (offsets absolute), after blanking ORCID URLs and affiliation marks."""
     masked = _AFFIL_MARKS.sub(lambda m: " " * len(m.group(0)), _ORCID.sub(lambda m: " " * len(m.group(0)), line))
+    masked = re.sub(r"^\s*By\s", "   ", masked)  # a news byline: "By Maria Santos and Tom Reed"
     spans = []
     for m in re.finditer(r"[^,;]+", re.sub(r"\band\b|&", lambda m: "," + " " * (len(m.group(0)) - 1), masked)):
         body = m.group(0)

@@ -15,7 +15,7 @@ from il2kg.extract.issue_line import (
     logo_journal,
 )
 from il2kg.extract.markup import export_fields
-from il2kg.extract.text import Page, iter_lines, rule_facts
+from il2kg.extract.text import Page, collapse, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
@@ -75,6 +75,10 @@ def _one_line(text: str) -> str:
 
 
 def _journal(page: Page) -> Fact[str] | None:
+    exported = export_fields(page.raw).get("journal")  # a citation export's JT / T2 / JF / journal field
+    if exported:
+        value = collapse(page.clean[exported[0] : exported[1]])
+        return _fact(page, value, *exported, "export-journal") if value else None
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
                           (VOLUME_LINE, "issue-line-journal"), (_PUBLISHED_IN, "published-in-journal"),
                           (_DOT_VENUE, "dated-venue-journal")):

@@ -115,7 +115,8 @@ _CARRIED = (r"(?:(?:the|this|these|that|those|its|their|both|such|an?|mean|media
 _OTHER_SUBJECT = re.compile(
     rf"\s*(?!{_CARRIED}|(?:in|at|among|for|with|after|during|by|on|from|compared|both|all|there|we|no)\b)"
     r"[A-Za-z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?:did\s+not|was|were|had|showed|remained|differed|improved|worsened|"
-    r"increased|decreased|rose|fell|declined|changed|reached)\b", re.IGNORECASE)
+    r"increased|decreased|rose|fell|declined|changed|reached|occurred|developed|resolved|normali[sz]ed|persisted|"
+    r"responded|achieved)\b", re.IGNORECASE)
 
 
 def _in_results(sentence: Sentence, has_results: bool) -> bool:
