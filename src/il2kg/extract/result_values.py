@@ -38,7 +38,7 @@ _STATISTIC_OF_CUE = (
     (r"RR|risk|relative", "risk-ratio"),
     (r"MD|mean", "mean-difference"),
 )
-_UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|%|points?)"
+_UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|I?U/[lL]|[mµμ]mol/[lL]|%|points?)"
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
     # "from 4.2 to 7.9", "from a median of 5.2% to 9.6%", "in the IL-2 group (median 4.1% to 8.9%, ...)"
