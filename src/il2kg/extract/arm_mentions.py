@@ -21,7 +21,7 @@ _GENERIC_ACTIVE = re.compile(
     r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug|experimental|observation|research)\s+"
     r"(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
-_PLACEBO = re.compile(r"\bplacebo\b", re.IGNORECASE)
+_PLACEBO = re.compile(r"\bplacebo\b(?![- ]controlled)", re.IGNORECASE)  # "placebo-controlled" names the design
 _CONTROL = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
                       r"\b(?:control\s+(?:groups?|arms?|cohorts?|patients)|controls)\b", re.IGNORECASE)
 # The label of a control group that is not one of the trial's arms (a control given standard care, whose role the

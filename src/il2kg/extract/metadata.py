@@ -18,7 +18,9 @@ from il2kg.extract.markup import export_fields
 from il2kg.extract.text import Page, collapse, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
-_REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
+_REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview|mini-?review|recent\s+advances|"
+                     r"current\s+evidence|state\s+of\s+the\s+art|future\s+directions|an\s+update|where\s+do\s+we\s+stand|"
+                     r"lessons\s+learned|a\s+primer)\b", re.IGNORECASE)
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$",
                           re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
@@ -252,6 +254,9 @@ _REVIEW_METHOD = re.compile(r"\bwe\s+(?:systematically\s+)?searched\b|\bsystemat
                             r"literature)\b|\bmeta-?analys[ie]s\b|\bPRISMA\b|\bPreferred\s+Reporting\s+Items\b",
                             re.IGNORECASE)
 _OWN_AIM = re.compile(r"\b(?:we|this|our|the\s+present)\b", re.IGNORECASE)
+# A review saying what it does: "Here we summarize the mechanisms ...", "In this review, we discuss ...".
+_REVIEW_AIM = re.compile(r"\b(?:here,?\s+we|in\s+this\s+(?:review|article|paper|chapter),?\s+we|this\s+review)\s+"
+                         r"(?:\w+\s+)?(?:summari[sz]e|review|discuss|overview|outline|highlight|survey)", re.IGNORECASE)
 
 
 def is_review(page: Page) -> bool:
@@ -263,7 +268,7 @@ def is_review(page: Page) -> bool:
         return True
     own = (s for s in page.sentences if s.section in (None, "objectives", "methods", "abstract"))
     return any(_REVIEW_METHOD.search(page.clean, s.start, s.end) and _OWN_AIM.search(page.clean, s.start, s.end)
-               for s in own)
+               or _REVIEW_AIM.search(page.clean, s.start, s.end) for s in own)
 
 
 def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
