@@ -75,9 +75,35 @@ def _dose_mentions(text: str, active: list[Arm]) -> list[ArmMention]:
     return [ArmMention(s, e, by_dose[d][0]) for s, e, d in mentions if len(by_dose.get(d, ())) == 1]
 
 
-def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Lexicon) -> list[ArmMention]:
-    """Return the non-overlapping mentions of arms in text: dose, placebo, agent, generic 'treated group'."""
+# A name the methods give an arm, with what it receives: "group A (IL-2 0.5 MIU)", "arm 2 (placebo)".
+_ALIAS = re.compile(r"\b(?P<name>(?:group|arm|cohort)\s+(?:[A-H]|[1-9]|I{1,3}V?))\s*\((?P<body>[^()\n]{1,80})\)")
+
+
+def arm_aliases(text: str, arms: tuple[Arm, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, arm label) of each arm the text names by a letter or number before saying what it receives."""
+    placebo = [a.label for a in arms if is_placebo(a)]
+    by_dose: dict[tuple[Decimal, str], list[str]] = {}
+    for arm in arms:
+        if not is_placebo(arm) and (dose := arm_dose(arm)) is not None:
+            by_dose.setdefault(dose, []).append(arm.label)
+    out: dict[str, str] = {}
+    for m in _ALIAS.finditer(text):
+        body, name = m.group("body"), " ".join(m.group("name").lower().split())
+        doses = {in_base_units(d.value, d.unit) for d in find_doses(body)}
+        if _PLACEBO.search(body) and not doses and len(placebo) == 1:
+            out.setdefault(name, placebo[0])
+        elif len(doses) == 1 and len(by_dose.get(next(iter(doses)), ())) == 1:
+            out.setdefault(name, by_dose[next(iter(doses))][0])
+    return tuple(sorted(out.items()))
+
+
+def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Lexicon,
+                      aliases: tuple[tuple[str, str], ...] = ()) -> list[ArmMention]:
+    """Return the non-overlapping mentions of arms in text: alias, dose, placebo, agent, generic 'treated group'."""
     found: list[ArmMention] = []
+    for name, label in aliases:
+        pattern = r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b"
+        found += [ArmMention(m.start(), m.end(), label) for m in re.finditer(pattern, text, re.I)]
     placebo = [a.label for a in arms if is_placebo(a)]
     active = [a for a in arms if not is_placebo(a)]
     if len(active) > 1:

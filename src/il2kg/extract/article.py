@@ -68,7 +68,8 @@ def _clinical_title(page: Page, lexicon: Lexicon) -> bool:
         k == "agent" and c != PLACEBO for k, c in kinds)
 
 
-_GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
+_GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b|\breceiving\b|"
+                    r"[\w-]+-treated\b", re.I)
 
 
 _PEOPLE = re.compile(r"\b(?:patients?|participants?|subjects|volunteers?|adults|children|individuals|people|"

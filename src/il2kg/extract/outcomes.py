@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from il2kg.extract.arm_mentions import arm_aliases
 from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
 from il2kg.extract.measures import find_kind, find_specimen
 from il2kg.extract.result_tables import read_tables
@@ -84,7 +85,8 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
     """Return the outcomes a trial article defines or reports, each with its results, in text order."""
     drafts = _definitions(page, lexicon)
     diseases = Counter(m.term.curie for m in find_terms(page.clean, lexicon, "disease"))
-    ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None)
+    ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None,
+                  arm_aliases(page.clean, arms))
     focus: _Draft | None = None
     has_results = bool({s.name for s in page.sections} & _RESULT_SECTIONS)
     tables = read_tables(ctx, page.sentences)

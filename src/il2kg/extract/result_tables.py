@@ -61,7 +61,8 @@ def _header(ctx: Context, cells: list[Snippet]) -> _Header | None:
     arms: dict[int, str] = {}
     p_column = None
     for i, cell in enumerate(cells[1:], start=1):
-        labels = {m.label for m in find_arm_mentions(cell.text, cell.start, ctx.arms, ctx.lexicon)} - {CONTROL}
+        mentions = find_arm_mentions(cell.text, cell.start, ctx.arms, ctx.lexicon, ctx.aliases)
+        labels = {m.label for m in mentions} - {CONTROL}
         if len(labels) == 1:
             arms[i] = labels.pop()
         elif _P_HEADER.fullmatch(cell.text):

@@ -112,11 +112,13 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
     slots += changes
     taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
     fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
+    changes_listed = False  # "fell by 48.2% in group B, 31.5% in group A and ...": the list goes on in kind
     for pct in find_percentages(text, offset):
         head = text[: pct.start - offset]
-        relative = _CUES["relative-change"].search(head)
+        relative = _CUES["relative-change"].search(head) or changes_listed
         mean = bool(_CUES["mean-of"].search(head) or relative and _CUES["mean"].search(sentence))
         if _overlaps(pct.start, pct.end, taken) or relative and not mean:
+            changes_listed = changes_listed or bool(relative)
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
         fraction = fraction or _count_of_total(text, offset, pct) or _total_before(text, offset, pct)

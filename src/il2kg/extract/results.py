@@ -52,6 +52,7 @@ class Context:
     lexicon: Lexicon
     arms: tuple[Arm, ...]
     main_disease: str | None  # the page's most mentioned disease: not a subgroup
+    aliases: tuple[tuple[str, str], ...] = ()  # "group a" -> the arm the methods say it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,8 @@ def read_sentence(ctx: Context, sentence: Sentence) -> list[Finding]:
     lead_time = next(((s, e, v) for s, e, v in find_timepoints(text, base) if e - base <= first_term), None)
     lead_role = ROLE_CUE.search(text[:first_term])
     sentence_ctx = _SentenceContext(
-        text, base, terms, find_arm_mentions(text, base, ctx.arms, ctx.lexicon), _sentence_fields(ctx, text, base),
+        text, base, terms, find_arm_mentions(text, base, ctx.arms, ctx.lexicon, ctx.aliases),
+        _sentence_fields(ctx, text, base),
         _fact(ctx, lead_time[2], lead_time[0], lead_time[1], "timepoint") if lead_time else None,
         normal_role(lead_role.group("role")) if lead_role else None,
     )
