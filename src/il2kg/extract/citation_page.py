@@ -9,6 +9,7 @@ from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.furniture import clean
 from il2kg.extract.layout import Line, split_lines, term_facts
 from il2kg.extract.metadata import DOI, cited_doi, published_year
+from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
@@ -24,6 +25,12 @@ _COUNT_RULES = (
     ("citing-publications", "citing_label",
      re.compile(rf"^citing\s+(?:publications?|works?|articles?)\s*[:(]?\s*{_NUM}\)?$", re.I)),
     ("citation-statements", "smart_citations", re.compile(rf"^smart\s+citations?\s*[:(]?\s*{_NUM}\)?$", re.I)),
+    ("citing-publications", "times_cited",
+     re.compile(rf"^(?:total\s+)?times\s+cited\b(?:\s+in\s+(?P<source>[A-Z][\w .&-]{{1,40}}?))?\s*:\s*{_NUM}$", re.I)),
+    ("citing-publications", "documents_cited", re.compile(rf"^cited\s+by\s+{_NUM}\s+documents?\b", re.I)),
+    ("citing-publications", "documents_have_cited", re.compile(rf"^{_NUM}\s+documents?\s+have\s+cited\b", re.I)),
+    ("citing-publications", "citing_list", re.compile(rf"^citing\s+(?:articles|documents)\s*\(\s*{_NUM}\s*\)$", re.I)),
+    ("references", "cited_references", re.compile(rf"^cited\s+references\s*[:(]\s*{_NUM}\)?$", re.I)),
     (
         "references",
         "references",
@@ -48,6 +55,8 @@ _LINE = compile_cues({
     "title": r"^title\s*:\s*(?P<title>\S.*)$",
     "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
 })
+# A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
+_VENUE_YEAR = re.compile(r"^[A-Z][^\d\n]{2,80}?,?\s+\(?(?P<year>(?:19|20)\d\d)\)?[,;.]\s*\d[^\n]*$")
 _YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
 _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
 
@@ -59,7 +68,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     statements, statement_lines = _statements(page, lines, lexicon)
     plain = [line for line in lines if line.start not in statement_lines]
     header = _header(plain)
-    title = _title(page, header)
+    title = _title(page, header, lexicon)
     publication = Publication(
         title=title,
         doi=_doi(page, header) or cited_doi(page, title),
@@ -68,8 +77,11 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
     # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
-    trial = None if statements else article.extract_trial(read_page(_QUOTED.sub(_spaces, text)), lexicon,
-                                                                  title_reports=False)
+    # Without an abstract, what the title says of the study is not the page reporting it.
+    shown = _QUOTED.sub(_spaces, text)
+    if not any(re.match(r"abstract\b", line.text, re.I) for line in lines):
+        shown = _without_title(shown, title)
+    trial = None if statements else article.extract_trial(read_page(shown), lexicon, title_reports=False)
     return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
 
 
@@ -78,19 +90,39 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts 'ยน' and 'โ‘
 _QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*|^[^\n]*(?:\.\.\.|\u2026)[ \t]*$', re.MULTILINE)
 
 
+def _without_title(text: str, title: Fact[str] | None) -> str:
+    """The page with the cited work's title blanked."""
+    if title is None:
+        return text
+    start, end = title.evidence.start, title.evidence.end
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 def _spaces(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
 def _header(lines: list[Line]) -> list[Line]:
-    """Lines before the first count phrase, type block or abstract: where the cited work is named."""
-    out = []
+    """Lines before the first count phrase, type block or abstract: where the cited work is named. A count the
+    page shows above the title ("Cited by 87 documents", then the title) is passed over."""
+    out: list[Line] = []
     for line in lines:
-        if _LINE["header-end"].match(line.text) or _count_matches(line):
+        if _LINE["header-end"].match(line.text):
             break
+        if _count_matches(line):
+            if any(_title_like(kept) for kept in out) or len(out) >= 8:
+                break
+            continue
         if clean(line.text).strip():  # text.clean blanks page furniture ("Sign up to set email alerts")
             out.append(line)
     return out
+
+
+def _title_like(line: Line) -> bool:
+    """Five or more words, no "Label:", not a quote, no DOI, not a sentence about the page itself."""
+    words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
+    return len(words) >= 5 and not re.match(r"^[A-Za-z ]{1,30}:", line.text) and not line.text.startswith('"') \
+        and not DOI.search(line.text) and not _ABOUT_PAGE.match(line.text)
 
 
 def _count_matches(line: Line) -> list[tuple[str, str, re.Match[str]]]:
@@ -111,14 +143,15 @@ def _stacked(lines: list[Line]) -> list[Line]:
 
 
 def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
-    """Collect counts by kind; a kind shown with two different numbers is ambiguous and left out."""
-    found: dict[str, list[CitationCount]] = {}
+    """Collect counts by kind and source; one shown with two different numbers is ambiguous and left out."""
+    found: dict[tuple[str, str | None], list[CitationCount]] = {}
     for line in _stacked(lines):
         for kind, rule, m in _count_matches(line):
             start, end = line.start + m.start("n"), line.start + m.end("n")
-            source = _SOURCE.match(line.text, m.end())
+            after = _SOURCE.match(line.text, m.end())
+            source = m.groupdict().get("source") or (after.group("source") if after else None)
             fact = Fact(int(m.group("n").replace(",", "")), page.evidence(start, end, f"citation_page.{rule}"))
-            found.setdefault(kind, []).append(CitationCount(kind, fact, source.group("source") if source else None))
+            found.setdefault((kind, source), []).append(CitationCount(kind, fact, source))
     counts = [items[0] for items in found.values() if len({c.count.value for c in items}) == 1]
     statements = next((c.count.value for c in counts if c.kind == "citation-statements"), None)
     counts.extend(_type_counts(page, lines, statements))
@@ -167,7 +200,7 @@ def _labelled(page: Page, line: Line) -> CitationCount:
 _ABOUT_PAGE = re.compile(r"^\s*(?:this|these)\s+(?:article|page|paper|publication|work|record)s?\b", re.I)
 
 
-def _title(page: Page, header: list[Line]) -> Fact[str] | None:
+def _title(page: Page, header: list[Line], lexicon: Lexicon) -> Fact[str] | None:
     """A "Title:" line, else the first header line that reads like a title (five or more words, no label)."""
     for line in header:
         m = _LINE["title"].match(line.text)
@@ -176,14 +209,12 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
             return Fact(
                 collapse(page.raw[start : line.end]), page.evidence(start, line.end, "citation_page.title_label")
             )
-    for line in header:
-        words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
-        labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
-        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not DOI.search(line.text) \
-                and not _ABOUT_PAGE.match(line.text):
-            return Fact(
-                collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title")
-            )
+    candidates = [line for line in header if _title_like(line)]
+    # A site's name ("Web of Science Core Collection") reads like a title too: the work's title names what it is about.
+    named = [line for line in candidates if find_terms(line.text, lexicon)]
+    for line in (named or candidates)[:1]:
+        span = page.evidence(line.start, line.end, "citation_page.title")
+        return Fact(collapse(page.raw[line.start : line.end]), span)
     return None
 
 
@@ -207,8 +238,10 @@ def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] 
             near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
             candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
             break
-    under = [header[i + 1] for i, line in enumerate(header[:-1]) if title and line.start == title.evidence.start]
-    candidates += [(line, _YEAR_LINE.match(line.text), "year_under_title") for line in under]
+    under = [later for i, line in enumerate(header) if title and line.start == title.evidence.start
+             for later in header[i + 1 : i + 3]]
+    candidates += [(line, _YEAR_LINE.match(line.text) or _VENUE_YEAR.match(line.text), "year_under_title")
+                   for line in under]
     for line, m, rule in candidates:
         if m:
             start, end = line.start + m.start("year"), line.start + m.end("year")
