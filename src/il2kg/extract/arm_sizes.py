@@ -41,7 +41,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
             return tuple(out)
         if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
             continue
-        out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end)
+        out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end) \
+            or _assigned_to_groups(page, sentence.start, sentence.end)
         # "(n=50)" after an arm is its size where the methods say who received what, or wherever the sentence
         # randomises ("75 patients were randomly assigned to IL-2 (n=50) or placebo (n=25)", a Findings opening).
         if not out and (sentence.section in ("methods", "abstract", None)
@@ -97,3 +98,16 @@ def _subgroup_arms(page: Page, start: int, end: int) -> list[tuple[str | None, F
         counts = [int(n) for n in re.findall(r"(?<![\w.])\d{1,4}(?=\s)", m.group("body"))]
         out.append((m.group("label"), _fact(page, sum(counts), m.start("body"), m.end("body"), "subgroup-sum")))
     return out if len(out) >= 2 else []
+
+
+# "88 were assigned to the interleukin-2 group and 44 to the placebo group".
+_ASSIGNED_TO = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+                          r"(?:(?:randomly\s+)?(?:assigned|allocated)|randomi[sz]ed)?\s*to\s+(?:the\s+)?"
+                          r"(?P<label>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:group|arm)\b", re.I)
+
+
+def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    """Sizes from counts each sent to a named group, when the sentence names at least two groups so."""
+    out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
+           for m in _ASSIGNED_TO.finditer(page.clean, start, end)]
+    return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []

@@ -33,7 +33,7 @@ _P_VALUE = re.compile(
 _NOT_SIGNIFICANT = re.compile(r"(?<![\w.])(?:NS|n\.s\.)(?![\w])")
 
 _CI = re.compile(
-    rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?)
+    rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?(?:\s*[\[(]CI[\])])?)
         |(?:CI|IC)\s*(?P<level2>\d{{2}}(?:\.\d+)?)\s*%?)
     \s*(?:[:,=]\s*)?(?:[\[(]\s*)?
     (?P<low>{SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{SIGNED})(?![\w]|[.,]\d)""",

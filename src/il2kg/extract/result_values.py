@@ -29,7 +29,7 @@ from il2kg.extract.span import Span
 _RATIO = re.compile(
     r"(?<![\w])(?P<cue>ES|SMD|MD|a?OR|HR|RR|(?i:effect\s+sizes?|(?:adjusted\s+)?odds\s+ratios?|hazard\s+ratios?"
     r"|risk\s+ratios?|relative\s+risks?|(?:standardi[sz]ed\s+)?mean\s+differences?))"
-    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:]\s*)?(?P<num>{SIGNED})(?![\w]|[.,]\d)"
+    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:,]\s*)?(?P<num>{SIGNED})(?![\w]|[.,]\d)"
 )
 _STATISTIC_OF_CUE = (
     (r"ES|SMD|effect|standardi", "effect-size"),
@@ -38,7 +38,8 @@ _STATISTIC_OF_CUE = (
     (r"RR|risk|relative", "risk-ratio"),
     (r"MD|mean", "mean-difference"),
 )
-_UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|I?U/[lL]|[mµμ]mol/[lL]|%|points?)"
+_UNIT = (r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|cells\s+per\s+(?:microliter|microlitre|µ[lL]|μ[lL]|mm3)|"
+         r"[mnpµμ]g/[dm]?[lL]|I?U/[lL]|[mµμ]mol/[lL]|%|points?)")
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
     # "from 4.2 to 7.9", "from a median of 5.2% to 9.6%", "in the IL-2 group (median 4.1% to 8.9%, ...)"
@@ -171,6 +172,8 @@ def _normal_unit(unit: str | None) -> str:
     if not unit:
         return ""
     unit = unit.replace("µ", "u").replace("μ", "u")
+    unit = re.sub(r"^cells\s+per\s+(?:microlit(?:er|re)|ul|uL)$", "cells/uL", unit)  # "cells per microliter"
+    unit = re.sub(r"^cells\s+per\s+mm3$", "cells/mm3", unit)
     return "" if unit.startswith("point") else re.sub(r"l$", "L", unit)
 
 
