@@ -274,3 +274,16 @@ def test_corpus_003_response_rates(corpus_dir: Path, lexicon: Lexicon) -> None:
                                                "subgroup": "MONDO:0005556", "population": "subgroup-population"})
     _check_result(_result(remission, "placebo"), {"value": "16.67", "numerator": 2, "denominator": 12})
     assert _find(outcomes, {"measure": "il2kg:nkCells"}).results[0].direction.value == "increase"
+
+
+@pytest.mark.parametrize(("clause", "expected"), [
+    ("Tregs showed a 4.1-fold increase at day 5", ["4.1"]),
+    ("Tregs increased by 2.3-fold at day 5", ["2.3"]),
+    ("a 12-17-fold increase in CD25bright Tregs", []),  # a range is no one value
+    ("Tregs rose 2 to 3-fold", []),
+])
+def test_fold_changes_are_ratios_to_baseline(clause: str, expected: list[str]) -> None:
+    from il2kg.extract.result_values import find_slots
+
+    slots = [s for s in find_slots(clause, 0, clause) if s.statistic == "fold-change"]
+    assert [str(s.value.value) for s in slots] == expected

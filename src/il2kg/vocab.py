@@ -176,6 +176,7 @@ class IL(DefinedNamespace):
     mean: URIRef
     meanChange: URIRef
     meanDifference: URIRef
+    foldChange: URIRef
     measureKind: URIRef
     absoluteCount: URIRef
     concentration: URIRef

@@ -49,6 +49,11 @@ _FROM_TO = re.compile(
     rf"\s+to\s+(?P<b>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9% ± 2.1%"
     re.IGNORECASE,
 )
+# "a 4.1-fold increase", "increased (by) 2.3-fold", "fell 1.5-fold"; a range ("a 12-17-fold increase") is none.
+_FOLD = re.compile(r"(?<![\w.])(?<!\d-)(?<!\d\s-\s)(?<!\d\sto\s)(?P<num>\d{1,3}(?:\.\d+)?)\s*-?\s*fold\s+(?:(?P<up>increase|rise|expansion|higher|"
+                   r"greater|elevation)|decrease|reduction|lower|decline)\b"
+                   r"|\b(?:(?P<up2>increased|rose|expanded|grew)|decreased|fell|declined)\s+(?:by\s+)?(?:a\s+)?"
+                   r"(?:(?:mean|median)\s+(?:of\s+)?)?(?P<num2>\d{1,3}(?:\.\d+)?)(?!\s*(?:-|to)\s*\d)\s*-?\s*fold\b", re.IGNORECASE)
 # Cues around a value, by name.
 _CUES = compile_cues({
     "respectively": r"\brespectively\b",
@@ -98,6 +103,11 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         value = Number(offset + m.start("num"), offset + m.end("num"), to_decimal(m.group("num")) or Decimal(0))
         statistic = _ratio_statistic(m.group("cue"))
         slots.append(Slot(offset + m.start(), value.end, "ratio", value, "", statistic=statistic))  # starts at its cue
+    for m in _FOLD.finditer(text):  # a ratio to baseline, of the arm it is said of
+        group = "num" if m.group("num") else "num2"
+        value = Number(offset + m.start(group), offset + m.end(group), to_decimal(m.group(group)) or Decimal(0))
+        slots.append(Slot(offset + m.start(), offset + m.end(), "ratio", value, "", statistic="fold-change",
+                          direction="increase" if m.group("up") or m.group("up2") else "decrease"))
     changes = []
     for m in _FROM_TO.finditer(text):
         a, b = to_decimal(m.group("a")), to_decimal(m.group("b"))
