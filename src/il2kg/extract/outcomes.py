@@ -37,7 +37,8 @@ _VERDICT = re.compile(
 _RESULT_SECTIONS = {"results"}
 _DERIVED_ROLES = {"primary", "key-secondary", "secondary"}
 _MAIN_POPULATIONS = {None, "intention-to-treat"}
-_OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords"}
+_OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords",
+                   "discussion"}
 # A sentence about harms: its values without a named measure are counts of events, not the focus outcome's values.
 _SAFETY = re.compile(r"adverse|reactions?\b|infections?\b|side[\s-]effects?|toxicit|death|died", re.IGNORECASE)
 _STATISTICAL = re.compile(r"\bp\s*[<=>≤]|\bp[\s-]*values?\b|significan|\d\s*%|\bCI\b|\d\s*-?\s*fold\b", re.IGNORECASE)
