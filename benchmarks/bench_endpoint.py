@@ -1,5 +1,7 @@
 """Measure the SPARQL endpoint as clients see it: `python benchmarks/bench_endpoint.py [--clients 50 --requests 20]`.
 
+The graph is that of IL2KG_ROOT (this checkout by default); `--workers N` sets the server's query workers.
+
 Starts the real server (`python -m il2kg serve`, the graph of data/triples/) on a free loopback port in its own
 process, then prints:
   - each report query's own time alone (median of 3 unique texts: nothing cached), and the slowest: the base
@@ -37,9 +39,10 @@ SLOW = "SELECT (COUNT(*) AS ?{v}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
 HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
 
-def start(port: int, timeout: float) -> subprocess.Popen:
+def start(port: int, timeout: float, workers: int | None = None) -> subprocess.Popen:
+    more = ["--workers", str(workers)] if workers else []
     server = subprocess.Popen([sys.executable, "-m", "il2kg", "serve", "--port", str(port), "--timeout",
-                               str(timeout)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                               str(timeout), *more], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -169,10 +172,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=5.0, help="the server's query time limit (s)")
+    parser.add_argument("--workers", type=int, help="the server's query workers (default: serve's own)")
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/sparql"
-    server = start(port, args.timeout)
+    server = start(port, args.timeout, args.workers)
     try:
         queries = report_queries()
         print(f"load average at start (2 cores): {os.getloadavg()[0]:.1f}")
