@@ -149,10 +149,21 @@ def find_design(page: Page) -> tuple[Fact[str], ...]:
     return tuple(found[code][1] for code, _ in DESIGN_WORDS if code in found)
 
 
+# "two earlier phase 2 trials", "Phase 1 trials conducted solely on adults are not public": trials in general,
+# unless the sentence speaks of the own study ("patients received ... in two sequential, randomized, phase 1 studies").
+_PLURAL_TRIALS = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:trials|studies)\b", re.I)
+
+
+def _own_score(page: Page, start: int, end: int) -> int:
+    sentence = page.sentence_at(start)
+    return sentence_score(page, start, end, sentence.section if sentence else None)
+
+
 def find_phase(page: Page) -> Fact[str] | None:
     """Return the trial phase, normalised ("2a", "1/2a", "1b/2a"), from the surest sentence that states one;
     a later mention of the same phases with their letters refines it ("phase I/phase II", then "phase I/ IIa")."""
-    mentions = [m for start, end in trial_spans(page) if (m := identifiers.find_phase(page.clean, start, end))]
+    mentions = [m for start, end in trial_spans(page) if (m := identifiers.find_phase(page.clean, start, end))
+                and not (_PLURAL_TRIALS.match(page.clean, m.end, end) and _own_score(page, start, end) < 2)]
     if not mentions:
         return None
     chosen = mentions[0]

@@ -45,7 +45,7 @@ _TOKEN = re.compile(
     r"|(?<![A-Za-z])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
     r"|(?P<word>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\b)"
     r"|(?P<sep>,\s*(?:and|or)\b|,|\band\b|\bor\b|\bto\b|-(?=\s*\d))"
-    r"|(?P<space>\s+)"
+    r"|(?P<space>\s+|\(\s*n\s*=\s*\d{1,4}\s*\))"  # "0.5 (n=6), 1 (n=6) or 2 MIU": a cohort's size between levels
     r"|(?P<other>.)",
     re.IGNORECASE | re.DOTALL,
 )

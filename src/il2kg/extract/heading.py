@@ -42,13 +42,15 @@ _NOT_TITLE = compile_cues({
 })
 _LABEL_START = re.compile(r"^(?P<label>[\w ]{2,30}):\s")
 # What may open a title line: a caption's label, a search engine's format tags ("[HTML][HTML] Regulatory ...").
-_CAPTION_LEAD = re.compile(r"^(?:(?:from|source|title)\s*:\s*|(?:\[(?:HTML|PDF|CITATION|BOOK|B|C)\]\s*)+)",
+_CAPTION_LEAD = re.compile(r"^(?:(?:from|source|title)\s*:\s*|(?:\[(?:HTML|PDF|CITATION|BOOK|B|C)\]\s*)+"
+                           r"|(?-i:[A-Z]{2,4}\d{3,5})\s+)",  # a congress abstract's number: "POS0871 LOW-DOSE ..."
                            re.IGNORECASE)
 
 
 def _is_title_line(line: str) -> bool:
     words = line.split()
-    if not 5 <= len(words) or len(line) > _TITLE_MAX or not any(c.islower() for c in line):
+    shouting = not any(c.islower() for c in line)  # a congress abstract's title in capitals has six words or more
+    if not 5 <= len(words) or len(line) > _TITLE_MAX or (shouting and (len(words) < 6 or not _TOPIC.search(line))):
         return False
     if any(cue.search(line) for cue in _NOT_TITLE.values()):
         return False
@@ -58,6 +60,16 @@ def _is_title_line(line: str) -> bool:
     return not (label and label.group("label").strip().lower() in _LABEL_WORDS)
 
 
+# What this knowledge graph's studies are about; a masthead ("The New England Journal of Medicine", "Case Series |
+# Open Access", "Journal of ..., in press") does not say it. Of the title-like lines, the first that does is the
+# title (else the first of them).
+_TOPIC = re.compile(r"interleukin|\bIL-?2\b|leukin\b|\bTregs?\b|regulatory\s+T", re.I)
+# A sentence, not a title: "MIROCALS is a phase II study of ld-IL-2 ...", "The primary objective to evaluate ...".
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|will|has|have|had)\s|\bto\s+(?:evaluate|assess|determine|investigate|"
+                        r"establish|examine|test|compare|explore)\b|^[^\n]{200}"
+                        # a record's "A.3 Full title of the trial:" (its label blanked when the record is read)
+                        r"|^[\w. ]{0,12}[A-Za-z ]{0,30}\btitle\b[^:\n]{0,30}:|^[\w.]{1,8}\s+:",
+                        re.I | re.M)
 _LABEL_WORDS = frozenset({"purpose", "key points", "experimental design", "importance", "significance", "aims",
                           "summary", "highlights", "objective", "objectives", "background", "abstract"})
 
@@ -72,6 +84,7 @@ def find_title(page: Page) -> tuple[int, int] | None:
     issue = VOLUME_LINE.search(page.clean, 0, limit)
     journal = journal_above(page, issue.start(), "journal") if issue else None  # the journal, not the title
     lines = iter_lines(page.clean)
+    candidates = []
     for i, (start, end) in enumerate(lines):
         if start >= limit:
             break
@@ -81,9 +94,14 @@ def find_title(page: Page) -> tuple[int, int] | None:
             continue
         if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
             continue
-        end = _wrapped_end(page, lines[i:], limit)
-        return start + (lead.end() if lead else 0), end - (1 if page.clean[end - 1] == "." else 0)
-    return None
+        candidates.append((i, start + (lead.end() if lead else 0)))
+    if not candidates:
+        return None
+    topical = [c for c in candidates[:4] if _TOPIC.search(page.clean, c[1], lines[c[0]][1])
+               and not _STATEMENT.search(page.clean, c[1], lines[c[0]][1])]
+    i, start = topical[0] if topical else candidates[0]
+    end = _wrapped_end(page, lines[i:], limit)
+    return start, end - (1 if page.clean[end - 1] == "." else 0)
 
 
 # A title wrapped over lines (a PDF's text): the line breaks off mid-phrase ("... in refractory immune",

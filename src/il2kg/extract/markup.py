@@ -19,7 +19,8 @@ _MEDLINE = re.compile(r"(?:^|(?<=\s))(?P<tag>PT|AU|FAU|TI|AID|DP|TA|JT|PG|VI|IP|
 _REFWORKS = re.compile(r"(?:^|(?<=\s))(?P<tag>RT|SR|T1|T2|JF|JO|FD|SP|OP|DO|VO|IS|A1|YR|UL|AB|K1|PB|SN|LA|NO|ID|LK)\s")
 _RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|AU|A1|PY|Y1|JO|JF|T2|VL|IS|SP|EP|DO|AB|UR|KW|ER|SN|PB)\s{2}-\s")
 _BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|journal|year|doi|volume|number|pages|"
-                           r"keywords|publisher|issn|url)\s*=\s*[\"{]", re.IGNORECASE)
+                           r"keywords|publisher|issn|url|pmid|pmcid|month)\s*=\s*[\"{]", re.IGNORECASE)
+_LATEX_ESCAPE = re.compile(r"\\(?=[%&_#$])")  # BibTeX's "4.1\%"
 _FORMATS = (
     (re.compile(r"^\s*(?:PT|PMID)\s{0,3}-\s"), _MEDLINE,
      {"TI": "title", "AB": "abstract", "AID": "doi", "LID": "doi", "DP": "year", "PMID": "pmid", "JT": "journal"}),
@@ -28,7 +29,7 @@ _FORMATS = (
     (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year",
                                              "T2": "journal", "JO": "journal", "JF": "journal"}),
     (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",
-                                                  "year": "year", "journal": "journal"}),
+                                                  "year": "year", "journal": "journal", "pmid": "pmid"}),
 )
 _TAG = re.compile(r"<(?:[A-Za-z!?/][^<>]{0,2000})>")
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6}|#[xX][0-9a-fA-F]{1,5});")
@@ -59,6 +60,8 @@ def export_fields(text: str) -> dict[str, tuple[int, int]]:
             value = text[start:end].rstrip().rstrip(",").rstrip()
             if value[-1:] in "\"}":
                 value = value[:-1]
+            while len(value) > 2 and value.startswith("{") and value.endswith("}"):  # BibTeX's "{{Title}}"
+                value, start = value[1:-1], start + 1
             lead = len(value) - len(value.lstrip())
             if value.strip():
                 fields[name] = (start + lead, start + len(value))
@@ -79,6 +82,8 @@ def plain_lines(text: str) -> str:
         if opening.match(text):
             if tag_pattern is _MEDLINE:  # one field wrapped over lines reads as one line
                 text = _MEDLINE_WRAP.sub(" ", text)
+            if tag_pattern is _BIBTEX_FIELD:
+                text = _LATEX_ESCAPE.sub(" ", text)
             text = _blank(text, [m.span() for m in tag_pattern.finditer(text)], "\n")
             break
     if _TAG.search(text[:5000]):

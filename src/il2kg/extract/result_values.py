@@ -50,10 +50,11 @@ _FROM_TO = re.compile(
     re.IGNORECASE,
 )
 # "a 4.1-fold increase", "increased (by) 2.3-fold", "fell 1.5-fold"; a range ("a 12-17-fold increase") is none.
-_FOLD = re.compile(r"(?<![\w.])(?<!\d-)(?<!\d\s-\s)(?<!\d\sto\s)(?P<num>\d{1,3}(?:\.\d+)?)\s*-?\s*fold\s+(?:(?P<up>increase|rise|expansion|higher|"
-                   r"greater|elevation)|decrease|reduction|lower|decline)\b"
+_FOLD = re.compile(r"(?<![\w.])(?<!\d-)(?<!\d\s-\s)(?<!\d\sto\s)(?P<num>\d{1,3}(?:\.\d+)?)\s*-?\s*fold\s+"
+                   r"(?:(?P<up>increase|rise|expansion|higher|greater|elevation)|decrease|reduction|lower|decline)\b"
                    r"|\b(?:(?P<up2>increased|rose|expanded|grew)|decreased|fell|declined)\s+(?:by\s+)?(?:a\s+)?"
-                   r"(?:(?:mean|median)\s+(?:of\s+)?)?(?P<num2>\d{1,3}(?:\.\d+)?)(?!\s*(?:-|to)\s*\d)\s*-?\s*fold\b", re.IGNORECASE)
+                   r"(?:(?:mean|median)\s+(?:of\s+)?)?(?P<num2>\d{1,3}(?:\.\d+)?)(?!\s*(?:-|to)\s*\d)\s*-?\s*fold\b",
+                   re.IGNORECASE)
 # Cues around a value, by name.
 _CUES = compile_cues({
     "respectively": r"\brespectively\b",
