@@ -115,3 +115,22 @@ def test_pushing_discs_apart_leaves_no_overlap(count):
              if math.dist(out[i], out[j]) < radii[i] + radii[j] + 5.0 - 1e-6]
     assert short == []
     assert out == pieces.apart(centres, radii, 5.0, rounds=400)  # no chance in it
+
+
+def test_pieced_positions_are_the_same_whatever_the_hash_seed(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); from test_layout_pieces import trials; "
+              "from il2kg.views.positions import positions, cached_in; from pathlib import Path\n"
+              "with cached_in(Path(sys.argv[2])): print(json.dumps(sorted(positions(trials(40)).items())))")
+    found = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent), str(tmp_path / seed)],
+                              capture_output=True, text=True, env=env, check=True)
+        found.append(json.loads(done.stdout))
+    assert found[0] == found[1] == found[2] and len(found[0]) == 40 * 12 + len(HUBS)
