@@ -74,6 +74,13 @@ def test_a_part_is_read_from_the_cache_and_a_corrupt_or_stale_one_is_made_again(
     cached.write_text('{"format": "il2kg-view-part-2", "triples": [[')
     _same(view_data_of_files(files, cache), first)
     assert json.loads(cached.read_bytes())["format"] == parts.FORMAT  # rewritten whole
+    whole = json.loads(cached.read_bytes())
+    for broken in ({**whole, "triples": whole["triples"] + [len(whole["terms"]), 0, 0]},  # an index past the terms
+                   {**whole, "triples": whole["triples"][:-1]},  # a triple cut short
+                   {**whole, "terms": None}, {**whole, "evidence": "x"}):
+        cached.write_text(json.dumps(broken))
+        _same(view_data_of_files(files, cache), first)
+        assert json.loads(cached.read_bytes()) == whole  # made again, never an IndexError
 
 
 def test_an_evidence_node_in_two_files_counts_once(fixture_files, tmp_path):
