@@ -1,5 +1,8 @@
 """Stable node positions: a seeded force-directed layout (igraph: Kamada-Kawai, DrL for large parts) per component;
-a large component that falls apart into clusters around shared hubs is laid out in pieces (views/pieces.py).
+a component above EVEN_UP_TO nodes that falls apart into clusters around shared hubs is laid out in pieces
+(views/pieces.py), which is what every view at a thousand documents is. Each shape (a component's or a cluster's
+size and edges) is laid out once and, inside `cached_in`, kept on disk by its hash: a rebuild after one more
+document lays out the new document's cluster and the small graph between pieces, nothing else.
 
 Everything is sorted before the layout sees it (nodes, edges, components) and the layout's random
 numbers come from a private seeded generator, so the same graph gets the same positions whatever
