@@ -43,14 +43,6 @@ class Reasoning:
     engine: str = "HermiT"
 
 
-def reasoning_view(ontology: Graph, data: Graph | None) -> Graph:
-    """The ontology plus the data's class assertions and object-property links between domain nodes."""
-    view = Graph(bind_namespaces="none")
-    for triple in view_triples(ontology, data)[0]:
-        view.add(triple)
-    return view
-
-
 def view_triples(ontology: Graph, data) -> tuple[list[tuple], set]:
     """The reasoning view's triples (some more than once) and its individuals: the ontology's triples, the data's
     kept ones, and a NamedIndividual declaration of every subject typed with a domain class (owlready2 only sees

@@ -6,7 +6,7 @@ significant results) is an intersection of a class with a value or an existentia
 one CONSTRUCT per family computes. The rules run in file-name order until nothing new appears, and
 only the most specific types are kept, as HermiT reports them: which class is below which comes from
 HermiT on the ontology alone (seconds, whatever the data), or from the asserted hierarchy without Java.
-tests/test_reason.py proves both engines give the same inferred types on the corpus graph.
+tests/test_rules.py proves both engines give the same inferred types on the corpus graph.
 """
 
 from __future__ import annotations
