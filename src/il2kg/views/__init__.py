@@ -1,7 +1,7 @@
 """Interactive network views and evidence plots of the graph: `write_views(graph, ontology, out_dir)`.
 
 Projections (`projections`), self-contained HTML pages (`html`), GraphML (`graphml`) and matplotlib
-plots (`plots`); pyvis and matplotlib are imported only by the modules that draw.
+plots (`plots`); matplotlib is imported only by the modules that draw (pyvis never: its vis-network files are read).
 """
 
 from __future__ import annotations
