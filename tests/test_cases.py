@@ -79,3 +79,22 @@ def test_a_corrupted_expectation_fails(lexicon) -> None:
     del want["trial.n_randomised"]
     want["trial.design"] = [v for v in want["trial.design"] if v != "double-blind"]
     assert compare(want, got) == ["trial.design:", "  + unwanted  'double-blind'"]
+
+
+def test_every_case_document_passes_the_gate(lexicon) -> None:
+    """What the extractor reads from a case must also pass the shapes: a value the shapes refuse (an unknown
+    registry-id form, a p-value text that disagrees with its number) leaves the whole document out of the graph."""
+    import hashlib
+
+    from il2kg.gate import gate
+    from il2kg.pipeline import Document, extract_triples
+    from il2kg.rdf_io import turtle_bytes
+
+    failing = []
+    for case in CASES:
+        data = (case / "input.txt").read_bytes()
+        document = Document(case / "input.txt", hashlib.sha256(data).hexdigest(), data.decode("utf-8"))
+        report = gate(turtle_bytes(extract_triples(document, lexicon)[2]))
+        if not report.conforms:
+            failing.append(f"{case.parent.name}/{case.name}: {report.errors[0].message[:120]}")
+    assert failing == []

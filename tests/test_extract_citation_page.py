@@ -55,8 +55,9 @@ def walk_facts(record: object, name: str = "") -> list[tuple[str, Fact]]:
 
 
 def check_evidence(text: str, records: list) -> None:
-    """Every span lies in the document, has no surrounding spaces and covers its value's text."""
-    for name, fact in walk_facts(records):
+    """Every span lies in the document, has no surrounding spaces and covers its value's text (the study a count
+    page's abstract reports is read by the article readers, whose tests check their spans)."""
+    for name, fact in walk_facts([r for r in records if not isinstance(r, Trial)]):
         start, end = fact.evidence.start, fact.evidence.end
         span = text[start:end]
         assert 0 <= start < end <= len(text) and span == span.strip(), (name, fact)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from il2kg.extract import extract
-from il2kg.extract.numbers import to_decimal
+from il2kg.extract.furniture import normalise_chars
+from il2kg.extract.numbers import find_p_values, to_decimal
 from il2kg.extract.outcomes import extract_outcomes
 from il2kg.extract.text import read_page
 from il2kg.model import Arm, Evidence, Fact, Intervention, Lexicon, Outcome, Quantity, Result, Trial
@@ -175,6 +176,8 @@ def _check_evidence(raw: str, outcomes: tuple[Outcome, ...]) -> None:
             value = fact.value.value if isinstance(fact.value, Quantity) else fact.value
             if isinstance(value, Decimal | int) and not isinstance(value, bool):
                 written = {abs(to_decimal(n)) for n in re.findall(r"\d*[.,]?\d+", text)}
+                powers = find_p_values("p = " + normalise_chars(text.strip()))  # "4.1 × 10−3"
+                written |= {p.value for p in powers if p.value is not None}
                 assert abs(value) in written, (value, text)
             if isinstance(value, str) and fact.evidence.method.endswith("p_value") and value[0] not in "<=>":
                 assert value == " ".join(raw[start:end].split())
@@ -271,3 +274,16 @@ def test_corpus_003_response_rates(corpus_dir: Path, lexicon: Lexicon) -> None:
                                                "subgroup": "MONDO:0005556", "population": "subgroup-population"})
     _check_result(_result(remission, "placebo"), {"value": "16.67", "numerator": 2, "denominator": 12})
     assert _find(outcomes, {"measure": "il2kg:nkCells"}).results[0].direction.value == "increase"
+
+
+@pytest.mark.parametrize(("clause", "expected"), [
+    ("Tregs showed a 4.1-fold increase at day 5", ["4.1"]),
+    ("Tregs increased by 2.3-fold at day 5", ["2.3"]),
+    ("a 12-17-fold increase in CD25bright Tregs", []),  # a range is no one value
+    ("Tregs rose 2 to 3-fold", []),
+])
+def test_fold_changes_are_ratios_to_baseline(clause: str, expected: list[str]) -> None:
+    from il2kg.extract.result_values import find_slots
+
+    slots = [s for s in find_slots(clause, 0, clause) if s.statistic == "fold-change"]
+    assert [str(s.value.value) for s in slots] == expected

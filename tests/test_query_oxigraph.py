@@ -3,6 +3,8 @@ bound values planned from (a leading VALUES block) without changing an answer.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fixtures.query_graph import corpus_graph, fixture_graph, rows_of
 from rdflib import BNode, Literal, URIRef, Variable
@@ -107,3 +109,107 @@ def test_a_value_that_could_end_its_term_early_is_substituted_not_written():
     oxigraph = worker_graph(ntriples_bytes(fixture_graph()))
     with pytest.raises(QueryError, match="Invalid IRI"):  # substituted: Oxigraph refuses the IRI, one line
         run_query("fact-provenance", oxigraph, subject=URIRef(str(LUPIL2) + "> } UNION { ?x ?y ?z"))
+
+
+def _extracted(limit: int = 6):
+    """The graph of a few case documents as `il2kg extract` writes them (their counts recorded), with the ontology."""
+    from il2kg.lexicon import load_lexicon
+    from il2kg.pipeline import extract_document, read_document
+    from il2kg.rdf_io import read_turtle_files
+
+    lexicon = load_lexicon(resources.ONTOLOGY)
+    graph = read_turtle_files([resources.ONTOLOGY])
+    cases = sorted(Path(__file__).with_name("cases").glob("*/*/input.txt"))[:limit]
+    for path in cases:
+        graph += extract_document(read_document(path), lexicon).graph
+    return graph
+
+
+def test_each_document_records_the_facts_and_methods_read_from_it():
+    from rdflib.namespace import PROV, RDF
+
+    graph = _extracted()
+    documents = set(graph.subjects(RDF.type, IL.SourceDocument))
+    assert len(documents) == 6
+    for document in documents:
+        evidence = {e for e in graph.subjects(PROV.wasDerivedFrom, document) if (e, RDF.type, IL.Evidence) in graph}
+        methods = {graph.value(e, IL.extractionMethod) for e in evidence}
+        assert graph.value(document, IL.evidenceCount).toPython() == len(evidence) > 0
+        assert graph.value(document, IL.extractionMethodCount).toPython() == len(methods)
+
+
+def test_source_documents_reads_the_recorded_counts_and_counts_only_documents_without_them():
+    from rdflib.namespace import RDF
+
+    graph = _extracted()
+    counted = {r["document"]: (r["facts"], r["methods"]) for r in run_query("source-documents", graph)}
+    stripped = read_graph_copy(graph)
+    for triple in [*stripped.triples((None, IL.evidenceCount, None)),
+                   *stripped.triples((None, IL.extractionMethodCount, None))]:
+        stripped.remove(triple)
+    for one in (stripped, worker_graph(ntriples_bytes(stripped))):  # nothing recorded: counted, the same numbers
+        assert {r["document"]: (r["facts"], r["methods"]) for r in run_query("source-documents", one)} == counted
+    first = min(graph.subjects(RDF.type, IL.SourceDocument))
+    graph.set((first, IL.evidenceCount, Literal(999)))  # what is recorded is what the question reports
+    for one in (graph, worker_graph(ntriples_bytes(graph))):
+        rows = {r["document"]: r["facts"] for r in run_query("source-documents", one)}
+        assert rows[str(first)] == 999 and rows == {**{d: f for d, (f, _) in counted.items()}, str(first): 999}
+
+
+def read_graph_copy(graph):
+    from il2kg.rdf_io import new_graph
+
+    copy = new_graph()
+    copy += graph
+    return copy
+
+
+@pytest.mark.parametrize("which", ["fixture", "corpus"])
+def test_trial_arms_are_in_trial_then_arm_label_order(which):
+    graph = fixture_graph() if which == "fixture" else corpus_graph()
+    if graph is None:
+        pytest.skip(f"no extracted corpus in {resources.TRIPLES_DIR}")
+    for one in (graph, worker_graph(ntriples_bytes(graph))):
+        keys = [(r["trial"], r["armLabel"] is not None, r["armLabel"] or "")
+                for r in run_query("trial-arms-and-regimens", one)]
+        assert len(keys) > 5 and keys == sorted(keys)  # an arm without a label sorts first within its trial
+
+
+def _bindings(body: bytes) -> tuple[list, list]:
+    import json
+
+    document = json.loads(body)
+    return document["head"]["vars"], document["results"]["bindings"]
+
+
+@pytest.mark.parametrize("text", [MIXED, *REPORTS, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3",
+                                  "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s VALUES ?s { <http://x/none> }"])
+def test_the_endpoint_writes_through_oxigraph_the_rows_python_writes(text):
+    from il2kg.serve.answer import Job, answer
+
+    oxigraph = worker_graph(ntriples_bytes(fixture_graph()))
+    job = Job("query", text, "application/sparql-results+json")
+    native = answer(oxigraph, job)
+    python = format_result(execute(text, oxigraph), "json").encode("utf-8")
+    assert native.status == 200 and not native.truncated
+    assert _bindings(native.body) == _bindings(python)
+    tsv = answer(oxigraph, Job("query", text, "text/tab-separated-values"))
+    assert tsv.body.count(b"\n") == len(_bindings(python)[1]) + 1  # the header, then one line a row
+
+
+def test_oxigraph_writes_no_more_than_the_row_limit_and_says_when_it_cut():
+    from il2kg.serve.answer import Job, answer
+
+    oxigraph = worker_graph(ntriples_bytes(fixture_graph()))
+    text = "SELECT ?s ?p WHERE { ?s ?p ?o } ORDER BY ?s ?p"
+    everything = _bindings(format_result(execute(text, oxigraph), "json").encode("utf-8"))[1]
+    size = len(everything)
+    for max_rows, cut in ((size + 5, False), (size, False), (size - 1, True), (7, True)):
+        got = answer(oxigraph, Job("query", text, "application/sparql-results+json", max_rows=max_rows))
+        assert got.truncated is cut and _bindings(got.body)[1] == everything[:max_rows]
+        tsv = answer(oxigraph, Job("query", text, "text/tab-separated-values", max_rows=max_rows))
+        assert tsv.truncated is cut and tsv.body.count(b"\n") == min(size, max_rows) + 1
+    result = execute(text, oxigraph, lazy=True, row_limit=8)
+    assert result.limited and len(result.ox_rows()) == 8  # the appended LIMIT: Oxigraph made no more rows
+    for own in ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 # mine", "ASK { ?s ?p ?o }"):
+        assert not getattr(execute(own, oxigraph, lazy=True, row_limit=8), "limited", False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,15 @@ def test_dose_spans_cover_what_was_read():
 def test_dose_scanning_is_linear_on_digit_runs():
     text = "1" * 5000 + " " + "2, " * 3000 + "IU"  # the old grammar took seconds on 26 digits
     assert isinstance(find_doses(text), list)
+
+
+def test_every_registry_id_form_read_passes_the_shapes():
+    """An id the extractor reads but the shapes refuse would leave the whole document out of the graph."""
+    from rdflib import Graph, Namespace
+
+    shapes = Graph().parse(Path(__file__).parents[1] / "shapes" / "trial.ttl")
+    sh, ilsh = Namespace("http://www.w3.org/ns/shacl#"), Namespace("https://w3id.org/il2kg/shapes/")
+    pattern = str(shapes.value(ilsh["Trial-registryId-pattern"], sh.pattern))
+    ids = [i for _, want in _rows("registry-ids.tsv") for i in want.split("|") if i]
+    assert len(ids) > 15
+    assert [i for i in ids if not re.search(pattern, i)] == []

@@ -39,6 +39,7 @@ Booleans print "true"/"false". Free text is whitespace-collapsed; the codes are 
     adverse_event.serious / .drug_related   "<term>|<arm>|true"
     citation                      "<intent>|<section>|<first 60 chars of the statement>"
     citation.mentions             "<curie>" (diseases, agents and biomarkers of every citing statement)
+    citation.work                 "<first 60 chars of the statement>|<citing work's title>|<its year>"
 
 Fields that name no arm label, so that gold written for an unseen page does not depend on how the
 extractor labels arms (tests/gold/README.md has the rules for writing them):
@@ -89,7 +90,7 @@ FIELDS = (
     "result.value", "result.sd", "result.n", "result.ci", "result.p", "result.direction", "result.significant",
     "result.post_hoc", "result.fraction", "result.subgroup",
     "adverse_event", "adverse_event.serious", "adverse_event.drug_related",
-    "citation", "citation.mentions",
+    "citation", "citation.mentions", "citation.work",
     "trial.present", "trial.arm", "trial.agent", "trial.dose", "finding.p", "finding.percent",
 )
 
@@ -266,6 +267,8 @@ def _citation(citation: Citation, add: Add) -> None:
     add("citation", citation.intent, section, statement_key(show(citation.statement)))
     for fact in (*citation.diseases, *citation.agents, *citation.biomarkers):
         add("citation.mentions", fact)
+    if citation.citing_title or citation.citing_year:
+        add("citation.work", statement_key(show(citation.statement)), citation.citing_title, citation.citing_year)
 
 
 def read_gold_file(path: Path) -> tuple[str, dict[str, list[str]]]:

@@ -92,6 +92,8 @@ class Citation:
     diseases: tuple[Fact[str], ...] = ()  # lexicon CURIEs
     agents: tuple[Fact[str], ...] = ()
     biomarkers: tuple[Fact[str], ...] = ()
+    citing_title: Fact[str] | None = None  # the citing work, when the page names it under the statement
+    citing_year: Fact[int] | None = None
 
 
 # --- trials ----------------------------------------------------------------------------

@@ -163,11 +163,12 @@ def with_values(text: str, bindings: Mapping[str, object]) -> str:
 
 
 def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | None = None, *,
-            lazy: bool = False) -> Result:
+            lazy: bool = False, row_limit: int | None = None) -> Result:
     """Run a query (name, .rq path or text) with bound values; return rdflib's Result.
 
     `lazy` leaves a SELECT's solutions unread, for a caller that reads only up to a row limit (the endpoint);
     otherwise they are read here, so an evaluation error surfaces as a QueryError and not while printing.
+    `row_limit` (with lazy, on Oxigraph) runs a SELECT without a LIMIT of its own with LIMIT row_limit appended.
     """
     origin, text = resolve(name_or_text)
     init = {Variable(k): to_term(v) for k, v in (bindings or {}).items()}
@@ -180,7 +181,7 @@ def execute(name_or_text: str, graph: Graph, bindings: Mapping[str, object] | No
 
     def run() -> Result:
         if on_oxigraph:  # pyoxigraph itself: rows stay Oxigraph terms until a writer formats them
-            result = query_oxigraph.run(graph, text, init, PREFIXES)
+            result = query_oxigraph.run(graph, text, init, PREFIXES, row_limit if lazy else None)
             if isinstance(result, query_oxigraph.NativeResult) and not lazy:
                 result.ox_rows()  # evaluation errors surface here, not while printing
             return result

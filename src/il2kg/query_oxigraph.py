@@ -9,6 +9,11 @@ Bound values: Oxigraph applies `substitutions` after it has planned the query, s
 still scans every Evidence node (fact-provenance at 1M triples: 0.2 s CPU where 1 ms suffices). A SELECT of the
 plain shape `PREFIX... SELECT ... WHERE {` gets its values as a VALUES block opening its WHERE group instead, which
 the planner starts from; the values are RDF terms written by rdflib (`n3()`), never text from the caller.
+
+Rows written by Oxigraph: a caller that reads only up to a row limit (the endpoint) runs a SELECT with that LIMIT
+appended (when the text has no LIMIT of its own: Oxigraph's parser refuses a second one, and the text then runs as
+it is) and has Oxigraph write the rows itself (`NativeResult.written`): at 1M triples, making a Python object per
+value and writing JSON in Python took half a worker's time on the larger answers.
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ _PLAIN_SELECT = re.compile(
 
 
 _IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+# A SELECT query (not ASK, CONSTRUCT or DESCRIBE, where a LIMIT would count solutions, not answers): its prologue,
+# then SELECT.
+_SELECT = re.compile(r"\A(?:\s+|#[^\n]*\n|PREFIX\s+[A-Za-z0-9_.-]*:\s*<[^<>\"{}|^`\\\s]*>|BASE\s*<[^<>\"{}|^`\\\s]*>)*"
+                     r"SELECT\b", re.IGNORECASE)
+# A text that ends with a LIMIT of its own (the common case of a second LIMIT: not parsed twice to find out).
+_OWN_LIMIT = re.compile(r"\bLIMIT\s+\d+\s*(?:OFFSET\s+\d+\s*)?(?:#[^\n]*\s*)*\Z", re.IGNORECASE)
 
 
 def inner_store(graph: Graph):
@@ -80,18 +91,46 @@ def _writable(term: Node) -> bool:
 
 class NativeResult(Result):
     """A SELECT answered by Oxigraph: `ox_rows(limit)` gives rows of Oxigraph terms (None where unbound);
-    iterating it as an rdflib Result converts the rows to rdflib terms on the way."""
+    iterating it as an rdflib Result converts the rows to rdflib terms on the way. `limited` says whether it ran
+    with the caller's LIMIT appended (so it cannot hold more rows than that)."""
 
-    def __init__(self, solutions) -> None:
+    def __init__(self, solutions, limited: bool = False) -> None:
         super().__init__("SELECT")
         self.names = [v.value for v in solutions.variables]
         self.vars = [Variable(n) for n in self.names]
+        self.limited = limited
         self._reader = _Reader(solutions, len(self.names))
         self.bindings = _converted(self.vars, self._reader)  # refers to the reader, not to self: no cycle
 
     def ox_rows(self, limit: int | None = None) -> list[tuple]:
         """The first `limit` rows (all when None), read from Oxigraph once and kept."""
         return self._reader.rows(limit)
+
+    def written(self, fmt: str, max_rows: int) -> tuple[bytes, bool] | None:
+        """(the first `max_rows` rows as SPARQL JSON or TSV results written by Oxigraph, whether rows were left
+        out), or None when Oxigraph cannot write them here: not a result that ran limited, a row already read, no
+        variable (TSV then cannot tell one empty row from none), or another format. Oxigraph writes TSV first, one
+        line a row (a term's newlines and tabs are escaped), so the rows are counted and cut there; JSON is then
+        written from that TSV."""
+        import pyoxigraph as ox
+
+        solutions = self._reader.solutions
+        if fmt not in ("json", "tsv") or not self.limited or not self.names or solutions is None or self._reader.read:
+            return None
+        self._reader.solutions = None  # written: nothing is left to read, and the store is let go
+        tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
+        end = at = -1
+        for _ in range(max_rows + 1):  # the header line and max_rows rows
+            at = tsv.find(b"\n", at + 1)
+            if at < 0:
+                break
+            end = at
+        cut = at >= 0 and end + 1 < len(tsv)
+        tsv = tsv[: end + 1] if cut else tsv
+        if fmt == "tsv":
+            return tsv, cut
+        rows = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        return rows.serialize(format=ox.QueryResultsFormat.JSON) + b"\n", cut
 
 
 class _Reader:
@@ -133,17 +172,27 @@ def from_ox(term) -> Node | None:
     return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
 
 
-def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Mapping[str, str]) -> Result:
-    """Run SPARQL text on the graph's Oxigraph store; a SELECT comes back as a NativeResult (unread)."""
+def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Mapping[str, str],
+        limit: int | None = None) -> Result:
+    """Run SPARQL text on the graph's Oxigraph store; a SELECT comes back as a NativeResult (unread). With a
+    `limit`, a SELECT without a LIMIT of its own runs with LIMIT `limit` appended."""
     import pyoxigraph as ox
 
     inner = inner_store(graph)
     known = {prefix: str(ns) for prefix, ns in graph.namespaces()} | {k: str(v) for k, v in prefixes.items()}
     led = lead_values(text, bindings)
     substitutions = {} if led else {ox.Variable(str(k)): to_ox(v) for k, v in bindings.items()}
-    answer = inner.query(led or text, prefixes=known, substitutions=substitutions)
+    answer = None
+    if limit is not None and _SELECT.match(text) and not _OWN_LIMIT.search(text):
+        try:  # after the solution modifiers; a LIMIT of its own, or a trailing VALUES, makes it a syntax error
+            answer = inner.query(f"{led or text}\nLIMIT {int(limit)}", prefixes=known, substitutions=substitutions)
+        except SyntaxError:
+            answer = None
+    limited = answer is not None
+    if answer is None:
+        answer = inner.query(led or text, prefixes=known, substitutions=substitutions)
     if isinstance(answer, ox.QuerySolutions):
-        return NativeResult(answer)
+        return NativeResult(answer, limited)
     if isinstance(answer, ox.QueryBoolean):
         out = Result("ASK")
         out.askAnswer = bool(answer)

@@ -129,6 +129,7 @@ class IL(DefinedNamespace):
     estimateValue: URIRef
     eventCount: URIRef
     eventTerm: URIRef
+    evidenceCount: URIRef
     evidenceFor: URIRef
     evidenceObject: URIRef
     evidenceProperty: URIRef
@@ -136,6 +137,7 @@ class IL(DefinedNamespace):
     experimental: URIRef
     exploratory: URIRef
     extractionMethod: URIRef
+    extractionMethodCount: URIRef
     fileName: URIRef
     followUpUnit: URIRef
     followUpValue: URIRef
@@ -176,6 +178,7 @@ class IL(DefinedNamespace):
     mean: URIRef
     meanChange: URIRef
     meanDifference: URIRef
+    foldChange: URIRef
     measureKind: URIRef
     absoluteCount: URIRef
     concentration: URIRef

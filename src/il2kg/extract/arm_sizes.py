@@ -14,7 +14,8 @@ _fact = rule_facts("population")
 _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|participants\s+|cases\s+)?"
                         r"(?:per|in each|each)\s+(?:group|arm|cohort|dose\s+level)\b", re.I)
 # "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
-_ARM_N = re.compile(r"(?P<label>[\w.\- ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# A dose per unit of time is a label too: "1 MIU/day (cohort 2, n = 6)".
+_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
@@ -30,7 +31,7 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
     """Return per-arm sizes as (arm text or None for every arm, size): "12 per group", "IL-2 (n=30)"."""
     out: list[tuple[str | None, Fact[int]]] = []
     for sentence in page.sentences:
-        if sentence.section not in ("methods", "results", None):
+        if sentence.section not in ("methods", "results", "abstract", None):
             continue
         m = _PER_GROUP.search(page.clean, sentence.start, sentence.end)
         if m and not out:
@@ -40,10 +41,12 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
             return tuple(out)
         if not _ALLOCATION_CUE.search(page.clean, sentence.start, sentence.end):
             continue
-        out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end)
+        out = _to_arms(page, sentence.start, sentence.end) or _subgroup_arms(page, sentence.start, sentence.end) \
+            or _assigned_to_groups(page, sentence.start, sentence.end)
         # "(n=50)" after an arm is its size where the methods say who received what, or wherever the sentence
         # randomises ("75 patients were randomly assigned to IL-2 (n=50) or placebo (n=25)", a Findings opening).
-        if not out and (sentence.section == "methods" or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
+        if not out and (sentence.section in ("methods", "abstract", None)
+                        or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
@@ -95,3 +98,16 @@ def _subgroup_arms(page: Page, start: int, end: int) -> list[tuple[str | None, F
         counts = [int(n) for n in re.findall(r"(?<![\w.])\d{1,4}(?=\s)", m.group("body"))]
         out.append((m.group("label"), _fact(page, sum(counts), m.start("body"), m.end("body"), "subgroup-sum")))
     return out if len(out) >= 2 else []
+
+
+# "88 were assigned to the interleukin-2 group and 44 to the placebo group".
+_ASSIGNED_TO = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+                          r"(?:(?:randomly\s+)?(?:assigned|allocated)|randomi[sz]ed)?\s*to\s+(?:the\s+)?"
+                          r"(?P<label>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:group|arm)\b", re.I)
+
+
+def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
+    """Sizes from counts each sent to a named group, when the sentence names at least two groups so."""
+    out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
+           for m in _ASSIGNED_TO.finditer(page.clean, start, end)]
+    return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []

@@ -68,11 +68,32 @@ def _clinical_title(page: Page, lexicon: Lexicon) -> bool:
         k == "agent" and c != PLACEBO for k, c in kinds)
 
 
-_GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b", re.I)
+_GIVEN = re.compile(r"\b(?:were|was)\s+(?:treated|given|administered)\b|\breceived\b|\breceiving\b|"
+                    r"[\w-]+-treated\b", re.I)
 
 
 _PEOPLE = re.compile(r"\b(?:patients?|participants?|subjects|volunteers?|adults|children|individuals|people|"
                      r"(?:wo)?men|recipients|donors)\b", re.I)
+
+
+# A laboratory study of cells ("PBMCs ... were cultured with IL-2 (10 IU/mL)"): IL-2 given to cells, not people.
+_IN_VITRO = re.compile(r"\bin\s+vitro\b|\bex\s+vivo\b|\bcultured\b|\bcell\s+cultures?\b|"
+                       r"\bwere\s+(?:stimulated|incubated)\b", re.I)
+
+
+# What a page about people being treated says somewhere (a trial of a cell product also cultures cells ex vivo).
+_TREATED = re.compile(r"\btrials?\b|\bphase\s+(?:[1-4]|I{1,3}V?)\b|\binfus\w*|\binject\w*|\badminister\w*|"
+                      r"\btreated\b|\benrolled\b", re.I)
+
+
+def _in_vitro(page: Page, arms: tuple, registry_ids: tuple) -> bool:
+    """Whether the page reports cells given IL-2 in the laboratory: no dose, and no one said to be treated."""
+    if registry_ids or any(a.intervention and a.intervention.dose for a in arms):
+        return False
+    spans = design.trial_spans(page)
+    if _TREATED.search(page.clean) or any(_GIVEN.search(page.clean, start, end) for start, end in spans):
+        return False
+    return any(_IN_VITRO.search(page.clean, start, end) for start, end in spans)
 
 
 def _about_animals(page: Page) -> bool:
@@ -117,6 +138,8 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
         agents = title_agents(page, lexicon)  # a study reported by its title: what the title says is given
     if _about_animals(page) and not any([*registry_ids, n_randomised, n_enrolled]):
         return None  # an animal study: no registry id, no count of people, animals more than people
+    if _in_vitro(page, arms, registry_ids):
+        return None
     diseases = find_diseases(page, lexicon)  # a condition no lexicon term names is kept as written, as a fallback
     recruitment_start, recruitment_end = population.find_recruitment(page)
     outcomes = tuple(_without_thresholds(page, o) for o in _outcomes(page, lexicon, arms))

@@ -9,6 +9,7 @@ from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.furniture import clean
 from il2kg.extract.layout import Line, split_lines, term_facts
 from il2kg.extract.metadata import DOI, cited_doi, published_year
+from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Citation, CitationCount, Fact, Lexicon, Publication, Record
 
@@ -21,6 +22,15 @@ _COUNT_RULES = (
     ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*:?\s*{_NUM}(?![\w.,])", re.I)),
     ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}\s+citations?\b(?!\s+statements?)", re.I)),
     ("citing-publications", "citations_label", re.compile(rf"^citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
+    ("citing-publications", "citing_label",
+     re.compile(rf"^citing\s+(?:publications?|works?|articles?)\s*[:(]?\s*{_NUM}\)?$", re.I)),
+    ("citation-statements", "smart_citations", re.compile(rf"^smart\s+citations?\s*[:(]?\s*{_NUM}\)?$", re.I)),
+    ("citing-publications", "times_cited",
+     re.compile(rf"^(?:total\s+)?times\s+cited\b(?:\s+in\s+(?P<source>[A-Z][\w .&-]{{1,40}}?))?\s*:\s*{_NUM}$", re.I)),
+    ("citing-publications", "documents_cited", re.compile(rf"^cited\s+by\s+{_NUM}\s+documents?\b", re.I)),
+    ("citing-publications", "documents_have_cited", re.compile(rf"^{_NUM}\s+documents?\s+have\s+cited\b", re.I)),
+    ("citing-publications", "citing_list", re.compile(rf"^citing\s+(?:articles|documents)\s*\(\s*{_NUM}\s*\)$", re.I)),
+    ("references", "cited_references", re.compile(rf"^cited\s+references\s*[:(]\s*{_NUM}\)?$", re.I)),
     (
         "references",
         "references",
@@ -45,6 +55,8 @@ _LINE = compile_cues({
     "title": r"^title\s*:\s*(?P<title>\S.*)$",
     "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
 })
+# A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
+_VENUE_YEAR = re.compile(r"^[A-Z][^\d\n]{2,80}?,?\s+\(?(?P<year>(?:19|20)\d\d)\)?[,;.]\s*\d[^\n]*$")
 _YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
 _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
 
@@ -56,17 +68,20 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     statements, statement_lines = _statements(page, lines, lexicon)
     plain = [line for line in lines if line.start not in statement_lines]
     header = _header(plain)
-    title = _title(page, header)
+    title = _title(page, header, lexicon)
     publication = Publication(
         title=title,
         doi=_doi(page, header) or cited_doi(page, title),
-        year=_year(page, header) or published_year(page, title),
+        year=_year(page, header, title) or published_year(page, title),
         citation_counts=_counts(page, plain),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
     # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
-    trial = None if statements else article.extract_trial(read_page(_QUOTED.sub(_spaces, text)), lexicon,
-                                                                  title_reports=False)
+    # Without an abstract, what the title says of the study is not the page reporting it.
+    shown = _QUOTED.sub(_spaces, text)
+    if not any(re.match(r"abstract\b", line.text, re.I) for line in lines):
+        shown = _without_title(shown, title)
+    trial = None if statements else article.extract_trial(read_page(shown), lexicon, title_reports=False)
     return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
 
 
@@ -75,19 +90,39 @@ _ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts 'ยน' and 'โ‘
 _QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*|^[^\n]*(?:\.\.\.|\u2026)[ \t]*$', re.MULTILINE)
 
 
+def _without_title(text: str, title: Fact[str] | None) -> str:
+    """The page with the cited work's title blanked."""
+    if title is None:
+        return text
+    start, end = title.evidence.start, title.evidence.end
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 def _spaces(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
 def _header(lines: list[Line]) -> list[Line]:
-    """Lines before the first count phrase, type block or abstract: where the cited work is named."""
-    out = []
+    """Lines before the first count phrase, type block or abstract: where the cited work is named. A count the
+    page shows above the title ("Cited by 87 documents", then the title) is passed over."""
+    out: list[Line] = []
     for line in lines:
-        if _LINE["header-end"].match(line.text) or _count_matches(line):
+        if _LINE["header-end"].match(line.text):
             break
+        if _count_matches(line):
+            if any(_title_like(kept) for kept in out) or len(out) >= 8:
+                break
+            continue
         if clean(line.text).strip():  # text.clean blanks page furniture ("Sign up to set email alerts")
             out.append(line)
     return out
+
+
+def _title_like(line: Line) -> bool:
+    """Five or more words, no "Label:", not a quote, no DOI, not a sentence about the page itself."""
+    words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
+    return len(words) >= 5 and not re.match(r"^[A-Za-z ]{1,30}:", line.text) and not line.text.startswith('"') \
+        and not DOI.search(line.text) and not _ABOUT_PAGE.match(line.text)
 
 
 def _count_matches(line: Line) -> list[tuple[str, str, re.Match[str]]]:
@@ -96,15 +131,27 @@ def _count_matches(line: Line) -> list[tuple[str, str, re.Match[str]]]:
     return [(kind, rule, m) for kind, rule, pattern in _COUNT_RULES for m in pattern.finditer(line.text)]
 
 
+def _stacked(lines: list[Line]) -> list[Line]:
+    """The lines, plus a label and the bare number on the line under it read as one line ("Citing Publications"
+    over "118" is "Citing Publications 118", the number keeping its own offsets)."""
+    out = list(lines)
+    for label, number in zip(lines, lines[1:], strict=False):
+        if _ASCII_DIGITS.fullmatch(number.text) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,40}", label.text):
+            gap = " " * (number.start - label.start - len(label.text))
+            out.append(Line(label.start, number.end, label.text + gap + number.text))
+    return out
+
+
 def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
-    """Collect counts by kind; a kind shown with two different numbers is ambiguous and left out."""
-    found: dict[str, list[CitationCount]] = {}
-    for line in lines:
+    """Collect counts by kind and source; one shown with two different numbers is ambiguous and left out."""
+    found: dict[tuple[str, str | None], list[CitationCount]] = {}
+    for line in _stacked(lines):
         for kind, rule, m in _count_matches(line):
             start, end = line.start + m.start("n"), line.start + m.end("n")
-            source = _SOURCE.match(line.text, m.end())
+            after = _SOURCE.match(line.text, m.end())
+            source = m.groupdict().get("source") or (after.group("source") if after else None)
             fact = Fact(int(m.group("n").replace(",", "")), page.evidence(start, end, f"citation_page.{rule}"))
-            found.setdefault(kind, []).append(CitationCount(kind, fact, source.group("source") if source else None))
+            found.setdefault((kind, source), []).append(CitationCount(kind, fact, source))
     counts = [items[0] for items in found.values() if len({c.count.value for c in items}) == 1]
     statements = next((c.count.value for c in counts if c.kind == "citation-statements"), None)
     counts.extend(_type_counts(page, lines, statements))
@@ -114,7 +161,7 @@ def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
 def _type_counts(page: Page, lines: list[Line], statements: int | None) -> list[CitationCount]:
     """Supporting/mentioning/contrasting counts, kept only when they agree and sum to the statement count."""
     blocks = [_typed_block(page, lines, i) for i, line in enumerate(lines) if _LINE["types-heading"].match(line.text)]
-    blocks += [[_labelled(page, line)] for line in lines if _LINE["type-labelled"].match(line.text)]
+    blocks += [[_labelled(page, line)] for line in _stacked(lines) if _LINE["type-labelled"].match(line.text)]
     found: dict[str, CitationCount] = {}
     for block in blocks:
         for count in block:
@@ -153,7 +200,7 @@ def _labelled(page: Page, line: Line) -> CitationCount:
 _ABOUT_PAGE = re.compile(r"^\s*(?:this|these)\s+(?:article|page|paper|publication|work|record)s?\b", re.I)
 
 
-def _title(page: Page, header: list[Line]) -> Fact[str] | None:
+def _title(page: Page, header: list[Line], lexicon: Lexicon) -> Fact[str] | None:
     """A "Title:" line, else the first header line that reads like a title (five or more words, no label)."""
     for line in header:
         m = _LINE["title"].match(line.text)
@@ -162,14 +209,12 @@ def _title(page: Page, header: list[Line]) -> Fact[str] | None:
             return Fact(
                 collapse(page.raw[start : line.end]), page.evidence(start, line.end, "citation_page.title_label")
             )
-    for line in header:
-        words = re.findall(r"[A-Za-z][A-Za-z-]+", line.text)
-        labelled = re.match(r"^[A-Za-z ]{1,30}:", line.text)
-        if len(words) >= 5 and not labelled and not line.text.startswith('"') and not DOI.search(line.text) \
-                and not _ABOUT_PAGE.match(line.text):
-            return Fact(
-                collapse(page.raw[line.start : line.end]), page.evidence(line.start, line.end, "citation_page.title")
-            )
+    candidates = [line for line in header if _title_like(line)]
+    # A site's name ("Web of Science Core Collection") reads like a title too: the work's title names what it is about.
+    named = [line for line in candidates if find_terms(line.text, lexicon)]
+    for line in (named or candidates)[:1]:
+        span = page.evidence(line.start, line.end, "citation_page.title")
+        return Fact(collapse(page.raw[line.start : line.end]), span)
     return None
 
 
@@ -184,14 +229,19 @@ def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
     return None
 
 
-def _year(page: Page, header: list[Line]) -> Fact[int] | None:
-    """A labelled year in the header, or a year ending the line next to the DOI line (journal and year)."""
+def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] | None:
+    """A labelled year in the header, or a year ending the line next to the DOI line or under the title
+    (journal and year)."""
     candidates = [(line, _LINE["year"].match(line.text), "year_label") for line in header]
     for i, line in enumerate(header):
         if DOI.search(line.text):
             near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
             candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
             break
+    under = [later for i, line in enumerate(header) if title and line.start == title.evidence.start
+             for later in header[i + 1 : i + 3]]
+    candidates += [(line, _YEAR_LINE.match(line.text) or _VENUE_YEAR.match(line.text), "year_under_title")
+                   for line in under]
     for line, m, rule in candidates:
         if m:
             start, end = line.start + m.start("year"), line.start + m.end("year")
@@ -204,14 +254,21 @@ def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[
     citations: list[Citation] = []
     used: set[int] = set()
     seen: set[str] = set()
-    i = 0
+    before = _intent_before(lines)
+    i, heading = 0, None
     while i < len(lines):
         span = _quote(lines, i)
         if span is None:
+            if before and _LINE["intent"].match(lines[i].text):
+                heading = i  # "Supporting" above the statements it labels
             i += 1
             continue
         body_start, body_end, last = span
-        meta, after = _metadata(page, lines, last + 1)
+        meta, after = _work_lines(page, lines, last + 1) if before else _metadata(page, lines, last + 1)
+        if before and heading is not None:
+            m = _LINE["intent"].match(lines[heading].text)
+            meta["intent"] = (lines[heading].start + m.start("intent"), lines[heading].start + m.end("intent"))
+            used.add(lines[heading].start)
         used.update(line.start for line in lines[i:after])
         key = collapse(page.clean[body_start:body_end]).lower()
         if "intent" in meta and key not in seen:
@@ -219,6 +276,41 @@ def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[
             citations.append(_citation(page, body_start, body_end, meta, lexicon))
         i = after
     return citations, used
+
+
+def _intent_before(lines: tuple[Line, ...]) -> bool:
+    """Whether the page labels a statement above it ("Supporting", then the quote, its work and section) rather
+    than below it (the quote, then "Section: Discussion supporting"); below when the page does both alike."""
+    above = below = 0
+    for i in range(len(lines)):
+        span = _quote(lines, i)
+        if span is None:
+            continue
+        above += i > 0 and bool(_LINE["intent"].match(lines[i - 1].text))
+        nxt = lines[span[2] + 1].text if span[2] + 1 < len(lines) else ""
+        below += bool(_LINE["intent"].match(nxt) or _LINE["section"].match(nxt) or _LINE["confidence"].match(nxt))
+    return above > below
+
+
+def _work_lines(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[str, tuple[int, int]], int]:
+    """The citing work under a statement: its title, a venue line ending in its year, a "Section:" line."""
+    meta: dict[str, tuple[int, int]] = {}
+    i = first
+    while i < min(first + 4, len(lines)):
+        line = lines[i]
+        if _quote(lines, i) or _LINE["intent"].match(line.text):
+            break
+        section, year = _LINE["section"].match(line.text), _YEAR_LINE.match(line.text)
+        if section:
+            meta.setdefault("section", (line.start + section.start("section"), line.start + section.end("section")))
+        elif year and "year" not in meta:
+            meta["year"] = (line.start + year.start("year"), line.start + year.end("year"))
+        elif "title" not in meta and len(line.text.split()) >= 3 and not re.match(r"^[A-Za-z ]{1,30}:", line.text):
+            meta["title"] = (line.start, line.end)
+        elif not _LINE["confidence"].match(line.text):
+            break
+        i += 1
+    return meta, i
 
 
 def _quote(lines: tuple[Line, ...], first: int) -> tuple[int, int, int] | None:
@@ -265,7 +357,15 @@ def _citation(page: Page, start: int, end: int, meta: dict[str, tuple[int, int]]
     if "section" in meta:
         s, e = meta["section"]
         section = Fact(collapse(page.raw[s:e]).lower(), page.evidence(s, e, "citation_page.section"))
+    work = {}
+    if "title" in meta:
+        s, e = meta["title"]
+        work["citing_title"] = Fact(collapse(page.raw[s:e]), page.evidence(s, e, "citation_page.citing_title"))
+    if "year" in meta:
+        s, e = meta["year"]
+        work["citing_year"] = Fact(int(page.clean[s:e]), page.evidence(s, e, "citation_page.citing_year"))
     return Citation(
+        **work,
         statement=Fact(collapse(page.raw[start:end]), page.evidence(start, end, "citation_page.statement")),
         intent=Fact(intent, page.evidence(intent_start, intent_end, "citation_page.intent")),
         section=section,

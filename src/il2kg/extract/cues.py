@@ -38,7 +38,8 @@ _CUES = compile_cues({
     # "... increased 2.1-fold with IL-2 and were unchanged with placebo": "and" opening a second predicate of
     # the same subject starts a clause of its own, so each arm keeps its own direction.
     "clause-break": r";\s|,\s+(?=(?:and|but|whereas|while|although|due\s+to|accompanied\s+by|which)\b)|\s(?=without\b)"
-    r"|\s(?=and\s+(?:was|were|remained|stayed)\s+(?:unchanged|stable|similar|constant|not)\b)",
+    r"|\s(?=and\s+(?:(?:was|were|remained|stayed)\s+(?:unchanged|stable|similar|constant|not)|did\s+not|"
+    r"showed\s+no|had\s+no)\b)",
     "leading-phrase": r"^(?:besides|in\s+addition\s+to|apart\s+from|beyond)\b[^,]*,",
     # The direction a clause states (named as find_direction reports it).
     "no-change": r"\bno\s+(?:statistically\s+)?(?:significant\s+)?(?:differences?|changes?|effects?|increases?|"

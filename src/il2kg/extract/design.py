@@ -64,7 +64,7 @@ _SKIPPED_SECTIONS = frozenset({"back-matter", "keywords", "funding"})
 def sentence_score(page: Page, start: int, end: int, section: str | None) -> int:
     """Score how surely a sentence speaks of the document's own study (methods, "we", "patients were")."""
     text = page.clean[start:end]
-    score = {"methods": 3, "results": 1, "registration": 1, "background": -1}.get(section or "", 0)
+    score = {"methods": 3, "results": 1, "registration": 1, "background": -1, "discussion": -1}.get(section or "", 0)
     if _OWN_TRIAL.search(text):
         score += 2
     if section != "methods" and _OTHER_WORK.search(text):

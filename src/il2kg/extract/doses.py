@@ -6,7 +6,8 @@ the amounts written before it, token by token (no nested repeats, so no pattern 
 exponentially):
 
     "1 MIU"  "1 M IU"  "1 million IU"  "1.5 MIU/m2"  "250 000 IU/m2"  "250,000 IU/m²"
-    "1 × 10^6 IU"  "1x10⁶ IU"  "1 × 106 IU" (superscript lost)  "10^6 IU/day"  "20 WIU" (wan, 10^4)
+    "1 × 10^6 IU"  "1x10⁶ IU"  "1 × 106 IU" (superscript lost)  "1 x 10(6) IU" (from a PDF)  "10^6 IU/day"
+    "20 WIU" (wan, 10^4)
     "1, 2 and 3 MIU"  "1 and 2 MIU"  "0.3, 1 or 3 × 10^6 IU/m2" (shared multiplier)
     "1 × 10^6 or 3 × 10^6 IU" (one each)  "1-3 MIU"  "1 to 3 MIU" (a range gives both ends)
 
@@ -39,7 +40,7 @@ _UNIT = re.compile(
 )
 # Tokens read backwards from a unit: amounts, multipliers, list separators.
 _TOKEN = re.compile(
-    r"(?P<exp>[x×*]\s*10\s*(?:\^|\*\*|[eE])?\s*(?P<e>[4-9])(?!\d)|[x×*]\s*10(?P<es>[⁴-⁹])|(?<![\d.])10\s*\^\s*(?P<eb>[4-9]))"
+    r"(?P<exp>[x×*]\s*10\s*(?:\^|\*\*|[eE])?\s*\(?(?P<e>[4-9])(?!\d)(?:(?<=\(\d)\)|(?<![(]\d))|[x×*]\s*10(?P<es>[⁴-⁹])|(?<![\d.])10\s*\^\s*(?P<eb>[4-9]))"
     # A number glued to a name ("IL-2 125 μg", "interleukin-2 250 000 IU") is the name's, not an amount.
     r"|(?<![A-Za-z])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
     r"|(?P<word>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\b)"

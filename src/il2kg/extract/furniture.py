@@ -17,7 +17,9 @@ _CHAR_MAP = {
     "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2007": " ", "\u2009": " ", "\u200a": " ",
     "\u202f": " ", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
     "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'",
-    "\t": " ", "\u200b": " ", "\ufeff": " ",
+    "\t": " ", "\u200b": " ", "\ufeff": " ", "\u3000": " ", "\u3001": ",", "\u3002": ".",
+    # Full-width ASCII, as pages from Chinese and Japanese journals write it: "（P＜0.05）", "n＝30".
+    **{chr(0xFF01 + i): chr(0x21 + i) for i in range(94)},
 }
 _MIDDOT_DECIMAL = re.compile(r"(?<=\d)[\u00b7\u2219\u22c5](?=\d)")
 
@@ -35,7 +37,9 @@ _FURNITURE_LINE = re.compile(
         federal\ government\ websites\ often\ end\ in.* | the\ https://\ ensures\ that.* |
         access\ keys\b.* | pubmed\ disclaimer | cite\ this | cite | view\ full\ text.* |
         help\ me\ understand\ this\ report | search\ citation\ statements | order\ by:.* |
-        select\.\.\. | show\ more | download\ pdf | pdf | request\ permissions | for\ personal\ accounts.*
+        select\.\.\. | show\ more | download\ pdf | pdf | request\ permissions | for\ personal\ accounts.* |
+        search\ (?:[\d,.]+\ (?:million\ )?)?(?:papers|articles|publications)\b.* | save\ to\ library | create\ alert |
+        view\ via\ publisher | author\ links\ open\ overlay\ panel | discover\ the\ world's\ research
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -109,7 +109,11 @@ _NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|d
 _NOT_NAME = frozenset(
     "trial article clinical journal abstract review research study text info tools metrics citation alerts"
     " responses content access open original free full affiliations authors keywords department university"
-    " hospital institute centre center school disease diseases medicine".split()
+    " hospital institute centre center school disease diseases medicine information session poster presentation"
+    " number details history download figures tables references supplementary similar related articles issue"
+    " volume section menu home search panel overlay cite citations pdf export print email author links notes"
+    " disclosures background methods results conclusions purpose objective staff reporter correspondent writer"
+    " editor editors team newsroom".split()
 )
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
 _AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
@@ -125,6 +129,7 @@ def _is_name(chunk: str) -> bool:
 def _name_chunks(line: str, offset: int) -> list[tuple[int, int]]:
     """Split a line into name spans (offsets absolute), after blanking ORCID URLs and affiliation marks."""
     masked = _AFFIL_MARKS.sub(lambda m: " " * len(m.group(0)), _ORCID.sub(lambda m: " " * len(m.group(0)), line))
+    masked = re.sub(r"^\s*By\s", "   ", masked)  # a news byline: "By Maria Santos and Tom Reed"
     spans = []
     for m in re.finditer(r"[^,;]+", re.sub(r"\band\b|&", lambda m: "," + " " * (len(m.group(0)) - 1), masked)):
         body = m.group(0)

@@ -46,7 +46,7 @@ _REGISTRIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(r"\bNTR\s?(\d{3,5})(?!\d)"), lambda m: f"NTR{m.group(1)}"),
     (re.compile(r"\bPACTR\s?(\d{15})(?!\d)", re.I), lambda m: f"PACTR{m.group(1)}"),
     (re.compile(r"\bTCTR\s?(\d{11})(?!\d)", re.I), lambda m: f"TCTR{m.group(1)}"),
-    (re.compile(r"\bRBR-(\w{6,8})(?![\w-])"), lambda m: f"RBR-{m.group(1)}"),
+    (re.compile(r"\bRBR-([A-Za-z0-9]{6,8})(?![\w-])"), lambda m: f"RBR-{m.group(1)}"),
 )
 
 

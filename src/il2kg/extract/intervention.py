@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from il2kg.extract import doses
 from il2kg.extract.agents import is_background
+from il2kg.extract.arm_mentions import arm_dose
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
@@ -143,6 +144,14 @@ _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|interventio
                               r"\b", re.I)
 
 
+def _names(key: str, arm: Arm) -> bool:
+    """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day")."""
+    if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
+        return True
+    written = doses.find_doses(key)
+    return len(written) == 1 and arm_dose(arm) == doses.in_base_units(written[0].value, written[0].unit)
+
+
 def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...]) -> tuple[Arm, ...]:
     """Give arms their sizes: a size for every arm (key None), or one keyed by the arm's text ("placebo", "IL-2").
 
@@ -160,7 +169,7 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
             if key is None:
                 size = fact
             elif ("placebo" in key.lower()) == (arm.label == "placebo") and (
-                arm.label == "placebo" or len(active) == 1 or arm.label.lower() in key.lower()
+                arm.label == "placebo" or len(active) == 1 or _names(key, arm)
             ):
                 size = fact
         out.append(replace(arm, size=size) if size else arm)

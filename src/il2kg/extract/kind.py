@@ -21,7 +21,9 @@ _STATEMENT_CUES = re.compile(
 )
 _QUOTE_LINE = re.compile(r'^[ \t]*"[^\n]{30,}"[ \t]*$', re.M)
 _COUNT_CUES = re.compile(r"^[ \t]*(?:cited\s+by\s*:?\s*\d+|\d[\d,]*\s*(?:[A-Z][a-z]+\s+)?citations?|"
-                         r"citations?\s*[:(]\s*\d+\)?)\b", re.I | re.M)
+                         r"citations?\s*[:(]\s*\d+\)?|(?:total\s+)?times\s+cited\b[^\n:]{0,60}:\s*\d+|"
+                         r"citing\s+(?:articles|documents|publications|works)\s*[:(]\s*\d+|"
+                         r"\d[\d,]*\s+documents?\s+have\s+cited)\b", re.I | re.M)
 # Headings of a structured abstract; "Abstract" alone is shown by citation pages too.
 _ARTICLE_CUES = re.compile(r"^[ \t]*(background|introduction|methods|results|conclusions?|findings)\b[ \t]*(?::|$)",
                            re.I | re.M)

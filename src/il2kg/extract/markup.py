@@ -7,11 +7,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 # Tag sets by export format; a format is recognised by its first tag, so a tag-like word in prose is safe.
 _MEDLINE = re.compile(r"(?:^|(?<=\s))(?P<tag>PT|AU|FAU|TI|AID|DP|TA|JT|PG|VI|IP|AB|PMID|LA|OT|MH|AD|SO|LID|DEP|"
-                      r"OWN|STAT|LR|IS|DCOM|EDAT|MHDA|CRDT|PHST|PST|CI|GR|PL|JID|SB|CIN|OTO|COIS|FIR|IR|4099|4100)"
+                      r"OWN|STAT|LR|IS|DCOM|EDAT|MHDA|CRDT|PHST|PST|CI|GR|PL|JID|SB|CIN|OTO|COIS|FIR|IR|4099|4100|"
+                      r"SI|RN|NM|CN|PMC|PMCR|MID|OAB|OABL|RF|TT|VTI|AUID|EIN|ECI|ERI|CON|CRI|CRF|DDIN|DRIN|EFR|ORI|"
+                      r"RIN|ROF|RPF|RPI|SPIN|UIN|UOF|PS|PUBM|GN|IRAD|GS|CTDT|DA)"
                       r"\s{0,3}-\s")
 _REFWORKS = re.compile(r"(?:^|(?<=\s))(?P<tag>RT|SR|T1|T2|JF|JO|FD|SP|OP|DO|VO|IS|A1|YR|UL|AB|K1|PB|SN|LA|NO|ID|LK)\s")
 _RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|AU|A1|PY|Y1|JO|JF|T2|VL|IS|SP|EP|DO|AB|UR|KW|ER|SN|PB)\s{2}-\s")
@@ -19,14 +22,18 @@ _BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|jour
                            r"keywords|publisher|issn|url)\s*=\s*[\"{]", re.IGNORECASE)
 _FORMATS = (
     (re.compile(r"^\s*(?:PT|PMID)\s{0,3}-\s"), _MEDLINE,
-     {"TI": "title", "AB": "abstract", "AID": "doi", "LID": "doi", "DP": "year", "PMID": "pmid"}),
-    (re.compile(r"^\s*RT\s"), _REFWORKS, {"T1": "title", "AB": "abstract", "DO": "doi", "YR": "year"}),
-    (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year"}),
+     {"TI": "title", "AB": "abstract", "AID": "doi", "LID": "doi", "DP": "year", "PMID": "pmid", "JT": "journal"}),
+    (re.compile(r"^\s*RT\s"), _REFWORKS, {"T1": "title", "AB": "abstract", "DO": "doi", "YR": "year", "JF": "journal",
+                                          "JO": "journal"}),
+    (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year",
+                                             "T2": "journal", "JO": "journal", "JF": "journal"}),
     (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",
-                                                  "year": "year"}),
+                                                  "year": "year", "journal": "journal"}),
 )
 _TAG = re.compile(r"<(?:[A-Za-z!?/][^<>]{0,2000})>")
-_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6});")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,6}|#[xX][0-9a-fA-F]{1,5});")
+# A field's continuation line in a MEDLINE export: six spaces of indent under the tag.
+_MEDLINE_WRAP = re.compile(r"\n(?= {6}\S)")
 _MARKDOWN = re.compile(r"\\(?=[-*_#`\[\]()])|\*\*|__|(?<=\s)#{1,6}(?=\s)|^#{1,6}(?=\s)", re.MULTILINE)
 
 
@@ -70,9 +77,20 @@ def plain_lines(text: str) -> str:
     """Return the text with export tags turned into line breaks and markup blanked, same length."""
     for opening, tag_pattern, _wanted in _FORMATS:
         if opening.match(text):
+            if tag_pattern is _MEDLINE:  # one field wrapped over lines reads as one line
+                text = _MEDLINE_WRAP.sub(" ", text)
             text = _blank(text, [m.span() for m in tag_pattern.finditer(text)], "\n")
             break
     if _TAG.search(text[:5000]):
         text = _blank(text, [m.span() for m in _TAG.finditer(text)])
-        text = _blank(text, [m.span() for m in _ENTITY.finditer(text)])
+    text = _ENTITY.sub(_entity, text)
     return _blank(text, [m.span() for m in _MARKDOWN.finditer(text)])
+
+
+def _entity(match: re.Match[str]) -> str:
+    """A character entity as its character, padded to the entity's length ("&lt;" is "<   ": "P &lt; 0.001" keeps
+    its comparator); an unknown name is left as written."""
+    char = html.unescape(match.group(0))
+    if len(char) != 1:
+        return match.group(0)
+    return (" " if not char.isprintable() else char) + " " * (len(match.group(0)) - 1)

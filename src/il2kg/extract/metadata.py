@@ -15,10 +15,12 @@ from il2kg.extract.issue_line import (
     logo_journal,
 )
 from il2kg.extract.markup import export_fields
-from il2kg.extract.text import Page, iter_lines, rule_facts
+from il2kg.extract.text import Page, collapse, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
-_REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview)\b", re.IGNORECASE)
+_REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview|mini-?review|recent\s+advances|"
+                     r"current\s+evidence|state\s+of\s+the\s+art|future\s+directions|an\s+update|where\s+do\s+we\s+stand|"
+                     r"lessons\s+learned|a\s+primer)\b", re.IGNORECASE)
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$",
                           re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
@@ -41,6 +43,12 @@ _HEADER_YEARS = (
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
 )
+# A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
+# "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
+_PUBLISHED_IN = re.compile(rf"^[ \t]*Published in (?P<journal>[A-Z][^\n·|]{{2,80}}?)[ \t]+(?:\d{{1,2}} )?"
+                           rf"(?:{_MONTH_NAME} )?(?:\d{{1,2}},? )?(?P<year>(?:19|20)\d\d)[ \t]*$", re.M)
+_DOT_VENUE = re.compile(rf"^[ \t]*(?:{_MONTH_NAME} )?(?P<year>(?:19|20)\d\d)[ \t]*·[ \t]*"
+                        rf"(?P<journal>[A-Z][^\n·|\d]{{2,80}}?)[ \t]*(?:\d[^\n·]*)?$", re.M)
 _HEADER_CHARS = 800
 # A citation of a work in APA style: "Klatzmann, D., & Abbas, A. K. (2015, April 24). <title>. ... https://doi.org/..."
 _CITED_AS = re.compile(r"\((?P<year>(?:19|20)\d\d)(?:,\s+[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?\)\.\s+")
@@ -69,8 +77,13 @@ def _one_line(text: str) -> str:
 
 
 def _journal(page: Page) -> Fact[str] | None:
+    exported = export_fields(page.raw).get("journal")  # a citation export's JT / T2 / JF / journal field
+    if exported:
+        value = collapse(page.clean[exported[0] : exported[1]])
+        return _fact(page, value, *exported, "export-journal") if value else None
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
-                          (VOLUME_LINE, "issue-line-journal")):
+                          (VOLUME_LINE, "issue-line-journal"), (_PUBLISHED_IN, "published-in-journal"),
+                          (_DOT_VENUE, "dated-venue-journal")):
         m = pattern.search(page.clean)
         group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
         if m and group and not is_publication_type(m.group(group).strip()):  # "Articles | Volume 5": a section
@@ -93,7 +106,8 @@ def _year(page: Page) -> Fact[int] | None:
     m = _YEAR.search(page.clean, *exported) if exported else None
     if m:
         return _fact(page, int(m.group(0)), m.start(), m.end(), "export-year")
-    for pattern, rule in ((_PUBLISHED, "published-year"), (ET_AL, "et-al-year")):
+    for pattern, rule in ((_PUBLISHED, "published-year"), (_PUBLISHED_IN, "published-in-year"),
+                          (_DOT_VENUE, "dated-venue-year"), (ET_AL, "et-al-year")):
         m = pattern.search(page.clean)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
@@ -110,7 +124,7 @@ def _export_pmid(page: Page) -> Fact[str] | None:
 def published_year(page: Page, title: Fact[str] | None) -> Fact[int] | None:
     """A citation page's year of the cited work: "Published - Jun 1 2016", its header's date, or a citation of
     its title (never a year from the citing works' lines)."""
-    m = _PUBLISHED.search(page.clean)
+    m = _PUBLISHED.search(page.clean) or _PUBLISHED_IN.search(page.clean, 0, min(_HEADER_CHARS, len(page.clean)))
     if m:
         return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "published-year")
     return header_year(page, title.value if title else "")
@@ -240,6 +254,9 @@ _REVIEW_METHOD = re.compile(r"\bwe\s+(?:systematically\s+)?searched\b|\bsystemat
                             r"literature)\b|\bmeta-?analys[ie]s\b|\bPRISMA\b|\bPreferred\s+Reporting\s+Items\b",
                             re.IGNORECASE)
 _OWN_AIM = re.compile(r"\b(?:we|this|our|the\s+present)\b", re.IGNORECASE)
+# A review saying what it does: "Here we summarize the mechanisms ...", "In this review, we discuss ...".
+_REVIEW_AIM = re.compile(r"\b(?:here,?\s+we|in\s+this\s+(?:review|article|paper|chapter),?\s+we|this\s+review)\s+"
+                         r"(?:\w+\s+)?(?:summari[sz]e|review|discuss|overview|outline|highlight|survey)", re.IGNORECASE)
 
 
 def is_review(page: Page) -> bool:
@@ -251,7 +268,7 @@ def is_review(page: Page) -> bool:
         return True
     own = (s for s in page.sentences if s.section in (None, "objectives", "methods", "abstract"))
     return any(_REVIEW_METHOD.search(page.clean, s.start, s.end) and _OWN_AIM.search(page.clean, s.start, s.end)
-               for s in own)
+               or _REVIEW_AIM.search(page.clean, s.start, s.end) for s in own)
 
 
 def extract_publication(page: Page, *, describes_trial: bool) -> Publication:

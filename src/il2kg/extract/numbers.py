@@ -19,17 +19,21 @@ _DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
 SIGNED = rf"[+-]?{_DIGITS}"
 NUMBER = re.compile(rf"(?<![\w.,/-])(?P<num>{SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
 
+# A power of ten as pages write one once superscripts are lost or kept: "4.1 × 10-3", "4.1×10⁻³", "2e-5".
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_EXPONENT = r"[-⁻]\s?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}"
+_POWER = rf"\s*[x×*]\s*10\s*(?:\^|\*\*)?\s*(?P<exp>{_EXPONENT})|[eE](?P<exp2>-\d{{1,2}})"
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
     rf"""(?<![A-Za-z])[pP](?:\s*-?\s*values?)?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference))?
     (?:\s*(?P<op><=|≤|⩽|<|>(?!=)|=)|\s+(?:of|was|is|were)(?:\s+(?P<op2><|=))?|\s*:|\s+(?=[0.]))
-    \s*(?P<num>{_DIGITS})(?![\w]|[.,]\d)""",
+    \s*(?:(?P<bare>10)\s*(?:\^|\*\*)?\s*(?P<bare_exp>{_EXPONENT})|(?P<num>{_DIGITS})(?:{_POWER})?)(?![\w]|[.,]\d)""",
     re.VERBOSE,
 )
 _NOT_SIGNIFICANT = re.compile(r"(?<![\w.])(?:NS|n\.s\.)(?![\w])")
 
 _CI = re.compile(
-    rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?)
+    rf"""(?:(?P<level>\d{{2}}(?:\.\d+)?)\s*%\s*(?:CI|confidence\s+intervals?(?:\s*[\[(]CI[\])])?)
         |(?:CI|IC)\s*(?P<level2>\d{{2}}(?:\.\d+)?)\s*%?)
     \s*(?:[:,=]\s*)?(?:[\[(]\s*)?
     (?P<low>{SIGNED})\s*(?:-|to|,|;|\.\.)\s*(?P<high>{SIGNED})(?![\w]|[.,]\d)""",
@@ -125,15 +129,25 @@ def find_p_values(text: str, offset: int = 0) -> list[PValue]:
     """Return p-values ("p < 0.0001", "P = .03", "p value of 0.01", "NS"); impossible values are dropped."""
     found = []
     for m in _P_VALUE.finditer(text):
-        value = to_decimal(m.group("num"))
+        value = _p_number(m)
         op = _P_OPS[m.group("op") or m.group("op2") or "="]
         if value is None or value > 1 or (value == 0 and op == "="):
             continue
         start, end = offset + m.start(), offset + m.end()
-        found.append(PValue(start, end, value, op, offset + m.start("num"), end))
+        number = "num" if m.group("num") else "bare"
+        found.append(PValue(start, end, value, op, offset + m.start(number), end))
     for m in _NOT_SIGNIFICANT.finditer(text):
         found.append(PValue(offset + m.start(), offset + m.end(), None, None, offset + m.start(), offset + m.end()))
     return sorted(found, key=lambda p: p.start)
+
+
+def _p_number(m: re.Match[str]) -> Decimal | None:
+    """The value of a p-value match, a power of ten applied: "4.1 × 10-3" is 0.0041, "10-4" is 0.0001."""
+    exponent = m.group("exp") or m.group("exp2") or m.group("bare_exp")
+    mantissa = to_decimal(m.group("num")) if m.group("num") else Decimal(1)
+    if mantissa is None or exponent is None:
+        return mantissa
+    return mantissa.scaleb(int(exponent.translate(_SUPERSCRIPT).replace(" ", "")))
 
 
 def find_intervals(text: str, offset: int = 0) -> list[Interval]:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from il2kg.extract.arm_mentions import arm_aliases
 from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
 from il2kg.extract.measures import find_kind, find_specimen
 from il2kg.extract.result_tables import read_tables
@@ -36,10 +37,11 @@ _VERDICT = re.compile(
 _RESULT_SECTIONS = {"results"}
 _DERIVED_ROLES = {"primary", "key-secondary", "secondary"}
 _MAIN_POPULATIONS = {None, "intention-to-treat"}
-_OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords"}
+_OTHER_SECTIONS = {"background", "objectives", "methods", "conclusions", "funding", "registration", "keywords",
+                   "discussion"}
 # A sentence about harms: its values without a named measure are counts of events, not the focus outcome's values.
 _SAFETY = re.compile(r"adverse|reactions?\b|infections?\b|side[\s-]effects?|toxicit|death|died", re.IGNORECASE)
-_STATISTICAL = re.compile(r"\bp\s*[<=>≤]|\bp[\s-]*values?\b|significan|\d\s*%|\bCI\b", re.IGNORECASE)
+_STATISTICAL = re.compile(r"\bp\s*[<=>≤]|\bp[\s-]*values?\b|significan|\d\s*%|\bCI\b|\d\s*-?\s*fold\b", re.IGNORECASE)
 
 
 @dataclass
@@ -84,7 +86,8 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
     """Return the outcomes a trial article defines or reports, each with its results, in text order."""
     drafts = _definitions(page, lexicon)
     diseases = Counter(m.term.curie for m in find_terms(page.clean, lexicon, "disease"))
-    ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None)
+    ctx = Context(page, lexicon, arms, diseases.most_common(1)[0][0] if diseases else None,
+                  arm_aliases(page.clean, arms))
     focus: _Draft | None = None
     has_results = bool({s.name for s in page.sections} & _RESULT_SECTIONS)
     tables = read_tables(ctx, page.sentences)
@@ -115,7 +118,8 @@ _CARRIED = (r"(?:(?:the|this|these|that|those|its|their|both|such|an?|mean|media
 _OTHER_SUBJECT = re.compile(
     rf"\s*(?!{_CARRIED}|(?:in|at|among|for|with|after|during|by|on|from|compared|both|all|there|we|no)\b)"
     r"[A-Za-z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?:did\s+not|was|were|had|showed|remained|differed|improved|worsened|"
-    r"increased|decreased|rose|fell|declined|changed|reached)\b", re.IGNORECASE)
+    r"increased|decreased|rose|fell|declined|changed|reached|occurred|developed|resolved|normali[sz]ed|persisted|"
+    r"responded|achieved)\b", re.IGNORECASE)
 
 
 def _in_results(sentence: Sentence, has_results: bool) -> bool:

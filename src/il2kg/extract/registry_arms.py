@@ -11,6 +11,7 @@ from il2kg.extract.doses import find_doses
 from il2kg.extract.layout import Line, term_facts
 from il2kg.extract.registry_fields import Field
 from il2kg.extract.registry_flow import with_flow_sizes, with_group_sizes
+from il2kg.extract.schedule import ROUTES, WITH_RATES, find_codes
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity, Trial
@@ -26,23 +27,6 @@ _ROLE = {
     "placebo comparator": "placebo-comparator",
 }
 _INTERVENTION_LINE = re.compile(r"^(?:Drug|Biological|Other|Combination Product|Dietary Supplement)\s*:\s*\S", re.I)
-_ROUTES = (
-    ("subcutaneous", re.compile(r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", re.I)),
-    ("intravenous", re.compile(r"\bintravenous(?:ly)?\b|\bi\.v\.|\bIV\b", re.I)),
-    ("oral", re.compile(r"\boral(?:ly)?\b|\bby mouth\b", re.I)),
-)
-_FREQUENCIES = (
-    ("every other day", re.compile(r"\bevery other day\b|\bon alternate days\b|\bevery (?:2|two) days\b", re.I)),
-    (
-        "fortnightly",
-        re.compile(r"\bevery (?:2|two) weeks\b|\bevery other week\b|\bfortnightly\b|\bevery 14 days\b", re.I),
-    ),
-    ("weekly", re.compile(r"\bonce (?:a |per )?week(?:ly)?\b|\bweekly\b|\bevery week\b|/week\b", re.I)),
-    (
-        "once daily",
-        re.compile(r"\bonce (?:a |per )?day\b|\bonce daily\b|\bdaily\b|\bevery day\b|/day\b|\bper day\b", re.I),
-    ),
-)
 _THEN = re.compile(r"\b(?:then|followed by|thereafter)\b", re.I)
 _DOSING_DAYS = re.compile(r"\bfor (?P<n>\d+) (?:consecutive )?days\b|\bon days 1 (?:to|-|through) (?P<n2>\d+)\b", re.I)
 _CYCLES = re.compile(r"\b(?P<n>\d+) (?:treatment )?cycles\b", re.I)
@@ -102,13 +86,8 @@ def _shifted(matches: list, offset: int) -> list[tuple[str, int, int]]:
 
 
 def _single(page: Page, lines: tuple[Line, ...], table: tuple, rule: str) -> Fact[str] | None:
-    """The one code of a (code, pattern) table written in the lines; two different codes are ambiguous."""
-    hits = [
-        (code, line.start + m.start(), line.start + m.end())
-        for line in lines
-        for code, p in table
-        for m in p.finditer(line.text)
-    ]
+    """The one code of a schedule table (ROUTES, WITH_RATES) written in the lines; two different codes are ambiguous."""
+    hits = [(code, line.start + s, line.start + e) for line in lines for code, s, e in find_codes(table, line.text)]
     if len({code for code, _s, _e in hits}) != 1:
         return None
     code, start, end = min(hits, key=lambda h: h[1])
@@ -146,7 +125,7 @@ def _intervention(page: Page, agent: Fact[str], lines: tuple[Line, ...]) -> Inte
     return Intervention(
         agent=agent,
         dose=dose,
-        route=_single(page, lines, _ROUTES, "registry.route"),
+        route=_single(page, lines, ROUTES, "registry.route"),
         frequency=frequency,
         maintenance_frequency=maintenance,
         dosing_days=_number(page, lines, _DOSING_DAYS, "registry.dosing_days"),
@@ -176,13 +155,13 @@ def _frequencies(page: Page, lines: tuple[Line, ...]) -> tuple[Fact[str] | None,
     text_lines = [(line, _THEN.search(line.text)) for line in lines]
     split = next(((i, m) for i, (_line, m) in enumerate(text_lines) if m), None)
     if split is None:
-        return _single(page, lines, _FREQUENCIES, "registry.frequency"), None
+        return _single(page, lines, WITH_RATES, "registry.frequency"), None
     i, m = split
     line = lines[i]
     before = (*lines[:i], Line(line.start, line.start + m.start(), line.text[: m.start()]))
     after = (Line(line.start + m.end(), line.end, line.text[m.end() :]), *lines[i + 1 :])
-    first = _single(page, before, _FREQUENCIES, "registry.frequency")
-    second = _single(page, after, _FREQUENCIES, "registry.maintenance_frequency")
+    first = _single(page, before, WITH_RATES, "registry.frequency")
+    second = _single(page, after, WITH_RATES, "registry.maintenance_frequency")
     return first, (second if first and second and second.value != first.value else None)
 
 

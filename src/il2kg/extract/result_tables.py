@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
+from il2kg.extract.arm_mentions import CONTROL, find_arm_mentions, is_placebo
 from il2kg.extract.cues import SD_CUE, find_timepoints, p_verdict, proportion_statistic
 from il2kg.extract.numbers import Fraction, Number, PValue, to_decimal
 from il2kg.extract.results import Context, Finding, p_fields
@@ -61,7 +61,8 @@ def _header(ctx: Context, cells: list[Snippet]) -> _Header | None:
     arms: dict[int, str] = {}
     p_column = None
     for i, cell in enumerate(cells[1:], start=1):
-        labels = {m.label for m in find_arm_mentions(cell.text, cell.start, ctx.arms, ctx.lexicon)}
+        mentions = find_arm_mentions(cell.text, cell.start, ctx.arms, ctx.lexicon, ctx.aliases)
+        labels = {m.label for m in mentions} - {CONTROL}
         if len(labels) == 1:
             arms[i] = labels.pop()
         elif _P_HEADER.fullmatch(cell.text):

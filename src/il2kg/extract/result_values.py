@@ -29,7 +29,7 @@ from il2kg.extract.span import Span
 _RATIO = re.compile(
     r"(?<![\w])(?P<cue>ES|SMD|MD|a?OR|HR|RR|(?i:effect\s+sizes?|(?:adjusted\s+)?odds\s+ratios?|hazard\s+ratios?"
     r"|risk\s+ratios?|relative\s+risks?|(?:standardi[sz]ed\s+)?mean\s+differences?))"
-    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:]\s*)?(?P<num>{SIGNED})(?![\w]|[.,]\d)"
+    rf"(?:\s*\([A-Za-z]{{2,3}}\))?\s*(?:(?i:of|was|were|is)\s+|[=:,]\s*)?(?P<num>{SIGNED})(?![\w]|[.,]\d)"
 )
 _STATISTIC_OF_CUE = (
     (r"ES|SMD|effect|standardi", "effect-size"),
@@ -38,13 +38,22 @@ _STATISTIC_OF_CUE = (
     (r"RR|risk|relative", "risk-ratio"),
     (r"MD|mean", "mean-difference"),
 )
-_UNIT = r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|[mnpµμ]g/[dm]?[lL]|%|points?)"
+_UNIT = (r"(?P<unit>cells?/(?:µ|μ|u)[lL]|cells?/mm3|cells\s+per\s+(?:microliter|microlitre|µ[lL]|μ[lL]|mm3)|"
+         r"[mnpµμ]g/[dm]?[lL]|I?U/[lL]|[mµμ]mol/[lL]|%|points?)")
 _FROM_TO = re.compile(
     r"\b(?:rose|increased|decreased|fell|declined|dropped|went\s+(?:up|down)|changed|grew|expanded)"
-    rf"(?:\s+significantly)?\s+from\s+(?P<a>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
-    rf"\s+to\s+(?P<b>{SIGNED})(?:\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9 ± 2.1%"
+    # "from 4.2 to 7.9", "from a median of 5.2% to 9.6%", "in the IL-2 group (median 4.1% to 8.9%, ...)"
+    r"(?:\s+significantly)?(?:\s+from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|"
+    r"[^.;()]{0,60}?\(\s*(?:from\s+(?:an?\s+)?(?:(?:median|mean|average)\s+(?:of\s+)?)?|(?:median|mean|average)\s+(?:of\s+)?))"
+    rf"(?P<a>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT.replace('unit', 'u1')})?"
+    rf"\s+to\s+(?P<b>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9% ± 2.1%"
     re.IGNORECASE,
 )
+# "a 4.1-fold increase", "increased (by) 2.3-fold", "fell 1.5-fold"; a range ("a 12-17-fold increase") is none.
+_FOLD = re.compile(r"(?<![\w.])(?<!\d-)(?<!\d\s-\s)(?<!\d\sto\s)(?P<num>\d{1,3}(?:\.\d+)?)\s*-?\s*fold\s+(?:(?P<up>increase|rise|expansion|higher|"
+                   r"greater|elevation)|decrease|reduction|lower|decline)\b"
+                   r"|\b(?:(?P<up2>increased|rose|expanded|grew)|decreased|fell|declined)\s+(?:by\s+)?(?:a\s+)?"
+                   r"(?:(?:mean|median)\s+(?:of\s+)?)?(?P<num2>\d{1,3}(?:\.\d+)?)(?!\s*(?:-|to)\s*\d)\s*-?\s*fold\b", re.IGNORECASE)
 # Cues around a value, by name.
 _CUES = compile_cues({
     "respectively": r"\brespectively\b",
@@ -94,6 +103,11 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         value = Number(offset + m.start("num"), offset + m.end("num"), to_decimal(m.group("num")) or Decimal(0))
         statistic = _ratio_statistic(m.group("cue"))
         slots.append(Slot(offset + m.start(), value.end, "ratio", value, "", statistic=statistic))  # starts at its cue
+    for m in _FOLD.finditer(text):  # a ratio to baseline, of the arm it is said of
+        group = "num" if m.group("num") else "num2"
+        value = Number(offset + m.start(group), offset + m.end(group), to_decimal(m.group(group)) or Decimal(0))
+        slots.append(Slot(offset + m.start(), offset + m.end(), "ratio", value, "", statistic="fold-change",
+                          direction="increase" if m.group("up") or m.group("up2") else "decrease"))
     changes = []
     for m in _FROM_TO.finditer(text):
         a, b = to_decimal(m.group("a")), to_decimal(m.group("b"))
@@ -109,11 +123,13 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
     slots += changes
     taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
     fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
+    changes_listed = False  # "fell by 48.2% in group B, 31.5% in group A and ...": the list goes on in kind
     for pct in find_percentages(text, offset):
         head = text[: pct.start - offset]
-        relative = _CUES["relative-change"].search(head)
+        relative = _CUES["relative-change"].search(head) or changes_listed
         mean = bool(_CUES["mean-of"].search(head) or relative and _CUES["mean"].search(sentence))
         if _overlaps(pct.start, pct.end, taken) or relative and not mean:
+            changes_listed = changes_listed or bool(relative)
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
         fraction = fraction or _count_of_total(text, offset, pct) or _total_before(text, offset, pct)
@@ -166,6 +182,8 @@ def _normal_unit(unit: str | None) -> str:
     if not unit:
         return ""
     unit = unit.replace("µ", "u").replace("μ", "u")
+    unit = re.sub(r"^cells\s+per\s+(?:microlit(?:er|re)|ul|uL)$", "cells/uL", unit)  # "cells per microliter"
+    unit = re.sub(r"^cells\s+per\s+mm3$", "cells/mm3", unit)
     return "" if unit.startswith("point") else re.sub(r"l$", "L", unit)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from il2kg.extract.arm_mentions import find_arm_mentions, is_placebo
+from il2kg.extract.arm_mentions import CONTROL, find_arm_mentions, is_placebo
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.cues import (
     COMPARISON_CUE,
@@ -52,6 +52,7 @@ class Context:
     lexicon: Lexicon
     arms: tuple[Arm, ...]
     main_disease: str | None  # the page's most mentioned disease: not a subgroup
+    aliases: tuple[tuple[str, str], ...] = ()  # "group a" -> the arm the methods say it is
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,8 @@ def read_sentence(ctx: Context, sentence: Sentence) -> list[Finding]:
     lead_time = next(((s, e, v) for s, e, v in find_timepoints(text, base) if e - base <= first_term), None)
     lead_role = ROLE_CUE.search(text[:first_term])
     sentence_ctx = _SentenceContext(
-        text, base, terms, find_arm_mentions(text, base, ctx.arms, ctx.lexicon), _sentence_fields(ctx, text, base),
+        text, base, terms, find_arm_mentions(text, base, ctx.arms, ctx.lexicon, ctx.aliases),
+        _sentence_fields(ctx, text, base),
         _fact(ctx, lead_time[2], lead_time[0], lead_time[1], "timepoint") if lead_time else None,
         normal_role(lead_role.group("role")) if lead_role else None,
     )
@@ -218,6 +220,8 @@ def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions
     """
     active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
     in_clause = {m.label for m in mentions}
+    if in_clause == {CONTROL}:
+        return None  # "did not change in the control group": about a group we do not record as an arm
     if clause.comparator is not None and len(active) == 1:
         negated = {m.label for m in mentions if _CUES["negated"].search(sc.text[: m.start - sc.base])}
         if active[0] in negated:
@@ -226,7 +230,7 @@ def _statement_arm(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions
         if active[0] not in in_clause and not compares:
             return None  # "CRP fell with placebo (p=0.03)": a placebo-arm statement
         return (active[0], None) if placebo in negated else (active[0], placebo)
-    named = {m.label for m in sc.mentions} - {placebo}
+    named = {m.label for m in sc.mentions} - {placebo, CONTROL}
     arm = named.pop() if len(named) == 1 and clause.comparator is None and placebo not in in_clause else None
     return arm, clause.comparator  # "low-dose IL-2 ... enhanced NK cells": the one treated arm the sentence names
 
@@ -247,7 +251,7 @@ def _slots(ctx: Context, sc: _SentenceContext, clause: _Clause, mentions: list) 
     placebo = next((arm.label for arm in ctx.arms if is_placebo(arm)), None)
     active = [arm.label for arm in ctx.arms if not is_placebo(arm)]
     slots = assign_arms(sc.text, sc.base, found, mentions, active[0] if len(active) == 1 else None, placebo)
-    return [s for s in slots if s.arm or s.kind == "ratio" or len(ctx.arms) <= 1]
+    return [s for s in slots if s.arm != CONTROL and (s.arm or s.kind == "ratio" or len(ctx.arms) <= 1)]
 
 
 def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: list[Slot], placebo: str | None) -> tuple:

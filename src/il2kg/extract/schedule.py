@@ -10,17 +10,41 @@ from il2kg.extract.doses import Dose
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Quantity
 
-_ROUTES = ((r"\bsubcutaneous(?:ly)?\b|\bs\.c\.|\bSC\b", "subcutaneous"),
-           (r"\bintravenous(?:ly)?\b|\bi\.v\.", "intravenous"),
-           (r"\boral(?:ly)?\b", "oral"))
-_FREQUENCIES = (
-    (r"\bonce[ -]daily\b|\bdaily\b|\bonce a day\b|\bper day\b|\bevery day\b", "once daily"),
-    (r"\bevery other day\b|\bon alternate days\b|\bevery second day\b", "every other day"),
-    (r"\btwice (?:a |per )?week(?:ly)?\b", "twice weekly"),
-    (r"\bthree times (?:a |per )?week\b", "three times weekly"),
-    (r"\bfortnightly\b|\bbiweekly\b|\bevery (?:2|two) weeks\b|\bevery other week\b", "fortnightly"),
-    (r"\bonce[ -]weekly\b|\bweekly\b|\bonce a week\b|\bevery week\b", "weekly"),
+# Routes and frequencies as articles and registries write them; one alternation each, so a longer phrase is
+# read whole ("twice weekly" is not also "weekly").
+# (A bare "IV" is left out: "Treg infusions IV ... and IL-2 injections" would give IL-2 the infusions' route.)
+ROUTES = (("subcutaneous", r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.|\bSC\b"),
+          ("intravenous", r"\bintravenous(?:ly)?\b|\bi\.v\."),
+          ("oral", r"\boral(?:ly)?\b|\bby mouth\b"))
+FREQUENCIES = (
+    ("twice weekly", r"\btwice (?:a |per )?week(?:ly)?\b"),
+    ("three times weekly", r"\bthree times (?:a |per )?week(?:ly)?\b"),
+    ("every other day", r"\bevery other day\b|\bon alternate days\b|\bevery (?:second|2|two) days?\b"),
+    ("fortnightly", r"\bfortnightly\b|\bbiweekly\b|\bevery (?:2|two) weeks\b|\bevery other week\b|\bevery 14 days\b"),
+    ("weekly", r"\bonce[ -](?:a |per )?week(?:ly)?\b|\bweekly\b|\bevery week\b"),
+    ("once daily", r"\bonce[ -]daily\b|\bdaily\b|\bonce (?:a |per )?day\b|\bper day\b|\bevery day\b"),
 )
+
+# A registry's arm text gives the frequency as a dose rate too ("1 MIU/day ... then 1 MIU every 2 weeks"); in an
+# article's sentence "/day" is the per-day dose, read apart (doses.Dose.daily).
+WITH_RATES = (*FREQUENCIES, ("weekly", r"/week\b"), ("once daily", r"/day\b"))
+
+
+def _grammar(table: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(table)), re.I)
+
+
+_GRAMMARS = {id(table): (_grammar(table), table) for table in (ROUTES, FREQUENCIES, WITH_RATES)}
+
+
+def find_codes(table: tuple[tuple[str, str], ...], text: str, start: int = 0,
+               end: int | None = None) -> list[tuple[str, int, int]]:
+    """(code, start, end) of every phrase of a table above (ROUTES, FREQUENCIES, WITH_RATES), left to right."""
+    pattern, rows = _GRAMMARS[id(table)]
+    return [(rows[int(m.lastgroup[1:])][0], m.start(), m.end())
+            for m in pattern.finditer(text, start, len(text) if end is None else end)]
+
+
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10}
 # Unnamed groups: a pattern may hold several alternatives; `_count_unit` reads the first number and unit.
 _COUNT = r"(\d{1,3}|" + "|".join(_WORD_NUMBERS) + r")"
@@ -54,14 +78,10 @@ def _first(page: Page, pattern: re.Pattern[str], start: int, end: int) -> re.Mat
 
 
 def _frequency(page: Page, start: int, end: int, rule: str) -> Fact[str] | None:
-    hits = []
-    for pattern, code in _FREQUENCIES:
-        m = re.compile(pattern, re.I).search(page.clean, start, end)
-        if m:
-            hits.append((m.start(), m.end(), code))
+    hits = find_codes(FREQUENCIES, page.clean, start, end) if start < end else []
     if not hits:
         return None
-    s, e, code = min(hits)
+    code, s, e = hits[0]
     return _fact(page, code, s, e, rule)
 
 
@@ -83,10 +103,10 @@ def parse_schedule(page: Page, start: int, end: int, doses: list[Dose]) -> dict[
     pause = _first(page, _BREAK, start, end)
     induction_end = cue.start() if cue and not (pause and pause.start() < cue.end() + 12) else end
     fields: dict[str, Fact] = {}
-    for pattern, code in _ROUTES:
-        m = re.search(pattern, page.clean[start:end], re.I)
-        if m and "route" not in fields:
-            fields["route"] = _fact(page, code, start + m.start(), start + m.end(), "route")
+    routes = find_codes(ROUTES, page.clean, start, end)
+    if routes:  # in the table's order: "rapamycin orally ... and IL-2 s.c." is the IL-2 arm's subcutaneous route
+        code, s, e = min(routes, key=lambda r: [c for c, _ in ROUTES].index(r[0]))
+        fields["route"] = _fact(page, code, s, e, "route")
     daily = next((d.daily for d in doses if d.daily), None)
     fields["frequency"] = _frequency(page, start, induction_end, "frequency") or (
         _fact(page, "once daily", *daily, "per-day-dose") if daily else None

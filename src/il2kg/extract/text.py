@@ -29,6 +29,8 @@ SECTION_NAMES = {
     "importance": "background", "background and aims": "background", "background and objectives": "background",
     "rationale": "background", "conclusions and relevance": "conclusions", "summary": "abstract",
     "findings": "results", "results": "results",
+    "discussion": "discussion", "limitations": "discussion", "strengths and limitations": "discussion",
+    "study limitations": "discussion",
     "interpretation": "conclusions", "conclusion": "conclusions", "conclusions": "conclusions",
     "funding": "funding", "funding statement": "funding", "funding information": "funding",
     "funding sources": "funding", "source of funding": "funding", "sources of funding": "funding",

@@ -55,3 +55,4 @@ def _emit(records: list[Record], source: Source, graph) -> None:
                 em.link(trial, IL.reportedIn, pub_iri)
         elif isinstance(record, Citation) and pub_iri is not None:
             add_citation(em, record, pub_iri)
+    em.finish()

@@ -54,6 +54,8 @@ class Emitter:
     def __init__(self, graph: Graph, source: Source) -> None:
         self.graph = graph
         self.source = source
+        self._evidence_nodes: set[URIRef] = set()
+        self._methods: set[str] = set()
         self._add_document()
 
     def _add_document(self) -> None:
@@ -69,6 +71,14 @@ class Emitter:
         g.add((activity, PROV.wasAssociatedWith, SOFTWARE))
         g.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
         g.add((SOFTWARE, RDFS.label, Literal("il2kg extractor")))
+
+    def finish(self) -> None:
+        """Record on the document how many Evidence nodes and distinct extraction rules it gave: the
+        source-documents question reads these instead of counting every Evidence node of the graph per document
+        (at 1M triples that join alone took 0.3 s)."""
+        doc, g = self.source.iri, self.graph
+        g.add((doc, IL.evidenceCount, literal(len(self._evidence_nodes))))
+        g.add((doc, IL.extractionMethodCount, literal(len(self._methods))))
 
     def node(self, iri: URIRef, cls: URIRef) -> URIRef:
         """Declare a domain node of a class, derived from this document."""
@@ -99,6 +109,8 @@ class Emitter:
     def _evidence(self, subject: URIRef, predicate: URIRef, value: URIRef | Literal, ev: Evidence) -> None:
         g, src = self.graph, self.source
         iri = mint("evidence", short_hash(src.sha256, subject, predicate, value, ev.start, ev.end, ev.method))
+        self._evidence_nodes.add(iri)
+        self._methods.add(ev.method)
         g.add((iri, RDF.type, IL.Evidence))
         g.add((iri, IL.evidenceFor, subject))
         g.add((iri, IL.evidenceProperty, predicate))

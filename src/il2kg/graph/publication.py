@@ -73,7 +73,10 @@ def add_citation(em: Emitter, citation: Citation, cited: URIRef) -> URIRef:
     c = em.node(mint("citation", short_hash(cited, text)), IL.Citation)
     # The page quotes the statement without naming its work: the work is known only by its statement.
     work = em.node(mint("work", short_hash(text)), IL.Publication)
-    em.graph.add((work, RDFS.label, literal("work citing by the statement " + short_hash(text)[:8])))
+    if citation.citing_title is None:
+        em.graph.add((work, RDFS.label, literal("work citing by the statement " + short_hash(text)[:8])))
+    em.fact(work, IL.publicationTitle, citation.citing_title)
+    em.fact(work, IL.publicationYear, citation.citing_year)
     em.link(c, CITO.hasCitingEntity, work)
     em.link(c, CITO.hasCitedEntity, cited)
     em.fact(c, IL.citingStatement, citation.statement)

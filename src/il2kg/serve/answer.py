@@ -115,7 +115,13 @@ def _short(err: Exception) -> str:
 
 def _query(graph: Graph, job: Job) -> Answer:
     try:
-        result = execute(job.text, graph, lazy=True)  # read no further than the row limit
+        # Read no further than the row limit; on Oxigraph a SELECT runs with that limit, so Oxigraph can write it.
+        result = execute(job.text, graph, lazy=True, row_limit=job.max_rows + 1)
+        if isinstance(result, NativeResult):
+            name = negotiate(job.accept, job.fmt, "rows")
+            written = result.written(name, job.max_rows)
+            if written is not None:
+                return Answer(200, ROW_TYPES[name], written[0], written[1])
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             triples = sorted(result.graph or Graph())
         elif isinstance(result, NativeResult):  # Oxigraph's own terms, formatted without rdflib's
