@@ -132,7 +132,7 @@ def test_a_cached_layout_gives_the_same_positions_and_a_corrupt_one_is_laid_out_
         assert positions.positions(graph) == fresh
     files = sorted(tmp_path.glob("*.json"))
     assert len(files) == 2  # both components are cached
-    monkeypatch.setattr(positions, "_computed", lambda size, edges: pytest.fail("laid out although cached"))
+    monkeypatch.setattr(positions, "_computed", lambda *shape: pytest.fail("laid out although cached"))
     with positions.cached_in(tmp_path):
         assert positions.positions(graph) == fresh
     monkeypatch.undo()
