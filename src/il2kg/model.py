@@ -169,6 +169,7 @@ STATISTICS = (
     "risk-ratio",
     "hazard-ratio",
     "mean-difference",
+    "fold-change",
     "count",
 )
 

@@ -18,7 +18,9 @@ from il2kg.model import Fact, Lexicon, Record, Trial
 _HEADER_LINES = 15  # where an unlabelled id sits ("ClinicalTrials.gov ID NCT..." above the title)
 _ACTUAL = re.compile(r"\bactual\b", re.I)
 _PLANNED = re.compile(r"\b(?:estimated|anticipated|expected|target|planned)\b", re.I)
-_FINISHED = re.compile(r"\b(?:completed|terminated|active,? not recruiting)\b", re.I)
+# "Completed", "Recruiting complete, study complete", "Closed to recruitment", "Active, not recruiting".
+_FINISHED = re.compile(r"(?<!not )(?<!not yet )\b(?:complete|completed|terminated|closed|finished|"
+                       r"active,? not recruiting)\b", re.I)
 # Design words as registries write them (values of Allocation, Intervention Model, Masking): the article
 # grammar, plus a bare "Yes" under Allocation and masking levels ("Masking: Quadruple (Participant, ...)").
 _REGISTRY_EXTRA = {

@@ -18,14 +18,19 @@ from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Lexicon
 
-_TITLES = re.compile(r"^[ \t]*Arm/Group Title[ \t]*[\t|](?P<cells>[^\n]+)$", re.M)
+# The column titles: an "Arm/Group Title" row, or a row whose first cell is empty right above the flow's first
+# labelled row (the site shows the titles as a header over the labels' column).
+_TITLES = re.compile(r"^[ \t]*Arm/Group Title[ \t]*[\t|](?P<cells>[^\n]+)$"
+                     r"|^\t(?P<cells2>[^\t\n]+(?:\t[^\t\n]+)+)[ \t]*(?=\n[ \t]*(?:Arm/Group Description|STARTED)\b)",
+                     re.M)
 _STARTED_ROW = re.compile(r"^[ \t]*STARTED[ \t]*[\t|](?P<cells>[^\n]+)$", re.M)
 _CELL = re.compile(r"[^\t|]+")
 _TOTAL = re.compile(r"^\s*total\s*$", re.I)
 
 
 def _cells(page: Page, m: re.Match[str]) -> list[tuple[int, int, str]]:
-    return [(c.start(), c.end(), c.group(0).strip()) for c in _CELL.finditer(page.raw, *m.span("cells"))
+    group = "cells" if m.group("cells") is not None else "cells2"
+    return [(c.start(), c.end(), c.group(0).strip()) for c in _CELL.finditer(page.raw, *m.span(group))
             if c.group(0).strip()]
 
 
