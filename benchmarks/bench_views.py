@@ -3,8 +3,9 @@ nodes; and the aggregated mechanism map of 1,000 generated trials.
 
 Run: python benchmarks/bench_views.py  (prints one line per size; no assertions)
      python benchmarks/bench_views.py --data /tmp/bbv/1000/data/triples  (the build's views step on a data folder,
-     e.g. one kept by bench_build.py --keep: view parts and views with an empty cache, then with a warm one,
-     as wall and CPU seconds; the cache goes to a temporary folder)
+     e.g. one kept by bench_build.py --keep: view parts and views with an empty cache; "+1", the views of all the
+     files with a cache warmed on all but the last one (a rebuild after adding one document); then warm; as wall
+     and CPU seconds, and the reasoner on the same index; the cache goes to a temporary folder)
 """
 
 from __future__ import annotations
@@ -92,8 +93,10 @@ def _since(start: tuple[float, float]) -> str:
 
 
 def views_of_data(triples: Path) -> None:
-    """The build's views step on a data folder: cold (no cache), then warm (parts and layouts cached)."""
+    """The build's views step on a data folder: cold (no cache), +1 (cache warm on all files but the last), warm."""
+    import gc
     import os
+    import shutil
 
     import igraph  # noqa: F401  (imports timed apart: the build has most of them loaded by then)
     import matplotlib.figure  # noqa: F401
@@ -101,19 +104,29 @@ def views_of_data(triples: Path) -> None:
 
     from il2kg.build import load_files
     from il2kg.ontology import load_ontology
+    from il2kg.reason import reason
     from il2kg.views import write_views
     from il2kg.views.parts import view_data_of_files
 
     files, ontology = load_files(triples), load_ontology()
     print(f"{len(files)} data files under {triples}; load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
-        for run in ("cold", "warm"):
+        cache = Path(tmp) / "cache"
+        for run, given in (("cold", files), ("warm on all but one", files[:-1]), ("+1", files), ("warm", files)):
+            if run == "cold":
+                shutil.rmtree(cache, ignore_errors=True)
             start = _clock()
-            data = view_data_of_files(files, Path(tmp) / "views")
+            data = view_data_of_files(given, cache / "views")
             parts = _since(start)
+            gc.freeze()  # as the build does: the index lives to the end
             start = _clock()
-            write_views(data, ontology, Path(tmp) / run, layouts=Path(tmp) / "layouts")
-            print(f"  {run}: view parts {parts}, write_views {_since(start)}, {len(data)} triples kept", flush=True)
+            reasoning = reason(ontology, data)
+            reasoned = _since(start)
+            start = _clock()
+            write_views(data, ontology, Path(tmp) / "out", layouts=cache / "layouts")
+            print(f"  {run}: view parts {parts}, reason ({reasoning.engine}) {reasoned}, write_views {_since(start)}, "
+                  f"{len(data)} triples kept", flush=True)
+            gc.unfreeze()
 
 
 def main() -> None:

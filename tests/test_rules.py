@@ -28,3 +28,19 @@ def test_above_the_threshold_the_rules_classify(ontology):
     assert result.engine == "rules" and result.consistent is None
     classes = {cls.rpartition("/")[2] for _, cls in result.inferred}
     assert {"PlaceboArm", "SignificantResult", "AutoimmuneDiseaseTrial"} <= classes
+
+
+def test_the_rules_store_holds_every_view_triple_iris_blank_nodes_and_literals():
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    from il2kg.reason import _view_store
+    from il2kg.vocab import IL
+
+    result, arm = URIRef("https://example.org/r1"), BNode("b1")
+    triples = [(result, RDF.type, IL.Result), (result, IL.significant, Literal("true", datatype=XSD.boolean)),
+               (arm, RDF.type, IL.Arm), (result, IL.forArm, arm), (result, RDF.type, IL.Result)]
+    store = _view_store(triples)
+    assert len(store) == 4  # the repeated triple once
+    assert {(q.subject.value, q.object.value) for q in store} == {
+        (str(result), str(IL.Result)), (str(result), "true"), ("b1", str(IL.Arm)), (str(result), "b1")}

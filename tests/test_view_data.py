@@ -74,6 +74,13 @@ def test_a_part_is_read_from_the_cache_and_a_corrupt_or_stale_one_is_made_again(
     cached.write_text('{"format": "il2kg-view-part-2", "triples": [[')
     _same(view_data_of_files(files, cache), first)
     assert json.loads(cached.read_bytes())["format"] == parts.FORMAT  # rewritten whole
+    whole = json.loads(cached.read_bytes())
+    for broken in ({**whole, "triples": whole["triples"] + [len(whole["terms"]), 0, 0]},  # an index past the terms
+                   {**whole, "triples": whole["triples"][:-1]},  # a triple cut short
+                   {**whole, "terms": None}, {**whole, "evidence": "x"}):
+        cached.write_text(json.dumps(broken))
+        _same(view_data_of_files(files, cache), first)
+        assert json.loads(cached.read_bytes()) == whole  # made again, never an IndexError
 
 
 def test_an_evidence_node_in_two_files_counts_once(fixture_files, tmp_path):
@@ -125,7 +132,7 @@ def test_a_cached_layout_gives_the_same_positions_and_a_corrupt_one_is_laid_out_
         assert positions.positions(graph) == fresh
     files = sorted(tmp_path.glob("*.json"))
     assert len(files) == 2  # both components are cached
-    monkeypatch.setattr(positions, "_computed", lambda size, edges: pytest.fail("laid out although cached"))
+    monkeypatch.setattr(positions, "_computed", lambda *shape: pytest.fail("laid out although cached"))
     with positions.cached_in(tmp_path):
         assert positions.positions(graph) == fresh
     monkeypatch.undo()
@@ -135,3 +142,25 @@ def test_a_cached_layout_gives_the_same_positions_and_a_corrupt_one_is_laid_out_
     with positions.cached_in(tmp_path):
         assert positions.positions(graph) == fresh
     assert sorted(tmp_path.glob("*.json")) == files  # rewritten, and the stale layout removed
+
+
+def test_the_plot_predicates_are_kept_on_disk_and_a_corrupt_or_stale_entry_is_worked_out_again(tmp_path, monkeypatch):
+    from il2kg.views import plot_data
+
+    path = tmp_path / "plot-predicates.json"
+    monkeypatch.setattr(plot_data, "PREDICATES_CACHE", path)
+    plot_data.predicates.cache_clear()
+    parsed = plot_data.predicates()
+    assert parsed and IL.forArm in parsed and json.loads(path.read_bytes())["predicates"] == sorted(map(str, parsed))
+    real = plot_data._named_predicates
+    monkeypatch.setattr(plot_data, "_named_predicates", lambda texts: pytest.fail("parsed although cached"))
+    plot_data.predicates.cache_clear()
+    assert plot_data.predicates() == parsed
+    monkeypatch.setattr(plot_data, "_named_predicates", real)
+    for broken in ("{not json", json.dumps({"key": "another", "predicates": []}),
+                   json.dumps({"key": json.loads(path.read_bytes())["key"], "predicates": [1]})):
+        path.write_text(broken)
+        plot_data.predicates.cache_clear()
+        assert plot_data.predicates() == parsed
+        assert json.loads(path.read_bytes())["predicates"] == sorted(map(str, parsed))  # written again
+    plot_data.predicates.cache_clear()

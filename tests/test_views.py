@@ -739,3 +739,16 @@ def test_view_modules_hold_no_sparql_text():
         text = path.read_text(encoding="utf-8")
         found = re.search(r"\bSELECT\b|\bCONSTRUCT\b|WHERE\s*\{", text)
         assert not found, f"{path.name}: SPARQL belongs in queries/view/*.rq"
+
+
+def test_the_options_taken_from_pyvis_are_what_pyvis_gives():
+    from pyvis.network import Network
+
+    from il2kg.views.html import PYVIS_OPTIONS, page_data
+
+    net = Network(directed=True, cdn_resources="in_line")
+    net.toggle_physics(False)
+    theirs = json.loads(net.options.to_json())
+    ours = page_data(nx.DiGraph())["options"]
+    assert {key: theirs[key] for key in PYVIS_OPTIONS} == PYVIS_OPTIONS
+    assert set(theirs) <= set(ours) and {key: ours[key] for key in PYVIS_OPTIONS} == PYVIS_OPTIONS

@@ -117,6 +117,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     progress(f"SHACL: {'conforms' if report.conforms else 'does not conform'} ({len(report.violations)} results)")
     phases.done("validate")
     view_data = _view_data(files, cache_dir(triples_dir))
+    phases.done("index")  # the views' and the reasoner's index, merged from the files' cached parts
     if not report.conforms:
         raise ValidationFailed(f"{triples_dir}: the graph does not conform to the shapes; nothing written\n"
                                + format_report(report, _labels(report, view_data, graph)))

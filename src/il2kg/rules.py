@@ -6,7 +6,7 @@ significant results) is an intersection of a class with a value or an existentia
 one CONSTRUCT per family computes. The rules run in file-name order until nothing new appears, and
 only the most specific types are kept, as HermiT reports them: which class is below which comes from
 HermiT on the ontology alone (seconds, whatever the data), or from the asserted hierarchy without Java.
-tests/test_reason.py proves both engines give the same inferred types on the corpus graph.
+tests/test_rules.py proves both engines give the same inferred types on the corpus graph.
 """
 
 from __future__ import annotations
@@ -86,16 +86,15 @@ def _run_hermit(owl: bytes) -> dict[str, frozenset[str]]:
         return found
 
 
-def rule_types(view: Graph, ancestors: dict[str, frozenset[str]]) -> tuple[tuple[str, str], ...]:
+def rule_types(store, ancestors: dict[str, frozenset[str]]) -> tuple[tuple[str, str], ...]:
     """(individual, class) pairs the rules infer that the view does not assert, most specific only.
 
-    The rules run on Oxigraph (an in-memory copy of the view): at 9,000 individuals rdflib's engine took
-    seconds per round where Oxigraph takes milliseconds; the texts are the same ones `_rules()` checks.
+    `store` is an Oxigraph store of the reasoning view (reason.py makes it; the rules add their triples to it):
+    at 9,000 individuals rdflib's engine took seconds per round where Oxigraph takes milliseconds; the texts are
+    the same ones `_rules()` checks.
     """
     import pyoxigraph as ox
 
-    store = ox.Store()
-    store.load(view.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     texts = [text for _, text in _rule_texts()]
     a, default = ox.NamedNode(str(RDF.type)), ox.DefaultGraph()
     new: set[tuple] = set()

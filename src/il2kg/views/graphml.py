@@ -31,9 +31,28 @@ def stringified(graph: nx.DiGraph) -> nx.DiGraph:
 _HEAD = ("<?xml version='1.0' encoding='utf-8'?>\n"
          f'<graphml xmlns="{GRAPHML}" xmlns:xsi="{XML_SCHEMA_INSTANCE}" '
          f'xsi:schemaLocation="{GRAPHML} {GRAPHML_SCHEMA}">\n')
-_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;",
-                            "\t": "&#09;"})
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+              ("\t", "&#09;"))
+
+
+def _attribute(text: str) -> str:
+    """ElementTree's escaping of an attribute value. A chain of str.replace, '&' first: each is one C scan that
+    finds nothing in most values, where str.translate looked every character up (~350k values at 1,000 documents)."""
+    for char, entity in _ATTRIBUTE:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
+
+
+def _text_escaped(text: str) -> str:
+    """ElementTree's escaping of element text."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
 
 
 def graphml_bytes(graph: nx.DiGraph) -> bytes:
@@ -53,16 +72,16 @@ def graphml_bytes(graph: nx.DiGraph) -> bytes:
         keys.update(((name, "edge"), None) for name, _ in data)
     out = [_HEAD]
     for name, scope in reversed(keys):
-        attribute = name.translate(_ATTRIBUTE)
+        attribute = _attribute(name)
         out.append(f'  <key id="{attribute}" for="{scope}" attr.name="{attribute}" attr.type="string" />\n')
     if not nodes and not edges:
         out.append('  <graph edgedefault="directed" />\n</graphml>\n')
         return "".join(out).encode("utf-8")
     out.append('  <graph edgedefault="directed">\n')
     for node, data in nodes:
-        out.append(_element(f'node id="{node.translate(_ATTRIBUTE)}"', "node", data))
+        out.append(_element(f'node id="{_attribute(node)}"', "node", data))
     for source, target, data in edges:
-        out.append(_element(f'edge source="{source.translate(_ATTRIBUTE)}" target="{target.translate(_ATTRIBUTE)}"',
+        out.append(_element(f'edge source="{_attribute(source)}" target="{_attribute(target)}"',
                             "edge", data))
     out.append("  </graph>\n</graphml>\n")
     return "".join(out).encode("utf-8")
@@ -73,8 +92,8 @@ def _element(opening: str, name: str, data: list[tuple[str, str]]) -> str:
         return f"    <{opening} />\n"
     lines = [f"    <{opening}>\n"]
     for key, value in data:
-        key = key.translate(_ATTRIBUTE)
-        lines.append(f'      <data key="{key}">{value.translate(_TEXT)}</data>\n' if value
+        key = _attribute(key)
+        lines.append(f'      <data key="{key}">{_text_escaped(value)}</data>\n' if value
                      else f'      <data key="{key}" />\n')
     lines.append(f"    </{name}>\n")
     return "".join(lines)

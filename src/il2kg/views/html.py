@@ -1,8 +1,9 @@
 """One self-contained HTML page per view: vis-network (as pyvis ships it) inlined, data as escaped JSON.
 
-pyvis is the data model (`Network.nodes`, `Network.edges`, `Network.options`, filled directly: its
-`add_node` is quadratic) and the source of the vis-network files; the page itself comes from our
-template, because pyvis's links Bootstrap from a CDN and puts tooltips into the page as raw HTML.
+pyvis is the source of the vis-network files and of the options we do not set (PYVIS_OPTIONS, what its
+`Network` with physics off gives, checked against it by a test); the page itself comes from our template,
+because pyvis's links Bootstrap from a CDN and puts tooltips into the page as raw HTML. pyvis is not imported
+at build time (its import, with jinja2's, cost ~0.16 s of every build): the nodes and edges are plain lists.
 The page makes no network request: every script and style is inline and a Content-Security-Policy
 allows only our two scripts (by hash) and data: images.
 """
@@ -79,12 +80,15 @@ def _vis_edges(graph: nx.DiGraph) -> list[dict[str, object]]:
     return edges
 
 
-def _options(node_count: int, kinds: list[str]) -> dict[str, object]:
-    from pyvis.network import Network
+# What `pyvis.network.Network(directed=True)` with `toggle_physics(False)` puts in its options, but for the keys
+# _options sets (tests/test_views.py compares it with pyvis's).
+PYVIS_OPTIONS = {"configure": {"enabled": False},
+                 "physics": {"enabled": False, "stabilization": {"enabled": True, "fit": True, "iterations": 1000,
+                                                                 "onlyDynamicEdges": False, "updateInterval": 50}}}
 
-    net = Network(directed=True, cdn_resources="in_line")
-    net.toggle_physics(False)
-    options = json.loads(net.options.to_json())
+
+def _options(node_count: int, kinds: list[str]) -> dict[str, object]:
+    options: dict[str, object] = json.loads(json.dumps(PYVIS_OPTIONS))  # a deep copy: the constant stays as it is
     options["edges"] = {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": False,
                         "color": {"color": PLAIN_EDGE["color"], "inherit": False}, "width": PLAIN_EDGE["width"]}
     options["groups"] = {kind: {"color": node_style(kind)[0], "shape": node_style(kind)[1]} for kind in kinds}
@@ -96,22 +100,18 @@ def _options(node_count: int, kinds: list[str]) -> dict[str, object]:
 
 
 def page_data(graph: nx.DiGraph) -> dict[str, object]:
-    """The JSON the page embeds: vis nodes and edges (via a pyvis Network), legends, diseases, options."""
-    from pyvis.network import Network
-
+    """The JSON the page embeds: vis nodes and edges, legends, diseases, options."""
     diseases = sorted((n for n, kind in graph.nodes(data="type") if kind == "Disease"),
                       key=lambda n: (str(graph.nodes[n].get("label", n)).lower(), n))
-    net = Network(directed=True, cdn_resources="in_line")
-    net.nodes = _vis_nodes(graph, {d: i for i, d in enumerate(diseases)})
-    net.edges = _vis_edges(graph)
+    nodes = _vis_nodes(graph, {d: i for i, d in enumerate(diseases)})
     counts: dict[str, int] = {}
-    for node in net.nodes:
+    for node in nodes:
         counts[node["group"]] = counts.get(node["group"], 0) + 1
     groups = [{"id": kind, "count": n, "color": node_style(kind)[0], "symbol": node_style(kind)[2]}
               for kind, n in sorted(counts.items())]
-    return {"nodes": net.nodes, "edges": net.edges, "groups": groups,
+    return {"nodes": nodes, "edges": _vis_edges(graph), "groups": groups,
             "diseases": [{"id": d, "label": str(graph.nodes[d].get("label", d))} for d in diseases],
-            "edgeLegend": edge_legend(graph), "options": _options(len(net.nodes), sorted(counts))}
+            "edgeLegend": edge_legend(graph), "options": _options(len(nodes), sorted(counts))}
 
 
 def _hash(script: str) -> str:

@@ -14,6 +14,11 @@ from il2kg.vocab import BIBO, IL
 
 META_NAMESPACES = (str(OWL), str(RDF), str(RDFS))
 LABEL_WIDTH = 48
+_TYPE, _OWN = RDF.type, str(IL._NS)
+# Looked up once: a closed namespace's attribute is a function call, and labels are made ~13k times a build.
+LABEL_PROPERTIES = (RDFS.label, SKOS.prefLabel)
+KEY_PROPERTIES = (IL.armLabel, IL.acronym, IL.registryId, IL.publicationTitle, IL.trialTitle, IL.eventTerm,
+                  IL.authorName, IL.funderName, IL.fileName, BIBO.doi)
 
 
 def local_name(iri: URIRef | str) -> str:
@@ -59,7 +64,7 @@ class Lookup:
         """The node's classes outside OWL/RDF/RDFS, sorted."""
         known = self._types.get(node)
         if known is None:
-            found = set(self.graph.objects(node, RDF.type)) | set(self.ontology.objects(node, RDF.type))
+            found = set(self.graph.objects(node, _TYPE)) | set(self.ontology.objects(node, _TYPE))
             known = sorted(t for t in found if isinstance(t, URIRef) and not str(t).startswith(META_NAMESPACES))
             self._types[node] = known
         return list(known)
@@ -67,7 +72,7 @@ class Lookup:
     def kind(self, node: URIRef) -> str:
         """The node's class local name (the most specific il2kg class where there is one)."""
         types = self.types(node)
-        own = [t for t in types if str(t).startswith(str(IL._NS))]
+        own = [t for t in types if str(t).startswith(_OWN)]
         return local_name((own or types or [RDFS.Resource])[0])
 
     def evidence(self, node: URIRef) -> tuple[str, ...]:
@@ -89,7 +94,7 @@ class Lookup:
     def _label(self, node: URIRef) -> str:
         from il2kg.views.names import NAMERS
 
-        for prop in (RDFS.label, SKOS.prefLabel):
+        for prop in LABEL_PROPERTIES:
             found = _english([o for o in self.ontology.objects(node, prop) if isinstance(o, Literal)])
             if found:
                 return short(found)
@@ -97,12 +102,11 @@ class Lookup:
         found = namer(self, node) if namer else None
         if found:
             return short(found)
-        for prop in (RDFS.label, SKOS.prefLabel):
+        for prop in LABEL_PROPERTIES:
             found = _english([o for o in self.graph.objects(node, prop) if isinstance(o, Literal)])
             if found:
                 return short(found)
-        for prop in (IL.armLabel, IL.acronym, IL.registryId, IL.publicationTitle, IL.trialTitle, IL.eventTerm,
-                     IL.authorName, IL.funderName, IL.fileName, BIBO.doi):
+        for prop in KEY_PROPERTIES:
             found = self.text(node, prop)
             if found:
                 return short(found)

@@ -2,15 +2,18 @@
 
 A part is what `ViewData` keeps of one file (views/data.py): its triples but the evidence nodes' own, and
 each evidence node's evidenceFor, quote and evidenceObject values, as JSON (IRIs as strings, literals as
-[lexical form, datatype, language], blank nodes as "_:label"). Parts are cached under
-data/.il2kg-cache/views/<sha256 of the file>.json, so a rebuild parses only the files that changed, and
-merged into one ViewData at build time: the same views whatever the order the parts were made in.
+[lexical form, datatype, language], blank nodes as "_:label"). The triples are a table of the file's distinct
+terms and a flat list of indexes into it, three per triple: a file names ~100 terms in ~300 places, so reading a
+thousand parts converts each term once per file and decodes numbers, not strings (0.3 s less at 1,000 files).
+Parts are cached under data/.il2kg-cache/views/<sha256 of the file>.json, so a rebuild parses only the files that
+changed, and merged into one ViewData at build time: the same views whatever the order the parts were made in.
 Literals become rdflib terms as rdf_io's parser makes them, so labels and sorting match an rdflib load.
 A corrupt or foreign cache file is ignored and rewritten, never an error: it only saves time.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Sequence
@@ -23,7 +26,7 @@ from il2kg.rdf_io import atomic_write, parse_turtle_bytes
 from il2kg.views.data import EVIDENCE_PROPERTIES, ViewData, merge_evidence
 from il2kg.vocab import IL
 
-FORMAT = "il2kg-view-part-2"  # change it when what a part holds changes: old parts are then made again
+FORMAT = "il2kg-view-part-3"  # change it when what a part holds changes: old parts are then made again
 _XSD_STRING = str(XSD.string)
 
 
@@ -55,22 +58,26 @@ def _triples(data: bytes, path: Path) -> list[tuple]:
 
 
 def part_of(data: bytes, path: Path) -> dict:
-    """The view part of one Turtle file: {"format", "triples": [[s, p, o]...],
-    "evidence": [[node, [evidenceFor...], [quote...], [evidenceObject...]]...]}."""
+    """The view part of one Turtle file: {"format", "terms": [term...], "triples": [s, p, o, s, p, o...] (indexes
+    into terms), "evidence": [[node, [evidenceFor...], [quote...], [evidenceObject...]]...]}."""
     triples = _triples(data, path)
     # Terms compared as they come (Oxigraph's compare in Rust): only what is kept is encoded, a sixth of the triples.
     kinds = {_term(RDF.type, triples): "type", _term(IL.Evidence, triples): "evidence"}
     kinds.update((_term(p, triples), i) for p, i in zip(EVIDENCE_PROPERTIES, range(3), strict=True))
     evidence = {s for s, p, o in triples if kinds.get(p) == "type" and kinds.get(o) == "evidence"}
-    kept, records = [], {}
+    kept, records, table = [], {}, {}
     for s, p, o in triples:
         if s not in evidence:
-            kept.append([_encode(s), _encode(p), _encode(o)])
+            for term in (s, p, o):
+                index = table.get(term)
+                if index is None:
+                    index = table[term] = len(table)
+                kept.append(index)
         elif kinds.get(p) in (0, 1, 2):
             records.setdefault(s, [[], [], []])[kinds[p]].append(_encode(o))  # type: ignore[index]
     for node in evidence:
         records.setdefault(node, [[], [], []])
-    return {"format": FORMAT, "triples": kept,
+    return {"format": FORMAT, "terms": [_encode(term) for term in table], "triples": kept,
             "evidence": [[_encode(node), *values] for node, values in records.items()]}
 
 
@@ -108,13 +115,20 @@ class _Terms:
 def merge(parts: Sequence[dict]) -> ViewData:
     """One ViewData of several parts (an evidence node in several parts counts once)."""
     term = _Terms()
-    triples = ((term(s), term(p), term(o)) for part in parts for s, p, o in part["triples"])
+    triples = _triples_of(parts, term)
     records = merge_evidence((node, targets, quotes, objects) for part in parts
                              for node, targets, quotes, objects in part["evidence"])
     # Quotes are wanted as text only: an rdflib literal is made only where its text could differ from the lexical
     # form (a typed literal, which rdflib may normalise); the terms compared to pick one are made where several are.
     return ViewData(triples, ((node, [term(t) for t in targets], _quotes(quotes, term), [term(o) for o in objects])
                               for node, targets, quotes, objects in records))
+
+
+def _triples_of(parts: Sequence[dict], term: _Terms):
+    for part in parts:
+        table = [term(t) for t in part["terms"]]
+        at = map(table.__getitem__, part["triples"])
+        yield from zip(at, at, at, strict=False)  # one iterator thrice: three indexes a triple (_whole: len % 3 == 0)
 
 
 def _quotes(quotes: list, term: _Terms) -> list:
@@ -128,16 +142,39 @@ def _read(path: Path) -> dict | None:
         found = json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
+    if not isinstance(found, dict) or found.get("format") != FORMAT or not _whole(found):
         return None
     return found
+
+
+def _whole(part: dict) -> bool:
+    """A part whose triples index its terms (a hand-edited or truncated one is made again, never an IndexError)."""
+    terms, triples = part.get("terms"), part.get("triples")
+    if not isinstance(terms, list) or not isinstance(triples, list) or len(triples) % 3:
+        return False
+    if not all(isinstance(t, (str, list)) for t in terms) or not isinstance(part.get("evidence"), list):
+        return False
+    return not triples or (all(isinstance(i, int) for i in triples) and 0 <= min(triples) and
+                           max(triples) < len(terms))
 
 
 def view_data_of_files(files: Sequence[tuple[Path, bytes]], cache: Path | None = None) -> ViewData:
     """The ViewData of data files (path, bytes): each file's part from the cache folder, else parsed and cached.
 
     Parts the files no longer have are removed from the cache (the folder holds one data folder's parts).
+    The collector is off meanwhile: the parts and the index are ~2M containers with no cycle among them, and its
+    passes over them, each time they grow, took half the time (0.4 s at 1,000 files).
     """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _view_data_of_files(files, cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _view_data_of_files(files: Sequence[tuple[Path, bytes]], cache: Path | None) -> ViewData:
     parts, used = [], set()
     for path, data in files:
         name = hashlib.sha256(data).hexdigest() + ".json"

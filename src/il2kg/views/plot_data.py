@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -11,6 +13,7 @@ from rdflib.namespace import SKOS
 
 from il2kg import resources
 from il2kg.query import execute, term_rows
+from il2kg.rdf_io import atomic_write
 from il2kg.views.data import ViewData
 from il2kg.views.lookup import Lookup
 from il2kg.vocab import IL
@@ -32,10 +35,38 @@ def _rows(graph: Graph | ViewData, name: str, **bindings: object) -> list[dict[s
     return term_rows(execute(f"view/{name}", graph, bindings))
 
 
+PREDICATES_CACHE = resources.DATA_DIR / ".il2kg-cache" / "plot-predicates.json"
+
+
 @cache
 def predicates() -> frozenset[URIRef] | None:
     """The predicates the plot queries' triple patterns and paths name: only triples with one of them can match
-    (a store of those is a fifth of the views' data); None when a pattern has a variable predicate."""
+    (a store of those is a fifth of the views' data); None when a pattern has a variable predicate.
+
+    Kept on disk by a hash of the query texts and rdflib's version: rdflib's SPARQL parser took 0.1 s of every
+    build for an answer that changes only with the queries. A missing, corrupt or stale entry is worked out again.
+    """
+    from importlib.metadata import version
+
+    texts = [resources.read_query(f"view/{name}") for name in QUERIES]
+    key = hashlib.sha256(json.dumps([texts, version("rdflib")]).encode("utf-8")).hexdigest()
+    try:
+        cached = json.loads(PREDICATES_CACHE.read_bytes())
+        if cached["key"] == key and (cached["predicates"] is None or all(isinstance(p, str)
+                                                                        for p in cached["predicates"])):
+            return None if cached["predicates"] is None else frozenset(URIRef(p) for p in cached["predicates"])
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    found = _named_predicates(texts)
+    try:
+        atomic_write(PREDICATES_CACHE, json.dumps({"key": key, "predicates": None if found is None else sorted(
+            found)}).encode("utf-8"))
+    except OSError:
+        pass  # a read-only checkout still draws; it only parses again next time
+    return found
+
+
+def _named_predicates(texts: list[str]) -> frozenset[URIRef] | None:
     from rdflib.paths import Path as PropertyPath
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -62,7 +93,6 @@ def predicates() -> frozenset[URIRef] | None:
             return all(walk(v) for v in node)
         return True
 
-    texts = [resources.read_query(f"view/{name}") for name in QUERIES]
     return frozenset(found) if all(walk(prepareQuery(text).algebra) for text in texts) else None
 
 

@@ -178,20 +178,23 @@ def full_graph(graph: Graph | ViewData, ontology: Graph | None = None) -> nx.DiG
     view = ViewBuilder(lookup(graph, ontology))
     look = view.look
     graph = look.graph
-    excluded = {IL.Evidence}
-    typed = {s for s, t in graph.subject_objects(RDF.type) if isinstance(s, URIRef) and t not in excluded}
-    typed = {s for s in typed if look.types(s) and IL.Evidence not in look.types(s)}
+    evidence, a = IL.Evidence, RDF.type  # looked up once: a closed namespace's attribute costs a function call
+    typed = {s for s, t in graph.subject_objects(a) if isinstance(s, URIRef) and t != evidence}
+    typed = {s for s in typed if look.types(s) and evidence not in look.types(s)}
+    names: dict[object, str] = {}  # property -> local name, each made once (~100k edges and facts)
     for node in sorted(typed):
-        facts = sorted((local_name(p), str(o)) for p, o in graph.predicate_objects(node) if isinstance(o, Literal))
+        facts = sorted((names.get(p) or names.setdefault(p, local_name(p)), str(o))
+                       for p, o in graph.predicate_objects(node) if isinstance(o, Literal))
         view.node(node, None, facts)
     for s, p, o in graph.triples((None, None, None)):
-        if p == RDF.type or s not in typed or not isinstance(o, URIRef):
+        if p == a or s not in typed or not isinstance(o, URIRef):
             continue
         if o not in typed:
-            if not look.types(o) or IL.Evidence in look.types(o):
+            if not look.types(o) or evidence in look.types(o):
                 continue
             view.node(o, None, [("id", curie(o, LEXICON))], evidence=())
-        data = view.edge(str(s), str(o), local_name(p))
-        names = set(str(data["relation"]).split("; ")) | {local_name(p)}
-        data["relation"] = "; ".join(sorted(names))
+        name = names.get(p) or names.setdefault(p, local_name(p))
+        data = view.edge(str(s), str(o), name)
+        if data["relation"] != name:  # a second property between the same two nodes
+            data["relation"] = "; ".join(sorted(set(str(data["relation"]).split("; ")) | {name}))
     return view.graph()
