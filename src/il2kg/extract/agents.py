@@ -157,6 +157,11 @@ _GIVEN_TO = re.compile(r"\b(?:received|receiving|were\s+(?:treated|given|adminis
                        re.IGNORECASE)
 
 
+_EVENT_COUNT = re.compile(r"\b(?:occurred|observed|reported|seen|developed|noted|experienced|found)\s+in\s+"
+                          r"(?:only\s+)?$|\bin\s+$", re.I)
+_SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%")
+
+
 def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
     """Give an arm with no size the count of people said to receive its agent ("26 patients were treated with IL-2").
 
@@ -168,7 +173,9 @@ def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple
         counts = list(_ARM_COUNT.finditer(page.clean, start, end))
         for i, count in enumerate(counts):
             clause_end = counts[i + 1].start() if i + 1 < len(counts) else end
-            if not _GIVEN_TO.search(page.clean, count.end(), clause_end):
+            event = _EVENT_COUNT.search(page.clean, max(start, count.start() - 30), count.start()) \
+                or _SHARE_AFTER.match(page.clean, count.end())  # "Fever occurred in 3 patients (16.7%) receiving IL-2"
+            if event or not _GIVEN_TO.search(page.clean, count.end(), clause_end):
                 continue
             named = {h.term.curie for h in find_terms_in(page.clean, count.end(), clause_end, lexicon, "agent")
                      if not is_background(page, h.start, h.end, count.end(), clause_end)}
@@ -187,6 +194,7 @@ _TREATED_COMPARISON = re.compile(
     r"\bcontrol\s+(?:group|arm|cohort)s?\b|\bplacebo\b|\b(?:versus|vs\.?)\s+(?!baseline|pre-?treatment|healthy)|"
     r"\bcompared\s+(?:with|to)\s+(?:those\s+|patients\s+)?(?:who|receiving|treated|on|given|standard|conventional)\b|"
     r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b|\bcase[- ]control\b|"
+    r"\b(?:to|or|versus|vs\.?)\s+(?:[\w-]+\s+){1,3}?alone\b|"  # "... and 18 to dexamethasone alone"
     r"\b(?:including|of\s+whom)\s+(?:about\s+|approximately\s+|nearly\s+)?(?:one|a|two)[- ](?:third|quarter|half)\b",
     re.IGNORECASE)
 

@@ -21,7 +21,8 @@ _GENERIC_ACTIVE = re.compile(
     r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug|experimental|observation|research)\s+"
     r"(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
-_PLACEBO = re.compile(r"\bplacebo\b(?![- ]controlled)", re.IGNORECASE)  # "placebo-controlled" names the design
+# "placebo-controlled" names the design; a sham (or dummy) injection is the placebo of an injected drug.
+_PLACEBO = re.compile(r"\b(?:placebo|sham|dummy\s+injections?)\b(?![- ]controlled)", re.IGNORECASE)
 _CONTROL = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
                       r"\b(?:control\s+(?:groups?|arms?|cohorts?|patients)|controls)\b", re.IGNORECASE)
 # The label of a control group that is not one of the trial's arms (a control given standard care, whose role the

@@ -20,8 +20,8 @@ _ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
                       r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
-# "(IL-2 n=29; placebo n=29)": each item an arm and its size.
-_LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*:?\s*n\s*=\s*(?P<n>\d{1,5})\s*$",
+# "(IL-2 n=29; placebo n=29)", also without "n=": "(IL-2 29; sham 29)": each item an arm and its size.
+_LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*:?\s*(?:n\s*=\s*)?(?P<n>\d{1,5})\s*$",
                            re.I)
 _ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _RANDOMISES = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\s+(?:\(\d+:\d+\)\s+)?to\b", re.I)

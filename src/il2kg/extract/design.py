@@ -33,7 +33,8 @@ DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("double-blind", re.compile(r"\bdouble[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label(?:led|ed)?\b|\bopen\b(?=,?(?: [\w-]+){0,2} (?:trial|study)\b)", re.I)),
-    ("placebo-controlled", re.compile(r"\bplacebo[- ]controlled\b|\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
+    ("placebo-controlled", re.compile(r"\b(?:placebo|sham)[- ]controlled\b|"
+                                      r"\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"
                                       r"matching|matched)\s+(?:an?\s+|the\s+)?(?:matching\s+)?placebo\b|"
                                       r"\bcompar(?:es|ing)\s+(?:[\w-]+\s+){1,4}?(?:with|to|against)\s+(?:an?\s+|the\s+)?"
                                       r"(?:matching\s+)?placebo\b|\brather\s+than\s+(?:a\s+)?placebo\b|\bcompared\s+(?:with|to)\s+"

@@ -32,6 +32,9 @@ _NOT_FINDING = compile_cues({
     r"(?:\s+(?:at|of|as|was|to|be|statistically|significant|if|when))*\s*[:(]?|\*+)\s*$",
     "threshold-after": r"^[^.;]{0,25}\b(?:was|were|is)\s+(?:considered|deemed|regarded|defined|set)\b",
 })
+# A sample-size calculation's assumed rates ("assuming 30% with placebo and 12% with IL-2, 120 provide 80% power").
+_SAMPLE_SIZE = re.compile(r"\b(?:assum\w+|sample\s+size|(?:provides?|gives?|with|yields?)\s+\d+\s*%\s+power|"
+                          r"power\s+(?:of|to)\b|to\s+detect\s+an?\b)", re.I)
 _CLAUSE_END = re.compile(r";|,\s*(?:while|whereas|but|and)\s|\.\s")
 _MEASURE_KINDS = ("biomarker",)
 
@@ -88,7 +91,7 @@ def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozense
                       "p_comparator": _fact(page, p.comparator, p.start, p.num_start, "p-comparator")}
             blocked.append((p.start, p.end))
             out.append((p.start, _finding(page, lexicon, (start, end), p.start, **values)))
-        for n in find_percentages(text, start):
+        for n in find_percentages(text, start) if not _SAMPLE_SIZE.search(text) else ():
             if n.start in seen or any(s <= n.start < e for s, e in blocked) or not is_result_percentage(page, n.start,
                                                                                                           n.end):
                 continue

@@ -64,7 +64,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if not agents:
         return ()
     agent = agents[0]
-    placebo = re.search(r"\bplacebo\b(?![- ]controlled)", page.clean[start:end], re.I)  # the arm, not the design
+    placebo = re.search(r"\b(?:placebo|sham(?:\s+injections?)?|dummy\s+injections?)\b(?![- ]controlled)",
+                        page.clean[start:end], re.I)  # the arm, not the design
     fields = parse_schedule(page, start, end, doses)
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = received_period(page, spans, regimen)
@@ -144,6 +145,9 @@ _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|interventio
                               r"\b", re.I)
 
 
+_PLACEBO_KEY = re.compile(r"\b(?:placebo|sham|dummy)\b", re.I)
+
+
 def _names(key: str, arm: Arm) -> bool:
     """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day")."""
     if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
@@ -164,15 +168,16 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
     untreated = [(key, fact) for key, fact in sizes if key and _NO_INTERVENTION.match(key.strip())]
     sizes = tuple(s for s in sizes if s not in untreated)
     for arm in arms:
-        size = None
+        found = []
         for key, fact in sizes:
             if key is None:
-                size = fact
-            elif ("placebo" in key.lower()) == (arm.label == "placebo") and (
+                found.append(fact)
+            elif bool(_PLACEBO_KEY.search(key)) == (arm.label == "placebo") and (
                 arm.label == "placebo" or len(active) == 1 or _names(key, arm)
             ):
-                size = fact
-        out.append(replace(arm, size=size) if size else arm)
+                found.append(fact)
+        size = found[-1] if len({f.value for f in found}) == 1 else None  # "(arm A, n=14) ... (arm B, n=13)" for
+        out.append(replace(arm, size=size) if size else arm)  # one arm read: two sizes, neither surely its own
     for key, fact in untreated:
         role = Fact("no-intervention", replace(fact.evidence, method="intervention.no-intervention-arm"))
         out.append(Arm(key.strip(), role, fact))

@@ -30,7 +30,8 @@ _COUNT = re.compile(rf"(?<![\w./(=-]){_NAMED_NUMBER}(?P<n>{_N})\s+{_BETWEEN}{{0,
 _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 # "46 subjects were screened, of whom 40 were randomized": the count after "of whom" is the one randomised.
-_OF_WHOM_RANDOMISED = re.compile(rf"\bof\s+(?:whom|these|them),?\s+(?P<n>{_N})\s+(?:were|was)\s+"
+_OF_WHOM_RANDOMISED = re.compile(rf"\b(?:of\s+(?:whom|these|them),?|(?:screened|assessed|enrolled)[^.;]{{0,40}}?\band)"
+                                 rf"\s+(?P<n>{_N})\s+(?:were|was)\s+"
                                  r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\b", re.I)
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
@@ -86,8 +87,9 @@ def find_eligibility(page: Page) -> tuple[Fact[str], ...]:
 _COUNT_CUES = compile_cues({
     # A count of people that is not the study's total: those who completed, went on, or one group of several.
     "subset-after": r"^[^.;]{0,60}?\b(?:completed|proceeded|continued|entered|withdrew|discontinued|dropped|died|"
-    r"were\s+lost|were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|had\s+an?|"
-    r"were\s+screened|(?:were\s+)?assessed\s+for\s+eligibility|were\s+approached)\b"
+    r"were\s+lost|were\s+evaluable|were\s+analy[sz]ed|remained|responded|achieved|experienced|developed|"
+    r"(?<!who\s)(?<!that\s)had\s+(?!been\b)|relapsed|flared|"
+    r"(?:were\s+)?screened|(?:were\s+)?assessed\s+for\s+eligibility|were\s+assessed\b|were\s+approached)\b"
     r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
     r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
@@ -97,7 +99,9 @@ _COUNT_CUES = compile_cues({
     rf"|\band\s+(?:another|the\s+other)\s+\d+\b|\band\s+(?:\d+|{NUMBER_WORD})\s+(?:(?:more|other)\s+)?"
     r"(?:(?:patients|participants|subjects)\s+)?(?:with|who)\b",
     # "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
-    "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$",
+    # "... in 71 (69%) of 103 versus ...": a denominator after a count with its percentage, one arm's.
+    "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$"
+    r"|\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+$",
     "enrolment-before": r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
     r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
     r"recruited)\s+$",
@@ -120,7 +124,11 @@ def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
 
 _PLANNED = re.compile(r"\b(?:will|shall|plans?\s+to|planned|aims?\s+to|intends?\s+to|targets?|targeted|"
                       r"expected\s+to|estimated)\b[^.;]{0,60}$", re.I)
-_TO_BE = re.compile(r"\s+(?:\w+\s+){0,3}?(?:to\s+be|will\s+be)\s+(?:enrolled|randomi[sz]ed|recruited|included)\b", re.I)
+# After the count: a plan ("60 patients to be randomised", "24 participants will receive ...") or a power
+# calculation ("120 participants provide 80% power").
+_TO_BE = re.compile(r"\s+(?:\w+\s+){0,3}?(?:(?:to\s+be|will\s+be)\s+(?:enrolled|randomi[sz]ed|recruited|included)\b|"
+                    r"will\s+\w+|(?:would|should)\s+\w+|(?:provide|provides|give|gives|yield|yields)\s+(?:\d+\s*%\s+)?"
+                    r"power\b|(?:are|is)\s+(?:required|needed|sufficient)\b)", re.I)
 
 
 def _enrolment_score(page: Page, m: re.Match[str], start: int, end: int) -> int:

@@ -251,4 +251,7 @@ def settle_arms(page: Page, trial: Trial, lexicon: Lexicon) -> Trial:
     arms = with_specific_agents(as_single_group(page, arms, trial.agents, codes, n_enrolled, prose=False),
                                 trial.agents, lexicon)
     arms = with_group_sizes(page, with_flow_sizes(page, arms, lexicon), lexicon)
+    if len(arms) > 1:  # a second arm found late (the placebo of a results table): the first is no single group
+        arms = tuple(replace(a, role=Fact("experimental", replace(a.role.evidence, method="registry.treated-group")))
+                     if a.role is not None and a.role.value == "single-group-arm" else a for a in arms)
     return replace(trial, n_enrolled=n_enrolled, arms=arms)

@@ -20,11 +20,12 @@ from il2kg.model import Arm, Fact, Lexicon
 
 # The column titles: an "Arm/Group Title" row, or a row whose first cell is empty right above the flow's first
 # labelled row (the site shows the titles as a header over the labels' column).
-_TITLES = re.compile(r"^[ \t]*Arm/Group Title[ \t]*[\t|](?P<cells>[^\n]+)$"
+# Cells are split by tabs, pipes or a run of two or more spaces (a table copied as spaced text).
+_TITLES = re.compile(r"^[ \t]*Arm/Group Title(?:[ \t]*[\t|]|[ ]{2,})(?P<cells>[^\n]+)$"
                      r"|^\t(?P<cells2>[^\t\n]+(?:\t[^\t\n]+)+)[ \t]*(?=\n[ \t]*(?:Arm/Group Description|STARTED)\b)",
                      re.M)
-_STARTED_ROW = re.compile(r"^[ \t]*STARTED[ \t]*[\t|](?P<cells>[^\n]+)$", re.M)
-_CELL = re.compile(r"[^\t|]+")
+_STARTED_ROW = re.compile(r"^[ \t]*STARTED(?:[ \t]*[\t|]|[ ]{2,})(?P<cells>[^\n]+)$", re.M)
+_CELL = re.compile(r"[^\t| ]+(?: [^\t| ]+)*")
 _TOTAL = re.compile(r"^\s*total\s*$", re.I)
 
 
