@@ -63,3 +63,10 @@ def test_offsets_shift_spans() -> None:
 @pytest.mark.parametrize(("text", "value"), [("0,05", "0.05"), (".03", "0.03"), ("+6.2", "6.2"), ("1,000", "1000")])
 def test_to_decimal(text: str, value: str) -> None:
     assert numbers.to_decimal(text) == Decimal(value)
+
+
+def test_a_range_after_a_percentage_is_no_negative_number():
+    from il2kg.extract.numbers import find_numbers
+
+    assert [n.value for n in find_numbers("historical response rates of 16%-23%") if n.value < 0] == []
+    assert [str(n.value) for n in find_numbers("changed by -0.49% and +3.9%")] == ["-0.49", "3.9"]

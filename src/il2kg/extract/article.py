@@ -82,8 +82,9 @@ _IN_VITRO = re.compile(r"\bin\s+vitro\b|\bex\s+vivo\b|\bcultured\b|\bcell\s+cult
 
 
 # What a page about people being treated says somewhere (a trial of a cell product also cultures cells ex vivo).
-_TREATED = re.compile(r"\btrials?\b|\bphase\s+(?:[1-4]|I{1,3}V?)\b|\binfus\w*|\binject\w*|\badminister\w*|"
-                      r"\btreated\b|\benrolled\b", re.I)
+_TREATED = re.compile(r"\bphase\s+(?:[1-4]|I{1,3}V?)\b|\binfus\w*|\binject\w*|\badminister\w*|\btreated\b|"
+                      r"\benrolled\b|\brandomi[sz]ed\b|\b(?:we|this)\s+(?:\w+\s+)?(?:conducted|performed)\s+a\s+(?:\w+\s+){0,4}trial\b",
+                      re.I)
 
 
 def _in_vitro(page: Page, arms: tuple, registry_ids: tuple) -> bool:

@@ -25,6 +25,11 @@ _OTHER_WORK = re.compile(
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
     r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials))\b", re.I)
 
+# "A prospective trial of IL-2 in AIH (EudraCT ...) is now recruiting": a trial the page announces, not its own.
+_OTHER_TRIAL = re.compile(r"\s*an?\s+(?:[\w-]+\s+){0,6}?(?:trial|study)\b[^.]{0,160}?\b(?:is|are)\s+"
+                          r"(?:now\s+|currently\s+)?(?:recruiting|ongoing|underway|planned|being\s+(?:conducted|planned))\b",
+                          re.I)
+
 DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|"
@@ -68,7 +73,7 @@ def sentence_score(page: Page, start: int, end: int, section: str | None) -> int
     score = {"methods": 3, "results": 1, "registration": 1, "background": -1, "discussion": -1}.get(section or "", 0)
     if _OWN_TRIAL.search(text):
         score += 2
-    if section != "methods" and _OTHER_WORK.search(text):
+    if section != "methods" and (_OTHER_WORK.search(text) or _OTHER_TRIAL.match(text)):
         score -= 3
     return score
 
@@ -98,7 +103,15 @@ def own_study_evidence(page: Page) -> int:
 
 def find_registry_ids(page: Page) -> tuple[Fact[str], ...]:
     """Return the trial registry ids named on the page, canonically spelled, first mention of each."""
-    return tuple(_fact(page, m.value, m.start, m.end, "registry-id") for m in identifiers.find_registry_ids(page.clean))
+    return tuple(_fact(page, m.value, m.start, m.end, "registry-id") for m in identifiers.find_registry_ids(page.clean)
+                 if not _announced(page, m.start))
+
+
+def _announced(page: Page, offset: int) -> bool:
+    """Whether the sentence at offset announces another trial ("A prospective trial ... (EudraCT ...) is now
+    recruiting")."""
+    sentence = page.sentence_at(offset)
+    return sentence is not None and bool(_OTHER_TRIAL.match(page.clean, sentence.start, sentence.end))
 
 
 def _initials_match(words: list[str], token: str) -> bool:

@@ -20,8 +20,10 @@ from il2kg.model import Fact, Publication
 
 _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview|mini-?review|recent\s+advances|"
                      r"current\s+evidence|state\s+of\s+the\s+art|future\s+directions|an\s+update|where\s+do\s+we\s+stand|"
-                     r"lessons\s+learned|a\s+primer)\b", re.IGNORECASE)
-_REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$",
+                     r"lessons\s+learned|a\s+primer|guidelines?|recommendations|consensus\s+statement|"
+                     r"position\s+statement|position\s+paper)\b", re.IGNORECASE)
+_REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$"
+                          r"|^[ \t]*(?:practice[ \t]+)?guidelines?[ \t]*$",
                           re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
 # Also Lancet style, a line opening with the journal, spaces after the separators: "Lancet Rheumatol 2022; 4: e512-21".
