@@ -56,10 +56,16 @@ _PRIOR_THERAPY = re.compile(r"(?:\b(?:refractory|resistant|unresponsive|intolera
                             r"assigned|allocated)\b)[^.;()]){0,60}$", re.IGNORECASE)  # no verb between: same phrase
 
 
+# "No patient received tocilizumab", "without methotrexate": a therapy no one in the study was given.
+_NOT_GIVEN = re.compile(r"(?:\bno\s+(?:patients?|participants?|subjects?|one)\s+(?:\w+\s+)?(?:received|was\s+given|"
+                        r"were\s+given|required|needed)|\bwithout|\bdid\s+not\s+(?:receive|require|need))"
+                        r"\s+(?:any\s+|concomitant\s+)?$", re.IGNORECASE)
+
+
 def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int) -> bool:
     """Whether an agent mention inside [start, end) is a therapy everyone keeps or had before, not the study's."""
     before = page.clean[max(start, hit_start - 80) : hit_start]
-    return bool(_BACKGROUND_THERAPY.search(before) or _PRIOR_THERAPY.search(before)
+    return bool(_BACKGROUND_THERAPY.search(before) or _PRIOR_THERAPY.search(before) or _NOT_GIVEN.search(before)
                 or _BACKGROUND_AFTER.match(page.clean, hit_end, end))
 
 

@@ -59,7 +59,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if regimen is None:
         return ()
     start, end = regimen
-    doses = list({(d.value, d.unit): d for d in reversed(find_doses(page, start, end))}.values())[::-1]
+    doses = [d for d in find_doses(page, start, end) if not _other_drugs_dose(page, d, lexicon)]
+    doses = list({(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
         return ()
@@ -80,8 +81,9 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if len(doses) >= 2 and not by_dose:  # one regimen: later courses, or another agent given with it
         dosed = [(d, _nearest_agent(page.clean, d, hits) or agent) for d in doses]
         first = next((i for i, (_, a) in enumerate(dosed) if a.term.curie == agent.term.curie), 0)
+        alone = _given_alone(page, lexicon)  # "... or hydroxychloroquine alone": both arms get it, it is background
         also = tuple(Intervention(agent=_fact(page, a.term.curie, a.start, a.end, "agent"), dose=_dose_fact(page, d))
-                     for i, (d, a) in enumerate(dosed) if i != first)
+                     for i, (d, a) in enumerate(dosed) if i != first and a.term.curie not in alone)
         doses = [dosed[first][0]]
     arms = []
     for dose in doses:
@@ -101,6 +103,30 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **shared)
         arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
     return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+# The name of a drug the lexicon does not know, right before its dose: "pembrolizumab 200 mg", "on
+# ursodeoxycholic acid (13-15 mg/kg/day)". Such a dose is that drug's, never the IL-2 arm's.
+_DRUG_NAME_BEFORE = re.compile(r"(?:\b[a-z][a-z-]{3,}(?:mab|nib|cept|ine|ide|one|ol|ate|statin|pril|sartan|olimus|"
+                               r"sporin|mycin|cillin|azole|vir|tide|parin|platin|rubicin|taxel|fen)|\b[a-z]{4,}\s+acid)\b"
+                               r"\s*(?:\(\s*|,\s*|at\s+(?:a\s+dose\s+of\s+)?)?$", re.I)
+
+
+def _given_alone(page: Page, lexicon: Lexicon) -> set[str]:
+    """The agents a comparator arm gets alone ("or hydroxychloroquine alone (n=103)")."""
+    return {h.term.curie for start, end in trial_spans(page) for h in find_terms_in(page.clean, start, end, lexicon,
+                                                                                     "agent")
+            if re.match(r"\s+alone\b", page.clean[h.end : h.end + 8])}
+
+
+def _other_drugs_dose(page: Page, dose: Dose, lexicon: Lexicon) -> bool:
+    before = page.clean[max(0, dose.start - 50) : dose.start]
+    before = re.sub(r"\d+(?:\.\d+)?\s*(?:-|to)\s*$", "", before)  # the upper end of a range: "(13-15 mg/kg"
+    m = _DRUG_NAME_BEFORE.search(before)
+    if m is None:
+        return False
+    word_start = max(0, dose.start - 50) + m.start()
+    return not find_terms_in(page.clean, word_start, dose.start, lexicon, "agent")
 
 
 def _dose_fact(page: Page, dose: Dose) -> Fact[Quantity]:
