@@ -17,11 +17,12 @@ _NUM = r"(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
 _SOURCE = re.compile(r"\s*\(\s*(?P<source>[A-Z][A-Za-z .&-]{1,30}?)\s*\)")
 # (kind, rule, pattern): each count phrasing seen on citation and index pages; searched on short lines only.
 _COUNT_RULES = (
-    ("citation-statements", "statements", re.compile(rf"(?<![\w.,]){_NUM}\s+citation\s+statements?\b", re.I)),
+    ("citation-statements", "statements", re.compile(rf"(?<![\w.,]){_NUM} citation\s+statements?\b", re.I)),
     ("citation-statements", "statements_label", re.compile(rf"\bcitation\s+statements?\s*[:(]\s*{_NUM}", re.I)),
-    ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*:?\s*{_NUM}(?![\w.,])", re.I)),
-    ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}\s+citations?\b(?!\s+statements?)", re.I)),
-    ("citing-publications", "citations_label", re.compile(rf"^citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
+    ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*(?:count\s*)?[:(]?\s*{_NUM}(?![\w.,])", re.I)),
+    ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}[ \n]citations?\b(?!\s+statements?)", re.I)),
+    ("citing-publications", "citations_label",
+     re.compile(rf"^(?:total\s+|scholarly\s+)?citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
     ("citing-publications", "citing_label",
      re.compile(rf"^citing\s+(?:publications?|works?|articles?)\s*[:(]?\s*{_NUM}\)?$", re.I)),
     ("citation-statements", "smart_citations", re.compile(rf"^smart\s+citations?\s*[:(]?\s*{_NUM}\)?$", re.I)),
@@ -31,12 +32,15 @@ _COUNT_RULES = (
     ("citing-publications", "documents_have_cited", re.compile(rf"^{_NUM}\s+documents?\s+have\s+cited\b", re.I)),
     ("citing-publications", "citing_list", re.compile(rf"^citing\s+(?:articles|documents)\s*\(\s*{_NUM}\s*\)$", re.I)),
     ("references", "cited_references", re.compile(rf"^cited\s+references\s*[:(]\s*{_NUM}\)?$", re.I)),
+    ("references", "n_cited_references", re.compile(rf"^{_NUM}\s+cited\s+references$", re.I)),
+    ("references", "referenced_works", re.compile(rf"^referenced\s+works(?:\s+count)?\s*[:(]\s*{_NUM}\)?$", re.I)),
     (
         "references",
         "references",
         re.compile(rf"^references\s*(?::\s*|\(\s*)?{_NUM}\)?(?:\s+(?:publications?|articles?|works?))?$", re.I),
     ),
-    ("references", "n_references", re.compile(rf"(?<![\w.,]){_NUM}\s+references\b", re.I)),
+    # One space only: in "Patent Citations: 0   References: 44" the 0 is not the references' count.
+    ("references", "n_references", re.compile(rf"(?<![\w.,]){_NUM} references\b", re.I)),
 )
 _TYPES = ("supporting", "mentioning", "contrasting")
 _INTENT_OF = {"mentioning": "mentions", "supporting": "supports", "contrasting": "disputes"}
@@ -52,11 +56,15 @@ _LINE = compile_cues({
     "confidence": r"^confidence\s*:?\s*\d+(?:\.\d+)?\s*%$",
     # Where the cited work's header ends, and its labelled title and year.
     "header-end": r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)",
-    "title": r"^title\s*:\s*(?P<title>\S.*)$",
+    "title": r"^(?:title|report\s+for)\s*:\s*(?P<title>\S.*)$",
+    # A statement's label line above it: "Supporting · Introduction · Ann Rheum Dis · 2025".
+    "intent-head": r"^(?P<intent>mentioning|supporting|contrasting)(?:\s*[·|•]\s*(?P<section>[^·|•\n]+?)"
+    r"(?:\s*[·|•]\s*[^·|•\n]+?)?(?:\s*[·|•]\s*(?P<year>(?:19|20)\d\d))?)?$",
     "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
 })
 # A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
 _VENUE_YEAR = re.compile(r"^[A-Z][^\d\n]{2,80}?,?\s+\(?(?P<year>(?:19|20)\d\d)\)?[,;.]\s*\d[^\n]*$")
+_DOTTED_YEAR = re.compile(r"[·|]\s*(?P<year>(?:19|20)\d\d)\s*[·|]")
 _YEAR_LINE = re.compile(r"^(?:[A-Za-z][^\d]{0,80}?[\s,;]+)?(?P<year>(?:19|20)\d\d)\.?$")
 _MAX_COUNT_LINE = 80  # count phrases are short labels; longer lines are prose (a statement saying "34 references")
 
@@ -73,7 +81,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         title=title,
         doi=_doi(page, header) or cited_doi(page, title),
         year=_year(page, header, title) or published_year(page, title),
-        citation_counts=_counts(page, plain),
+        citation_counts=_counts(page, plain, _header_end(plain, header)),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
     # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
@@ -135,15 +143,37 @@ def _stacked(lines: list[Line]) -> list[Line]:
     """The lines, plus a label and the bare number on the line under it read as one line ("Citing Publications"
     over "118" is "Citing Publications 118", the number keeping its own offsets)."""
     out = list(lines)
-    for label, number in zip(lines, lines[1:], strict=False):
-        if _ASCII_DIGITS.fullmatch(number.text) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,40}", label.text):
-            gap = " " * (number.start - label.start - len(label.text))
-            out.append(Line(label.start, number.end, label.text + gap + number.text))
+    for line in lines:  # "Total citations: 21   Citation statements: 25": each cell a line of its own
+        cells = list(re.finditer(r"\S+(?: \S+)*", line.text))
+        if len(cells) > 1:
+            out += [Line(line.start + c.start(), line.start + c.end(), c.group(0)) for c in cells]
+    for i, number in enumerate(lines):
+        if not _ASCII_DIGITS.fullmatch(number.text):
+            continue
+        above = lines[i - 1] if i > 0 and _COUNT_LABEL.fullmatch(lines[i - 1].text) else None
+        below = lines[i + 1] if i + 1 < len(lines) and _COUNT_LABEL.fullmatch(lines[i + 1].text) else None
+        if above is not None:  # "Supporting" over "4" (a label on both sides: the one above, as such pages list)
+            out.append(Line(above.start, number.end, above.text + " " * (number.start - above.end) + number.text))
+        elif below is not None:  # "22" over "Citations"
+            out.append(Line(number.start, below.end, number.text + " " * (below.start - number.end) + below.text))
     return out
 
 
-def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
-    """Collect counts by kind and source; one shown with two different numbers is ambiguous and left out."""
+# A count's label standing on its own line, above or below the bare number.
+_COUNT_LABEL = re.compile(r"(?:smart\s+|total\s+)?citations?|citation\s+statements?|citing\s+(?:publications?|works?|"
+                          r"articles?|documents?)|cited\s+references|references|supporting|mentioning|contrasting|"
+                          r"(?:total\s+)?times\s+cited(?:\s+in\s+[A-Z][\w .&-]{1,40})?|cited\s+by", re.I)
+
+
+def _header_end(lines: list[Line], header: list[Line]) -> int:
+    """Where the cited work's header ends: the line after its last one."""
+    after = [line.start for line in lines if header and line.start > header[-1].start]
+    return after[0] if after else (header[-1].end if header else 0)
+
+
+def _counts(page: Page, lines: list[Line], header_end: int = 0) -> tuple[CitationCount, ...]:
+    """Collect counts by kind and source; one shown with two different numbers is ambiguous and left out, unless
+    only one of them stands in the header (Scholar's "Cited by 38" above citing works each "Cited by 4")."""
     found: dict[tuple[str, str | None], list[CitationCount]] = {}
     for line in _stacked(lines):
         for kind, rule, m in _count_matches(line):
@@ -152,7 +182,11 @@ def _counts(page: Page, lines: list[Line]) -> tuple[CitationCount, ...]:
             source = m.groupdict().get("source") or (after.group("source") if after else None)
             fact = Fact(int(m.group("n").replace(",", "")), page.evidence(start, end, f"citation_page.{rule}"))
             found.setdefault((kind, source), []).append(CitationCount(kind, fact, source))
-    counts = [items[0] for items in found.values() if len({c.count.value for c in items}) == 1]
+    counts = []
+    for items in found.values():
+        heading = [c for c in items if c.count.evidence.start < header_end]
+        if len({c.count.value for c in items}) == 1 or len(heading) == 1:
+            counts.append(heading[0] if heading else items[0])
     statements = next((c.count.value for c in counts if c.kind == "citation-statements"), None)
     counts.extend(_type_counts(page, lines, statements))
     return tuple(sorted(counts, key=lambda c: c.count.evidence.start))
@@ -236,6 +270,7 @@ def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] 
     for i, line in enumerate(header):
         if DOI.search(line.text):
             near = header[max(0, i - 1) : i] + header[i + 1 : i + 2]
+            candidates += [(line, _DOTTED_YEAR.search(line.text), "year_by_doi")]  # "Rheumatology · 2024 · doi:..."
             candidates += [(other, _YEAR_LINE.match(other.text), "year_by_doi") for other in near]
             break
     under = [later for i, line in enumerate(header) if title and line.start == title.evidence.start
@@ -259,15 +294,16 @@ def _statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[
     while i < len(lines):
         span = _quote(lines, i)
         if span is None:
-            if before and _LINE["intent"].match(lines[i].text):
+            if before and _LINE["intent-head"].match(lines[i].text):
                 heading = i  # "Supporting" above the statements it labels
             i += 1
             continue
         body_start, body_end, last = span
         meta, after = _work_lines(page, lines, last + 1) if before else _metadata(page, lines, last + 1)
         if before and heading is not None:
-            m = _LINE["intent"].match(lines[heading].text)
-            meta["intent"] = (lines[heading].start + m.start("intent"), lines[heading].start + m.end("intent"))
+            m, at = _LINE["intent-head"].match(lines[heading].text), lines[heading].start
+            meta |= {name: (at + m.start(name), at + m.end(name)) for name in ("intent", "section", "year")
+                     if m.group(name) and (name == "intent" or name not in meta)}
             used.add(lines[heading].start)
         used.update(line.start for line in lines[i:after])
         key = collapse(page.clean[body_start:body_end]).lower()
@@ -286,7 +322,7 @@ def _intent_before(lines: tuple[Line, ...]) -> bool:
         span = _quote(lines, i)
         if span is None:
             continue
-        above += i > 0 and bool(_LINE["intent"].match(lines[i - 1].text))
+        above += i > 0 and bool(_LINE["intent-head"].match(lines[i - 1].text))
         nxt = lines[span[2] + 1].text if span[2] + 1 < len(lines) else ""
         below += bool(_LINE["intent"].match(nxt) or _LINE["section"].match(nxt) or _LINE["confidence"].match(nxt))
     return above > below
@@ -298,9 +334,14 @@ def _work_lines(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[s
     i = first
     while i < min(first + 4, len(lines)):
         line = lines[i]
-        if _quote(lines, i) or _LINE["intent"].match(line.text):
+        if _quote(lines, i) or _LINE["intent-head"].match(line.text):
             break
         section, year = _LINE["section"].match(line.text), _YEAR_LINE.match(line.text)
+        source = re.match(r"^(?:from|in|cited\s+in)\s*:\s*", line.text, re.I)  # "from: <the citing work's title>"
+        if source and "title" not in meta:
+            meta["title"] = (line.start + source.end(), line.end)
+            i += 1
+            continue
         if section:
             meta.setdefault("section", (line.start + section.start("section"), line.start + section.end("section")))
         elif year and "year" not in meta:
