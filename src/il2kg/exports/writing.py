@@ -11,38 +11,51 @@ cores and the two halves cost about the same. The bytes are the same either way 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from il2kg.errors import Il2kgError
+from il2kg.exports.assemble import Assembly, assembly_of
 from il2kg.exports.formats import CHECKSUMS, FORMATS, _fast, merged_lines, sha256sums_bytes
 from il2kg.exports.release import LazyDocuments, Release
 from il2kg.rdf_io import atomic_write
 
 PARALLEL_MIN_TRIPLES = 100_000  # below this a second process costs more than it saves
 _ORDER = ("ttl", "trig", "nt", "nq")  # this process; the child (or this process after them) writes the others
+ASSEMBLED = ("nt", "nq", "ttl", "trig", "xml", "jsonld")  # joined from the pieces, in this order (nt before VoID)
 _SHARED_UNTIL = {"trig": "ttl", "nq": "nt"}  # after this format, let go of what it shared with an earlier one
 
 Progress = Callable[[str], None]
 
 
 def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
-                  out_dir: Path, shacl_conforms: bool, progress: Progress | None = None) -> list[Path]:
+                  out_dir: Path, shacl_conforms: bool, progress: Progress | None = None,
+                  cache: Path | None = None) -> list[Path]:
     """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last.
 
-    `progress`, when given, gets a 'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
+    Data files as `LazyDocuments` are written from their pieces (exports/assemble.py), kept in the folder `cache`
+    when one is given, so a rebuild makes only the changed files' pieces. `progress`, when given, gets a
+    'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
     # The writers allocate millions of short-lived, acyclic strings, tuples and dicts: each of the collector's
     # full passes walks all of them again (at 1,000 documents that was a third of the exports' time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_all(Release(merged_graph, ontology, data_by_document), out_dir, shacl_conforms,
-                          _Clock(progress))
+        release, clock = Release(merged_graph, ontology, data_by_document), _Clock(progress)
+        assembly = None
+        if isinstance(data_by_document, LazyDocuments):
+            assembly = assembly_of(data_by_document.files, ontology, data_by_document.terms, cache)
+            clock.done("pieces")
+        if assembly is None:
+            return _write_all(release, out_dir, shacl_conforms, clock)
+        return _write_assembled(assembly, release, out_dir, shacl_conforms, clock)
     finally:
         if collecting:
             gc.enable()
@@ -94,6 +107,61 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
     clock.done("sha256sums")
     return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_conforms: bool,
+                     clock: _Clock) -> list[Path]:
+    """Write the RDF formats joined from the pieces, each written and hashed on a thread while the next is joined;
+    KGX and schema.org (from an Index of the files' cached triples) in a forked child when the release is large."""
+    from il2kg.exports import kgx, schemaorg
+    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
+    from il2kg.exports.void import void_bytes
+
+    joined = [name for name in ASSEMBLED if name in FORMATS]
+    others = [name for name in FORMATS if name not in ASSEMBLED]
+
+    def write_others(clock: _Clock) -> list[Path]:
+        release.memo["index"] = assembly.index(kgx.READS | schemaorg.READS)
+        clock.done("index")
+        return _write_formats(release, out_dir, others, clock)
+
+    large = sum(entry["lines"] for entry in assembly.entries) >= PARALLEL_MIN_TRIPLES
+    child = _fork(write_others, clock) if large else None
+    known: dict[Path, str] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for name in joined:
+                data = getattr(assembly, name)()
+                if pending is not None:
+                    known.update(pending.result())
+                pending = pool.submit(_write_hashed, out_dir / FORMATS[name].file_name, data)
+                del data
+                clock.done(name)
+            if pending is not None:
+                known.update(pending.result())
+    except BaseException:
+        if child:
+            child(True)  # waited for, so it writes nothing into a folder that is about to be removed
+        raise
+    written = [out_dir / FORMATS[name].file_name for name in joined]
+    if child:
+        written += child()
+        clock.done("waiting for the second process")
+    else:
+        written += write_others(clock)
+    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))
+    atomic_write(out_dir / "void.ttl", void_bytes(assembly.counts(), out_dir, shacl_conforms))
+    clock.done("void")
+    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir, known))
+    clock.done("sha256sums")
+    return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_hashed(path: Path, data: bytes) -> dict[Path, str]:
+    """Write the bytes atomically and give their sha256 (both let go of the GIL: they run beside the joining)."""
+    atomic_write(path, data)
+    return {path: hashlib.sha256(data).hexdigest()}
 
 
 def _write_formats(release: Release, out_dir: Path, names: list[str], clock: _Clock) -> list[Path]:

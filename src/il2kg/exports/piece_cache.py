@@ -1,0 +1,167 @@
+"""The data files' export pieces (exports/pieces.py), cached by what decides them, made only for what changed.
+
+An entry is keyed by the sha256 of the pieces' VERSION, the file's stem (it names the file's graph when the file
+declares no single document) and the file's bytes; it is stored as a checksummed marshal file under
+data/.il2kg-cache/exports/. A stale, foreign, truncated or corrupt entry is never used: it is made again from
+the file. Entries of files no longer in the data are removed, so the folder holds one data folder's pieces.
+The RDF/XML pieces also depend on the namespace map of every predicate in the release: an entry made under
+another map is made again. Above PARALLEL_MIN_FILES missing entries (a cold build), a forked child makes half.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Graph
+
+from il2kg.exports.fast import Parsed, Terms
+from il2kg.exports.pieces import FIELDS, VERSION, Writers, entry_of_part
+from il2kg.exports.release import _key
+from il2kg.ontology import rdfxml_namespaces
+from il2kg.rdf_io import atomic_write, canonical_triples
+
+MAGIC = b"il2kg export pieces\n"
+PARALLEL_MIN_FILES = 200  # fewer missing entries than this are made in this process: a fork costs more
+
+
+def entry_key(path: Path, data: bytes) -> str:
+    """The cache key of a data file's entry."""
+    return hashlib.sha256(f"{VERSION}\0{path.stem}\0".encode() + data).hexdigest()
+
+
+class PieceCache:
+    """Entries by key in a folder (None: nothing is kept, every entry is made)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    def get(self, key: str) -> dict | None:
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / f"{key}.pieces").read_bytes()
+        except OSError:
+            return None
+        return decode(data)
+
+    def put(self, key: str, entry: dict) -> None:
+        if self.folder is None:
+            return
+        try:
+            atomic_write(self.folder / f"{key}.pieces", encode(entry))
+        except OSError:
+            pass  # a read-only checkout still builds; it only makes the pieces again next time
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Remove the entries of files no longer in the data."""
+        if self.folder is not None and self.folder.is_dir():
+            for path in self.folder.glob("*.pieces"):
+                if path.stem not in keys:
+                    path.unlink(missing_ok=True)
+
+
+def encode(entry: dict) -> bytes:
+    payload = marshal.dumps(entry)
+    return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
+
+
+def decode(data: bytes) -> dict | None:
+    """An entry from its stored bytes; None for anything but a whole, current entry."""
+    if not data.startswith(MAGIC):
+        return None
+    head = len(MAGIC)
+    payload = memoryview(data)[head + 4:]
+    if zlib.crc32(payload).to_bytes(4, "big") != data[head:head + 4]:
+        return None
+    try:
+        entry = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != VERSION:
+        return None
+    lengths = {len(entry[name]) if isinstance(entry.get(name), list) else -1 for name in FIELDS}
+    return entry if len(lengths) == 1 and -1 not in lengths else None
+
+
+def entries_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Terms, context: dict,
+               cache: PieceCache, reads: frozenset[str]) -> tuple[list[dict], dict[str, str]] | None:
+    """Every data file's entry (in the files' order) and the release's XML namespace map; None when a file
+    is one the fast writers cannot take (a blank node, or Oxigraph refuses it)."""
+    keys = [entry_key(path, data) for path, data in files]
+    entries: list[dict | None] = [cache.get(key) for key in keys]
+    parts: dict[int, tuple[Parsed, str]] = {}
+    for n, entry in enumerate(entries):
+        if entry is None and not _parse(files[n], parts, n):
+            return None
+    predicates = {str(p) for _, p, _ in canonical_triples(ontology)}
+    predicates.update(p for entry in entries if entry is not None for p in entry["used"])
+    predicates.update(t[1].value for part, _ in parts.values() for t in part.triples)
+    xmlns = rdfxml_namespaces(predicates)
+    for n, entry in enumerate(entries):
+        if entry is not None and entry["xmlns"] != sorted(xmlns.items()):  # made under another namespace map
+            entries[n] = None
+            if not _parse(files[n], parts, n):
+                return None
+    made = _make(parts, terms, xmlns, context, reads)
+    for n, entry in made.items():
+        entries[n] = entry
+        cache.put(keys[n], entry)
+    cache.keep_only(set(keys))
+    return entries, xmlns
+
+
+def _parse(file: tuple[Path, bytes], parts: dict[int, tuple[Parsed, str]], n: int) -> bool:
+    """Parse a data file into parts[n] (its triples and its graph's name); False if the fast
+    writers cannot take it."""
+    found = Parsed.scan(file[1])
+    if found is None:
+        return False
+    parts[n] = (Parsed(list(found[0])), str(_key(file[0], found[1])))
+    return True
+
+
+def _make(parts: dict[int, tuple[Parsed, str]], terms: Terms, xmlns: dict[str, str], context: dict,
+          reads: frozenset[str]) -> dict[int, dict]:
+    """The entries of the parsed files; half of them in a forked child when there are many."""
+    order = sorted(parts)
+    writers = Writers(terms, xmlns, context, reads)
+    if len(order) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
+        return {n: entry_of_part(*parts[n], writers) for n in order}
+    theirs, mine = order[: len(order) // 2], order[len(order) // 2:]
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: make its half, send them through the pipe, leave without the parent's cleanup
+        os.close(read_end)
+        code = 0
+        try:
+            made = [entry_of_part(*parts[n], writers) for n in theirs]
+            payload = marshal.dumps(made)
+        except BaseException as err:  # reported to the parent, which raises it as its own error
+            payload, code = marshal.dumps({"error": f"{type(err).__name__}: {err}"}), 1
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(payload)
+        os._exit(code)
+    os.close(write_end)
+    try:
+        found = {n: entry_of_part(*parts[n], writers) for n in mine}
+    finally:
+        with os.fdopen(read_end, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(pid, 0)
+    try:
+        answer = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        answer = {"error": "it stopped before it answered (out of memory?)"}
+    if isinstance(answer, dict):
+        from il2kg.errors import Il2kgError
+
+        raise Il2kgError(f"the second export process failed: {json.dumps(answer.get('error'))}; nothing was "
+                         "written. Run the build again; if it fails again, report it")
+    found.update(zip(theirs, answer, strict=True))
+    return found

@@ -1,0 +1,151 @@
+"""One data file's share of every export, cut per subject: what a rebuild reuses when the file has not changed.
+
+Every sorted export orders by subject first (N-Triples and N-Quads lines by their "<s> " prefix, Turtle blocks,
+RDF/XML descriptions and JSON-LD nodes by a subject key), so a subject's lines or block sit together in the
+output. A file's entry holds, for each of its subjects, that subject's piece in each format, already written
+as bytes; exports/assemble.py sorts the pieces of all files by key and joins them, and merges again only the
+subjects that several files (or the ontology) describe. TriG is per named graph, so a file's piece is its whole
+graph. The entry also keeps what VoID counts and the triples the KGX and schema.org writers read.
+
+An entry is plain data (lists, dicts, bytes, str, int): exports/piece_cache.py stores it with marshal.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pyoxigraph as ox
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from il2kg.exports.fast import Parsed, Terms, _block, trig_block
+from il2kg.exports.jsonld_fast import _LIST_TERMS, JsonLd
+from il2kg.exports.xml_rows import XmlRows, description
+from il2kg.rdf_io import canonical_triples, ntriples_bytes
+from il2kg.vocab import ONTOLOGY_IRI, PREFIXES
+
+VERSION = 1  # bump when a piece's bytes or the entry's layout change: every cached entry is then made again
+FIELDS = ("subjects", "nt", "ttl_key", "ttl", "xml_key", "xml", "jsonld_key", "jsonld")
+_A = f"<{RDF.type}>"
+
+
+def graph_piece(name: str, body: str) -> bytes:
+    """A named graph's TriG text after the prefixes, as formats.trig_bytes writes it."""
+    indented = "\n".join(f"    {line}" if line else "" for line in body.rstrip("\n").split("\n"))
+    return f"\n\n<{name}> {{\n{indented}\n}}".encode()
+
+
+def counts(nt_pieces: list[bytes]) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Lines, lines per predicate and rdf:type lines per class of N-Triples pieces (as void.counts_of_lines)."""
+    predicates: Counter = Counter()
+    classes: Counter = Counter()
+    lines = 0
+    for piece in nt_pieces:
+        for line in piece.decode("utf-8").split("\n")[:-1]:
+            _, predicate, rest = line.split(" ", 2)
+            predicates[predicate] += 1
+            lines += 1
+            if predicate == _A and rest[0] == "<":
+                classes[rest[:-2]] += 1
+    return lines, dict(predicates), dict(classes)
+
+
+def _nt_groups(lines) -> tuple[list[str], list[bytes]]:
+    """Sorted distinct N-Triples lines grouped by subject: (subject keys, pieces)."""
+    keys: list[str] = []
+    pieces: list[bytes] = []
+    group: list[str] = []
+    current = None
+    for line in sorted(set(lines)):
+        if not line:
+            continue
+        subject = line[: line.index(" ")]
+        if subject != current:
+            if group:
+                pieces.append(("\n".join(group) + "\n").encode())
+            keys.append(subject)
+            group, current = [], subject
+        group.append(line)
+    if group:
+        pieces.append(("\n".join(group) + "\n").encode())
+    return keys, pieces
+
+
+class Writers:
+    """What formats the pieces, kept from file to file (each distinct term is formatted once per process)."""
+
+    def __init__(self, terms: Terms, xmlns: dict[str, str], context: dict, reads: frozenset[str]) -> None:
+        self.terms, self.xmlns, self.reads = terms, xmlns, {ox.NamedNode(iri) for iri in reads}
+        self.rows, self.jsonld = XmlRows(xmlns, terms), JsonLd(context, terms)
+
+
+def entry_of_part(part: Parsed, graph: str, writers: Writers) -> dict:
+    """The entry of parsed triples that make (or join) the named graph `graph`."""
+    terms, xmlns, rows, writer = writers.terms, writers.xmlns, writers.rows, writers.jsonld
+    subjects, nt = _nt_groups(part.nt_lines(terms))
+    part.let_go("nt")
+    by_subject: dict = {}
+    for triple in part.triples:
+        by_subject.setdefault(terms.nt(triple[0]), []).append(triple)
+    texts = part.turtle_texts(terms)
+    writer.nodes.clear()
+    lists = {ox.NamedNode(iri) for iri in _LIST_TERMS}
+    with_lists = any(p in lists or o in lists for _, p, o in part.triples)
+    if not with_lists:
+        writer.add_part(part)
+    entry: dict = {name: [] for name in FIELDS}
+    entry.update(subjects=subjects, nt=nt)
+    for key in subjects:
+        triples = by_subject[key]
+        s = triples[0][0]
+        ttl_key = terms.ttl(s)
+        entry["ttl_key"].append(str(ttl_key))
+        entry["ttl"].append(("\n\n" + texts[ttl_key]).encode())
+        entry["xml_key"].append(str(rows.n3(s)))
+        entry["xml"].append(("\n".join(description(rows.subject(s), {rows.line(p, o) for _, p, o in triples}))
+                             + "\n").encode())
+        if not with_lists:
+            node_id = str(writer.converter.context.shrink_iri(terms.rdflib(s)))
+            entry["jsonld_key"].append(node_id)
+            entry["jsonld"].append(writer.block(node_id).encode())
+    if with_lists:
+        entry["jsonld_key"] = entry["jsonld"] = None
+    writer.nodes.clear()
+    entry["trig"] = graph_piece(graph, trig_block(part, terms))
+    part.let_go("ttl")
+    entry["lines"], entry["predicates"], entry["classes"] = counts(nt)
+    wanted = writers.reads
+    # sorted: the KGX and schema.org writers take a node's first value where it has several
+    entry["reads"] = "".join(sorted(f"{terms.nt(s)} {terms.nt(p)} {terms.nt(o)} .\n"
+                                    for s, p, o in part.triples if p in wanted)).encode()
+    entry.update(graph=graph, xmlns=sorted(xmlns.items()),
+                 used=sorted({t[1].value for t in part.triples}), version=VERSION)
+    return entry
+
+
+def ontology_entry(ontology: Graph, xmlns: dict[str, str], terms: Terms, context: dict) -> dict:
+    """The ontology's pieces, {key: piece} per format, and what merging a subject the data describes too needs
+    (canonical blank-node labels; its JSON-LD through rdflib's converter). Made each build: the ontology is
+    small, and its blank nodes are what the data files' fast path refuses."""
+    from il2kg.rdf_io import turtle_bytes
+
+    keys, nt = _nt_groups(ntriples_bytes(ontology).decode("utf-8").splitlines())
+    names, rows = terms.names, XmlRows(xmlns, terms)
+    blocks: dict[str, dict[str, set[str]]] = {}
+    xml: dict = {}
+    for s, p, o in canonical_triples(ontology):
+        predicate = "a" if p == RDF.type else names.iri(p)
+        blocks.setdefault(names.term(s), {}).setdefault(predicate, set()).add(names.term(o))
+        xml.setdefault(s.n3(), [s, set()])[1].add(rows.line(p, o))
+    writer = JsonLd(context, terms)
+    writer.add_graph(ontology)
+    body = turtle_bytes(ontology, {k: str(v) for k, v in PREFIXES.items()}).decode("utf-8").partition("\n\n")[2]
+    lines, predicates, classes = counts(nt)
+    return {
+        "nt": dict(zip(keys, nt, strict=True)),
+        "ttl": {key: ("\n\n" + _block(key, preds)).encode() for key, preds in blocks.items()},
+        "xml": {key: ("\n".join(description(*pair)) + "\n").encode() for key, pair in xml.items()},
+        "jsonld": {node_id: writer.block(node_id).encode() for node_id in writer.nodes},
+        "structured": {"ttl": blocks, "xml": xml, "jsonld": writer.nodes},
+        "trig": graph_piece(str(ONTOLOGY_IRI), body), "lines": lines, "predicates": predicates, "classes": classes,
+    }
