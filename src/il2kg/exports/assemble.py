@@ -185,13 +185,38 @@ class Assembly:
                       tuple(about.predicate_objects(ONTOLOGY_IRI)))
 
     def index(self, predicates):
-        """What the KGX and schema.org writers read (exports/index.py), from the files' cached triples."""
+        """What the KGX and schema.org writers read (exports/index.py), from the files' cached triples, with the
+        evidence nodes as the files summarised them; an evidence node another file describes too, or that a
+        triple points at, has its triples back instead."""
         from il2kg.exports.index import Index
 
+        wanted = {ox.NamedNode(str(p)) for p in predicates}
         parts = [Parsed([(q.subject, q.predicate, q.object)
                          for q in ox.parse(entry["reads"], format=ox.RdfFormat.N_TRIPLES)]) for entry in self.entries]
-        return Index.of(self.ontology, parts, self.terms, predicates)
+        index = Index.of(self.ontology, parts, self.terms, predicates)
+        rows = {row[0]: (e, row) for e, entry in enumerate(self.entries) for row in entry["evidence"]}
+        restore = (rows.keys() & self.shared.keys()) | (rows.keys() & {f"<{n}>" for n in index.all_nodes()
+                                                                         if isinstance(n, URIRef)})
+        convert = self.terms.rdflib
+        for key in sorted(restore):
+            e, _ = rows.pop(key)
+            where = [(e, self.entries[e]["subjects"].index(key))]
+            index.add_all((convert(s), convert(p), convert(o)) for s, p, o in self._triples(where) if p in wanted)
+        term = _IriTerms()
+        index.evidence = [((term(row[1]), term(row[2]), term(row[3])), {term(d) for d in row[4]}, row[5])
+                          for _, row in rows.values()]
+        return index
 
+
+class _IriTerms(dict):
+    """rdflib IRIs of N-Triples IRIs ("" is None), each made once."""
+
+    def __missing__(self, key: str) -> URIRef | None:
+        value = self[key] = URIRef(key[1:-1]) if key else None
+        return value
+
+    def __call__(self, key: str) -> URIRef | None:
+        return self[key]
 
 def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Terms,
                 cache: Path | None) -> Assembly | None:

@@ -16,17 +16,18 @@ from collections import Counter
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 
 from il2kg.exports.fast import Parsed, Terms, _block, trig_block
 from il2kg.exports.jsonld_fast import _LIST_TERMS, JsonLd
 from il2kg.exports.xml_rows import XmlRows, description
 from il2kg.rdf_io import canonical_triples, ntriples_bytes
-from il2kg.vocab import ONTOLOGY_IRI, PREFIXES
+from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES
 
 VERSION = 1  # bump when a piece's bytes or the entry's layout change: every cached entry is then made again
 FIELDS = ("subjects", "nt", "ttl_key", "ttl", "xml_key", "xml", "jsonld_key", "jsonld")
 _A = f"<{RDF.type}>"
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def graph_piece(name: str, body: str) -> bytes:
@@ -115,12 +116,45 @@ def entry_of_part(part: Parsed, graph: str, writers: Writers) -> dict:
     part.let_go("ttl")
     entry["lines"], entry["predicates"], entry["classes"] = counts(nt)
     wanted = writers.reads
+    entry["evidence"] = evidence = _evidence(by_subject, terms, wanted)
+    summarised = {item[0] for item in evidence}
     # sorted: the KGX and schema.org writers take a node's first value where it has several
-    entry["reads"] = "".join(sorted(f"{terms.nt(s)} {terms.nt(p)} {terms.nt(o)} .\n"
-                                    for s, p, o in part.triples if p in wanted)).encode()
+    entry["reads"] = "".join(sorted(f"{terms.nt(s)} {terms.nt(p)} {terms.nt(o)} .\n" for s, p, o in part.triples
+                                    if p in wanted and terms.nt(s) not in summarised)).encode()
     entry.update(graph=graph, xmlns=sorted(xmlns.items()),
                  used=sorted({t[1].value for t in part.triples}), version=VERSION)
     return entry
+
+
+_EVIDENCE_KEY = (IL.evidenceFor, IL.evidenceProperty, IL.evidenceObject)
+_SUMMARISED = {ox.NamedNode(str(p)) for p in (RDF.type, *_EVIDENCE_KEY, IL.extractionMethod, PROV.wasDerivedFrom)}
+_EVIDENCE = ox.NamedNode(str(IL.Evidence))
+
+
+def _evidence(by_subject: dict[str, list[tuple]], terms: Terms, reads: set) -> list[list]:
+    """What the KGX writer reads of this file's evidence nodes, one row each: [node, fact subject, predicate,
+    object, [documents], curated?] (IRIs in N-Triples form, "" for none): ~80% of the triples the KGX writer
+    would otherwise index. A node is summarised only when that is all it has of what KGX and schema.org read
+    (typed il2kg:Evidence alone, one value of each key, IRIs); exports/assemble.py restores its triples where
+    another file describes it or the graph points at it."""
+    rows = []
+    for key, triples in by_subject.items():
+        if (triples[0][0], _RDF_TYPE, _EVIDENCE) not in triples:
+            continue
+        values: dict = {}
+        for _, p, o in triples:
+            values.setdefault(p, []).append(o)
+        if values[_RDF_TYPE] != [_EVIDENCE] or not _SUMMARISED.issuperset(p for p in values if p in reads):
+            continue
+        fact = [values.get(ox.NamedNode(str(p)), []) for p in _EVIDENCE_KEY]
+        method = values.get(ox.NamedNode(str(IL.extractionMethod)), [])
+        docs = values.get(ox.NamedNode(str(PROV.wasDerivedFrom)), [])
+        if any(len(v) > 1 or (v and not isinstance(v[0], ox.NamedNode)) for v in fact) or len(method) > 1 or \
+                not all(isinstance(d, ox.NamedNode) for d in docs):
+            continue
+        curated = bool(method) and str(terms.rdflib(method[0])) == "curated"
+        rows.append([key, *(terms.nt(v[0]) if v else "" for v in fact), sorted(terms.nt(d) for d in docs), curated])
+    return rows
 
 
 def ontology_entry(ontology: Graph, xmlns: dict[str, str], terms: Terms, context: dict) -> dict:
