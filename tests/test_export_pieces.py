@@ -16,7 +16,8 @@ from il2kg.exports.release import documents_from_files
 from il2kg.exports.void import void_bytes
 from il2kg.rdf_io import new_graph, parse_turtle_bytes
 
-PREFIXES = b"""@prefix il2kg: <https://w3id.org/il2kg/> .
+PREFIXES = b"""@prefix bibo: <http://purl.org/ontology/bibo/> .
+@prefix il2kg: <https://w3id.org/il2kg/> .
 @base <https://w3id.org/il2kg/id/> .
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -28,21 +29,23 @@ PREFIXES = b"""@prefix il2kg: <https://w3id.org/il2kg/> .
 EDGES = {
     "curated-a.ttl": b"""
 <doc/a> a il2kg:SourceDocument ; il2kg:fileName "a.txt" .
+<publication/a> a il2kg:Publication ; bibo:pmid "111" ; prov:wasDerivedFrom <doc/a> .
 <trial/SHARED> a il2kg:Trial ; il2kg:trialTitle "Shared \\"trial\\" <&>" , "essai"@fr ;
     il2kg:studiesDisease <disease/x> ; il2kg:numberRandomised "007"^^xsd:integer ; prov:wasDerivedFrom <doc/a> .
 <evidence/e1> a il2kg:Evidence ; il2kg:evidenceFor <trial/SHARED> ; il2kg:evidenceProperty il2kg:studiesDisease ;
     il2kg:evidenceObject <disease/x> ; il2kg:extractionMethod "curated" ; prov:wasDerivedFrom <doc/a> .
-<evidence/e2> a il2kg:Evidence ; il2kg:evidenceFor <trial/SHARED> ; il2kg:evidenceProperty il2kg:acronym ;
-    prov:wasDerivedFrom <doc/a> .
+<evidence/e2> a il2kg:Evidence ; il2kg:evidenceFor <trial/SHARED> ; il2kg:evidenceProperty il2kg:studiesDisease ;
+    il2kg:evidenceObject <disease/y> ; prov:wasDerivedFrom <doc/a> .
 il2kg:Trial rdfs:comment "a comment the data adds to an ontology class" .
 """,
     "curated-b.ttl": b"""
 <doc/b> a il2kg:SourceDocument ; il2kg:fileName "b.txt" .
 <trial/SHARED> il2kg:acronym "SHR" , "1.50"^^xsd:decimal ; il2kg:studiesDisease <disease/y> ;
     prov:wasDerivedFrom <doc/b> .
-<evidence/e2> il2kg:spanText "a second file describes this evidence node" .
+<evidence/e2> il2kg:spanText "a second file describes this evidence node" ; prov:wasDerivedFrom <doc/b> .
+<publication/b> a il2kg:Publication ; bibo:pmid "222" ; prov:wasDerivedFrom <doc/b> .
 <evidence/e3> a il2kg:Evidence ; il2kg:evidenceFor <trial/SHARED> ; il2kg:evidenceProperty il2kg:studiesDisease ;
-    il2kg:evidenceObject <disease/y> ; prov:wasDerivedFrom <doc/b> .
+    il2kg:evidenceObject <disease/x> ; prov:wasDerivedFrom <doc/b> .
 <trial/SHARED> il2kg:reports <evidence/e3> .
 """,
     "curated-b-more.ttl": b"""
