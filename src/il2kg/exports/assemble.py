@@ -9,8 +9,10 @@ pieces per release, where writing them from the parsed documents took ~20 s of C
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,129 +21,132 @@ from rdflib import Graph, URIRef
 from il2kg.errors import Il2kgError
 from il2kg.exports.fast import Parsed, Terms, _block, trig_block
 from il2kg.exports.jsonld_fast import JsonLd, document
+from il2kg.exports.piece_cache import Memo
 from il2kg.exports.pieces import counts, graph_piece
 from il2kg.exports.xml_rows import XmlRows, description
 from il2kg.ontology import rdfxml_head
 from il2kg.vocab import ONTOLOGY_IRI, PREFIXES
 
-_SORT: dict[str, Callable[[str], object]] = {
-    "nt": lambda key: key + " ", "ttl": lambda key: (key.startswith("_:"), key), "xml": str, "jsonld": str}
+_FIELDS = {"nt": ("subjects", "nt"), "nq": ("subjects", "nq"), "ttl": ("ttl_key", "ttl"), "xml": ("xml_key", "xml"),
+           "jsonld": ("jsonld_key", "jsonld")}
 
 
 class Assembly:
-    """The files' entries (in data-file order), the ontology's entry, and the writers' shared state."""
+    """The files' entries (in data-file order), the ontology's entry, and the writers' shared state; `memo` keeps
+    the merged pieces of shared subjects from build to build (exports/piece_cache.py)."""
 
     def __init__(self, entries: list[dict], ontology_entry: dict, ontology: Graph, terms: Terms,
-                 xmlns: dict[str, str], context: dict) -> None:
+                 xmlns: dict[str, str], context: dict, memo: Memo | None = None) -> None:
         self.entries, self.onto, self.ontology = entries, ontology_entry, ontology
         self.terms, self.xmlns, self.context = terms, xmlns, context
-        owner: dict[str, tuple[int, int]] = {}
+        self.memo = memo if memo is not None else Memo(None)
+        seen = Counter(chain.from_iterable(entry["subjects"] for entry in entries))
+        multiple = {s for s, n in seen.items() if n > 1} | (ontology_entry["nt"].keys() & seen.keys())
         # subject -> its (entry, index) in each file, for the subjects merged again: those several files describe,
         # and those the ontology describes too
         self.shared: dict[str, list[tuple[int, int]]] = {}
+        self._skip: list[list[int]] = []  # per entry, the indices of its shared subjects
         for e, entry in enumerate(entries):
-            for i, subject in enumerate(entry["subjects"]):
-                if subject in owner:
-                    self.shared.setdefault(subject, [owner[subject]]).append((e, i))
-                else:
-                    owner[subject] = (e, i)
-        for subject in ontology_entry["nt"].keys() & owner.keys():
-            self.shared.setdefault(subject, [owner[subject]])
-        self._merged_nt: dict[str, bytes] = {}
+            subjects = entry["subjects"]
+            indices = sorted(subjects.index(s) for s in multiple.intersection(subjects))
+            for i in indices:
+                self.shared.setdefault(subjects[i], []).append((e, i))
+            self._skip.append(indices)
+        self._merged: dict[str, dict] | None = None
 
     def _triples(self, where: list[tuple[int, int]]) -> list[tuple]:
         """A shared subject's triples in the files that describe it, read back from their N-Triples pieces."""
         return [(q.subject, q.predicate, q.object) for e, i in where
                 for q in ox.parse(self.entries[e]["nt"][i], format=ox.RdfFormat.N_TRIPLES)]
 
-    def _pieces(self, fmt: str, merge: Callable[[str, list[tuple[int, int]] | None], bytes]) -> list[bytes]:
+    def merged(self) -> dict[str, dict]:
+        """{shared subject: {format: piece, and its keys}}, from the memo where its inputs are unchanged."""
+        if self._merged is None:
+            self._merged = {}
+            for subject, where in self.shared.items():
+                key = self._memo_key(subject, where)
+                found = self.memo.get(key)
+                if found is None:
+                    found = self.memo.put(key, self._merge(subject, where))
+                self._merged[subject] = found
+            self.memo.save()
+        return self._merged
+
+    def _memo_key(self, subject: str, where: list[tuple[int, int]]) -> str:
+        digest = hashlib.sha256(f"{subject}\0{sorted(self.xmlns.items())}".encode())
+        for e, i in where:
+            digest.update(b"\0" + self.entries[e]["graph"].encode() + b"\0" + self.entries[e]["nt"][i])
+        digest.update(b"\0ontology\0" + self.onto["nt"].get(subject, b""))
+        return digest.hexdigest()
+
+    def _merge(self, subject: str, where: list[tuple[int, int]]) -> dict:
+        """One shared subject's pieces in every format, made from the triples of all that describe it."""
+        first = self.entries[where[0][0]]
+        ttl_key, xml_key, node_id = (first[name][where[0][1]] for name in ("ttl_key", "xml_key", "jsonld_key"))
+        onto, structured = self.onto["nt"].get(subject, b""), self.onto["structured"]
+        nt_lines, nq_lines = set(onto.decode("utf-8").split("\n")[:-1]), set()
+        nq_lines.update(line[:-2] + f" <{ONTOLOGY_IRI}> ." for line in nt_lines)
+        for e, i in where:
+            suffix = f" <{self.entries[e]['graph']}> ."
+            lines = self.entries[e]["nt"][i].decode("utf-8").split("\n")[:-1]
+            nt_lines.update(lines)
+            nq_lines.update(line[:-2] + suffix for line in lines)
+        triples = self._triples(where)
+        preds = {p: set(o) for p, o in structured["ttl"].get(ttl_key, {}).items()}
+        for predicate, objects in Parsed(triples).turtle_blocks(self.terms).get(ttl_key, {}).items():
+            preds.setdefault(predicate, set()).update(objects)
+        rows = XmlRows(self.xmlns, self.terms)
+        about, found = structured["xml"].get(xml_key, [rows.subject(triples[0][0]), set()])
+        writer = JsonLd(self.context, self.terms)
+        if (slots := structured["jsonld"].get(node_id)) is not None:
+            writer.nodes[node_id] = {name: dict(values) for name, values in slots.items()}
+        writer.add_part(Parsed(triples))
+        return {"nt": ("\n".join(sorted(nt_lines)) + "\n").encode(),
+                "nq": ("\n".join(sorted(nq_lines)) + "\n").encode(),
+                "ttl_key": ttl_key, "ttl": ("\n\n" + _block(ttl_key, preds)).encode(), "xml_key": xml_key,
+                "xml": ("\n".join(description(about, set(found) | {rows.line(p, o) for _, p, o in triples}))
+                        + "\n").encode(),
+                "jsonld_key": node_id, "jsonld": writer.block(node_id).encode(), "subjects": subject}
+
+    def _pieces(self, fmt: str) -> list[bytes]:
         """Every subject's piece in a format, sorted by the format's key: copied, or merged where shared."""
-        keys_of, pieces_of = ("subjects", "nt") if fmt in ("nt", "nq") else (f"{fmt}_key", fmt)
-        shared, items = self.shared, []
-        for entry in self.entries:
-            subjects, keys, pieces = entry["subjects"], entry[keys_of], entry[pieces_of]
-            if fmt == "nq":
-                suffix = f" <{entry['graph']}> .\n".encode()
-                items.extend((k, p.replace(b" .\n", suffix)) for s, k, p in zip(subjects, keys, pieces, strict=True)
-                             if s not in shared)
-            else:
-                items.extend((k, p) for s, k, p in zip(subjects, keys, pieces, strict=True) if s not in shared)
-        merged = set()
-        for where in shared.values():
-            e, i = where[0]
-            key = self.entries[e][keys_of][i]
-            merged.add(key)
-            items.append((key, merge(key, where)))
-        onto = self.onto["nt" if fmt == "nq" else fmt]
+        keys_of, pieces_of = _FIELDS[fmt]
+        items: list[tuple[str, bytes]] = []
+        for entry, skip in zip(self.entries, self._skip, strict=True):
+            pairs = list(zip(entry[keys_of], entry[pieces_of], strict=True))
+            for i in reversed(skip):
+                del pairs[i]
+            items.extend(pairs)
+        merged = {found[keys_of]: found[fmt] for found in self.merged().values()}
+        items.extend(merged.items())
         suffix = f" <{ONTOLOGY_IRI}> .\n".encode()
         items.extend((key, piece.replace(b" .\n", suffix) if fmt == "nq" else piece)
-                     for key, piece in onto.items() if key not in merged)
-        order = _SORT["nt" if fmt == "nq" else fmt]
-        items.sort(key=lambda item: order(item[0]))
-        for before, after in zip(items, items[1:], strict=False):
-            if before[0] == after[0]:
-                raise Il2kgError(f"two subjects of the release have the same {fmt} key {before[0]}; report it")
+                     for key, piece in self.onto["nt" if fmt == "nq" else fmt].items() if key not in merged)
+        # Keys hold no space or control character, so plain string order is the order of their lines ("<s> ..."):
+        # one subject's key is never a prefix of another's but where a longer label follows, which sorts after.
+        items.sort()
+        if fmt == "ttl":  # blank nodes after IRIs, as the Turtle writer orders subjects
+            items = [item for item in items if item[0][:2] != "_:"] + [item for item in items if item[0][:2] == "_:"]
+        if len({key for key, _ in items}) != len(items):
+            raise Il2kgError(f"two subjects of the release have the same {fmt} key; report it")
         return [piece for _, piece in items]
 
     def nt(self) -> bytes:
-        def merge(key: str, where: list[tuple[int, int]]) -> bytes:
-            lines = {line for e, i in where for line in self.entries[e]["nt"][i].decode("utf-8").split("\n")[:-1]}
-            if key in self.onto["nt"]:
-                lines.update(self.onto["nt"][key].decode("utf-8").split("\n")[:-1])
-            self._merged_nt[key] = ("\n".join(sorted(lines)) + "\n").encode()
-            return self._merged_nt[key]
-
-        return b"".join(self._pieces("nt", merge))
+        return b"".join(self._pieces("nt"))
 
     def nq(self) -> bytes:
-        def merge(key: str, where: list[tuple[int, int]]) -> bytes:
-            lines = set()
-            for e, i in where:
-                suffix = f" <{self.entries[e]['graph']}> ."
-                lines.update(line[:-2] + suffix for line in self.entries[e]["nt"][i].decode("utf-8").split("\n")[:-1])
-            if key in self.onto["nt"]:
-                suffix = f" <{ONTOLOGY_IRI}> ."
-                lines.update(line[:-2] + suffix for line in self.onto["nt"][key].decode("utf-8").split("\n")[:-1])
-            return ("\n".join(sorted(lines)) + "\n").encode()
-
-        return b"".join(self._pieces("nq", merge))
+        return b"".join(self._pieces("nq"))
 
     def ttl(self) -> bytes:
-        def merge(key: str, where: list[tuple[int, int]]) -> bytes:
-            preds: dict[str, set[str]] = {p: set(o) for p, o in self.onto["structured"]["ttl"].get(key, {}).items()}
-            for predicate, objects in Parsed(self._triples(where)).turtle_blocks(self.terms).get(key, {}).items():
-                preds.setdefault(predicate, set()).update(objects)
-            return ("\n\n" + _block(key, preds)).encode()
-
         head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted(self.terms.names.prefixes))
-        return head.encode() + b"".join(self._pieces("ttl", merge)) + b"\n"
+        return head.encode() + b"".join(self._pieces("ttl")) + b"\n"
 
     def xml(self) -> bytes:
-        rows = XmlRows(self.xmlns, self.terms)
-
-        def merge(key: str, where: list[tuple[int, int]]) -> bytes:
-            subject, found = self.onto["structured"]["xml"].get(key, [None, set()])
-            found = set(found)
-            triples = self._triples(where)
-            found.update(rows.line(p, o) for _, p, o in triples)
-            subject = subject if subject is not None else rows.subject(triples[0][0])
-            return ("\n".join(description(subject, found)) + "\n").encode()
-
         head = ("\n".join(rdfxml_head(self.xmlns)) + "\n").encode()
-        return head + b"".join(self._pieces("xml", merge)) + b"</rdf:RDF>\n"
+        return head + b"".join(self._pieces("xml")) + b"</rdf:RDF>\n"
 
     def jsonld(self) -> bytes:
-        writer = JsonLd(self.context, self.terms)
-
-        def merge(key: str, where: list[tuple[int, int]]) -> bytes:
-            writer.nodes.clear()
-            slots = self.onto["structured"]["jsonld"].get(key)
-            if slots is not None:
-                writer.nodes[key] = {name: dict(values) for name, values in slots.items()}
-            writer.add_part(Parsed(self._triples(where)))
-            return writer.block(key).encode()
-
-        return document(writer.head(), self._pieces("jsonld", merge))
+        return document(JsonLd(self.context, self.terms).head(), self._pieces("jsonld"))
 
     def trig(self) -> bytes:
         graphs: dict[str, list[int]] = {}
@@ -166,8 +171,9 @@ class Assembly:
             lines += entry["lines"]
             predicates.update(entry["predicates"])
             classes.update(entry["classes"])
-        for key, merged in self._merged_nt.items():
-            where = [self.entries[e]["nt"][i] for e, i in self.shared.get(key, [])]
+        for key, found in self.merged().items():
+            merged = found["nt"]
+            where = [self.entries[e]["nt"][i] for e, i in self.shared[key]]
             if key in self.onto["nt"]:
                 where.append(self.onto["nt"][key])
             for piece, sign in [(piece, -1) for piece in where] + [(merged, 1)]:
@@ -177,7 +183,8 @@ class Assembly:
                 classes.update({k: sign * v for k, v in by_class.items()})
         subjects = {s for entry in self.entries for s in entry["subjects"]} | set(self.onto["nt"])
         ontology_key = f"<{ONTOLOGY_IRI}>"
-        about_lines = self._merged_nt.get(ontology_key) or self.onto["nt"].get(ontology_key, b"")
+        about_lines = self.merged()[ontology_key]["nt"] if ontology_key in self.shared else \
+            self.onto["nt"].get(ontology_key, b"")
         about = Graph().parse(data=about_lines.decode("utf-8") + "\n", format="nt")
         return Counts(lines, sum(1 for s in subjects if s[0] == "<"),
                       Counter({URIRef(c[1:-1]): n for c, n in classes.items() if n}),
@@ -224,7 +231,7 @@ def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Ter
     cannot serve: a file with a blank node or that Oxigraph refuses, an RDF list, a context with containers."""
     from il2kg.exports import jsonld_fast, kgx, schemaorg
     from il2kg.exports.jsonld import load_context
-    from il2kg.exports.piece_cache import PieceCache, entries_of
+    from il2kg.exports.piece_cache import Memo, PieceCache, entries_of
     from il2kg.exports.pieces import ontology_entry
 
     context = load_context()
@@ -235,4 +242,5 @@ def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Ter
     if found is None or any(entry["jsonld_key"] is None for entry in found[0]):
         return None
     entries, xmlns = found
-    return Assembly(entries, ontology_entry(ontology, xmlns, terms, context), ontology, terms, xmlns, context)
+    return Assembly(entries, ontology_entry(ontology, xmlns, terms, context), ontology, terms, xmlns, context,
+                    Memo(cache))

@@ -1,8 +1,9 @@
 """The data files' export pieces (exports/pieces.py), cached by what decides them, made only for what changed.
 
-An entry is keyed by the sha256 of the pieces' VERSION, the file's stem (it names the file's graph when the file
-declares no single document) and the file's bytes; it is stored as a checksummed marshal file under
-data/.il2kg-cache/exports/. A stale, foreign, truncated or corrupt entry is never used: it is made again from
+An entry is keyed by the sha256 of `fingerprint()` (VERSION, the writers' code, the context), the file's stem
+(it names the file's graph when the file declares no single document) and the file's bytes; it is stored as a
+checksummed marshal file under data/.il2kg-cache/exports/, beside the memo of the shared subjects' merged pieces
+(`Memo`). A stale, foreign, truncated or corrupt entry is never used: it is made again from
 the file. Entries of files no longer in the data are removed, so the folder holds one data folder's pieces.
 The RDF/XML pieces also depend on the namespace map of every predicate in the release: an entry made under
 another map is made again. Above PARALLEL_MIN_FILES missing entries (a cold build), a forked child makes half.
@@ -16,6 +17,7 @@ import marshal
 import os
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Graph
@@ -30,9 +32,32 @@ MAGIC = b"il2kg export pieces\n"
 PARALLEL_MIN_FILES = 200  # fewer missing entries than this are made in this process: a fork costs more
 
 
+_CODE = Path(__file__).resolve().parents[1]
+# The code that writes a piece's bytes: a change to any of it makes every entry again.
+_WRITERS = ("exports/fast.py", "exports/pieces.py", "exports/xml_rows.py", "exports/jsonld_fast.py",
+            "exports/jsonld.py", "exports/assemble.py", "exports/kgx.py", "exports/schemaorg.py", "rdf_io.py",
+            "ontology.py", "vocab.py")
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """VERSION, the writers' code, the JSON-LD context and the RDF libraries' versions: what every piece depends on
+    besides its file."""
+    import pyoxigraph
+    import rdflib
+
+    from il2kg.exports.jsonld import CONTEXT_FILE
+
+    digest = hashlib.sha256(f"{VERSION}\0{rdflib.__version__}\0{pyoxigraph.__version__}".encode())
+    for name in _WRITERS:
+        digest.update(b"\0" + name.encode() + b"\0" + (_CODE / name).read_bytes())
+    digest.update(b"\0" + CONTEXT_FILE.read_bytes())
+    return digest.hexdigest()
+
+
 def entry_key(path: Path, data: bytes) -> str:
     """The cache key of a data file's entry."""
-    return hashlib.sha256(f"{VERSION}\0{path.stem}\0".encode() + data).hexdigest()
+    return hashlib.sha256(f"{fingerprint()}\0{path.stem}\0".encode() + data).hexdigest()
 
 
 class PieceCache:
@@ -66,13 +91,51 @@ class PieceCache:
                     path.unlink(missing_ok=True)
 
 
+class Memo:
+    """The merged pieces of shared subjects (exports/assemble.py) by the key of what they are made from, in one
+    file of the cache folder; a build keeps only the keys it used (None: nothing is kept)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / "shared.memo" if folder is not None else None
+        self._old: dict = {}
+        if self.path is not None:
+            try:
+                found = decode(self.path.read_bytes(), check=False)
+            except OSError:
+                found = None
+            if found is not None and found.get("fingerprint") == fingerprint() and \
+                    isinstance(found.get("pieces"), dict):
+                self._old = found["pieces"]
+        self._used: dict = {}
+
+    def get(self, key: str) -> dict | None:
+        found = self._old.get(key)
+        if found is not None:
+            self._used[key] = found
+        return found
+
+    def put(self, key: str, value: dict) -> dict:
+        self._used[key] = value
+        return value
+
+    def save(self) -> None:
+        if self.path is None or self._used.keys() == self._old.keys():
+            return
+        try:
+            atomic_write(self.path, encode({"fingerprint": fingerprint(), "pieces": self._used}))
+        except OSError:
+            pass  # a read-only checkout still builds; it only merges again next time
+        self._old = self._used
+
+
 def encode(entry: dict) -> bytes:
     payload = marshal.dumps(entry)
     return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
-def decode(data: bytes) -> dict | None:
-    """An entry from its stored bytes; None for anything but a whole, current entry."""
+def decode(data: bytes, check: bool = True) -> dict | None:
+    """An entry from its stored bytes; None for anything but a whole, current entry (`check`: an entry of a data
+    file, with its fields)."""
     if not data.startswith(MAGIC):
         return None
     head = len(MAGIC)
@@ -83,7 +146,9 @@ def decode(data: bytes) -> dict | None:
         entry = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(entry, dict) or entry.get("version") != VERSION:
+    if not isinstance(entry, dict) or not check:
+        return entry if isinstance(entry, dict) else None
+    if entry.get("version") != VERSION:
         return None
     lengths = {len(entry[name]) if isinstance(entry.get(name), list) else -1 for name in FIELDS}
     return entry if len(lengths) == 1 and -1 not in lengths else None

@@ -25,7 +25,7 @@ from il2kg.rdf_io import canonical_triples, ntriples_bytes
 from il2kg.vocab import IL, ONTOLOGY_IRI, PREFIXES
 
 VERSION = 1  # bump when a piece's bytes or the entry's layout change: every cached entry is then made again
-FIELDS = ("subjects", "nt", "ttl_key", "ttl", "xml_key", "xml", "jsonld_key", "jsonld")
+FIELDS = ("subjects", "nt", "nq", "ttl_key", "ttl", "xml_key", "xml", "jsonld_key", "jsonld")
 _A = f"<{RDF.type}>"
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 
@@ -95,7 +95,8 @@ def entry_of_part(part: Parsed, graph: str, writers: Writers) -> dict:
     if not with_lists:
         writer.add_part(part)
     entry: dict = {name: [] for name in FIELDS}
-    entry.update(subjects=subjects, nt=nt)
+    suffix = f" <{graph}> .\n".encode()  # a line's " .\n" is its end: N-Triples escapes newlines in literals
+    entry.update(subjects=subjects, nt=nt, nq=[piece.replace(b" .\n", suffix) for piece in nt])
     for key in subjects:
         triples = by_subject[key]
         s = triples[0][0]
