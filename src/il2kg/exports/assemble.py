@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from il2kg.errors import Il2kgError
 from il2kg.exports.fast import Parsed, Terms, _block, trig_block
-from il2kg.exports.jsonld_fast import JsonLd, document
+from il2kg.exports.jsonld_fast import TAIL, JsonLd, document
 from il2kg.exports.piece_cache import Memo
 from il2kg.exports.pieces import counts, graph_piece
 from il2kg.exports.xml_rows import XmlRows, description
@@ -108,45 +108,56 @@ class Assembly:
                         + "\n").encode(),
                 "jsonld_key": node_id, "jsonld": writer.block(node_id).encode(), "subjects": subject}
 
-    def _pieces(self, fmt: str) -> list[bytes]:
-        """Every subject's piece in a format, sorted by the format's key: copied, or merged where shared."""
+    def _pieces(self, fmt: str, head: bytes = b"", tail: bytes = b"", sep: bytes = b"") -> bytes:
+        """Every subject's piece in a format, sorted by the format's key (copied, or merged where shared), joined
+        by sep between head and tail."""
         keys_of, pieces_of = _FIELDS[fmt]
-        items: list[tuple[str, bytes]] = []
-        for entry, skip in zip(self.entries, self._skip, strict=True):
-            pairs = list(zip(entry[keys_of], entry[pieces_of], strict=True))
-            for i in reversed(skip):
-                del pairs[i]
-            items.extend(pairs)
+        entries = self.entries
+        # A shared subject's pieces collapse to one key here, then its merged piece takes the key.
+        pieces = dict(zip(chain.from_iterable(entry[keys_of] for entry in entries),
+                          chain.from_iterable(entry[pieces_of] for entry in entries), strict=True))
         merged = {found[keys_of]: found[fmt] for found in self.merged().values()}
-        items.extend(merged.items())
+        pieces.update(merged)
         suffix = f" <{ONTOLOGY_IRI}> .\n".encode()
-        items.extend((key, piece.replace(b" .\n", suffix) if fmt == "nq" else piece)
-                     for key, piece in self.onto["nt" if fmt == "nq" else fmt].items() if key not in merged)
+        pieces.update((key, piece.replace(b" .\n", suffix) if fmt == "nq" else piece)
+                      for key, piece in self.onto["nt" if fmt == "nq" else fmt].items() if key not in merged)
+        if len(pieces) != self._subjects - len(self.onto["nt"]) + len(self.onto["nt" if fmt == "nq" else fmt]):
+            raise Il2kgError(f"two subjects of the release have the same {fmt} key; report it")
         # Keys hold no space or control character, so plain string order is the order of their lines ("<s> ..."):
         # one subject's key is never a prefix of another's but where a longer label follows, which sorts after.
-        items.sort()
+        keys = sorted(pieces)
         if fmt == "ttl":  # blank nodes after IRIs, as the Turtle writer orders subjects
-            items = [item for item in items if item[0][:2] != "_:"] + [item for item in items if item[0][:2] == "_:"]
-        if len({key for key, _ in items}) != len(items):
-            raise Il2kgError(f"two subjects of the release have the same {fmt} key; report it")
-        return [piece for _, piece in items]
+            keys = [key for key in keys if key[:2] != "_:"] + [key for key in keys if key[:2] == "_:"]
+        if sep:
+            return head + sep.join(map(pieces.__getitem__, keys)) + tail
+        return b"".join(chain((head,), map(pieces.__getitem__, keys), (tail,)))
+
+    @property
+    def _subjects(self) -> int:
+        """How many distinct subjects the release has (data and ontology, as N-Triples keys)."""
+        if not hasattr(self, "_count"):
+            data = set(chain.from_iterable(entry["subjects"] for entry in self.entries))
+            self._count = len(data | self.onto["nt"].keys())
+        return self._count
 
     def nt(self) -> bytes:
-        return b"".join(self._pieces("nt"))
+        return self._pieces("nt")
 
     def nq(self) -> bytes:
-        return b"".join(self._pieces("nq"))
+        return self._pieces("nq")
 
     def ttl(self) -> bytes:
         head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted(self.terms.names.prefixes))
-        return head.encode() + b"".join(self._pieces("ttl")) + b"\n"
+        return self._pieces("ttl", head.encode(), b"\n")
 
     def xml(self) -> bytes:
-        head = ("\n".join(rdfxml_head(self.xmlns)) + "\n").encode()
-        return head + b"".join(self._pieces("xml")) + b"</rdf:RDF>\n"
+        return self._pieces("xml", ("\n".join(rdfxml_head(self.xmlns)) + "\n").encode(), b"</rdf:RDF>\n")
 
     def jsonld(self) -> bytes:
-        return document(JsonLd(self.context, self.terms).head(), self._pieces("jsonld"))
+        head = JsonLd(self.context, self.terms).head()
+        if not self._subjects:
+            return document(head, [])
+        return self._pieces("jsonld", (head + "\n").encode(), TAIL, b",\n")
 
     def trig(self) -> bytes:
         graphs: dict[str, list[int]] = {}
