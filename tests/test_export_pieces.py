@@ -139,3 +139,19 @@ def test_the_cold_entries_made_in_two_processes_are_the_same(files, ontology: Gr
     entries = [{p.stem: PieceCache(folder).get(p.stem) for p in folder.glob("*.pieces")}
                for folder in (tmp_path / "cache-alone", tmp_path / "cache-forked")]
     assert entries[0] == entries[1] and len(entries[0]) == len(files)
+
+
+def test_the_shared_subjects_memo_is_reused_and_a_corrupt_one_ignored(files, ontology: Graph, tmp_path: Path,
+                                                                       monkeypatch):
+    from il2kg.exports import assemble
+
+    cache = tmp_path / "cache"
+    first = _assembled(files, ontology, tmp_path / "first", cache)
+    memo = cache / "shared.memo"
+    assert memo.is_file()
+    merged: list[int] = []
+    original = assemble.Assembly._merge
+    monkeypatch.setattr(assemble.Assembly, "_merge", lambda self, *a: merged.append(1) or original(self, *a))
+    assert _assembled(files, ontology, tmp_path / "again", cache) == first and not merged
+    memo.write_bytes(memo.read_bytes()[:-10])
+    assert _assembled(files, ontology, tmp_path / "corrupt", cache) == first and merged
