@@ -65,7 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", type=int, default=0)
     parser.add_argument("--added", type=Path, help="A data file to add for a second run.")
     parser.add_argument("--label", default="exports", help=argparse.SUPPRESS)
+    parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)  # the second run: same cache
     args = parser.parse_args(argv)
+    if args.in_place:
+        run(args.triples, args.label, args.profile)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         triples = Path(tmp) / "data" / "triples"
         shutil.copytree(args.triples, triples)
@@ -73,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.added:  # in a fresh process, as a rebuild is: this one still holds the first run's frozen graph
             shutil.copy(args.added, triples / f"added-{args.added.name}")
             sys.stdout.flush()
-            subprocess.run([sys.executable, __file__, str(triples), "--label", "one data file added"], check=True)
+            subprocess.run([sys.executable, __file__, str(triples), "--label", "one data file added",
+                            "--in-place", "--profile", str(args.profile)], check=True)
     return 0
 
 

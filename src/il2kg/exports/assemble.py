@@ -57,7 +57,7 @@ class Assembly:
     def _triples(self, where: list[tuple[int, int]]) -> list[tuple]:
         """A shared subject's triples in the files that describe it, read back from their N-Triples pieces."""
         return [(q.subject, q.predicate, q.object) for e, i in where
-                for q in ox.parse(self.entries[e]["nt"][i], format=ox.RdfFormat.N_TRIPLES)]
+                for q in ox.parse(bytes(self.entries[e]["nt"][i]), format=ox.RdfFormat.N_TRIPLES)]
 
     def merged(self) -> dict[str, dict]:
         """{shared subject: {format: piece, and its keys}}, from the memo where its inputs are unchanged."""
@@ -88,7 +88,7 @@ class Assembly:
         nq_lines.update(line[:-2] + f" <{ONTOLOGY_IRI}> ." for line in nt_lines)
         for e, i in where:
             suffix = f" <{self.entries[e]['graph']}> ."
-            lines = self.entries[e]["nt"][i].decode("utf-8").split("\n")[:-1]
+            lines = bytes(self.entries[e]["nt"][i]).decode("utf-8").split("\n")[:-1]
             nt_lines.update(lines)
             nq_lines.update(line[:-2] + suffix for line in lines)
         triples = self._triples(where)
@@ -108,9 +108,9 @@ class Assembly:
                         + "\n").encode(),
                 "jsonld_key": node_id, "jsonld": writer.block(node_id).encode(), "subjects": subject}
 
-    def _pieces(self, fmt: str, head: bytes = b"", tail: bytes = b"", sep: bytes = b"") -> bytes:
-        """Every subject's piece in a format, sorted by the format's key (copied, or merged where shared), joined
-        by sep between head and tail."""
+    def _pieces(self, fmt: str, head: bytes = b"", tail: bytes = b"", sep: bytes = b"") -> list:
+        """Every subject's piece in a format, sorted by the format's key (copied, or merged where shared), with sep
+        between them, head first and tail last: the file's bytes, in order."""
         keys_of, pieces_of = _FIELDS[fmt]
         entries = self.entries
         # A shared subject's pieces collapse to one key here, then its merged piece takes the key.
@@ -129,8 +129,11 @@ class Assembly:
         if fmt == "ttl":  # blank nodes after IRIs, as the Turtle writer orders subjects
             keys = [key for key in keys if key[:2] != "_:"] + [key for key in keys if key[:2] == "_:"]
         if sep:
-            return head + sep.join(map(pieces.__getitem__, keys)) + tail
-        return b"".join(chain((head,), map(pieces.__getitem__, keys), (tail,)))
+            found = [sep] * (2 * len(keys) + 1)
+            found[0], found[-1] = head, tail
+            found[1:-1:2] = map(pieces.__getitem__, keys)
+            return found
+        return [head, *map(pieces.__getitem__, keys), tail]
 
     @property
     def _subjects(self) -> int:
@@ -140,26 +143,28 @@ class Assembly:
             self._count = len(data | self.onto["nt"].keys())
         return self._count
 
-    def nt(self) -> bytes:
-        return self._pieces("nt")
+    def buffers(self, fmt: str) -> list:
+        """The bytes of the release's file in a format ("nt", "nq", "ttl", "trig", "xml", "jsonld"), as buffers to
+        write one after the other (pieces of the cached files, not copied)."""
+        if fmt == "ttl":
+            head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted(self.terms.names.prefixes))
+            return self._pieces("ttl", head.encode(), b"\n")
+        if fmt == "xml":
+            return self._pieces("xml", ("\n".join(rdfxml_head(self.xmlns)) + "\n").encode(), b"</rdf:RDF>\n")
+        if fmt == "jsonld":
+            head = JsonLd(self.context, self.terms).head()
+            if not self._subjects:
+                return [document(head, [])]
+            return self._pieces("jsonld", (head + "\n").encode(), TAIL, b",\n")
+        if fmt == "trig":
+            return self._trig()
+        return self._pieces(fmt)
 
-    def nq(self) -> bytes:
-        return self._pieces("nq")
+    def bytes(self, fmt: str) -> bytes:
+        """The release's file in a format, as one bytes object."""
+        return b"".join(self.buffers(fmt))
 
-    def ttl(self) -> bytes:
-        head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted(self.terms.names.prefixes))
-        return self._pieces("ttl", head.encode(), b"\n")
-
-    def xml(self) -> bytes:
-        return self._pieces("xml", ("\n".join(rdfxml_head(self.xmlns)) + "\n").encode(), b"</rdf:RDF>\n")
-
-    def jsonld(self) -> bytes:
-        head = JsonLd(self.context, self.terms).head()
-        if not self._subjects:
-            return document(head, [])
-        return self._pieces("jsonld", (head + "\n").encode(), TAIL, b",\n")
-
-    def trig(self) -> bytes:
+    def _trig(self) -> list:
         graphs: dict[str, list[int]] = {}
         for e, entry in enumerate(self.entries):
             graphs.setdefault(entry["graph"], []).append(e)
@@ -171,7 +176,7 @@ class Assembly:
                 where = [(e, i) for e in members for i in range(len(self.entries[e]["subjects"]))]
                 pieces[name] = graph_piece(name, trig_block(Parsed(self._triples(where)), self.terms))
         head = "\n".join(f"@prefix {p}: <{ns}> ." for p, ns in sorted({k: str(v) for k, v in PREFIXES.items()}.items()))
-        return head.encode() + b"".join(pieces[name] for name in sorted(pieces)) + b"\n"
+        return [head.encode(), *(pieces[name] for name in sorted(pieces)), b"\n"]
 
     def counts(self):
         """VoID's counts of the merged graph (as void.counts_of_lines over il2kg.nt's lines); after nt()."""
@@ -188,7 +193,7 @@ class Assembly:
             if key in self.onto["nt"]:
                 where.append(self.onto["nt"][key])
             for piece, sign in [(piece, -1) for piece in where] + [(merged, 1)]:
-                n, by_predicate, by_class = counts([piece])
+                n, by_predicate, by_class = counts([bytes(piece)])
                 lines += sign * n
                 predicates.update({k: sign * v for k, v in by_predicate.items()})
                 classes.update({k: sign * v for k, v in by_class.items()})
@@ -210,7 +215,8 @@ class Assembly:
 
         wanted = {ox.NamedNode(str(p)) for p in predicates}
         parts = [Parsed([(q.subject, q.predicate, q.object)
-                         for q in ox.parse(entry["reads"], format=ox.RdfFormat.N_TRIPLES)]) for entry in self.entries]
+                         for q in ox.parse(bytes(entry["reads"]), format=ox.RdfFormat.N_TRIPLES)])
+                 for entry in self.entries]
         index = Index.of(self.ontology, parts, self.terms, predicates)
         rows = {row[0]: (e, row) for e, entry in enumerate(self.entries) for row in entry["evidence"]}
         restore = (rows.keys() & self.shared.keys()) | (rows.keys() & {f"<{n}>" for n in index.all_nodes()

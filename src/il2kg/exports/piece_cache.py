@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import mmap
 import os
 import zlib
 from collections.abc import Sequence
@@ -67,19 +68,22 @@ class PieceCache:
         self.folder = folder
 
     def get(self, key: str) -> dict | None:
+        """The entry, its pieces memoryviews of the mapped file (no copy: the release's bytes are copied once, from
+        the page cache into the files written); None when it is missing or not a whole, current entry."""
         if self.folder is None:
             return None
         try:
-            data = (self.folder / f"{key}.pieces").read_bytes()
-        except OSError:
+            with (self.folder / f"{key}.pieces").open("rb") as handle:
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # ValueError: an empty file cannot be mapped
             return None
-        return decode(data)
+        return decode_entry(data)
 
     def put(self, key: str, entry: dict) -> None:
         if self.folder is None:
             return
         try:
-            atomic_write(self.folder / f"{key}.pieces", encode(entry))
+            atomic_write(self.folder / f"{key}.pieces", encode_entry(entry))
         except OSError:
             pass  # a read-only checkout still builds; it only makes the pieces again next time
 
@@ -100,7 +104,7 @@ class Memo:
         self._old: dict = {}
         if self.path is not None:
             try:
-                found = decode(self.path.read_bytes(), check=False)
+                found = decode(self.path.read_bytes())
             except OSError:
                 found = None
             if found is not None and found.get("fingerprint") == fingerprint() and \
@@ -128,14 +132,64 @@ class Memo:
         self._old = self._used
 
 
+_BLOBS = ("nt", "nq", "ttl", "xml", "jsonld")  # lists of pieces, stored as lengths in the index and bytes after it
+_SINGLE = ("trig", "reads")
+
+
+def encode_entry(entry: dict) -> bytes:
+    """MAGIC, crc32 of the rest, the index's length, the index (marshal: the entry, its pieces as lengths), pieces."""
+    index = {name: value for name, value in entry.items() if name not in _BLOBS and name not in _SINGLE}
+    chunks: list = []
+    for name in _BLOBS:
+        index[name] = [len(piece) for piece in entry[name]]
+        chunks.extend(entry[name])
+    for name in _SINGLE:
+        index[name] = len(entry[name])
+        chunks.append(entry[name])
+    head = marshal.dumps(index)
+    body = len(head).to_bytes(8, "big") + head + b"".join(chunks)
+    return MAGIC + zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def decode_entry(data) -> dict | None:
+    """An entry from its stored bytes (or mapped file), its pieces memoryviews of them; None for anything but a
+    whole, current entry."""
+    start = len(MAGIC) + 12
+    if len(data) < start or data[: len(MAGIC)] != MAGIC:
+        return None
+    view = memoryview(data)
+    if zlib.crc32(view[start - 8:]).to_bytes(4, "big") != data[len(MAGIC):start - 8]:
+        return None
+    size = int.from_bytes(data[start - 8:start], "big")
+    try:
+        entry = marshal.loads(view[start:start + size])
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(entry, dict) or entry.get("version") != VERSION:
+        return None
+    offset = start + size
+    try:
+        for name in _BLOBS:
+            pieces = []
+            for length in entry[name]:
+                pieces.append(view[offset:offset + length])
+                offset += length
+            entry[name] = pieces
+        for name in _SINGLE:
+            entry[name], offset = view[offset:offset + entry[name]], offset + entry[name]
+    except (KeyError, TypeError):
+        return None
+    lengths = {len(entry[name]) if isinstance(entry.get(name), list) else -1 for name in FIELDS}
+    return entry if offset == len(data) and len(lengths) == 1 and -1 not in lengths else None
+
+
 def encode(entry: dict) -> bytes:
     payload = marshal.dumps(entry)
     return MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
 
 
-def decode(data: bytes, check: bool = True) -> dict | None:
-    """An entry from its stored bytes; None for anything but a whole, current entry (`check`: an entry of a data
-    file, with its fields)."""
+def decode(data: bytes) -> dict | None:
+    """A memo from its stored bytes; None for anything but a whole one."""
     if not data.startswith(MAGIC):
         return None
     head = len(MAGIC)
@@ -146,12 +200,7 @@ def decode(data: bytes, check: bool = True) -> dict | None:
         entry = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not isinstance(entry, dict) or not check:
-        return entry if isinstance(entry, dict) else None
-    if entry.get("version") != VERSION:
-        return None
-    lengths = {len(entry[name]) if isinstance(entry.get(name), list) else -1 for name in FIELDS}
-    return entry if len(lengths) == 1 and -1 not in lengths else None
+    return entry if isinstance(entry, dict) else None
 
 
 def entries_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Terms, context: dict,

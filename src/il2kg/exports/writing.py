@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from il2kg.errors import Il2kgError
 from il2kg.exports.assemble import Assembly, assembly_of
 from il2kg.exports.formats import CHECKSUMS, FORMATS, _fast, merged_lines, sha256sums_bytes
 from il2kg.exports.release import LazyDocuments, Release
-from il2kg.rdf_io import atomic_write
+from il2kg.rdf_io import atomic_write, current_umask
 
 PARALLEL_MIN_TRIPLES = 100_000  # below this a second process costs more than it saves
 _ORDER = ("ttl", "trig", "nt", "nq")  # this process; the child (or this process after them) writes the others
@@ -132,11 +133,11 @@ def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = None
             for name in joined:
-                data = getattr(assembly, name)()
+                buffers = assembly.buffers(name)
                 if pending is not None:
                     known.update(pending.result())
-                pending = pool.submit(_write_hashed, out_dir / FORMATS[name].file_name, data)
-                del data
+                pending = pool.submit(write_buffers, out_dir / FORMATS[name].file_name, buffers)
+                del buffers
                 clock.done(name)
             if pending is not None:
                 known.update(pending.result())
@@ -158,10 +159,45 @@ def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_
     return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
 
 
-def _write_hashed(path: Path, data: bytes) -> dict[Path, str]:
-    """Write the bytes atomically and give their sha256 (both let go of the GIL: they run beside the joining)."""
-    atomic_write(path, data)
-    return {path: hashlib.sha256(data).hexdigest()}
+def write_buffers(path: Path, buffers: list) -> dict[Path, str]:
+    """Write the buffers one after the other into the file atomically (a temporary file, then a rename) and give
+    the sha256 of what was written: the kernel copies each piece from the cache's pages into the file's, and
+    writing and hashing let go of the GIL, so this runs on a thread beside the next format's sorting."""
+    digest = hashlib.sha256()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; a file written the usual way respects umask
+        for start in range(0, len(buffers), _IOV_MAX):
+            batch = buffers[start:start + _IOV_MAX]
+            for buffer in batch:
+                digest.update(buffer)
+            written = os.writev(fd, batch)
+            if written < sum(len(buffer) for buffer in batch):  # a short write: the rest one buffer at a time
+                _write_rest(fd, batch, written)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {path: digest.hexdigest()}
+
+
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024, 1024)
+
+
+def _write_rest(fd: int, batch: list, written: int) -> None:
+    for buffer in batch:
+        view = memoryview(buffer)
+        if written >= len(view):
+            written -= len(view)
+            continue
+        view, written = view[written:], 0
+        while view:
+            view = view[os.write(fd, view):]
 
 
 def _write_formats(release: Release, out_dir: Path, names: list[str], clock: _Clock) -> list[Path]:
