@@ -136,6 +136,7 @@ def test_the_cold_entries_made_in_two_processes_are_the_same(files, ontology: Gr
     alone = _assembled(files, ontology, tmp_path / "alone", tmp_path / "cache-alone")
     monkeypatch.setattr(piece_cache_module, "PARALLEL_MIN_FILES", 2)
     assert _assembled(files, ontology, tmp_path / "forked", tmp_path / "cache-forked") == alone
+    assert _assembled(files, ontology, tmp_path / "forked-uncached") == alone  # the child's entries through the pipe
     entries = [{p.stem: PieceCache(folder).get(p.stem) for p in folder.glob("*.pieces")}
                for folder in (tmp_path / "cache-alone", tmp_path / "cache-forked")]
     assert entries[0] == entries[1] and len(entries[0]) == len(files)

@@ -87,6 +87,10 @@ class PieceCache:
         except OSError:
             pass  # a read-only checkout still builds; it only makes the pieces again next time
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under the key (whole or not: get() says)."""
+        return self.folder is not None and (self.folder / f"{key}.pieces").is_file()
+
     def keep_only(self, keys: set[str]) -> None:
         """Remove the entries of files no longer in the data."""
         if self.folder is not None and self.folder.is_dir():
@@ -222,10 +226,8 @@ def entries_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Term
             entries[n] = None
             if not _parse(files[n], parts, n):
                 return None
-    made = _make(parts, terms, xmlns, context, reads)
-    for n, entry in made.items():
+    for n, entry in _make(parts, keys, cache, terms, xmlns, context, reads).items():
         entries[n] = entry
-        cache.put(keys[n], entry)
     cache.keep_only(set(keys))
     return entries, xmlns
 
@@ -240,13 +242,21 @@ def _parse(file: tuple[Path, bytes], parts: dict[int, tuple[Parsed, str]], n: in
     return True
 
 
-def _make(parts: dict[int, tuple[Parsed, str]], terms: Terms, xmlns: dict[str, str], context: dict,
-          reads: frozenset[str]) -> dict[int, dict]:
-    """The entries of the parsed files; half of them in a forked child when there are many."""
+def _make(parts: dict[int, tuple[Parsed, str]], keys: list[str], cache: PieceCache, terms: Terms,
+          xmlns: dict[str, str], context: dict, reads: frozenset[str]) -> dict[int, dict]:
+    """The entries of the parsed files, each stored in the cache; half of them made (and stored) by a forked child
+    when there are many, the parent then mapping them from the cache (or reading them from the pipe, uncached)."""
     order = sorted(parts)
     writers = Writers(terms, xmlns, context, reads)
+
+    def make(numbers: list[int]) -> dict[int, dict]:
+        made = {n: entry_of_part(*parts[n], writers) for n in numbers}
+        for n, entry in made.items():
+            cache.put(keys[n], entry)
+        return made
+
     if len(order) < PARALLEL_MIN_FILES or not hasattr(os, "fork"):
-        return {n: entry_of_part(*parts[n], writers) for n in order}
+        return make(order)
     theirs, mine = order[: len(order) // 2], order[len(order) // 2:]
     read_end, write_end = os.pipe()
     pid = os.fork()
@@ -254,8 +264,8 @@ def _make(parts: dict[int, tuple[Parsed, str]], terms: Terms, xmlns: dict[str, s
         os.close(read_end)
         code = 0
         try:
-            made = [entry_of_part(*parts[n], writers) for n in theirs]
-            payload = marshal.dumps(made)
+            made = make(theirs)
+            payload = marshal.dumps({"entries": {n: e for n, e in made.items() if not cache.has(keys[n])}})
         except BaseException as err:  # reported to the parent, which raises it as its own error
             payload, code = marshal.dumps({"error": f"{type(err).__name__}: {err}"}), 1
         with os.fdopen(write_end, "wb") as pipe:
@@ -263,7 +273,7 @@ def _make(parts: dict[int, tuple[Parsed, str]], terms: Terms, xmlns: dict[str, s
         os._exit(code)
     os.close(write_end)
     try:
-        found = {n: entry_of_part(*parts[n], writers) for n in mine}
+        found = make(mine)
     finally:
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
@@ -272,10 +282,12 @@ def _make(parts: dict[int, tuple[Parsed, str]], terms: Terms, xmlns: dict[str, s
         answer = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         answer = {"error": "it stopped before it answered (out of memory?)"}
-    if isinstance(answer, dict):
+    if "error" in answer:
         from il2kg.errors import Il2kgError
 
         raise Il2kgError(f"the second export process failed: {json.dumps(answer.get('error'))}; nothing was "
                          "written. Run the build again; if it fails again, report it")
-    found.update(zip(theirs, answer, strict=True))
+    for n in theirs:
+        entry = answer["entries"].get(n) or cache.get(keys[n])
+        found[n] = entry if entry is not None else entry_of_part(*parts[n], writers)
     return found
