@@ -156,3 +156,43 @@ def test_the_shared_subjects_memo_is_reused_and_a_corrupt_one_ignored(files, ont
     assert _assembled(files, ontology, tmp_path / "again", cache) == first and not merged
     memo.write_bytes(memo.read_bytes()[:-10])
     assert _assembled(files, ontology, tmp_path / "corrupt", cache) == first and merged
+
+
+_SEEDED = """import sys
+from pathlib import Path
+from il2kg.exports import LazyDocuments, write_exports
+from il2kg.ontology import load_ontology
+paths = [Path(p) for p in sys.argv[3:]]
+write_exports(None, load_ontology(), LazyDocuments([(p, p.read_bytes()) for p in paths]), Path(sys.argv[1]), True,
+              cache=Path(sys.argv[2]))
+"""
+
+
+@pytest.mark.slow
+def test_the_bytes_and_the_cache_do_not_depend_on_the_hash_seed(files, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    written = []
+    for seed, cache in (("1", "a"), ("4242", "b"), ("99", "a")):  # the last one reads the first one's cache
+        out = tmp_path / f"out-{seed}"
+        subprocess.run([sys.executable, "-c", _SEEDED, str(out), str(tmp_path / cache), *(str(p) for p, _ in files)],
+                       env=dict(os.environ, PYTHONHASHSEED=seed), check=True, capture_output=True)
+        written.append(_written(out))
+    assert written[0] == written[1] == written[2] and "il2kg.nq" in written[0]
+
+
+def test_write_buffers_finishes_a_short_write_and_hashes_what_it_wrote(tmp_path: Path, monkeypatch):
+    import hashlib
+    import os
+
+    from il2kg.exports.writing import write_buffers
+
+    real = os.writev
+    monkeypatch.setattr(os, "writev", lambda fd, buffers: real(fd, [bytes(buffers[0])[:3]]))  # 3 bytes a call
+    buffers = [b"head\n", memoryview(b"xx piece one\n")[3:], b"", b"piece two\n", b"tail\n"]
+    path = tmp_path / "out.nt"
+    (found,) = write_buffers(path, buffers).values()
+    expected = b"".join(buffers)
+    assert path.read_bytes() == expected and found == hashlib.sha256(expected).hexdigest()
