@@ -10,7 +10,7 @@ from rdflib import Graph
 
 from il2kg import resources
 from il2kg.exports import FORMATS, LazyDocuments, Release, write_exports
-from il2kg.exports import piece_cache as piece_cache_module
+from il2kg.exports import entries as entries_module
 from il2kg.exports.piece_cache import PieceCache, entry_key
 from il2kg.exports.release import documents_from_files
 from il2kg.exports.void import void_bytes
@@ -96,8 +96,8 @@ def test_a_rebuild_uses_the_cache_and_a_changed_file_is_made_again(files, ontolo
     first = _assembled(files, ontology, tmp_path / "first", cache)
     assert len(list(cache.glob("*.pieces"))) == len(files)
     made: list[int] = []
-    original = piece_cache_module.entry_of_part
-    monkeypatch.setattr(piece_cache_module, "entry_of_part", lambda *a: made.append(1) or original(*a))
+    original = entries_module.entry_of_part
+    monkeypatch.setattr(entries_module, "entry_of_part", lambda *a: made.append(1) or original(*a))
     assert _assembled(files, ontology, tmp_path / "again", cache) == first and not made  # every entry a hit
     changed = [*files[:-1], (files[-1][0], files[-1][1] + b'<trial/OTHER> il2kg:acronym "NEW" .\n')]
     assert _assembled(changed, ontology, tmp_path / "changed", cache) == _assembled(changed, ontology,
@@ -134,7 +134,7 @@ def test_a_renamed_file_is_another_entry(tmp_path: Path):
 
 def test_the_cold_entries_made_in_two_processes_are_the_same(files, ontology: Graph, tmp_path: Path, monkeypatch):
     alone = _assembled(files, ontology, tmp_path / "alone", tmp_path / "cache-alone")
-    monkeypatch.setattr(piece_cache_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(entries_module, "PARALLEL_MIN_FILES", 2)
     assert _assembled(files, ontology, tmp_path / "forked", tmp_path / "cache-forked") == alone
     assert _assembled(files, ontology, tmp_path / "forked-uncached") == alone  # the child's entries through the pipe
     entries = [{p.stem: PieceCache(folder).get(p.stem) for p in folder.glob("*.pieces")}

@@ -247,8 +247,9 @@ def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Ter
     """The assembly of the data files' entries (cached in the folder `cache`, when given); None where the pieces
     cannot serve: a file with a blank node or that Oxigraph refuses, an RDF list, a context with containers."""
     from il2kg.exports import jsonld_fast, kgx, schemaorg
+    from il2kg.exports.entries import entries_of
     from il2kg.exports.jsonld import load_context
-    from il2kg.exports.piece_cache import Memo, PieceCache, entries_of
+    from il2kg.exports.piece_cache import PieceCache
     from il2kg.exports.pieces import ontology_entry
 
     context = load_context()
