@@ -27,6 +27,12 @@ from il2kg.exports.xml_rows import XmlRows, description
 from il2kg.ontology import rdfxml_head
 from il2kg.vocab import ONTOLOGY_IRI, PREFIXES
 
+
+class KeysCollide(Il2kgError):
+    """Two subjects have one key in a format: the pieces cannot order the release (the caller writes it from the
+    parsed documents instead)."""
+
+
 _FIELDS = {"nt": ("subjects", "nt"), "nq": ("subjects", "nq"), "ttl": ("ttl_key", "ttl"), "xml": ("xml_key", "xml"),
            "jsonld": ("jsonld_key", "jsonld")}
 
@@ -122,7 +128,7 @@ class Assembly:
         pieces.update((key, piece.replace(b" .\n", suffix) if fmt == "nq" else piece)
                       for key, piece in self.onto["nt" if fmt == "nq" else fmt].items() if key not in merged)
         if len(pieces) != self._subjects - len(self.onto["nt"]) + len(self.onto["nt" if fmt == "nq" else fmt]):
-            raise Il2kgError(f"two subjects of the release have the same {fmt} key; report it")
+            raise KeysCollide(f"two subjects of the release have the same {fmt} key")
         # Keys hold no space or control character, so plain string order is the order of their lines ("<s> ..."):
         # one subject's key is never a prefix of another's but where a longer label follows, which sorts after.
         keys = sorted(pieces)

@@ -23,7 +23,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from il2kg.errors import Il2kgError
-from il2kg.exports.assemble import Assembly, assembly_of
+from il2kg.exports.assemble import Assembly, KeysCollide, assembly_of
 from il2kg.exports.formats import CHECKSUMS, FORMATS, _fast, merged_lines, sha256sums_bytes
 from il2kg.exports.release import LazyDocuments, Release
 from il2kg.rdf_io import atomic_write, current_umask
@@ -54,9 +54,12 @@ def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mappin
         if isinstance(data_by_document, LazyDocuments):
             assembly = assembly_of(data_by_document.files, ontology, data_by_document.terms, cache)
             clock.done("pieces")
-        if assembly is None:
-            return _write_all(release, out_dir, shacl_conforms, clock)
-        return _write_assembled(assembly, release, out_dir, shacl_conforms, clock)
+        if assembly is not None:
+            try:
+                return _write_assembled(assembly, release, out_dir, shacl_conforms, clock)
+            except KeysCollide:
+                pass  # the files written so far are written again, from the parsed documents
+        return _write_all(release, out_dir, shacl_conforms, clock)
     finally:
         if collecting:
             gc.enable()
