@@ -196,3 +196,16 @@ def test_write_buffers_finishes_a_short_write_and_hashes_what_it_wrote(tmp_path:
     (found,) = write_buffers(path, buffers).values()
     expected = b"".join(buffers)
     assert path.read_bytes() == expected and found == hashlib.sha256(expected).hexdigest()
+
+
+def test_a_key_collision_falls_back_to_the_parsed_documents_writers(files, ontology: Graph, tmp_path: Path,
+                                                                     monkeypatch):
+    from il2kg.exports import assemble
+
+    expected = _assembled(files, ontology, tmp_path / "pieces")
+
+    def collide(self, fmt, *args):
+        raise assemble.KeysCollide(f"two subjects of the release have the same {fmt} key")
+
+    monkeypatch.setattr(assemble.Assembly, "_pieces", collide)
+    assert _assembled(files, ontology, tmp_path / "fallback") == expected

@@ -1,11 +1,13 @@
-"""`write_exports`: every format of the registry into dist/, in an order that lets shared work go early,
-on two processes when the release is large.
+"""`write_exports`: every format of the registry into dist/, on two processes when the release is large.
 
-Each document is parsed once (exports/fast.py); the formats that share what they are made of are written one
-after the other and that is let go after the last of them (held together they were the memory peak). Above
-PARALLEL_MIN_TRIPLES, a forked child writes JSON-LD, RDF/XML, KGX and schema.org from the same parsed documents
-(copy-on-write, nothing sent) while this process writes Turtle, TriG, N-Triples and N-Quads: the machine has two
-cores and the two halves cost about the same. The bytes are the same either way (tests/test_release_fast.py).
+Data files given as `LazyDocuments` are written from their per-file pieces (exports/assemble.py): each RDF
+format is a list of buffers, written with writev and hashed for SHA256SUMS on a thread while the next format is
+sorted, and above PARALLEL_MIN_TRIPLES a forked child writes KGX and schema.org from an index of the cached
+triples meanwhile. Otherwise (a blank node, a file Oxigraph refuses, keys the pieces cannot order) each document
+is parsed once (exports/fast.py), the formats that share what they are made of are written one after the other,
+and a forked child writes JSON-LD, RDF/XML, KGX and schema.org from the same parsed documents (copy-on-write,
+nothing sent) while this process writes Turtle, TriG, N-Triples and N-Quads. The bytes are the same every way
+(tests/test_release_fast.py, tests/test_export_pieces.py).
 """
 
 from __future__ import annotations
