@@ -209,3 +209,24 @@ def test_a_key_collision_falls_back_to_the_parsed_documents_writers(files, ontol
 
     monkeypatch.setattr(assemble.Assembly, "_pieces", collide)
     assert _assembled(files, ontology, tmp_path / "fallback") == expected
+
+
+def test_the_ontology_key_names_the_graph_whatever_its_blank_node_labels(ontology: Graph):
+    from rdflib import BNode, Literal, URIRef
+
+    from il2kg.exports.piece_cache import ontology_key
+    from il2kg.ontology import load_ontology
+
+    xmlns = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf"}
+    again = load_ontology()  # parsed again: other blank-node labels
+    assert ontology_key(ontology, xmlns) == ontology_key(again, xmlns) is not None
+    assert ontology_key(ontology, {**xmlns, "http://example.org/": "ns1"}) != ontology_key(ontology, xmlns)
+    changed = Graph()
+    changed += again
+    inside = next(o for _, _, o in changed if isinstance(o, BNode))  # a triple below a blank node changes
+    changed.add((inside, URIRef("http://example.org/p"), Literal("x")))
+    assert ontology_key(changed, xmlns) not in (None, ontology_key(ontology, xmlns))
+    shared = Graph()
+    shared += again
+    shared.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"), inside))  # pointed at twice
+    assert ontology_key(shared, xmlns) is None

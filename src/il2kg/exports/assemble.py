@@ -89,7 +89,7 @@ class Assembly:
         """One shared subject's pieces in every format, made from the triples of all that describe it."""
         first = self.entries[where[0][0]]
         ttl_key, xml_key, node_id = (first[name][where[0][1]] for name in ("ttl_key", "xml_key", "jsonld_key"))
-        onto, structured = self.onto["nt"].get(subject, b""), self.onto["structured"]
+        onto, structured = self.onto["nt"].get(subject, b""), self._structured()
         nt_lines, nq_lines = set(onto.decode("utf-8").split("\n")[:-1]), set()
         nq_lines.update(line[:-2] + f" <{ONTOLOGY_IRI}> ." for line in nt_lines)
         for e, i in where:
@@ -113,6 +113,15 @@ class Assembly:
                 "xml": ("\n".join(description(about, set(found) | {rows.line(p, o) for _, p, o in triples}))
                         + "\n").encode(),
                 "jsonld_key": node_id, "jsonld": writer.block(node_id).encode(), "subjects": subject}
+
+    def _structured(self) -> dict:
+        """What merging a subject the ontology describes too needs of the ontology (made again if the entry came
+        from the cache without it)."""
+        if self.onto["structured"] is None:
+            from il2kg.exports.pieces import ontology_entry
+
+            self.onto["structured"] = ontology_entry(self.ontology, self.xmlns, self.terms, self.context)["structured"]
+        return self.onto["structured"]
 
     def _pieces(self, fmt: str, head: bytes = b"", tail: bytes = b"", sep: bytes = b"") -> list:
         """Every subject's piece in a format, sorted by the format's key (copied, or merged where shared), with sep
@@ -255,8 +264,7 @@ def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Ter
     from il2kg.exports import jsonld_fast, kgx, schemaorg
     from il2kg.exports.entries import entries_of
     from il2kg.exports.jsonld import load_context
-    from il2kg.exports.piece_cache import PieceCache
-    from il2kg.exports.pieces import ontology_entry
+    from il2kg.exports.piece_cache import PieceCache, ontology_entry_cached
 
     context = load_context()
     if not jsonld_fast.supported(context, []):
@@ -266,5 +274,6 @@ def assembly_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Ter
     if found is None or any(entry["jsonld_key"] is None for entry in found[0]):
         return None
     entries, xmlns = found
-    return Assembly(entries, ontology_entry(ontology, xmlns, terms, context), ontology, terms, xmlns, context,
+    onto = ontology_entry_cached(ontology, xmlns, terms, context, cache)
+    return Assembly(entries, onto, ontology, terms, xmlns, context,
                     Memo(cache))

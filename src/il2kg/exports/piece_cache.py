@@ -19,6 +19,8 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from rdflib import BNode, Graph
+
 from il2kg.exports.pieces import FIELDS, VERSION
 from il2kg.rdf_io import atomic_write
 
@@ -202,3 +204,64 @@ def decode(data: bytes) -> dict | None:
     except (EOFError, ValueError, TypeError):
         return None
     return entry if isinstance(entry, dict) else None
+
+
+def ontology_key(ontology: Graph, xmlns: dict[str, str]) -> str | None:
+    """A key that names the ontology graph exactly (and the namespace map its RDF/XML pieces use), without RGDA1's
+    cost: each blank node is named by a hash of the tree below it. That is exact where the blank nodes form trees,
+    each the object of one triple at most, as an OWL ontology's restrictions and lists do; None otherwise."""
+    below: dict = {}
+    referenced: dict = {}
+    plain = []
+    for s, p, o in ontology:
+        if isinstance(o, BNode):
+            referenced[o] = referenced.get(o, 0) + 1
+        (below.setdefault(s, []).append((p, o)) if isinstance(s, BNode) else plain.append((s, p, o)))
+    if any(n > 1 for n in referenced.values()) or not referenced.keys() <= below.keys():
+        return None
+    names: dict = {}
+
+    def name(term) -> str:
+        if not isinstance(term, BNode):
+            return term.n3()
+        if term not in names:
+            names[term] = None  # on the way down: met again below itself, it is a cycle
+            items = sorted(f"{p.n3()} {name(o)}" for p, o in below[term])
+            names[term] = "_:" + hashlib.sha256("\n".join(items).encode()).hexdigest()
+        if names[term] is None:
+            raise ValueError("a cycle of blank nodes")
+        return names[term]
+
+    try:
+        lines = sorted(f"{s.n3()} {p.n3()} {name(o)}" for s, p, o in plain)
+        lines += sorted(name(b) for b in below if b not in referenced)
+    except (ValueError, RecursionError):
+        return None
+    if names.keys() != below.keys():  # a blank node no root reaches: in a cycle
+        return None
+    lines.append(str(sorted(xmlns.items())))
+    return hashlib.sha256(f"{fingerprint()}\0".encode() + "\n".join(lines).encode()).hexdigest()
+
+
+def ontology_entry_cached(ontology: Graph, xmlns: dict[str, str], terms, context: dict, folder: Path | None) -> dict:
+    """The ontology's entry (exports/pieces.py), kept in the cache folder by ontology_key: made again only when the
+    ontology, the namespace map or the writers change. A cached entry has no "structured" part (None): the rare
+    merge that needs it makes the entry again."""
+    from il2kg.exports.pieces import ontology_entry
+
+    key = ontology_key(ontology, xmlns) if folder is not None else None
+    path = folder / "ontology.memo" if folder is not None else None
+    if key is not None:
+        try:
+            found = decode(path.read_bytes())
+        except OSError:
+            found = None
+        if found is not None and found.get("key") == key and isinstance(found.get("entry"), dict):
+            return {**found["entry"], "structured": None}
+    entry = ontology_entry(ontology, xmlns, terms, context)
+    if key is not None:
+        try:
+            atomic_write(path, encode({"key": key, "entry": {k: v for k, v in entry.items() if k != "structured"}}))
+        except OSError:
+            pass
+    return entry
