@@ -230,3 +230,17 @@ def test_the_ontology_key_names_the_graph_whatever_its_blank_node_labels(ontolog
     shared += again
     shared.add((URIRef("http://example.org/s"), URIRef("http://example.org/p"), inside))  # pointed at twice
     assert ontology_key(shared, xmlns) is None
+
+
+def test_a_file_with_a_blank_node_is_written_by_the_rdflib_writers(files, ontology: Graph, tmp_path: Path):
+    blank = tmp_path / "curated-blank.ttl"
+    blank.write_bytes(b"<http://example.org/a> <http://example.org/p> [ <http://example.org/q> 1 ] .\n")
+    with_blank = [*files[:3], (blank, blank.read_bytes())]
+    merged = new_graph()
+    merged += ontology
+    for path, data in with_blank:
+        parse_turtle_bytes(data, path, merged)
+    write_exports(merged, ontology, LazyDocuments(with_blank), tmp_path / "out", True, cache=tmp_path / "cache")
+    reference = Release(merged, ontology, documents_from_files(path for path, _ in with_blank))
+    assert (tmp_path / "out" / "il2kg.nq").read_bytes() == FORMATS["nq"].write(reference)
+    assert not list((tmp_path / "cache").glob("*.pieces"))  # nothing cached for a release the pieces cannot serve

@@ -92,10 +92,14 @@ class PieceCache:
 
     def keep_only(self, keys: set[str]) -> None:
         """Remove the entries of files no longer in the data."""
-        if self.folder is not None and self.folder.is_dir():
+        if self.folder is None:
+            return
+        try:
             for path in self.folder.glob("*.pieces"):
                 if path.stem not in keys:
                     path.unlink(missing_ok=True)
+        except OSError:
+            pass  # a read-only cache: it only holds more than it needs
 
 
 class Memo:
