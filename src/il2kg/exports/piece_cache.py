@@ -31,8 +31,8 @@ _MAPS = resource.getrlimit(resource.RLIMIT_NOFILE)[0] // 2  # mapped entries at 
 _CODE = Path(__file__).resolve().parents[1]
 # The code that writes a piece's bytes: a change to any of it makes every entry again.
 _WRITERS = ("exports/fast.py", "exports/pieces.py", "exports/xml_rows.py", "exports/jsonld_fast.py",
-            "exports/jsonld.py", "exports/assemble.py", "exports/kgx.py", "exports/schemaorg.py", "rdf_io.py",
-            "ontology.py", "vocab.py")
+            "exports/jsonld.py", "exports/assemble.py", "exports/piece_cache.py", "exports/kgx.py",
+            "exports/schemaorg.py", "rdf_io.py", "ontology.py", "vocab.py")
 
 
 @lru_cache(maxsize=1)
