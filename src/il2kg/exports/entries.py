@@ -16,7 +16,6 @@ from il2kg.exports.piece_cache import PieceCache, entry_key
 from il2kg.exports.pieces import Writers, entry_of_part
 from il2kg.exports.release import _key
 from il2kg.ontology import rdfxml_namespaces
-from il2kg.rdf_io import canonical_triples
 
 PARALLEL_MIN_FILES = 200  # fewer missing entries than this are made in this process: a fork costs more
 
@@ -31,7 +30,7 @@ def entries_of(files: Sequence[tuple[Path, bytes]], ontology: Graph, terms: Term
     for n, entry in enumerate(entries):
         if entry is None and not _parse(files[n], parts, n):
             return None
-    predicates = {str(p) for _, p, _ in canonical_triples(ontology)}
+    predicates = {str(p) for p in ontology.predicates(unique=True)}  # relabelling blank nodes changes no predicate
     predicates.update(p for entry in entries if entry is not None for p in entry["used"])
     predicates.update(t[1].value for part, _ in parts.values() for t in part.triples)
     xmlns = rdfxml_namespaces(predicates)
