@@ -73,17 +73,9 @@ def _make(parts: dict[int, tuple[Parsed, str]], keys: list[str], cache: PieceCac
     theirs, mine = order[: len(order) // 2], order[len(order) // 2:]
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: make its half, send them through the pipe, leave without the parent's cleanup
+    if pid == 0:
         os.close(read_end)
-        code = 0
-        try:
-            made = make(theirs)
-            payload = marshal.dumps({"entries": {n: e for n, e in made.items() if not cache.has(keys[n])}})
-        except BaseException as err:  # reported to the parent, which raises it as its own error
-            payload, code = marshal.dumps({"error": f"{type(err).__name__}: {err}"}), 1
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(payload)
-        os._exit(code)
+        _child(lambda: make(theirs), keys, cache, write_end)
     os.close(write_end)
     try:
         found = make(mine)
@@ -91,6 +83,29 @@ def _make(parts: dict[int, tuple[Parsed, str]], keys: list[str], cache: PieceCac
         with os.fdopen(read_end, "rb") as pipe:
             payload = pipe.read()
         os.waitpid(pid, 0)
+    answer = _answer(payload)
+    for n in theirs:
+        entry = answer["entries"].get(n) or cache.get(keys[n])
+        found[n] = entry if entry is not None else entry_of_part(*parts[n], writers)
+    return found
+
+
+def _child(make, keys: list[str], cache: PieceCache, write_end: int) -> None:
+    """The forked child: make its half, send what it could not store through the pipe, and leave without running
+    the parent's cleanup."""
+    code = 0
+    try:
+        made = make()
+        payload = marshal.dumps({"entries": {n: e for n, e in made.items() if not cache.has(keys[n])}})
+    except BaseException as err:  # reported to the parent, which raises it as its own error
+        payload, code = marshal.dumps({"error": f"{type(err).__name__}: {err}"}), 1
+    with os.fdopen(write_end, "wb") as pipe:
+        pipe.write(payload)
+    os._exit(code)
+
+
+def _answer(payload: bytes) -> dict:
+    """The child's answer, or its failure as this process's error."""
     try:
         answer = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
@@ -100,7 +115,4 @@ def _make(parts: dict[int, tuple[Parsed, str]], keys: list[str], cache: PieceCac
 
         raise Il2kgError(f"the second export process failed: {json.dumps(answer.get('error'))}; nothing was "
                          "written. Run the build again; if it fails again, report it")
-    for n in theirs:
-        entry = answer["entries"].get(n) or cache.get(keys[n])
-        found[n] = entry if entry is not None else entry_of_part(*parts[n], writers)
-    return found
+    return answer

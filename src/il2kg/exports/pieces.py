@@ -82,37 +82,15 @@ class Writers:
 
 def entry_of_part(part: Parsed, graph: str, writers: Writers) -> dict:
     """The entry of parsed triples that make (or join) the named graph `graph`."""
-    terms, xmlns, rows, writer = writers.terms, writers.xmlns, writers.rows, writers.jsonld
+    terms = writers.terms
     subjects, nt = _nt_groups(part.nt_lines(terms))
     part.let_go("nt")
     by_subject: dict = {}
     for triple in part.triples:
         by_subject.setdefault(terms.nt(triple[0]), []).append(triple)
-    texts = part.turtle_texts(terms)
-    writer.nodes.clear()
-    lists = {ox.NamedNode(iri) for iri in _LIST_TERMS}
-    with_lists = any(p in lists or o in lists for _, p, o in part.triples)
-    if not with_lists:
-        writer.add_part(part)
-    entry: dict = {name: [] for name in FIELDS}
     suffix = f" <{graph}> .\n".encode()  # a line's " .\n" is its end: N-Triples escapes newlines in literals
-    entry.update(subjects=subjects, nt=nt, nq=[piece.replace(b" .\n", suffix) for piece in nt])
-    for key in subjects:
-        triples = by_subject[key]
-        s = triples[0][0]
-        ttl_key = terms.ttl(s)
-        entry["ttl_key"].append(str(ttl_key))
-        entry["ttl"].append(("\n\n" + texts[ttl_key]).encode())
-        entry["xml_key"].append(str(rows.n3(s)))
-        entry["xml"].append(("\n".join(description(rows.subject(s), {rows.line(p, o) for _, p, o in triples}))
-                             + "\n").encode())
-        if not with_lists:
-            node_id = str(writer.converter.context.shrink_iri(terms.rdflib(s)))
-            entry["jsonld_key"].append(node_id)
-            entry["jsonld"].append(writer.block(node_id).encode())
-    if with_lists:
-        entry["jsonld_key"] = entry["jsonld"] = None
-    writer.nodes.clear()
+    entry: dict = {"subjects": subjects, "nt": nt, "nq": [piece.replace(b" .\n", suffix) for piece in nt]}
+    entry.update(_subject_pieces(part, subjects, by_subject, writers))
     entry["trig"] = graph_piece(graph, trig_block(part, terms))
     part.let_go("ttl")
     entry["lines"], entry["predicates"], entry["classes"] = counts(nt)
@@ -122,9 +100,39 @@ def entry_of_part(part: Parsed, graph: str, writers: Writers) -> dict:
     # sorted: the KGX and schema.org writers take a node's first value where it has several
     entry["reads"] = "".join(sorted(f"{terms.nt(s)} {terms.nt(p)} {terms.nt(o)} .\n" for s, p, o in part.triples
                                     if p in wanted and terms.nt(s) not in summarised)).encode()
-    entry.update(graph=graph, xmlns=sorted(xmlns.items()),
+    entry.update(graph=graph, xmlns=sorted(writers.xmlns.items()),
                  used=sorted({t[1].value for t in part.triples}), version=VERSION)
     return entry
+
+
+def _subject_pieces(part: Parsed, subjects: list[str], by_subject: dict, writers: Writers) -> dict[str, list | None]:
+    """Each subject's Turtle block, RDF/XML description and JSON-LD node, with their keys (no JSON-LD where the
+    file holds an RDF list: the release then takes the parsed documents' writers)."""
+    terms, rows, writer = writers.terms, writers.rows, writers.jsonld
+    texts = part.turtle_texts(terms)
+    writer.nodes.clear()
+    lists = {ox.NamedNode(iri) for iri in _LIST_TERMS}
+    with_lists = any(p in lists or o in lists for _, p, o in part.triples)
+    if not with_lists:
+        writer.add_part(part)
+    found: dict = {name: [] for name in ("ttl_key", "ttl", "xml_key", "xml", "jsonld_key", "jsonld")}
+    for key in subjects:
+        triples = by_subject[key]
+        s = triples[0][0]
+        ttl_key = terms.ttl(s)
+        found["ttl_key"].append(str(ttl_key))
+        found["ttl"].append(("\n\n" + texts[ttl_key]).encode())
+        found["xml_key"].append(str(rows.n3(s)))
+        found["xml"].append(("\n".join(description(rows.subject(s), {rows.line(p, o) for _, p, o in triples}))
+                             + "\n").encode())
+        if not with_lists:
+            node_id = str(writer.converter.context.shrink_iri(terms.rdflib(s)))
+            found["jsonld_key"].append(node_id)
+            found["jsonld"].append(writer.block(node_id).encode())
+    writer.nodes.clear()
+    if with_lists:
+        found["jsonld_key"] = found["jsonld"] = None
+    return found
 
 
 _EVIDENCE_KEY = (IL.evidenceFor, IL.evidenceProperty, IL.evidenceObject)

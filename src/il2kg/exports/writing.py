@@ -133,19 +133,8 @@ def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_
 
     large = sum(entry["lines"] for entry in assembly.entries) >= PARALLEL_MIN_TRIPLES
     child = _fork(write_others, clock) if large else None
-    known: dict[Path, str] = {}
     try:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = None
-            for name in joined:
-                buffers = assembly.buffers(name)
-                if pending is not None:
-                    known.update(pending.result())
-                pending = pool.submit(write_buffers, out_dir / FORMATS[name].file_name, buffers)
-                del buffers
-                clock.done(name)
-            if pending is not None:
-                known.update(pending.result())
+        known = _write_joined(assembly, joined, out_dir, clock)
     except BaseException:
         if child:
             child(True)  # waited for, so it writes nothing into a folder that is about to be removed
@@ -162,6 +151,23 @@ def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir, known))
     clock.done("sha256sums")
     return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_joined(assembly: Assembly, names: list[str], out_dir: Path, clock: _Clock) -> dict[Path, str]:
+    """Write the formats joined from the pieces, each on a thread while the next is sorted; their sha256s."""
+    known: dict[Path, str] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for name in names:
+            buffers = assembly.buffers(name)
+            if pending is not None:
+                known.update(pending.result())
+            pending = pool.submit(write_buffers, out_dir / FORMATS[name].file_name, buffers)
+            del buffers
+            clock.done(name)
+        if pending is not None:
+            known.update(pending.result())
+    return known
 
 
 def write_buffers(path: Path, buffers: list) -> dict[Path, str]:
