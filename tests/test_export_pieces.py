@@ -244,3 +244,21 @@ def test_a_file_with_a_blank_node_is_written_by_the_rdflib_writers(files, ontolo
     reference = Release(merged, ontology, documents_from_files(path for path, _ in with_blank))
     assert (tmp_path / "out" / "il2kg.nq").read_bytes() == FORMATS["nq"].write(reference)
     assert not list((tmp_path / "cache").glob("*.pieces"))  # nothing cached for a release the pieces cannot serve
+
+
+def test_a_failure_in_the_cold_child_is_an_error_of_the_build(files, ontology: Graph, tmp_path: Path, monkeypatch):
+    import os
+
+    from il2kg.errors import Il2kgError
+
+    parent, original = os.getpid(), entries_module.entry_of_part
+
+    def in_child_only(*args):
+        if os.getpid() != parent:
+            raise OSError("disk full")
+        return original(*args)
+
+    monkeypatch.setattr(entries_module, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(entries_module, "entry_of_part", in_child_only)
+    with pytest.raises(Il2kgError, match="second export process failed: .OSError: disk full"):
+        _assembled(files, ontology, tmp_path / "out", tmp_path / "cache")
