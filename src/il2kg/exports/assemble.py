@@ -51,13 +51,10 @@ class Assembly:
         # subject -> its (entry, index) in each file, for the subjects merged again: those several files describe,
         # and those the ontology describes too
         self.shared: dict[str, list[tuple[int, int]]] = {}
-        self._skip: list[list[int]] = []  # per entry, the indices of its shared subjects
         for e, entry in enumerate(entries):
             subjects = entry["subjects"]
-            indices = sorted(subjects.index(s) for s in multiple.intersection(subjects))
-            for i in indices:
+            for i in sorted(subjects.index(s) for s in multiple.intersection(subjects)):
                 self.shared.setdefault(subjects[i], []).append((e, i))
-            self._skip.append(indices)
         self._merged: dict[str, dict] | None = None
 
     def _triples(self, where: list[tuple[int, int]]) -> list[tuple]:
@@ -89,7 +86,9 @@ class Assembly:
         """One shared subject's pieces in every format, made from the triples of all that describe it."""
         first = self.entries[where[0][0]]
         ttl_key, xml_key, node_id = (first[name][where[0][1]] for name in ("ttl_key", "xml_key", "jsonld_key"))
-        onto, structured = self.onto["nt"].get(subject, b""), self._structured()
+        onto = self.onto["nt"].get(subject, b"")
+        # what the ontology says of the subject, when it says anything (the cached entry makes it again then)
+        structured = self._structured() if onto else {"ttl": {}, "xml": {}, "jsonld": {}}
         nt_lines, nq_lines = set(onto.decode("utf-8").split("\n")[:-1]), set()
         nq_lines.update(line[:-2] + f" <{ONTOLOGY_IRI}> ." for line in nt_lines)
         for e, i in where:
