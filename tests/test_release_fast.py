@@ -103,10 +103,10 @@ def test_the_exports_of_parsed_documents_never_read_the_merged_graph(files, onto
 
 def test_a_failure_in_the_second_export_process_is_an_error_of_the_build(files, ontology: Graph, tmp_path: Path,
                                                                            monkeypatch):
-    def broken(release):
+    def broken(release, folder):
         raise OSError("disk full")
 
     monkeypatch.setattr(writing, "PARALLEL_MIN_TRIPLES", 0)
-    monkeypatch.setitem(FORMATS, "xml", dataclasses.replace(FORMATS["xml"], write=broken))
+    monkeypatch.setitem(FORMATS, "kgx", dataclasses.replace(FORMATS["kgx"], write_folder=broken))
     with pytest.raises(Il2kgError, match="second export process failed: OSError: disk full"):
         _exports(files, ontology, tmp_path / "out")

@@ -150,7 +150,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         # last: it lists and hashes the files. The merged graph is the data with the ontology labelled as the
         # exports label it, made only if a writer falls back to rdflib.
         write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
-                      report.conforms)
+                      report.conforms, cache=cache_dir(triples_dir) / "exports")
         triples = _line_count(staging / "il2kg.nt")
         _swap(staging, dist_dir)
         phases.done("exports")

@@ -3,9 +3,9 @@
 Serialising 600k triples through rdflib (a Graph, canonical_triples, a term object per triple) took ~70 s
 at 1,000 documents; parsing each data file with pyoxigraph and formatting every distinct term once takes
 a few seconds. The formatting rules are those of il2kg.rdf_io and il2kg.ontology (sorted Turtle, sorted
-N-Triples, flat RDF/XML) and tests/test_release_fast.py compares both paths byte for byte. Each document's
-N-Triples lines and Turtle blocks are made once and serve two formats each (il2kg.nt and il2kg.nq; il2kg.ttl
-and il2kg.trig), then are let go (exports/writing.py). Blank nodes need RGDA1's canonical
+N-Triples; flat RDF/XML in exports/xml_rows.py) and tests/test_release_fast.py compares both paths byte for
+byte. Each document's N-Triples lines and Turtle blocks are made once and serve two formats each (il2kg.nt
+and il2kg.nq; il2kg.ttl and il2kg.trig), then are let go (exports/writing.py). Blank nodes need RGDA1's canonical
 labels, which only the rdflib path computes: the ontology (which has them) goes through rdflib, and
 `Parsed.scan` gives None for data holding any, so the caller keeps the rdflib path for it.
 """
@@ -13,14 +13,12 @@ labels, which only the rdflib path computes: the ontology (which has them) goes 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _quote_encode  # rdflib's own N-Triples escaping
 
-from il2kg.ontology import _node_attr, _split, rdfxml_head, rdfxml_namespaces
 from il2kg.rdf_io import _Names, canonical_triples, ntriples_bytes, turtle_bytes
 from il2kg.vocab import IL, PREFIXES
 
@@ -225,61 +223,3 @@ def trig_block(part: Graph | Parsed, terms: Terms) -> str:
         return "\n\n".join(texts[s] for s in sorted(texts, key=_subject_order)) + "\n" if texts else ""
     prefixes = {k: str(v) for k, v in PREFIXES.items()}
     return turtle_bytes(part, prefixes).decode("utf-8").partition("\n\n")[2]
-
-
-def rdfxml(ontology: Graph, parts: Iterable[Parsed], terms: Terms) -> bytes:
-    """Flat, sorted RDF/XML of the ontology and the data (what ontology.rdfxml_bytes gives for the merged graph).
-
-    ontology.rdfxml_document's layout and order (subjects by n3(), then (n3(p), n3(o))), with every distinct
-    term's n3() and XML form made once and each triple kept as its (n3(p), n3(o), line): sorting those tuples is
-    that order, and the same triple from two documents is one tuple."""
-    parts = list(parts)
-    ontology_triples = canonical_triples(ontology)
-    convert = terms.rdflib
-    predicates = {p for _, p, _ in ontology_triples}
-    predicates.update(convert(p) for part in parts for p in {t[1] for t in part.triples})
-    xmlns = rdfxml_namespaces(predicates)
-    n3: dict = {}
-    tag: dict = {}
-    piece: dict = {}  # object -> the line after its tag name, with {tag} for the closing tag
-
-    def line(p, o) -> tuple[str, str, str]:
-        for term in (p, o):
-            if term not in n3:
-                n3[term] = (convert(term) if isinstance(term, ox.NamedNode | ox.Literal) else term).n3()
-        if p not in tag:
-            namespace, local = _split(str(convert(p) if isinstance(p, ox.NamedNode) else p))
-            tag[p] = f"{xmlns[namespace]}:{local}"
-        if o not in piece:
-            value = convert(o) if isinstance(o, ox.NamedNode | ox.Literal) else o
-            if isinstance(value, Literal):
-                attrs = f' xml:lang="{value.language}"' if value.language else ""
-                attrs += f' rdf:datatype="{value.datatype}"' if value.datatype else ""
-                piece[o] = (attrs + ">" + escape(str(value)) + "</", ">")
-            else:
-                piece[o] = (" " + _node_attr(value, "rdf:resource") + "/>", None)
-        name, (body, close) = tag[p], piece[o]
-        text = f"    <{name}{body}{name}{close}" if close else f"    <{name}{body}"
-        return n3[p], n3[o], text
-
-    by_subject: dict = {}
-    for s, p, o in ontology_triples:
-        by_subject.setdefault(s.n3(), [s, set()])[1].add(line(p, o))
-    for part in parts:
-        for s, p, o in part.triples:
-            key = n3.get(s)
-            if key is None:
-                key = n3[s] = convert(s).n3()
-            entry = by_subject.get(key)
-            if entry is None:
-                entry = by_subject[key] = [convert(s), set()]
-            entry[1].add(line(p, o))
-    lines = rdfxml_head(xmlns)
-    for key in sorted(by_subject):
-        subject, rows = by_subject[key]
-        lines.append(f"  <rdf:Description {_node_attr(subject, 'rdf:about')}>")
-        lines.extend(row[2] for row in sorted(rows))
-        lines.append("  </rdf:Description>")
-    lines.append("</rdf:RDF>")
-    by_subject.clear()
-    return lines_bytes(lines)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from il2kg.exports import fast
+from il2kg.exports import fast, xml_rows
 from il2kg.exports.fast import Parsed, Terms
 from il2kg.exports.release import LazyDocuments, Release
 from il2kg.ontology import rdfxml_bytes
@@ -61,7 +61,7 @@ def ntriples_release(release: Release) -> bytes:
     return fast.lines_bytes(list(lines))
 
 
-rdfxml_release = _merged(fast.rdfxml, rdfxml_bytes)  # flat, sorted RDF/XML
+rdfxml_release = _merged(xml_rows.rdfxml, rdfxml_bytes)  # flat, sorted RDF/XML
 
 
 def nquads_bytes(release: Release) -> bytes:
@@ -108,6 +108,8 @@ def _jsonld(release: Release) -> bytes:
 
 def lookup_graph(release: Release):
     """What the KGX and schema.org writers read: an Index of the parsed documents (made once), else the merged graph."""
+    if "index" in release.memo:  # made by the caller (from the cached pieces: exports/writing.py)
+        return release.memo["index"]
     if (found := _fast(release)) is None:
         return release.merged
     if "index" not in release.memo:
@@ -191,8 +193,11 @@ def media_type(path: Path) -> str:
     return MEDIA_TYPES.get(path.name) or MEDIA_TYPES.get(path.suffix, "application/octet-stream")
 
 
-def sha256sums_bytes(out_dir: Path) -> bytes:
-    """List the sha256 of every file under out_dir (except SHA256SUMS itself), in `sha256sum -c` format."""
+def sha256sums_bytes(out_dir: Path, known: dict[Path, str] | None = None) -> bytes:
+    """List the sha256 of every file under out_dir (except SHA256SUMS itself), in `sha256sum -c` format;
+    `known` gives the digests of files hashed as they were written (not read back)."""
     files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != CHECKSUMS and not p.name.startswith("."))
-    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}" for p in files]
+    known = known or {}
+    lines = [f"{known.get(p) or hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(out_dir).as_posix()}"
+             for p in files]
     return ("\n".join(lines) + "\n").encode("utf-8")

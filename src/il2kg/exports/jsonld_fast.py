@@ -119,7 +119,7 @@ class JsonLd:
         for s, p, o in part.triples:
             node_id = ids.get(s)
             if node_id is None:
-                node_id = ids[s] = shrink(rdflib_term(s))
+                node_id = ids[s] = str(shrink(rdflib_term(s)))
             if isinstance(o, ox.Literal):
                 found = literal(p, rdflib_term(o))
             else:
@@ -184,30 +184,45 @@ class JsonLd:
             return {context.value_key: value}
         return value
 
+    def block(self, node_id: str) -> str:
+        """One node's object in the document's layout (indented for its place in "@graph")."""
+        rows = [("@id", encode_basestring(node_id))]
+        for key, values in self.nodes[node_id].items():
+            if len(values) == 1:
+                (only,) = values.values()
+                rows.append((key, only.text("   ")))
+            else:
+                items = [values[k].text("    ") for k in sorted(values)]
+                rows.append((key, "[\n    " + ",\n    ".join(items) + "\n   ]"))
+        rows.sort()
+        return "  {\n" + ",\n".join(f"   {encode_basestring(k)}: {t}" for k, t in rows) + "\n  }"
+
+    def head(self) -> str:
+        """The document up to its first node."""
+        context = json.dumps(self.context, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n ")
+        return '{\n "@context": ' + context + ',\n "@graph": ['
+
     def bytes(self) -> bytes:
         """The document: the context, then the nodes sorted by id, in json.dumps(indent=1, sort_keys=True) layout."""
-        context = json.dumps(self.context, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n ")
-        blocks = []
-        for node_id in sorted(self.nodes):
-            slots = self.nodes[node_id]
-            rows = [("@id", encode_basestring(node_id))]
-            for key, values in slots.items():
-                if len(values) == 1:
-                    (only,) = values.values()
-                    rows.append((key, only.text("   ")))
-                else:
-                    items = [values[k].text("    ") for k in sorted(values)]
-                    rows.append((key, "[\n    " + ",\n    ".join(items) + "\n   ]"))
-            rows.sort()
-            blocks.append("  {\n" + ",\n".join(f"   {encode_basestring(k)}: {t}" for k, t in rows) + "\n  }")
+        blocks = [self.block(node_id) for node_id in sorted(self.nodes)]
         self.nodes.clear()
-        if not blocks:
-            return ('{\n "@context": ' + context + ',\n "@graph": []\n}\n').encode("utf-8")
-        blocks[0] = '{\n "@context": ' + context + ',\n "@graph": [\n' + blocks[0]
-        blocks[-1] += "\n ]\n}\n"
+        return document(self.head(), blocks)
+
+
+def document(head: str, blocks: list) -> bytes:
+    """The JSON-LD document of its head and its nodes' blocks (str, or bytes in UTF-8); the list is emptied."""
+    if not blocks:
+        return (head + "]\n}\n").encode("utf-8")
+    if isinstance(blocks[0], str):
         text = ",\n".join(blocks)  # one copy of the document as text, one as bytes
         blocks.clear()
-        return text.encode("utf-8")
+        return (head + "\n").encode("utf-8") + text.encode("utf-8") + TAIL
+    data = (head + "\n").encode("utf-8") + b",\n".join(blocks) + TAIL
+    blocks.clear()
+    return data
+
+
+TAIL = b"\n ]\n}\n"
 
 
 def jsonld(ontology: Graph, parts: Iterable[Parsed], terms: Terms, context: dict) -> bytes:

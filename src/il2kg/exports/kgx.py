@@ -91,6 +91,10 @@ class _Provenance:
             self.fact_docs[key] |= self.node_docs.get(ev, set())
             if str(graph.value(ev, IL.extractionMethod)) == "curated":
                 self.manual.add(key)
+        for key, docs, curated in getattr(graph, "evidence", ()):  # summarised per data file (exports/pieces.py)
+            self.fact_docs[key] |= docs
+            if curated:
+                self.manual.add(key)
         for pub in graph.subjects(RDF.type, IL.Publication):
             ids = {f"PMID:{v}" for v in graph.objects(pub, BIBO.pmid)}
             ids |= {f"doi:{v}" for v in graph.objects(pub, BIBO.doi)}

@@ -72,6 +72,11 @@ class LazyDocuments(Mapping):
         self._parsed: dict[URIRef, Parsed] | None | bool = None
 
     @property
+    def files(self) -> list[tuple[Path, bytes]]:
+        """The data files (path, bytes), sorted by path."""
+        return self._source
+
+    @property
     def _files(self) -> dict[URIRef, list[tuple[Path, bytes]]]:
         """The files by document IRI (from the parse in `parsed` when that came first: each file parsed once)."""
         if self._grouped is None:

@@ -1,48 +1,67 @@
-"""`write_exports`: every format of the registry into dist/, in an order that lets shared work go early,
-on two processes when the release is large.
+"""`write_exports`: every format of the registry into dist/, on two processes when the release is large.
 
-Each document is parsed once (exports/fast.py); the formats that share what they are made of are written one
-after the other and that is let go after the last of them (held together they were the memory peak). Above
-PARALLEL_MIN_TRIPLES, a forked child writes JSON-LD, RDF/XML, KGX and schema.org from the same parsed documents
-(copy-on-write, nothing sent) while this process writes Turtle, TriG, N-Triples and N-Quads: the machine has two
-cores and the two halves cost about the same. The bytes are the same either way (tests/test_release_fast.py).
+Data files given as `LazyDocuments` are written from their per-file pieces (exports/assemble.py): each RDF
+format is a list of buffers, written with writev and hashed for SHA256SUMS on a thread while the next format is
+sorted, and above PARALLEL_MIN_TRIPLES a forked child writes KGX and schema.org from an index of the cached
+triples meanwhile. Otherwise (a blank node, a file Oxigraph refuses, keys the pieces cannot order) each document
+is parsed once (exports/fast.py), the formats that share what they are made of are written one after the other,
+and a forked child writes JSON-LD, RDF/XML, KGX and schema.org from the same parsed documents (copy-on-write,
+nothing sent) while this process writes Turtle, TriG, N-Triples and N-Quads. The bytes are the same every way
+(tests/test_release_fast.py, tests/test_export_pieces.py).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from il2kg.errors import Il2kgError
+from il2kg.exports.assemble import Assembly, KeysCollide, assembly_of
 from il2kg.exports.formats import CHECKSUMS, FORMATS, _fast, merged_lines, sha256sums_bytes
 from il2kg.exports.release import LazyDocuments, Release
-from il2kg.rdf_io import atomic_write
+from il2kg.rdf_io import atomic_write, current_umask
 
 PARALLEL_MIN_TRIPLES = 100_000  # below this a second process costs more than it saves
 _ORDER = ("ttl", "trig", "nt", "nq")  # this process; the child (or this process after them) writes the others
+ASSEMBLED = ("nt", "nq", "ttl", "trig", "xml", "jsonld")  # joined from the pieces, in this order (nt before VoID)
 _SHARED_UNTIL = {"trig": "ttl", "nq": "nt"}  # after this format, let go of what it shared with an earlier one
 
 Progress = Callable[[str], None]
 
 
 def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
-                  out_dir: Path, shacl_conforms: bool, progress: Progress | None = None) -> list[Path]:
+                  out_dir: Path, shacl_conforms: bool, progress: Progress | None = None,
+                  cache: Path | None = None) -> list[Path]:
     """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last.
 
-    `progress`, when given, gets a 'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
+    Data files as `LazyDocuments` are written from their pieces (exports/assemble.py), kept in the folder `cache`
+    when one is given, so a rebuild makes only the changed files' pieces. `progress`, when given, gets a
+    'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
     # The writers allocate millions of short-lived, acyclic strings, tuples and dicts: each of the collector's
     # full passes walks all of them again (at 1,000 documents that was a third of the exports' time).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_all(Release(merged_graph, ontology, data_by_document), out_dir, shacl_conforms,
-                          _Clock(progress))
+        release, clock = Release(merged_graph, ontology, data_by_document), _Clock(progress)
+        assembly = None
+        if isinstance(data_by_document, LazyDocuments):
+            assembly = assembly_of(data_by_document.files, ontology, data_by_document.terms, cache)
+            clock.done("pieces")
+        if assembly is not None:
+            try:
+                return _write_assembled(assembly, release, out_dir, shacl_conforms, clock)
+            except KeysCollide:
+                pass  # the files written so far are written again, from the parsed documents
+        return _write_all(release, out_dir, shacl_conforms, clock)
     finally:
         if collecting:
             gc.enable()
@@ -94,6 +113,102 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
     clock.done("sha256sums")
     return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_conforms: bool,
+                     clock: _Clock) -> list[Path]:
+    """Write the RDF formats joined from the pieces, each written and hashed on a thread while the next is joined;
+    KGX and schema.org (from an Index of the files' cached triples) in a forked child when the release is large."""
+    from il2kg.exports import kgx, schemaorg
+    from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
+    from il2kg.exports.void import void_bytes
+
+    joined = [name for name in ASSEMBLED if name in FORMATS]
+    others = [name for name in FORMATS if name not in ASSEMBLED]
+
+    def write_others(clock: _Clock) -> list[Path]:
+        release.memo["index"] = assembly.index(kgx.READS | schemaorg.READS)
+        clock.done("index")
+        return _write_formats(release, out_dir, others, clock)
+
+    large = sum(entry["lines"] for entry in assembly.entries) >= PARALLEL_MIN_TRIPLES
+    child = _fork(write_others, clock) if large else None
+    try:
+        known = _write_joined(assembly, joined, out_dir, clock)
+    except BaseException:
+        if child:
+            child(True)  # waited for, so it writes nothing into a folder that is about to be removed
+        raise
+    written = [out_dir / FORMATS[name].file_name for name in joined]
+    if child:
+        written += child()
+        clock.done("waiting for the second process")
+    else:
+        written += write_others(clock)
+    atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))
+    atomic_write(out_dir / "void.ttl", void_bytes(assembly.counts(), out_dir, shacl_conforms))
+    clock.done("void")
+    atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir, known))
+    clock.done("sha256sums")
+    return [*written, out_dir / CONTEXT_FILE.name, out_dir / "void.ttl", out_dir / CHECKSUMS]
+
+
+def _write_joined(assembly: Assembly, names: list[str], out_dir: Path, clock: _Clock) -> dict[Path, str]:
+    """Write the formats joined from the pieces, each on a thread while the next is sorted; their sha256s."""
+    known: dict[Path, str] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        for name in names:
+            buffers = assembly.buffers(name)
+            if pending is not None:
+                known.update(pending.result())
+            pending = pool.submit(write_buffers, out_dir / FORMATS[name].file_name, buffers)
+            del buffers
+            clock.done(name)
+        if pending is not None:
+            known.update(pending.result())
+    return known
+
+
+def write_buffers(path: Path, buffers: list) -> dict[Path, str]:
+    """Write the buffers one after the other into the file atomically (a temporary file, then a rename) and give
+    the sha256 of what was written: the kernel copies each piece from the cache's pages into the file's, and
+    writing and hashing let go of the GIL, so this runs on a thread beside the next format's sorting."""
+    digest = hashlib.sha256()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:64]}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~current_umask())  # mkstemp makes 0600; a file written the usual way respects umask
+        for start in range(0, len(buffers), _IOV_MAX):
+            batch = buffers[start:start + _IOV_MAX]
+            for buffer in batch:
+                digest.update(buffer)
+            written = os.writev(fd, batch)
+            if written < sum(len(buffer) for buffer in batch):  # a short write: the rest one buffer at a time
+                _write_rest(fd, batch, written)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {path: digest.hexdigest()}
+
+
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX") if hasattr(os, "sysconf") else 1024, 1024)
+
+
+def _write_rest(fd: int, batch: list, written: int) -> None:
+    for buffer in batch:
+        view = memoryview(buffer)
+        if written >= len(view):
+            written -= len(view)
+            continue
+        view, written = view[written:], 0
+        while view:
+            view = view[os.write(fd, view):]
 
 
 def _write_formats(release: Release, out_dir: Path, names: list[str], clock: _Clock) -> list[Path]:
