@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -73,7 +74,7 @@ def _facts(obj: object):
 
 def _check_evidence(raw: str, records) -> None:
     for fact in _facts(tuple(records)):
-        span = raw[fact.evidence.start : fact.evidence.end].replace("\u00b7", ".")
+        span = html.unescape(raw[fact.evidence.start : fact.evidence.end]).replace("\u00b7", ".")  # XML: "&amp;"
         assert fact.evidence.end > fact.evidence.start, fact
         assert fact.evidence.sentence, fact
         value = fact.value

@@ -275,8 +275,8 @@ def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] 
             break
     under = [later for i, line in enumerate(header) if title and line.start == title.evidence.start
              for later in header[i + 1 : i + 3]]
-    candidates += [(line, _YEAR_LINE.match(line.text) or _VENUE_YEAR.match(line.text), "year_under_title")
-                   for line in under]
+    candidates += [(line, _YEAR_LINE.match(line.text) or _VENUE_YEAR.match(line.text)
+                    or _DOTTED_YEAR.search(line.text + " ·"), "year_under_title") for line in under]
     for line, m, rule in candidates:
         if m:
             start, end = line.start + m.start("year"), line.start + m.end("year")

@@ -17,7 +17,8 @@ _MEDLINE = re.compile(r"(?:^|(?<=\s))(?P<tag>PT|AU|FAU|TI|AID|DP|TA|JT|PG|VI|IP|
                       r"RIN|ROF|RPF|RPI|SPIN|UIN|UOF|PS|PUBM|GN|IRAD|GS|CTDT|DA)"
                       r"\s{0,3}-\s")
 _REFWORKS = re.compile(r"(?:^|(?<=\s))(?P<tag>RT|SR|T1|T2|JF|JO|FD|SP|OP|DO|VO|IS|A1|YR|UL|AB|K1|PB|SN|LA|NO|ID|LK)\s")
-_RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|AU|A1|PY|Y1|JO|JF|T2|VL|IS|SP|EP|DO|AB|UR|KW|ER|SN|PB)\s{2}-\s")
+_RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|T2|T3|AU|A1|A2|A3|PY|Y1|Y2|DA|JO|JF|JA|J2|VL|IS|SP|EP|DO|AB|N1|N2|"
+                  r"UR|KW|ER|SN|PB|CY|ST|ET|LA|M3|AN|DB|DP|L1|L2|C1|C2)\s{2}-\s")
 _BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|journal|year|doi|volume|number|pages|"
                            r"keywords|publisher|issn|url|pmid|pmcid|month)\s*=\s*[\"{]", re.IGNORECASE)
 _LATEX_ESCAPE = re.compile(r"\\(?=[%&_#$])")  # BibTeX's "4.1\%"
@@ -27,6 +28,7 @@ _FORMATS = (
     (re.compile(r"^\s*RT\s"), _REFWORKS, {"T1": "title", "AB": "abstract", "DO": "doi", "YR": "year", "JF": "journal",
                                           "JO": "journal"}),
     (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year",
+                                             "Y1": "year",
                                              "T2": "journal", "JO": "journal", "JF": "journal"}),
     (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",
                                                   "year": "year", "journal": "journal", "pmid": "pmid"}),
@@ -39,13 +41,18 @@ _MARKDOWN = re.compile(r"\\(?=[-*_#`\[\]()])|\*\*|__|(?<=\s)#{1,6}(?=\s)|^#{1,6}
 
 
 _JATS_TITLE = re.compile(r"<article-title>(?P<v>[^<]{5,400})</article-title>")
+_JATS_FIELDS = {
+    "year": re.compile(r"<pub-date\b[^>]{0,100}>(?:(?!</pub-date>)[^\n]){0,200}?<year>(?P<v>(?:19|20)\d\d)</year>"),
+    "journal": re.compile(r"<journal-title>(?P<v>[^<]{3,200})</journal-title>"),
+}
 
 
 def export_fields(text: str) -> dict[str, tuple[int, int]]:
     """Return the spans of the title, abstract, DOI and year of a citation export (first of each)."""
     jats = _JATS_TITLE.search(text)
     if jats:
-        return {"title": jats.span("v")}
+        found = {name: m.span("v") for name, pattern in _JATS_FIELDS.items() if (m := pattern.search(text))}
+        return {"title": jats.span("v"), **found}
     for opening, tag_pattern, wanted in _FORMATS:
         if not opening.match(text):
             continue

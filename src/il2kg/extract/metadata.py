@@ -30,11 +30,12 @@ _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systema
 _CITATION = re.compile(
     r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+){0,12}\.) "  # bounded: a journal's name has a dozen words at most
     r"|(?:^|(?<=\n))[ \t]*(?P<journal2>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,12}) )?"
-    r"(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?: \d{1,2})?)?"
+    r"(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?:-[A-Z][a-z]{2,3})?(?: \d{1,2})?)?"
     r"; ?(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?: ?(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
 )
 _VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
-_PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Published(?: online)?)[ ]*[-:]?[ ]*"
+_PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Published(?: online)?|Posted(?: online)?|"
+                        r"First published(?: online)?|Epub)[ ]*[-:]?[ ]*"
                         r"(?:\d{1,2} )?(?:[A-Z][a-z]{2,8}\.? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 # Dates a page header carries: "09-06-2025 | News", "Front. Immunol., 01 April 2021", "BMC Immunology (Sep 2019)",
 # an author line "... Kaplan G. (1997)", a search snippet "... Journal of …, 2011 - Publisher".
@@ -44,11 +45,13 @@ _HEADER_YEARS = (
     re.compile(rf"^[ \t]*[A-Z][\w. ]{{2,60}},\s+\d{{1,2}}\s+{_MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
+    re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年"),  # a Chinese journal's issue line: "2024年 第28卷 第5期"
 )
 # A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
 # "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
-_PUBLISHED_IN = re.compile(rf"^[ \t]*Published in (?P<journal>[A-Z][^\n·|]{{2,80}}?)[ \t]+(?:\d{{1,2}} )?"
-                           rf"(?:{_MONTH_NAME} )?(?:\d{{1,2}},? )?(?P<year>(?:19|20)\d\d)[ \t]*$", re.M)
+_PUBLISHED_IN = re.compile(rf"(?:^[ \t]*|[•·|][ \t]*)Published in (?P<journal>[A-Z][^\n·|•]{{2,80}}?)[ \t]+"
+                           rf"(?:\d{{1,2}} )?(?:{_MONTH_NAME} )?(?:\d{{1,2}},? )?(?P<year>(?:19|20)\d\d)"
+                           r"[ \t]*(?=$|[•·|])", re.M)
 _DOT_VENUE = re.compile(rf"^[ \t]*(?:{_MONTH_NAME} )?(?P<year>(?:19|20)\d\d)[ \t]*·[ \t]*"
                         rf"(?P<journal>[A-Z][^\n·|\d]{{2,80}}?)[ \t]*(?:\d[^\n·]*)?$", re.M)
 _HEADER_CHARS = 800

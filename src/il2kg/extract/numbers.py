@@ -145,7 +145,10 @@ def find_p_values(text: str, offset: int = 0) -> list[PValue]:
 def _p_number(m: re.Match[str]) -> Decimal | None:
     """The value of a p-value match, a power of ten applied: "4.1 × 10-3" is 0.0041, "10-4" is 0.0001."""
     exponent = m.group("exp") or m.group("exp2") or m.group("bare_exp")
-    mantissa = to_decimal(m.group("num")) if m.group("num") else Decimal(1)
+    written = m.group("num")
+    if written and re.fullmatch(r"0,\d+", written):  # "p=0,044": a decimal comma (a p-value is no thousands)
+        written = written.replace(",", ".")
+    mantissa = to_decimal(written) if written else Decimal(1)
     if mantissa is None or exponent is None:
         return mantissa
     return mantissa.scaleb(int(exponent.translate(_SUPERSCRIPT).replace(" ", "")))
