@@ -285,8 +285,17 @@ def _centres(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
 def _countries(page: Page, fields: tuple[Field, ...]) -> tuple[Fact[str], ...]:
     out = []
     for field in fields_named(fields, "countries"):
-        for line in field.lines:
-            for m in re.finditer(r"[A-Z][A-Za-z .'-]{1,40}?(?=\s*(?:[,;]|$))", line.text):
-                span = (line.start + m.start(), line.start + m.end())
+        for i, line in enumerate(field.lines):
+            continues = i == 0 or field.lines[i - 1].text.rstrip().endswith((",", ";"))
+            if not continues or not _COUNTRY_LIST.fullmatch(line.text):
+                break  # the list ends where other text begins ("Contacts", "Name: ... Address: ...")
+            for m in _COUNTRY.finditer(line.text):
+                span = (line.start + m.start("name"), line.start + m.end("name"))
                 out.append(Fact(collapse(page.raw[span[0] : span[1]]), page.evidence(*span, "registry.country")))
     return tuple(out)
+
+
+# "Iran (Islamic Republic of)", "France, Germany; Italy": a country, its official form in brackets left out.
+_COUNTRY = re.compile(r"(?P<name>[A-Z][A-Za-z .'-]{1,40}?)(?:\s*\([^()\n]{1,40}\))?(?=\s*(?:[,;]|$))")
+_COUNTRY_LIST = re.compile(r"[A-Z][A-Za-z .'-]{1,40}?(?:\s*\([^()\n]{1,40}\))?(?:\s*[,;]\s*[A-Z][A-Za-z .'-]{1,40}?"
+                           r"(?:\s*\([^()\n]{1,40}\))?)*\s*[,;]?")
