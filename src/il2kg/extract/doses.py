@@ -34,7 +34,7 @@ _UNIT = re.compile(
     r"(?P<unit>IU|international\s+units?|units?|U(?![\w-])|MU(?![\w])|µg|μg|ug|mcg|mug|mg)"
     r"(?![A-Za-z])(?!\s*/\s*(?:L|l|ml|mL|dL|dl)\b)"
     r"(?:\s*\[[A-Za-z]{1,6}\]|\s*\((?:MIU|IU|U)\))?"  # "1.2 million IU [MIU]/m2": an abbreviation in brackets
-    r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|(?:square\s+)?met(?:er|re)s?(?:\s+squared)?|kg|"
+    r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|(?:square\s+)?met(?:er|re)s?(?:\s+squared)?|kg|kilograms?(?:\s+of\s+body[\s-]weight)?|"
     r"body\s+surface\s+area)(?![A-Za-z]))?"
     r"(?P<daily>\s*(?:/\s*(?:day|d)\b|per\s+day\b|daily\b|a\s+day\b))?"
 )
@@ -154,7 +154,8 @@ def _unit_code(unit: re.Match[str]) -> tuple[str, int]:
     else:
         base = "IU"
     per = unit.group("per") or ""
-    suffix = "/m2" if re.search(r"m(?:2|²|\^2|\s2)|surface|met(?:er|re)", per) else "/kg" if "kg" in per else ""
+    area, weight = re.search(r"m(?:2|²|\^2|\s2)|surface|met(?:er|re)", per), re.search(r"kg|kilogram", per)
+    suffix = "/m2" if area else "/kg" if weight else ""
     return base + suffix, exp
 
 

@@ -18,7 +18,7 @@ _DIGITS = r"(?:\d+(?:[.,]\d+)?|[.]\d+)"
 # Signed, as a value or a bound is written; other extractors build their number patterns from it.
 SIGNED = rf"[+-]?{_DIGITS}"
 # Not after "%": "16%-23%" is a range, and its second number no negative one.
-NUMBER = re.compile(rf"(?<![\w.,/%-])(?P<num>{SIGNED})(?P<pct>\s*%)?(?![\w/]|[.,]\d)")
+NUMBER = re.compile(rf"(?<![\w.,/%-])(?P<num>{SIGNED})(?P<pct>\s*%|\s+per\s?cent\b)?(?![\w/]|[.,]\d)", re.I)
 
 # A power of ten as pages write one once superscripts are lost or kept: "4.1 × 10-3", "4.1×10⁻³", "2e-5".
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
