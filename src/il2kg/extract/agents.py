@@ -199,7 +199,7 @@ _CONTROLLED = frozenset({"randomised", "placebo-controlled", "active-controlled"
 _TREATED_COMPARISON = re.compile(
     r"\bcontrol\s+(?:group|arm|cohort)s?\b|\bplacebo\b|\b(?:versus|vs\.?)\s+(?!baseline|pre-?treatment|healthy)|"
     r"\bcompared\s+(?:with|to)\s+(?:those\s+|patients\s+)?(?:who|receiving|treated|on|given|standard|conventional)\b|"
-    r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b|\bcase[- ]control\b|"
+    r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b(?!-)|\bcase[- ]control\b|"
     r"\b(?:to|or|versus|vs\.?)\s+(?:[\w-]+\s+){1,3}?alone\b|"  # "... and 18 to dexamethasone alone"
     r"\b(?:including|of\s+whom)\s+(?:about\s+|approximately\s+|nearly\s+)?(?:one|a|two)[- ](?:third|quarter|half)\b",
     re.IGNORECASE)
