@@ -165,6 +165,8 @@ _GIVEN_TO = re.compile(r"\b(?:received|receiving|were\s+(?:treated|given|adminis
 
 _EVENT_COUNT = re.compile(r"\b(?:occurred|observed|reported|seen|developed|noted|experienced|found)\s+in\s+"
                           r"(?:only\s+)?$|\bin\s+$", re.I)
+# Where a count's clause ends: "63 patients ... were reviewed; 41 received IL-2" (the 41 are the IL-2 arm).
+_CLAUSE_STOP = re.compile(r";|\b\d{1,4}\s+(?:received|were|had)\b")
 _SHARE_AFTER = re.compile(r"\s*\(\s*\d+(?:\.\d+)?\s*%")
 
 
@@ -179,6 +181,8 @@ def with_arm_sizes(page: Page, arms: tuple[Arm, ...], lexicon: Lexicon) -> tuple
         counts = list(_ARM_COUNT.finditer(page.clean, start, end))
         for i, count in enumerate(counts):
             clause_end = counts[i + 1].start() if i + 1 < len(counts) else end
+            stop = _CLAUSE_STOP.search(page.clean, count.end(), clause_end)
+            clause_end = stop.start() if stop else clause_end
             event = _EVENT_COUNT.search(page.clean, max(start, count.start() - 30), count.start()) \
                 or _SHARE_AFTER.match(page.clean, count.end())  # "Fever occurred in 3 patients (16.7%) receiving IL-2"
             if event or not _GIVEN_TO.search(page.clean, count.end(), clause_end):
