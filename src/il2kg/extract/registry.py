@@ -218,18 +218,20 @@ def _enrolled(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
     if field is None:
         return None
     line = field.lines[0]
-    m = re.match(r"^(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text)
+    # "58", "= "58"" (CTRI), "Actual  9" (a sample size given as actual)
+    m = re.match(r"^(?:=\s*\"?|actual\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text, re.I)
     label = page.clean[field.label_start : field.label_end].lower()
+    said_actual = bool(re.match(r"actual\s", line.text, re.I))
     if (
         m is None
         or "target" in label
-        or "sample size" in label
+        or ("sample size" in label and not said_actual)
         or _PLANNED.search(line.text)
         or field.qualifier not in {None, "actual"}
     ):
         return None
     status = first_field(fields, "status")
-    actual = field.qualifier == "actual" or _ACTUAL.search(line.text) or "final" in label
+    actual = field.qualifier == "actual" or _ACTUAL.search(line.text) or "final" in label or said_actual
     if not actual and not (status and _FINISHED.search(status.lines[0].text)):
         return None
     start = line.start + m.start("n")

@@ -33,6 +33,7 @@ _LABELS = (
     ("model", r"Intervention Model|Study design|Study model"),
     ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
     ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|(?:Target )?sample size"
+                   r"|Final Enrol?lment numbers achieved(?: \(Total\))?"
                    r"|Number of (?:participants|subjects)|Participants"),
     ("start", r"Study Start(?: Date)?|Recruitment start date|Date of first enrolment"),
     ("end", r"Recruitment end date"),
