@@ -22,6 +22,7 @@ from il2kg.corpus import CURATED_PREFIX, ExtractSummary, corpus_files, extract_t
 from il2kg.crossing import Member, check_groups, node_sets
 from il2kg.errors import Il2kgError, ValidationFailed
 from il2kg.exports import LazyDocuments, write_exports
+from il2kg.exports.writing import in_second_process
 from il2kg.gate import gate
 from il2kg.gate_cache import GateCache, cache_dir, file_key, report_from_json, report_to_json
 from il2kg.ontology import load_ontology
@@ -142,21 +143,38 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
                      format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
         if left_out:
             write_rejected(left_out, staging / "rejected.txt")
-        progress("writing views and plots")
+        progress("writing views, plots and exports")
         phases.done("release")
-        _write_views(view_data, ontology, staging, cache_dir(triples_dir))
-        phases.done("views")
-        progress("writing exports")
-        # last: it lists and hashes the files. The merged graph is the data with the ontology labelled as the
-        # exports label it, made only if a writer falls back to rdflib.
-        write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
-                      report.conforms, cache=cache_dir(triples_dir) / "exports")
+        # The views are drawn on the second core while the exports are written; the exports list and hash the
+        # folder's files (void.ttl, SHA256SUMS) only once the views are there.
+        views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache_dir(triples_dir)),
+                                        "drawing the views"))
+        try:
+            # The merged graph is the data with the ontology labelled as the exports label it, made only if a
+            # writer falls back to rdflib.
+            write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
+                          report.conforms, cache=cache_dir(triples_dir) / "exports", before_listing=views)
+        finally:
+            views(quiet=True)  # never leave the child writing into a folder about to be removed
         triples = _line_count(staging / "il2kg.nt")
         _swap(staging, dist_dir)
-        phases.done("exports")
+        phases.done("views+exports")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return {"triples": triples, "conforms": report.conforms, "reasoning": reasoning}
+
+
+class _Once:
+    """A wait made once: the views' child is waited for where the exports need its files, and again (quietly,
+    a no-op by then) when anything stops the build."""
+
+    def __init__(self, join: Callable[..., object]) -> None:
+        self._join, self._done = join, False
+
+    def __call__(self, quiet: bool = False) -> None:
+        if not self._done:
+            self._done = True
+            self._join(quiet)
 
 
 class _Lazy:

@@ -40,28 +40,30 @@ Progress = Callable[[str], None]
 
 def write_exports(merged_graph: Graph, ontology: Graph, data_by_document: Mapping[URIRef, Graph],
                   out_dir: Path, shacl_conforms: bool, progress: Progress | None = None,
-                  cache: Path | None = None) -> list[Path]:
+                  cache: Path | None = None, before_listing: Callable[[], object] | None = None) -> list[Path]:
     """Write every export into out_dir: RDF formats, JSON-LD context, KGX, schema.org, void.ttl, SHA256SUMS last.
 
     Data files as `LazyDocuments` are written from their pieces (exports/assemble.py), kept in the folder `cache`
     when one is given, so a rebuild makes only the changed files' pieces. `progress`, when given, gets a
-    'timing: export NAME ...' line per export (benchmarks/bench_exports.py)."""
+    'timing: export NAME ...' line per export (benchmarks/bench_exports.py). `before_listing` is called before
+    void.ttl and SHA256SUMS list the folder's files (the build's views, drawn meanwhile, are waited for there)."""
     # The writers allocate millions of short-lived, acyclic strings, tuples and dicts: each of the collector's
     # full passes walks all of them again (at 1,000 documents that was a third of the exports' time).
     collecting = gc.isenabled()
     gc.disable()
     try:
         release, clock = Release(merged_graph, ontology, data_by_document), _Clock(progress)
+        listing = before_listing or (lambda: None)
         assembly = None
         if isinstance(data_by_document, LazyDocuments):
             assembly = assembly_of(data_by_document.files, ontology, data_by_document.terms, cache)
             clock.done("pieces")
         if assembly is not None:
             try:
-                return _write_assembled(assembly, release, out_dir, shacl_conforms, clock)
+                return _write_assembled(assembly, release, out_dir, shacl_conforms, clock, listing)
             except KeysCollide:
                 pass  # the files written so far are written again, from the parsed documents
-        return _write_all(release, out_dir, shacl_conforms, clock)
+        return _write_all(release, out_dir, shacl_conforms, clock, listing)
     finally:
         if collecting:
             gc.enable()
@@ -85,7 +87,8 @@ class _Clock:
         self.started, self.cpu = now, cpu
 
 
-def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock) -> list[Path]:
+def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Clock,
+               before_listing: Callable[[], object]) -> list[Path]:
     from il2kg.exports.jsonld import CONTEXT_FILE, context_bytes
     from il2kg.exports.void import void_bytes
 
@@ -108,6 +111,7 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
         written += _write_formats(release, out_dir, others, clock)
     atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))  # the ontology's own, never stale
     release.memo.clear()
+    before_listing()
     atomic_write(out_dir / "void.ttl", void_bytes(counts or release.merged, out_dir, shacl_conforms))
     clock.done("void")
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir))
@@ -116,7 +120,7 @@ def _write_all(release: Release, out_dir: Path, shacl_conforms: bool, clock: _Cl
 
 
 def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_conforms: bool,
-                     clock: _Clock) -> list[Path]:
+                     clock: _Clock, before_listing: Callable[[], object]) -> list[Path]:
     """Write the RDF formats joined from the pieces, each written and hashed on a thread while the next is joined;
     KGX and schema.org (from an Index of the files' cached triples) in a forked child when the release is large."""
     from il2kg.exports import kgx, schemaorg
@@ -146,6 +150,7 @@ def _write_assembled(assembly: Assembly, release: Release, out_dir: Path, shacl_
     else:
         written += write_others(clock)
     atomic_write(out_dir / CONTEXT_FILE.name, context_bytes(release.ontology))
+    before_listing()
     atomic_write(out_dir / "void.ttl", void_bytes(assembly.counts(), out_dir, shacl_conforms))
     clock.done("void")
     atomic_write(out_dir / CHECKSUMS, sha256sums_bytes(out_dir, known))
@@ -240,7 +245,18 @@ def _let_go(release: Release, kind: str) -> None:
         found[1].let_go(kind)
 
 
-def _fork(work: Callable[[_Clock], list[Path]], clock: _Clock) -> Callable[..., list[Path]] | None:
+def in_second_process(work: Callable[[], object], what: str) -> Callable[..., object]:
+    """Run work in a forked child (the second core) while the caller goes on; the returned function waits for it
+    and raises its error, naming `what` failed (quiet=True: only waits). Where fork is missing, work runs now."""
+    child = _fork(lambda _clock: (work(), [])[1], _Clock(None), what)
+    if child is None:
+        work()
+        return lambda quiet=False: None
+    return child
+
+
+def _fork(work: Callable[[_Clock], list[Path]], clock: _Clock,
+          what: str = "the second export process") -> Callable[..., list[Path]] | None:
     """Run work in a forked child; the returned function waits for it and gives the paths it wrote (or raises
     its error; with quiet=True it only waits). None where fork is not available (the caller then does the work)."""
     if not hasattr(os, "fork"):
@@ -273,7 +289,7 @@ def _fork(work: Callable[[_Clock], list[Path]], clock: _Clock) -> Callable[..., 
         if quiet:
             return []
         if "error" in answer:
-            raise Il2kgError(f"the second export process failed: {answer['error']}; nothing was written. "
+            raise Il2kgError(f"{what} failed: {answer['error']}; nothing was written. "
                              "Run the build again; if it fails again, report it")
         return [Path(p) for p in answer["paths"]]
 
