@@ -124,3 +124,17 @@ def test_build_never_deletes_or_moves_what_it_did_not_write(tmp_path: Path, layo
             build(out, with_reasoning=False)
     assert keep.read_text() == "keep me"
     assert not list(tmp_path.glob(".il2kg-staging-*"))
+
+
+def test_a_failure_drawing_the_views_beside_the_exports_writes_nothing(tmp_path: Path, monkeypatch):
+    """The views are drawn in a second process while the exports are written: its failure is the build's."""
+    import il2kg.build as build_module
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "_write_views", broken)
+    with pytest.raises(Il2kgError, match="drawing the views failed: OSError: disk full"):
+        build(tmp_path / "dist", with_reasoning=False)
+    assert not (tmp_path / "dist").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist-")]  # no staging folder left
