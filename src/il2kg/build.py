@@ -125,6 +125,35 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     # Millions of objects live to the end: kept out of the collector's full passes, which would walk them again
     # each time the views and exports allocate their own.
     gc.freeze()
+    staging = _staging_for(dist_dir)
+    try:
+        return _reason_and_write(ontology, files, graph, report, view_data, staging, dist_dir, triples_dir, phases,
+                                 progress, with_reasoning, left_out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path, dist_dir: Path,
+                      triples_dir: Path, phases: Phases, progress: Progress, with_reasoning: bool,
+                      left_out: Sequence[tuple[str, str]]) -> dict[str, object]:
+    """Reason and write dist/ through `staging`. The views, which read the index only, are drawn on the second
+    core meanwhile; the exports list and hash the folder's files (void.ttl, SHA256SUMS) once the views are there."""
+    progress("writing views and plots (a second process)")
+    views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache_dir(triples_dir)),
+                                    "drawing the views"))
+    try:
+        result = _reason_and_export(ontology, files, graph, report, view_data, staging, phases, progress,
+                                    with_reasoning, left_out, views, cache_dir(triples_dir) / "exports")
+        _swap(staging, dist_dir)
+        phases.done("views+exports")
+        return result
+    finally:
+        views(quiet=True)  # never leave the child writing into a folder about to be removed
+
+
+def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
+                       phases: Phases, progress: Progress, with_reasoning: bool, left_out: Sequence[tuple[str, str]],
+                       views: Callable[..., None], exports_cache: Path) -> dict[str, object]:
     reasoning = reason(ontology, view_data) if with_reasoning else None
     if reasoning is not None:
         verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
@@ -135,33 +164,19 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
         if reasoning.consistent is False:
             raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
     phases.done("reason")
-    staging = _staging_for(dist_dir)
-    try:
-        # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
-        write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
-        atomic_write(staging / "validation-report.txt",
-                     format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
-        if left_out:
-            write_rejected(left_out, staging / "rejected.txt")
-        progress("writing views, plots and exports")
-        phases.done("release")
-        # The views are drawn on the second core while the exports are written; the exports list and hash the
-        # folder's files (void.ttl, SHA256SUMS) only once the views are there.
-        views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache_dir(triples_dir)),
-                                        "drawing the views"))
-        try:
-            # The merged graph is the data with the ontology labelled as the exports label it, made only if a
-            # writer falls back to rdflib.
-            write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
-                          report.conforms, cache=cache_dir(triples_dir) / "exports", before_listing=views)
-        finally:
-            views(quiet=True)  # never leave the child writing into a folder about to be removed
-        triples = _line_count(staging / "il2kg.nt")
-        _swap(staging, dist_dir)
-        phases.done("views+exports")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return {"triples": triples, "conforms": report.conforms, "reasoning": reasoning}
+    # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
+    write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
+    atomic_write(staging / "validation-report.txt",
+                 format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
+    if left_out:
+        write_rejected(left_out, staging / "rejected.txt")
+    progress("writing exports")
+    phases.done("release")
+    # The merged graph is the data with the ontology labelled as the exports label it, made only if a writer
+    # falls back to rdflib.
+    write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
+                  report.conforms, cache=exports_cache, before_listing=views)
+    return {"triples": _line_count(staging / "il2kg.nt"), "conforms": report.conforms, "reasoning": reasoning}
 
 
 class _Once:
