@@ -69,6 +69,24 @@ def _finding(page: Page, lexicon: Lexicon, sentence: tuple[int, int], at: int, *
                   **values)
 
 
+# A results table's p-value on a row of its own ("P-Value   0.013", "P-Value | <0.001"), as registries post them.
+_P_ROW = re.compile(r"^[ \t]*P-?\s?Value[ \t:|]+(?:[<>=≤][ \t]*)?(?:\d*\.\d+|[01])[ \t]*$", re.M | re.I)
+
+
+def p_value_rows(page: Page, lexicon: Lexicon) -> tuple[Result, ...]:
+    """The p-values a registry's posted results give on rows of their own."""
+    out = []
+    for row in _P_ROW.finditer(page.clean):
+        for p in find_p_values(row.group(0), row.start()):
+            if p.value is None:
+                continue
+            values = {"p_text": _fact(page, page.raw[p.start : p.end], p.start, p.end, "p-row"),
+                      "p_value": _fact(page, p.value, p.num_start, p.num_end, "p-row"),
+                      "p_comparator": _fact(page, p.comparator, p.start, p.num_start, "p-row")}
+            out.append(_finding(page, lexicon, (row.start(), row.end()), p.start, **values))
+    return tuple(out)
+
+
 def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozenset()) -> tuple[Result, ...]:
     """Return the p-values and result percentages of the study's sentences not already in a structured result.
 

@@ -26,7 +26,7 @@ _EXPONENT = r"[-⁻]\s?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}"
 _POWER = rf"\s*[x×*]\s*10\s*(?:\^|\*\*)?\s*(?P<exp>{_EXPONENT})|[eE](?P<exp2>-\d{{1,2}})"
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
-    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*values?)?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference))?
+    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*(?i:values?))?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference))?
     (?:\s*(?P<op><=|≤|⩽|<|>(?!=)|=)|\s+(?:of|was|is|were)(?:\s+(?P<op2><|=))?|\s*:|\s+(?=[0.]))
     \s*(?:(?P<bare>10)\s*(?:\^|\*\*)?\s*(?P<bare_exp>{_EXPONENT})|(?P<num>{_DIGITS})(?:{_POWER})?)(?![\w]|[.,]\d)""",
     re.VERBOSE,

@@ -8,6 +8,7 @@ from dataclasses import replace
 from il2kg.extract import article, registry_arms, registry_terms
 from il2kg.extract.design import DESIGN_WORDS
 from il2kg.extract.diseases import find_diseases
+from il2kg.extract.findings import p_value_rows
 from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines
 from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
@@ -106,6 +107,9 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         return []  # a record with no id, acronym or title cannot name its trial: nothing to key the facts on
     # Arms from the interventions list come last: the prose's arms carry doses and schedules, these do not.
     trial = trial if trial.arms else replace(trial, arms=registry_terms.arms_from_interventions(page, fields, lexicon))
+    rows = [f for f in p_value_rows(page, lexicon)
+            if all(f.p_value.evidence.start != g.p_value.evidence.start for g in trial.findings if g.p_value)]
+    trial = replace(trial, findings=(*trial.findings, *rows))  # posted results' "P-Value" rows
     return [registry_arms.settle_arms(page, trial, lexicon)]
 
 
