@@ -65,7 +65,8 @@ def _is_title_line(line: str) -> bool:
 # title (else the first of them).
 _TOPIC = re.compile(r"interleukin|\bIL-?2\b|leukin\b|\bTregs?\b|regulatory\s+T", re.I)
 # A sentence, not a title: "MIROCALS is a phase II study of ld-IL-2 ...", "The primary objective to evaluate ...".
-_STATEMENT = re.compile(r"\b(?:is|are|was|were|will|has|have|had)\s|\bto\s+(?:evaluate|assess|determine|investigate|"
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|will|has|have|had|may|can|could|should|must|might)\s|"
+                        r"\bto\s+(?:evaluate|assess|determine|investigate|"
                         r"establish|examine|test|compare|explore)\b|^[^\n]{200}"
                         # a record's "A.3 Full title of the trial:" (its label blanked when the record is read)
                         r"|^[\w. ]{0,12}[A-Za-z ]{0,30}\btitle\b[^:\n]{0,30}:|^[\w.]{1,8}\s+:",
