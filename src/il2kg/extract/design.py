@@ -20,8 +20,11 @@ _OWN_TRIAL = re.compile(
     r"\b(?:patients|participants|subjects) were\b",
     re.IGNORECASE,
 )
+# Other work ("previously reported", "prior trials"); "previous" as time ("diagnosed within the previous 2 years")
+# is not.
 _OTHER_WORK = re.compile(
-    r"\b(?:previous(?:ly)?|suggested|have shown|has shown|is required|are needed|prior|"
+    r"\b(?:previous(?:ly)?(?!\s+(?:\d+|one|two|three|six|twelve)\s+(?:days?|weeks?|months?|years?)\b)"
+    r"|suggested|have shown|has shown|is required|are needed|prior|"
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
     r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials))\b", re.I)
 
