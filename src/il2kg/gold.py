@@ -83,15 +83,12 @@ FIELDS = (
     "publication.type", "publication.keyword", "publication.funder", "publication.citation_count",
     "trial.registry_id", "trial.acronym", "trial.phase", "trial.allocation_ratio", "trial.design",
     "trial.n_randomised", "trial.n_enrolled", "trial.centres", "trial.disease", "trial.condition_text", "trial.country",
-    "trial.recruitment", "trial.follow_up",
-    "arm", "arm.agent", "arm.dose", "arm.cycle_length", "arm.break_length", "arm.duration", "arm.route",
-    "arm.frequency", "arm.maintenance_frequency", "arm.dosing_days", "arm.cycles",
-    "outcome", "outcome.met", "outcome.specimen", "outcome.kind",
-    "result.value", "result.sd", "result.n", "result.ci", "result.p", "result.direction", "result.significant",
-    "result.post_hoc", "result.fraction", "result.subgroup",
-    "adverse_event", "adverse_event.serious", "adverse_event.drug_related",
-    "citation", "citation.mentions", "citation.work",
-    "trial.present", "trial.arm", "trial.agent", "trial.dose", "finding.p", "finding.percent",
+    "trial.recruitment", "trial.follow_up", "arm", "arm.agent", "arm.dose", "arm.cycle_length", "arm.break_length",
+    "arm.duration", "arm.route", "arm.frequency", "arm.maintenance_frequency", "arm.dosing_days", "arm.cycles",
+    "outcome", "outcome.met", "outcome.specimen", "outcome.kind", "result.value", "result.sd", "result.n", "result.ci",
+    "result.p", "result.direction", "result.significant", "result.post_hoc", "result.fraction", "result.subgroup",
+    "adverse_event", "adverse_event.serious", "adverse_event.drug_related", "citation", "citation.mentions",
+    "citation.work", "trial.present", "trial.arm", "trial.agent", "trial.dose", "finding.p", "finding.percent",
 )
 
 _FUNDER_TRIM = re.compile(r"^(?:the\s+)|(?:\s*\([^()]*\))+$", re.IGNORECASE)
@@ -263,12 +260,12 @@ def statement_key(statement: str) -> str:
 
 
 def _citation(citation: Citation, add: Add) -> None:
-    section = _lower(citation.section)
-    add("citation", citation.intent, section, statement_key(show(citation.statement)))
+    key = statement_key(show(citation.statement))
+    add("citation", citation.intent, _lower(citation.section), key)
     for fact in (*citation.diseases, *citation.agents, *citation.biomarkers):
         add("citation.mentions", fact)
     if citation.citing_title or citation.citing_year:
-        add("citation.work", statement_key(show(citation.statement)), citation.citing_title, citation.citing_year)
+        add("citation.work", key, citation.citing_title, citation.citing_year)
 
 
 def read_gold_file(path: Path) -> tuple[str, dict[str, list[str]]]:

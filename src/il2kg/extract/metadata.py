@@ -256,8 +256,7 @@ def find_funders(page: Page) -> tuple[Fact[str], ...]:
 
 # "We searched MEDLINE ...", "we aimed to conduct a systematic synthesis and meta-analysis".
 _REVIEW_METHOD = re.compile(r"\bwe\s+(?:systematically\s+)?searched\b|\bsystematic\s+(?:review|synthesis|search|"
-                            r"literature)\b|\bmeta-?analys[ie]s\b|\bPRISMA\b|\bPreferred\s+Reporting\s+Items\b",
-                            re.IGNORECASE)
+                            r"literature)\b|\bmeta-?analys[ie]s\b|\bPRISMA\b|\bPreferred\s+Reporting\s+Items\b", re.I)
 _OWN_AIM = re.compile(r"\b(?:we|this|our|the\s+present)\b", re.IGNORECASE)
 # A review saying what it does: "Here we summarize the mechanisms ...", "In this review, we discuss ...".
 _REVIEW_AIM = re.compile(r"\b(?:here,?\s+we|in\s+this\s+(?:review|article|paper|chapter),?\s+we|this\s+review)\s+"

@@ -11,7 +11,7 @@ from il2kg.extract.diseases import find_diseases
 from il2kg.extract.findings import p_value_rows
 from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines
-from il2kg.extract.registry_fields import Field, fields_named, first_field, parse_fields
+from il2kg.extract.registry_fields import Field, field_countries, fields_named, first_field, parse_fields
 from il2kg.extract.registry_prose import prose_only, with_prose
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Fact, Lexicon, Record, Trial
@@ -92,7 +92,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         recruitment_start=_date(page, fields, "start", 0),
         recruitment_end=_date(page, fields, "end", 1),
         centres=centres,
-        countries=_countries(page, fields),
+        countries=field_countries(page, fields),
         arms=arms,
         outcomes=registry_arms.outcomes(page, fields, lexicon),
         agents=tuple(registry_terms.intervention_agents(page, fields, lexicon)),
@@ -287,21 +287,3 @@ def _centres(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
         return None
     return Fact(int(m.group("n")), page.evidence(line.start + m.start("n"), line.start + m.end("n"), "registry.sites"))
 
-
-def _countries(page: Page, fields: tuple[Field, ...]) -> tuple[Fact[str], ...]:
-    out = []
-    for field in fields_named(fields, "countries"):
-        for i, line in enumerate(field.lines):
-            continues = i == 0 or field.lines[i - 1].text.rstrip().endswith((",", ";"))
-            if not continues or not _COUNTRY_LIST.fullmatch(line.text):
-                break  # the list ends where other text begins ("Contacts", "Name: ... Address: ...")
-            for m in _COUNTRY.finditer(line.text):
-                span = (line.start + m.start("name"), line.start + m.end("name"))
-                out.append(Fact(collapse(page.raw[span[0] : span[1]]), page.evidence(*span, "registry.country")))
-    return tuple(out)
-
-
-# "Iran (Islamic Republic of)", "France, Germany; Italy": a country, its official form in brackets left out.
-_COUNTRY = re.compile(r"(?P<name>[A-Z][A-Za-z .'-]{1,40}?)(?:\s*\([^()\n]{1,40}\))?(?=\s*(?:[,;]|$))")
-_COUNTRY_LIST = re.compile(r"[A-Z][A-Za-z .'-]{1,40}?(?:\s*\([^()\n]{1,40}\))?(?:\s*[,;]\s*[A-Z][A-Za-z .'-]{1,40}?"
-                           r"(?:\s*\([^()\n]{1,40}\))?)*\s*[,;]?")

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 
 from il2kg.extract.layout import Line, split_lines
-from il2kg.extract.text import Page
+from il2kg.extract.text import Page, collapse
+from il2kg.model import Fact
 
 # Field name -> label alternatives as registries write them. "other" labels only end the field before them.
 _LABELS = (
@@ -219,3 +220,23 @@ def first_field(fields: tuple[Field, ...], *names: str) -> Field | None:
             if field.name == name and field.lines:
                 return field
     return None
+
+
+def field_countries(page: Page, fields: tuple[Field, ...]) -> tuple[Fact[str], ...]:
+    """The countries a record lists in its countries field, each as written."""
+    out = []
+    for field in fields_named(fields, "countries"):
+        for i, line in enumerate(field.lines):
+            continues = i == 0 or field.lines[i - 1].text.rstrip().endswith((",", ";"))
+            if not continues or not _COUNTRY_LIST.fullmatch(line.text):
+                break  # the list ends where other text begins ("Contacts", "Name: ... Address: ...")
+            for m in _COUNTRY.finditer(line.text):
+                span = (line.start + m.start("name"), line.start + m.end("name"))
+                out.append(Fact(collapse(page.raw[span[0] : span[1]]), page.evidence(*span, "registry.country")))
+    return tuple(out)
+
+
+# "Iran (Islamic Republic of)", "France, Germany; Italy": a country, its official form in brackets left out.
+_COUNTRY = re.compile(r"(?P<name>[A-Z][A-Za-z .'-]{1,40}?)(?:\s*\([^()\n]{1,40}\))?(?=\s*(?:[,;]|$))")
+_COUNTRY_LIST = re.compile(r"[A-Z][A-Za-z .'-]{1,40}?(?:\s*\([^()\n]{1,40}\))?(?:\s*[,;]\s*[A-Z][A-Za-z .'-]{1,40}?"
+                           r"(?:\s*\([^()\n]{1,40}\))?)*\s*[,;]?")
