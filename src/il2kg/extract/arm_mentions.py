@@ -22,7 +22,8 @@ _GENERIC_ACTIVE = re.compile(
     r"(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 # "placebo-controlled" names the design; a sham (or dummy) injection is the placebo of an injected drug.
-_PLACEBO = re.compile(r"\b(?:placebo|sham|dummy\s+injections?)\b(?![- ]controlled)", re.IGNORECASE)
+PLACEBO_WORD = re.compile(r"\b(?:placebo|sham(?:\s+injections?)?|dummy\s+injections?)\b(?![- ]controlled)",
+                          re.IGNORECASE)
 _CONTROL = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
                       r"\b(?:control\s+(?:groups?|arms?|cohorts?|patients)|controls)\b", re.IGNORECASE)
 # The label of a control group that is not one of the trial's arms (a control given standard care, whose role the
@@ -91,7 +92,7 @@ def arm_aliases(text: str, arms: tuple[Arm, ...]) -> tuple[tuple[str, str], ...]
     for m in _ALIAS.finditer(text):
         body, name = m.group("body"), " ".join(m.group("name").lower().split())
         doses = {in_base_units(d.value, d.unit) for d in find_doses(body)}
-        if _PLACEBO.search(body) and not doses and len(placebo) == 1:
+        if PLACEBO_WORD.search(body) and not doses and len(placebo) == 1:
             out.setdefault(name, placebo[0])
         elif len(doses) == 1 and len(by_dose.get(next(iter(doses)), ())) == 1:
             out.setdefault(name, by_dose[next(iter(doses))][0])
@@ -114,12 +115,12 @@ def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Le
             found += [ArmMention(m.start(), m.end(), arm.label)
                       for m in re.finditer(rf"(?<![\w-]){re.escape(arm.label)}(?![\w-])", text)]
     if len(placebo) == 1:
-        found += [ArmMention(m.start(), m.end(), placebo[0]) for m in _PLACEBO.finditer(text)]
+        found += [ArmMention(m.start(), m.end(), placebo[0]) for m in PLACEBO_WORD.finditer(text)]
     controls = [a.label for a in arms if is_control(a)]
     control = controls[0] if len(controls) == 1 else None if controls else CONTROL
     found += [ArmMention(m.start(), m.end(), control) for m in _CONTROL.finditer(text)] if control else []
     for match in find_terms(text, lexicon, "agent"):
-        label = None if _PLACEBO.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
+        label = None if PLACEBO_WORD.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
         found += [ArmMention(match.start, match.end, label)] if label else []
     if len(active) == 1:
         found += [ArmMention(m.start(), m.end(), active[0].label) for m in _GENERIC_ACTIVE.finditer(text)]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from il2kg.extract import doses
 from il2kg.extract.agents import is_background
-from il2kg.extract.arm_mentions import arm_dose
+from il2kg.extract.arm_mentions import PLACEBO_WORD, arm_dose
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
@@ -65,8 +65,7 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if not agents:
         return ()
     agent = agents[0]
-    placebo = re.search(r"\b(?:placebo|sham(?:\s+injections?)?|dummy\s+injections?)\b(?![- ]controlled)",
-                        page.clean[start:end], re.I)  # the arm, not the design
+    placebo = PLACEBO_WORD.search(page.clean[start:end])  # the arm, not the design
     fields = parse_schedule(page, start, end, doses)
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = received_period(page, spans, regimen)
@@ -171,9 +170,6 @@ _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|interventio
                               r"\b", re.I)
 
 
-_PLACEBO_KEY = re.compile(r"\b(?:placebo|sham|dummy)\b", re.I)
-
-
 def _names(key: str, arm: Arm) -> bool:
     """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day")."""
     if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
@@ -198,7 +194,7 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
         for key, fact in sizes:
             if key is None:
                 found.append(fact)
-            elif bool(_PLACEBO_KEY.search(key)) == (arm.label == "placebo") and (
+            elif bool(PLACEBO_WORD.search(key)) == (arm.label == "placebo") and (
                 arm.label == "placebo" or len(active) == 1 or _names(key, arm)
             ):
                 found.append(fact)
