@@ -110,6 +110,10 @@ def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Le
     active = [a for a in arms if not is_placebo(a)]
     if len(active) > 1:
         found += _dose_mentions(text, active)
+        for arm in active:  # arms named by a letter or number, told apart by schedule ("arm A", "group 2")
+            if re.fullmatch(r"(?:group|arm|cohort)\s+\w{1,3}", arm.label, re.I):
+                found += [ArmMention(m.start(), m.end(), arm.label)
+                          for m in re.finditer(rf"\b{re.escape(arm.label)}\b", text, re.I)]
     else:
         for arm in active:
             found += [ArmMention(m.start(), m.end(), arm.label)

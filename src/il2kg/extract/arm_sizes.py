@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.arm_mentions import PLACEBO_WORD
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact
 
@@ -23,6 +24,10 @@ _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participa
 # "(IL-2 n=29; placebo n=29)", also without "n=": "(IL-2 29; sham 29)": each item an arm and its size.
 _LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*:?\s*(?:n\s*=\s*)?(?P<n>\d{1,5})\s*$",
                            re.I)
+# "(20 IL-2, 20 placebo)": the size before the arm; read so only beside a placebo item, so that subgroups
+# ("12 MDD and 12 BD") or sexes are never taken for arms.
+_N_LABEL_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:on|given|received)\s+)?"
+                           r"(?P<label>[A-Za-z][\w .+/-]{0,30}?)\s*$", re.I)
 _ALLOCATION_CUE = re.compile(r"\b(?:received|randomi[sz]ed|randomly|assigned|allocated)\b", re.I)
 _RANDOMISES = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\s+(?:\(\d+:\d+\)\s+)?to\b", re.I)
 
@@ -80,6 +85,11 @@ def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[in
         if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
             pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
         parsed = [(base + m.start(), _TO_ITEM.match(m.group(0)) or _LABEL_N_ITEM.match(m.group(0))) for m in pieces]
+        if not all(m for _, m in parsed):
+            parsed = [(at, m or _N_LABEL_ITEM.match(piece.group(0)))
+                      for (at, m), piece in zip(parsed, pieces, strict=True)]
+            if not any(m and PLACEBO_WORD.search(m.group("label")) for _, m in parsed):
+                continue
         if len(parsed) >= 2 and all(m for _, m in parsed):
             return [(m.group("label"), _fact(page, int(m.group("n")), at + m.start("n"), at + m.end("n"), "to-arm"))
                     for at, m in parsed]

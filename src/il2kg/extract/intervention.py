@@ -12,6 +12,7 @@ from il2kg.extract.arm_mentions import PLACEBO_WORD, arm_dose
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
+from il2kg.extract.schedule_arms import split_by_schedule
 from il2kg.extract.terms import TermMatch, find_terms_in
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
@@ -96,6 +97,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         )
         arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention,
                                      also)))
+    if len(arms) == 1 and (split := split_by_schedule(page, arms[0][1], start, end)):
+        return split
     if placebo:
         s, e = start + placebo.start(), start + placebo.end()
         shared = with_schedule_text(page, _placebo_fields(page, start, s, fields))

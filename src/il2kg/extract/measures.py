@@ -47,9 +47,10 @@ def find_specimen(text: str, start: int, end: int, lexicon: Lexicon) -> Span | N
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-# "fell by 36%", "a 25% reduction", "the percentage change in EASI": a relative change says nothing of what was
-# measured.
-_RELATIVE = re.compile(r"\bby\s+[+-]?\d+(?:\.\d+)?\s*%|\d\s*%\s*(?:-\s*fold\s+)?(?:increase|decrease|reduction|rise|"
+# "fell by 36%", "by 31 to 37%", "a 25% reduction", "the percentage change in EASI": a relative change says nothing
+# of what was measured.
+_RELATIVE = re.compile(r"\bby\s+(?:[+-]?\d+(?:\.\d+)?\s*%?\s*(?:to|–|—|-)\s*)?[+-]?\d+(?:\.\d+)?\s*%|"
+                       r"\d\s*%\s*(?:-\s*fold\s+)?(?:increase|decrease|reduction|rise|"
                        r"decline|drop|fall|change|improvement|higher|lower|more|less|greater|fewer)\b|"
                        r"\bpercent(?:age)?\s+(?:change|reduction|decrease|increase|improvement)\b", re.I)
 

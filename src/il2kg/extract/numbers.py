@@ -26,7 +26,8 @@ _EXPONENT = r"[-⁻]\s?[\d⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2}"
 _POWER = rf"\s*[x×*]\s*10\s*(?:\^|\*\*)?\s*(?P<exp>{_EXPONENT})|[eE](?P<exp2>-\d{{1,2}})"
 _P_OPS = {"=": "=", "<": "<", "<=": "<=", "≤": "<=", "⩽": "<=", ">": ">"}
 _P_VALUE = re.compile(
-    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*(?i:values?))?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference))?
+    rf"""(?<![A-Za-z])[pP](?:\s*-?\s*(?i:values?))?(?:\s+for\s+(?:interaction|trend|heterogeneity|difference)
+    |\s+for\s+[\w-]+(?:\s+[\w-]+)?\s+(?:vs\.?|versus)\s+[\w-]+|\s*\((?:[\w-]+\s+){{1,2}}(?:vs\.?|versus)\s+[\w-]+\))?
     (?:\s*(?P<op><=|≤|⩽|<|>(?!=)|=)|\s+(?:of|was|is|were)(?:\s+(?P<op2><|=))?|\s*:|\s+(?=[0.]))
     \s*(?:(?P<bare>10)\s*(?:\^|\*\*)?\s*(?P<bare_exp>{_EXPONENT})|(?P<num>{_DIGITS})(?:{_POWER})?)(?![\w]|[.,]\d)""",
     re.VERBOSE,
@@ -45,11 +46,13 @@ _VALUE_SD = re.compile(
     rf"|±\s*(?P<sd2>{_DIGITS})(?![\w]|[.,]\d))"
 )
 _FRACTION = re.compile(r"(?<![\w/.,])(?P<a>\d+)\s*/\s*(?P<b>\d+)(?![\w/]|[.,]\d)")
-# "27 of 60 patients", "7 of 30 (23%)": a count of people over a total; "week 4 of 12" is no fraction.
+# "27 of 60 patients", "7 of 30 (23%)", "3 of 13 in arm B": a count of people over a total; "week 4 of 12" is
+# no fraction.
 _OF_FRACTION = re.compile(
     r"(?<![\w.,/-])(?<!week\s)(?<!day\s)(?<!cycle\s)(?<!month\s)(?<!dose\s)(?P<a>\d+)\s+(?:out\s+)?of\s+(?:the\s+)?"
     r"(?P<b>\d+)(?![\w/%]|[.,]\d)(?P<who>\s+(?:evaluable\s+|treated\s+|randomi[sz]ed\s+)?"
-    r"(?:patients|participants|subjects|adults|children|individuals|people)\b)?(?=(?P<pct>\s*\(\s*\d)?)",
+    r"(?:patients|participants|subjects|adults|children|individuals|people)\b)?(?=(?P<pct>\s*\(\s*\d)?)"
+    r"(?=(?P<arm>\s+in\s+(?:(?:arm|group|cohort)\s+\w|the\s+(?:[\w-]+\s+){1,2}(?:arm|group)\b))?)",
     re.IGNORECASE,
 )
 _COUNT = re.compile(r"(?<![\w])[nN]\s*=\s*(?P<n>\d+)(?![\w]|[.,]\d)")
@@ -182,7 +185,8 @@ def find_fractions(text: str, offset: int = 0) -> list[Fraction]:
 
 def find_of_fractions(text: str, offset: int = 0) -> list[Fraction]:
     """Return counts of people over a total written "27 of 60 patients" or "7 of 30 (23%)" (a percentage follows)."""
-    return _fractions(_OF_FRACTION, text, offset, lambda m, a, b: bool(m.group("who") or m.group("pct")))
+    return _fractions(_OF_FRACTION, text, offset,
+                      lambda m, a, b: bool(m.group("who") or m.group("pct") or m.group("arm")))
 
 
 def _fractions(

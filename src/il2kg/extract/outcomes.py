@@ -90,9 +90,9 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
                   arm_aliases(page.clean, arms))
     focus: _Draft | None = None
     has_results = bool({s.name for s in page.sections} & _RESULT_SECTIONS)
-    tables = read_tables(ctx, page.sentences)
+    tables, captioned = read_tables(ctx, page.sentences)
     for i, sentence in enumerate(page.sentences):
-        table = i in tables and _in_results(sentence, has_results)
+        table = i in tables and (_in_results(sentence, has_results) or i in captioned)
         if not table and not _is_result_sentence(page, sentence, has_results):
             continue
         _apply_verdicts(ctx, sentence, drafts)

@@ -92,7 +92,9 @@ _COUNT_CUES = compile_cues({
     r"(?:were\s+)?screened|(?:were\s+)?assessed\s+for\s+eligibility|were\s+assessed\b|were\s+approached)\b"
     r"|^\s*(?:\w+\s+){0,3}?\(\s*\d+(?:[.·]\d+)?\s*%"
     r"|^[^.;]{0,30}?\b(?:were\s+)?(?:randomly\s+)?(?:assigned|allocated|randomi[sz]ed)\s+to\s+(?:the|a|an)\s+"
-    r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b",
+    r"[\w-]+(?:\s+[\w-]+)?\s+(?:group|arm)\b"
+    # "6 of 14 patients in arm A": one arm's count
+    r"|^\s*(?:\w+\s+)?in\s+(?:(?:arm|group|cohort)\s+[A-H1-9]\b|the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:arm|group)\b)",
     # A second group counted beside the patients: healthy controls or donors, "and another 25", "twelve with
     # lupus nephritis ..., and four with ..." (the sentence's total is the sum, which it does not state).
     "other-group": r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"

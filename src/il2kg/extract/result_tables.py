@@ -75,22 +75,43 @@ def _header(ctx: Context, cells: list[Snippet]) -> _Header | None:
     return _Header(arms, p_column, len(cells), timepoint)
 
 
-def read_tables(ctx: Context, sentences: tuple[Sentence, ...]) -> dict[int, list[Finding]]:
-    """Findings of the table rows among the sentences, keyed by sentence index (a header maps to no finding)."""
+# "Table 2. Outcomes at week 24": a numbered table's caption, which places the table in the results wherever the
+# page's sections end.
+_CAPTION = re.compile(r"\s*Table\s+\d{1,2}\b", re.IGNORECASE)
+
+
+def read_tables(ctx: Context, sentences: tuple[Sentence, ...]) -> tuple[dict[int, list[Finding]], set[int]]:
+    """Findings of the table rows among the sentences, keyed by sentence index (a header maps to no finding), and
+    the indexes of the rows of tables under a numbered caption."""
     found: dict[int, list[Finding]] = {}
+    captioned: set[int] = set()
     header: _Header | None = None
+    under_caption = False
     for i, sentence in enumerate(sentences):
         cells = _cells(ctx, sentence)
         if header is not None and len(cells) == header.width:
             found[i] = _row(ctx, header, cells)
+            captioned |= {i} if under_caption else set()
             continue
         header = _header(ctx, cells) if cells else None
         if header is not None:
             found[i] = []
+            caption = [s for s in sentences[max(0, i - 2) : i] if _CAPTION.match(ctx.page.clean, s.start, s.end)]
+            under_caption = bool(caption)
+            if caption and header.timepoint is None:  # "Table 2. Outcomes at week 24"
+                header = _with_caption_time(ctx, header, caption[0], sentences[i - 1])
             before = ctx.page.clean[sentences[i - 1].start : sentences[i - 1].end] if i else ""
             if _BASELINE.search(before) or _BASELINE.search(ctx.page.clean[sentence.start : sentence.end]):
                 header = _Header({}, None, header.width, None)  # a baseline table: its rows are read as nothing
-    return found
+    return found, captioned
+
+
+def _with_caption_time(ctx: Context, header: _Header, first: Sentence, last: Sentence) -> _Header:
+    times = find_timepoints(ctx.page.clean[first.start : last.end], first.start)
+    if len({t[2] for t in times}) != 1:
+        return header
+    timepoint = Fact(times[0][2], ctx.page.evidence(times[0][0], times[0][1], "result_tables.caption-timepoint"))
+    return _Header(header.arms, header.p_column, header.width, timepoint)
 
 
 def _fact(ctx: Context, value, start: int, end: int, rule: str) -> Fact:
@@ -173,7 +194,8 @@ def _cell_fields(ctx: Context, label: str, cell: Snippet) -> dict:
         m = _VALUE_BRACKET.fullmatch(text)
         if not m:
             return {}
-        value, unit, count = to_decimal(m.group("v")), "%" if m.group("pct") else "", False
+        percent = m.group("pct") or "%" in label  # "Treg %, mean (SD)"
+        value, unit, count = to_decimal(m.group("v")), "%" if percent else "", False
         sd = m.group("pm") or ((m.group("b") or m.group("b2")) if SD_CUE.search(label) else None)
         if sd is not None:
             group = "pm" if m.group("pm") else "b" if m.group("b") else "b2"

@@ -49,6 +49,16 @@ _FROM_TO = re.compile(
     rf"\s+to\s+(?P<b>{SIGNED})(?:\s*%?\s*(?:±|\+/-)\s*{SIGNED})?\s*(?:{_UNIT})?",  # "from 4.2 ± 1.3% to 7.9% ± 2.1%"
     re.IGNORECASE,
 )
+# A from-to listed after the verb for each arm: "rose in both arms (arm A from 5.1% to 9.8%; arm B from 5.3% to
+# 7.2%)": without its own verb it is read only with a measurement unit (not "from 1 to 3 MIU", "from 2019 to 2021")
+# in a sentence that says something changed.
+_UNIT_FIRST = _UNIT.replace("(?P<unit>", "(?:")
+_FROM_TO_LISTED = re.compile(
+    rf"(?<![\w-])from\s+(?P<a>{SIGNED})\s*(?:{_UNIT_FIRST})?\s+to\s+(?P<b>{SIGNED})\s*{_UNIT}", re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:rose|increased|decreased|fell|declined|dropped|changed|grew|expanded)\b", re.I)
+# A percentage that ends or opens a range ("increased by 31 to 37%", "31%–37%"); "from 31% to 37%" is read before.
+_RANGE_END = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%?\s*(?:to|–|—)\s*$")
+_RANGE_START = re.compile(r"\s*(?:to|–|—)\s*\d+(?:[.,]\d+)?\s*%")
 # "a 4.1-fold increase", "increased (by) 2.3-fold", "fell 1.5-fold"; a range ("a 12-17-fold increase") is none.
 _FOLD = re.compile(r"(?<![\w.])(?<!\d-)(?<!\d\s-\s)(?<!\d\sto\s)(?P<num>\d{1,3}(?:\.\d+)?)\s*-?\s*fold\s+"
                    r"(?:(?P<up>increase|rise|expansion|higher|greater|elevation)|decrease|reduction|lower|decline)\b"
@@ -116,6 +126,15 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         value = Number(offset + m.start("b"), offset + m.end("b"), b or Decimal(0))
         direction = "increase" if b > a else "decrease" if b < a else "no-change"
         changes.append(Slot(offset + m.start("a"), offset + m.end(), "from-to", value, unit, direction=direction))
+    if _CHANGED.search(sentence):
+        for m in _FROM_TO_LISTED.finditer(text):
+            if _overlaps(offset + m.start("a"), offset + m.end(), [(c.start, c.end) for c in changes]):
+                continue
+            a, b = to_decimal(m.group("a")), to_decimal(m.group("b"))
+            value = Number(offset + m.start("b"), offset + m.end("b"), b or Decimal(0))
+            direction = "increase" if b > a else "decrease" if b < a else "no-change"
+            changes.append(Slot(offset + m.start("a"), offset + m.end(), "from-to", value,
+                                _normal_unit(m.group("unit")), direction=direction))
     if SD_CUE.search(sentence):  # a value ± SD inside "from ... to ..." is the start or the end, not a change
         for pair in find_values_with_sd(text, offset):
             if not _overlaps(pair.value.start, pair.sd.end, [(c.start, c.end) for c in changes]):
@@ -129,6 +148,8 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
         head = text[: pct.start - offset]
         relative = _CUES["relative-change"].search(head) or changes_listed
         mean = bool(_CUES["mean-of"].search(head) or relative and _CUES["mean"].search(sentence))
+        if _RANGE_END.search(head) or _RANGE_START.match(text, pct.end - offset):
+            continue  # "by 31 to 37%", "31% to 37%": a range, no one value
         if _overlaps(pct.start, pct.end, taken) or relative and not mean:
             changes_listed = changes_listed or bool(relative)
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value

@@ -259,6 +259,9 @@ def _slot_results(ctx: Context, sc: _SentenceContext, clause: _Clause, slots: li
     active = [s for s in slots if s.arm != placebo or s.arm is None]
     ps = clause.p_values
     ps = [ps[0]] * len(active) if len(ps) == 1 else ps if len(ps) == len(active) else []
+    if len(clause.p_values) == 1 and len({s.arm for s in active if s.arm}) >= 2 and clause.comparator is None \
+            and len(active) == len(slots):
+        ps = []  # "6 of 14 in arm A and 3 of 13 in arm B (p=0.28)": one p compares treated arms, neither arm's own
     results = []
     for slot in slots:
         common = {k: v for k, v in clause.shared.items() if k != "n"}  # n counts the population, not one arm

@@ -17,8 +17,9 @@ ROUTES = (("subcutaneous", r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.|\bSC\b"),
           ("intravenous", r"\bintravenous(?:ly)?\b|\bi\.v\."),
           ("oral", r"\boral(?:ly)?\b|\bby mouth\b"))
 FREQUENCIES = (
-    ("twice weekly", r"\btwice (?:a |per )?week(?:ly)?\b"),
-    ("three times weekly", r"\bthree times (?:a |per )?week(?:ly)?\b"),
+    ("twice weekly", r"\btwice (?:a |per )?week(?:ly)?\b|\b(?:2|two) (?:times|days) ?(?:a |per |/ ?)week\b"),
+    ("three times weekly",
+     r"\bthree times (?:a |per )?week(?:ly)?\b|\b(?:3|three) (?:times|days) ?(?:a |per |/ ?)week\b"),
     ("every other day", r"\bevery other day\b|\bon alternate days\b|\bevery (?:second|2|two) days?\b"),
     ("fortnightly", r"\bfortnightly\b|\bbiweekly\b|\bevery (?:2|two) weeks\b|\bevery other week\b|\bevery 14 days\b"),
     ("weekly", r"\bonce[ -](?:a |per )?week(?:ly)?\b|\bweekly\b|\bevery week\b"),
