@@ -77,7 +77,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         return []
     lines = split_lines(page.clean)
     arm_lines = tuple(line for f in fields_named(fields, "arms") for line in f.lines) or lines
-    arms = registry_arms.arms(page, arm_lines, lexicon)
+    arms = registry_arms.arms(page, arm_lines, lexicon, fields)
     centres = _centres(page, fields)
     header = None if first_field(fields, "title_official", "title_brief") else _header_title(page, lines)
     trial = Trial(

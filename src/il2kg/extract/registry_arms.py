@@ -38,14 +38,35 @@ _ITEM_PREFIX = re.compile(r"^(?:\d+[.)]|[-•*])\s*")
 _OUTCOME_ROLE = {"primary_outcome": "primary", "secondary_outcome": "secondary", "other_outcome": "exploratory"}
 
 
-def arms(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[Arm, ...]:
-    """Arms headed "Experimental: ...", "Placebo Comparator: ..." with the lines that describe them."""
+def arms(page: Page, lines: tuple[Line, ...], lexicon: Lexicon, fields: tuple[Field, ...] = ()) -> tuple[Arm, ...]:
+    """Arms headed "Experimental: ...", "Placebo Comparator: ..." with the lines that describe them; an arm whose
+    lines give no dose takes the interventions list's description of the one drug it names."""
     heads = [i for i, line in enumerate(lines) if _ARM_HEAD.match(line.text)]
+    described = _descriptions(fields)
     out = []
     for k, i in enumerate(heads):
         body = lines[i + 1 : heads[k + 1] if k + 1 < len(heads) else len(lines)]
+        named = {collapse(line.text).lower() for line in body if _INTERVENTION_LINE.match(line.text)}
+        if len(named) == 1 and not any(find_doses(line.text) for line in (lines[i], *body)):
+            body = (*body, *described.get(named.pop(), ()))
         out.append(_arm(page, lines[i], body, lexicon))
     return tuple(out)
+
+
+def _descriptions(fields: tuple[Field, ...]) -> dict[str, tuple[Line, ...]]:
+    """The interventions list's items ("Drug: Interleukin-2" and the lines under it), by the item's line."""
+    items: dict[str, list[Line]] = {}
+    for field in fields:
+        if field.name != "interventions":
+            continue
+        name = None
+        for line in field.lines:
+            if _INTERVENTION_LINE.match(line.text):
+                name = collapse(line.text).lower()
+                items.setdefault(name, [])
+            elif name is not None:
+                items[name].append(line)
+    return {name: tuple(lines) for name, lines in items.items()}
 
 
 def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Arm:

@@ -185,6 +185,11 @@ def parse_fields(page: Page) -> tuple[Field, ...]:
                 fields[-1] = Field(last.name, last.label_start, last.label_end, last.qualifier, (*last.lines, line))
             continue
         name, m = found
+        if fields and not fields[-1].lines and fields[-1].name == name and not m.group("value").strip() \
+                and ":" not in line.text:  # "Allocation:" then "Randomized": the value, though it reads as a label
+            last = fields[-1]
+            fields[-1] = Field(last.name, last.label_start, last.label_end, last.qualifier, (line,))
+            continue
         qualifier = (m.group("pre") or m.group("qual") or "").lower() or None
         value = ()
         if m.group("value").strip():
