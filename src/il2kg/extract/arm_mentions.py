@@ -24,7 +24,7 @@ _GENERIC_ACTIVE = re.compile(
 # "placebo-controlled" names the design; a sham (or dummy) injection is the placebo of an injected drug.
 PLACEBO_WORD = re.compile(r"\b(?:placebo|sham(?:\s+injections?)?|dummy\s+injections?)\b(?![- ]controlled)",
                           re.IGNORECASE)
-_CONTROL = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
+CONTROL_WORD = re.compile(r"(?<!healthy )(?<!matched )(?<!normal )"
                       r"\b(?:control\s+(?:groups?|arms?|cohorts?|patients)|controls)\b", re.IGNORECASE)
 # The label of a control group that is not one of the trial's arms (a control given standard care, whose role the
 # page leaves open): what is said of it is about no arm we record, so readers drop it rather than give it elsewhere.
@@ -122,7 +122,7 @@ def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Le
         found += [ArmMention(m.start(), m.end(), placebo[0]) for m in PLACEBO_WORD.finditer(text)]
     controls = [a.label for a in arms if is_control(a)]
     control = controls[0] if len(controls) == 1 else None if controls else CONTROL
-    found += [ArmMention(m.start(), m.end(), control) for m in _CONTROL.finditer(text)] if control else []
+    found += [ArmMention(m.start(), m.end(), control) for m in CONTROL_WORD.finditer(text)] if control else []
     for match in find_terms(text, lexicon, "agent"):
         label = None if PLACEBO_WORD.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
         found += [ArmMention(match.start, match.end, label)] if label else []

@@ -16,7 +16,10 @@ _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|particip
                         r"(?:per|in each|each)\s+(?:group|arm|cohort|dose\s+level)\b", re.I)
 # "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
 # A dose per unit of time is a label too: "1 MIU/day (cohort 2, n = 6)".
-_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:[^()\n]{0,80}?[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)", re.I)
+# An arm named inside the parentheses names it better than the words before them: "(IL-2 group, n = 30)".
+_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)",
+                    re.I)
+_INNER_GROUP = re.compile(r"(?P<label>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:group|arm)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
@@ -54,6 +57,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
                         or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
                 label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
+                if arm.group("inner") and (inner := _INNER_GROUP.fullmatch(arm.group("inner").strip())):
+                    label = inner.group(0)
                 out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
         if out:
             return tuple(out)

@@ -33,6 +33,14 @@ _OTHER_TRIAL = re.compile(r"\s*an?\s+(?:[\w-]+\s+){0,6}?(?:trial|study)\b[^.]{0,
                           r"(?:now\s+|currently\s+)?(?:recruiting|ongoing|underway|planned|being\s+(?:conducted|planned))\b",
                           re.I)
 
+# A trial the page calls for or plans ("these data justify a randomized trial", "A randomised trial (X) will start
+# in 2026", "larger controlled trials are needed"): its design is not the own study's.
+_FUTURE_TRIAL = re.compile(
+    r"\b(?:justif(?:y|ies)|warrant(?:s|ing)?|supports?|call(?:s)?\s+for|need\s+for|merits?|pave\s+the\s+way\s+for)\s+"
+    r"(?:an?\s+|further\s+|the\s+)?(?:[\w-]+\s+){0,4}?trials?\b"
+    r"|\btrials?\b[^.;]{0,60}?\b(?:is|are)\s+(?:needed|warranted|required)\b"
+    r"|^\s*an?\s+(?:[\w-]+\s+){0,4}?trial\b(?:\s+\([^()]{1,40}\))?[^.;]{0,60}?\bwill\b", re.I)
+
 DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|"
@@ -76,7 +84,7 @@ def sentence_score(page: Page, start: int, end: int, section: str | None) -> int
     score = {"methods": 3, "results": 1, "registration": 1, "background": -1, "discussion": -1}.get(section or "", 0)
     if _OWN_TRIAL.search(text):
         score += 2
-    if section != "methods" and (_OTHER_WORK.search(text) or _OTHER_TRIAL.match(text)):
+    if section != "methods" and (_OTHER_WORK.search(text) or _OTHER_TRIAL.match(text) or _FUTURE_TRIAL.search(text)):
         score -= 3
     return score
 

@@ -12,7 +12,7 @@ import re
 
 from il2kg.extract.cue_tables import compile_cues
 from il2kg.extract.design import sentence_score, trial_spans
-from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages
+from il2kg.extract.numbers import find_intervals, find_p_values, find_percentages, find_spreads
 from il2kg.extract.terms import find_terms_in
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact, Lexicon, Quantity, Result
@@ -99,7 +99,7 @@ def find_findings(page: Page, lexicon: Lexicon, taken: frozenset[int] = frozense
         if start < opening:
             continue  # an unsectioned text's opening, before it speaks of its own study, is background
         text = page.clean[start:end]
-        blocked = [(i.start, i.end) for i in find_intervals(text, start)]
+        blocked = [(i.start, i.end) for i in find_intervals(text, start)] + find_spreads(text, start)
         for p in find_p_values(text, start):
             if p.value is None or p.num_start in seen or _is_threshold(page, p.start, p.end):
                 continue

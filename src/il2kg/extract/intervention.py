@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from il2kg.extract import doses
 from il2kg.extract.agents import is_background
-from il2kg.extract.arm_mentions import PLACEBO_WORD, arm_dose
+from il2kg.extract.arm_mentions import CONTROL_WORD, PLACEBO_WORD, arm_dose
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
@@ -111,7 +111,7 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
 # ursodeoxycholic acid (13-15 mg/kg/day)". Such a dose is that drug's, never the IL-2 arm's.
 _DRUG_NAME_BEFORE = re.compile(r"(?:\b[a-z][a-z-]{3,}(?:mab|nib|cept|ine|ide|one|ol|ate|statin|pril|sartan|olimus|"
                                r"sporin|mycin|cillin|azole|vir|tide|parin|platin|rubicin|taxel|fen)|\b[a-z]{4,}\s+acid)\b"
-                               r"\s*(?:\(\s*|,\s*|at\s+(?:a\s+dose\s+of\s+)?)?$", re.I)
+                               r"\s*(?:\(\s*|,\s*|at\s+(?:a\s+dose\s+of\s+)?|up\s+to\s+)?$", re.I)
 
 
 def _given_alone(page: Page, lexicon: Lexicon) -> set[str]:
@@ -195,6 +195,8 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
     for arm in arms:
         found = []
         for key, fact in sizes:
+            if key is not None and CONTROL_WORD.search(key) and not _names(key, arm):
+                continue  # "(control group, n = 15)": a comparator we may not record as an arm, never the treated arm
             if key is None:
                 found.append(fact)
             elif bool(PLACEBO_WORD.search(key)) == (arm.label == "placebo") and (

@@ -49,7 +49,8 @@ def find_specimen(text: str, start: int, end: int, lexicon: Lexicon) -> Span | N
 
 # "fell by 36%", "by 31 to 37%", "a 25% reduction", "the percentage change in EASI": a relative change says nothing
 # of what was measured.
-_RELATIVE = re.compile(r"\bby\s+(?:[+-]?\d+(?:\.\d+)?\s*%?\s*(?:to|–|—|-)\s*)?[+-]?\d+(?:\.\d+)?\s*%|"
+_RELATIVE = re.compile(r"\bby\s+(?:an?\s+(?:mean|median|average)\s+(?:of\s+)?)?"
+                       r"(?:[+-]?\d+(?:\.\d+)?\s*%?\s*(?:to|–|—|-)\s*)?[+-]?\d+(?:\.\d+)?\s*%|"
                        r"\d\s*%\s*(?:-\s*fold\s+)?(?:increase|decrease|reduction|rise|"
                        r"decline|drop|fall|change|improvement|higher|lower|more|less|greater|fewer)\b|"
                        r"\bpercent(?:age)?\s+(?:change|reduction|decrease|increase|improvement)\b", re.I)
@@ -59,7 +60,10 @@ def find_kind(text: str, start: int, end: int) -> Span | None:
     """The kind of quantity stated in the mention or its clause ("Treg percentage", "absolute Treg counts")."""
     lo, hi = _window(text, start, end)
     relative = [(m.start(), m.end()) for m in _RELATIVE.finditer(text, lo, hi)]
+    # After a relative change, a bare "%" goes on listing changes ("by 24% with IL-2 and 3% with placebo").
+    listed = (relative[0][0], hi) if relative else (hi, hi)
     hits = [(m.start(), m.end(), code) for code, pattern in _KINDS
             for m in [next((m for m in pattern.finditer(text, lo, hi)
-                            if not any(a <= m.start() < b for a, b in relative)), None)] if m]
+                            if not any(a <= m.start() < b for a, b in relative)
+                            and not (m.group(0) == "%" and listed[0] <= m.start() < listed[1])), None)] if m]
     return hits[0] if len(hits) == 1 else None

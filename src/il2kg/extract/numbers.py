@@ -124,6 +124,16 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
     return [_number(m, "num", offset, bool(m.group("pct"))) for m in NUMBER.finditer(text)]
 
 
+# A spread's bounds are no one's values: "(IQR, 5%-41%)", "(interquartile range −8% to 14%)", "(range 2-9)".
+_SPREAD = re.compile(rf"\b(?:IQR|interquartile\s+range|range)\s*[,:=]?\s*[\[(]?\s*{SIGNED}\s*%?\s*(?:-|–|—|to)\s*"
+                     rf"{SIGNED}\s*%?", re.I)
+
+
+def find_spreads(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return the spans of interquartile ranges and ranges with their bounds ("IQR, 5%-41%")."""
+    return [(offset + m.start(), offset + m.end()) for m in _SPREAD.finditer(text)]
+
+
 def find_percentages(text: str, offset: int = 0) -> list[Number]:
     """Return the numbers written with a '%' sign."""
     return [n for n in find_numbers(text, offset) if n.percent]

@@ -103,7 +103,9 @@ _COUNT_CUES = compile_cues({
     # "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
     # "... in 71 (69%) of 103 versus ...": a denominator after a count with its percentage, one arm's.
     "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$"
-    r"|\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+$",
+    r"|\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+$"
+    # "two in five patients": a proportion, not a count of people
+    r"|(?<![\w.,])(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+in\s+$",
     "enrolment-before": r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
     r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
     r"recruited)\s+$",

@@ -21,6 +21,7 @@ from il2kg.extract.numbers import (
     find_intervals,
     find_of_fractions,
     find_percentages,
+    find_spreads,
     find_values_with_sd,
     to_decimal,
 )
@@ -56,6 +57,7 @@ _UNIT_FIRST = _UNIT.replace("(?P<unit>", "(?:")
 _FROM_TO_LISTED = re.compile(
     rf"(?<![\w-])from\s+(?P<a>{SIGNED})\s*(?:{_UNIT_FIRST})?\s+to\s+(?P<b>{SIGNED})\s*{_UNIT}", re.IGNORECASE)
 _CHANGED = re.compile(r"\b(?:rose|increased|decreased|fell|declined|dropped|changed|grew|expanded)\b", re.I)
+_SPREAD_AFTER = re.compile(r"\s*[(\[]\s*(?:IQR|interquartile\s+range|range)\b[^()\[\]]{1,40}[)\]]", re.I)
 # A percentage that ends or opens a range ("increased by 31 to 37%", "31%–37%"); "from 31% to 37%" is read before.
 _RANGE_END = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*%?\s*(?:to|–|—)\s*$")
 _RANGE_START = re.compile(r"\s*(?:to|–|—)\s*\d+(?:[.,]\d+)?\s*%")
@@ -79,7 +81,8 @@ _CUES = compile_cues({
     "mean-of": r"\bmean\s+(?:change\s+)?(?:of\s+)?$",
     "mean": r"\bmean\b",
     # "reduced by 30%" is a relative change; "reached by 40%" (of patients) is not.
-    "relative-change": r"(?<!reached\s)(?<!achieved\s)(?<!attained\s)(?<!experienced\s)\bby\s*$",
+    "relative-change": r"(?<!reached\s)(?<!achieved\s)(?<!attained\s)(?<!experienced\s)\bby\s*"
+    r"(?:an?\s+(?:mean|median|average)\s+(?:change\s+)?(?:of\s+)?)?$",
 })
 
 
@@ -141,7 +144,8 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
                 slots.append(Slot(pair.value.start, pair.sd.end, "sd", pair.value, "%" if pair.value.percent else "",
                                   sd=pair.sd))
     slots += changes
-    taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals]
+    taken = [(s.start, s.end) for s in slots] + [(i.start, i.end) for i in intervals] \
+        + find_spreads(text, offset)
     fractions = sorted(find_fractions(text, offset) + find_of_fractions(text, offset), key=lambda f: f.start)
     changes_listed = False  # "fell by 48.2% in group B, 31.5% in group A and ...": the list goes on in kind
     for pct in find_percentages(text, offset):
@@ -155,7 +159,9 @@ def find_slots(text: str, offset: int, sentence: str) -> list[Slot]:
             continue  # "reduced by 30%" without a mean: a relative change, not an arm's value
         fraction = next((f for f in fractions if 0 <= f.start - pct.end <= 3 or 0 <= pct.start - f.end <= 3), None)
         fraction = fraction or _count_of_total(text, offset, pct) or _total_before(text, offset, pct)
-        slots.append(Slot(pct.start, pct.end, "mean" if mean else "percent", pct, "%",
+        spread = _SPREAD_AFTER.match(text, pct.end - offset)  # "3% (IQR, -8% to 14%) with placebo": the arm after
+        slots.append(Slot(pct.start, pct.end + (spread.end() - spread.start() if spread else 0),
+                          "mean" if mean else "percent", pct, "%",
                           fraction=fraction if fraction and _agrees(fraction, pct) else None))
     used = [(s.fraction.start, s.fraction.end) for s in slots if s.fraction] + taken
     for fraction in fractions:

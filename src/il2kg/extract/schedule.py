@@ -15,7 +15,9 @@ from il2kg.model import Fact, Quantity
 # (A bare "IV" is left out: "Treg infusions IV ... and IL-2 injections" would give IL-2 the infusions' route.)
 ROUTES = (("subcutaneous", r"\bsub-?cutaneous(?:ly)?\b|\bs\.c\.|\bSC\b"),
           ("intravenous", r"\bintravenous(?:ly)?\b|\bi\.v\."),
-          ("oral", r"\boral(?:ly)?\b|\bby mouth\b"))
+          # "oral" alone is as often a site ("oral ulcers") as a route: only with what is given so
+          ("oral", r"\borally\b|\bby mouth\b|\bper os\b|\boral(?= (?:administration|dos\w+|tablets?|capsules?|route|"
+                   r"solution|formulation|therapy|treatment)\b)"))
 FREQUENCIES = (
     ("twice weekly", r"\btwice (?:a |per )?week(?:ly)?\b|\b(?:2|two) (?:times|days) ?(?:a |per |/ ?)week\b"),
     ("three times weekly",
