@@ -111,6 +111,17 @@ _UNFINISHED = re.compile(r"(?:-|,|:|\b(?:in|of|and|or|the|a|an|with|for|to|on|ve
                          r"among|immune|low-dose|high-dose))$", re.IGNORECASE)
 
 
+SUBTITLE = re.compile(r"(?:An?|The)\s+(?:[\w-]+\s+){0,5}?(?:Trial|Study)", re.I)
+
+
+def title_text(text: str) -> str:
+    """A title wrapped over lines as one line: "single-\narm" is "single-arm"; a subtitle line follows a colon."""
+    lines = re.sub(r"(?<=\w-)\s*\n\s*", "", text).split("\n")
+    if len(lines) > 1 and SUBTITLE.fullmatch(lines[-1].strip()) and re.search(r"[\w)]\s*$", lines[-2]):
+        lines[-2] += ":"
+    return " ".join(" ".join(lines).split())
+
+
 def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
     """Where the title that starts on lines[0] ends: at most three more lines, 300 characters in all."""
     start, end = lines[0]
@@ -118,6 +129,8 @@ def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
         text, following = page.clean[start:end].rstrip(), page.clean[next_start:next_end].strip()
         if next_start >= limit or next_end - start > _TITLE_MAX or not following or text.endswith("."):
             break
+        if SUBTITLE.fullmatch(following):  # "A Randomized Clinical Trial" under the title (JAMA's layout)
+            return next_end
         if not (_UNFINISHED.search(text) or following[0].islower()) or _NOT_TITLE["section-start"].match(following):
             break
         end = next_end
@@ -132,8 +145,11 @@ _NOT_NAME = frozenset(
     " number details history download figures tables references supplementary similar related articles issue"
     " volume section menu home search panel overlay cite citations pdf export print email author links notes"
     " disclosures background methods results conclusions purpose objective staff reporter correspondent writer"
-    " editor editors team newsroom".split()
+    " editor editors team newsroom key points highlights messages summary graphical".split()
 )
+# Degrees after a name's comma ("Naomi Castellanos, MD, PhD"; "Smith MD" is a name and initials) and "et al".
+_DEGREES = re.compile(r"(?<=,)\s*(?:MD|PhD|MSc|MBBS|MBChB|MPH|DPhil|PharmD|RN|BSc|MS|DO|FRCPC?|MRCP)\b\.?"
+                      r"|\bet\s+al\b\.?")
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
 _AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
 
@@ -149,6 +165,7 @@ def _name_chunks(line: str, offset: int) -> list[tuple[int, int]]:
     """Split a line into name spans (offsets absolute), after blanking ORCID URLs and affiliation marks."""
     masked = _AFFIL_MARKS.sub(lambda m: " " * len(m.group(0)), _ORCID.sub(lambda m: " " * len(m.group(0)), line))
     masked = re.sub(r"^\s*By\s", "   ", masked)  # a news byline: "By Maria Santos and Tom Reed"
+    masked = _DEGREES.sub(lambda m: " " * len(m.group(0)), masked)  # "Naomi Castellanos, MD; ...; et al"
     spans = []
     for m in re.finditer(r"[^,;]+", re.sub(r"\band\b|&", lambda m: "," + " " * (len(m.group(0)) - 1), masked)):
         body = m.group(0)

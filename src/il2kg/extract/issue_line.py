@@ -10,7 +10,7 @@ from il2kg.model import CitationCount, Fact
 
 # A journal page's issue line: "Volume 12, Issue 2, June 2022, Pages 145-146", "Journal | Volume 33, Issue 4 | 2024".
 VOLUME_LINE = re.compile(
-    r"^[ \t]*(?:(?P<journal>[A-Z][^|\n]{2,80}?)[ \t]*\|[ \t]*)?Vol(?:ume|\.)?[ \t]*(?P<volume>\d+)"
+    r"^[ \t]*(?:(?P<journal>[A-Z][^|,\n]{2,80}?)[ \t]*[|,][ \t]*)?Vol(?:ume|\.)?[ \t]*(?P<volume>\d+)"
     r"(?:,?[ \t]*(?:Issue|No\.?)[ \t]*(?P<issue>\d+))?(?P<rest>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -51,13 +51,18 @@ def is_publication_type(text: str) -> bool:
     return bool(_PUBLICATION_TYPE_LINE.match(text))
 
 
+# A site's menu line reads like a name of capitalised words ("Issues More Content Submit Purchase Alerts About").
+_MENU = re.compile(r"\b(?:Issues|Submit|Alerts?|About|Purchase|Subscribe|Browse|Search|Log ?in|Menu|Contact|Help|"
+                   r"Advertis\w*|Content|Archive|Authors|Home|Cart|Share|Cite|Permissions|Sign)\b")
+
+
 def journal_above(page: Page, offset: int, rule: str) -> Fact[str] | None:
     """A journal name on the line just above a citation or issue line (PubMed, journal pages)."""
     line = _line_before(page, offset)
     if line is None:
         return None
     text = page.clean[line[0] : line[1]]
-    if not _JOURNAL_NAME.match(text) or is_publication_type(text) or len(text) > 80:
+    if not _JOURNAL_NAME.match(text) or is_publication_type(text) or len(text) > 80 or len(_MENU.findall(text)) >= 2:
         return None
     return page.fact(text, *line, f"metadata.{rule}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from il2kg.extract.heading import ET_AL, abstract_start, find_authors, find_title
+from il2kg.extract.heading import ET_AL, abstract_start, find_authors, find_title, title_text
 from il2kg.extract.issue_line import (
     VOLUME_LINE,
     find_citation_counts,
@@ -15,6 +15,7 @@ from il2kg.extract.issue_line import (
     logo_journal,
 )
 from il2kg.extract.markup import export_fields
+from il2kg.extract.references import search_outside_references
 from il2kg.extract.text import Page, collapse, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
@@ -76,11 +77,6 @@ _FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) wa
 _fact = rule_facts("metadata")
 
 
-def _one_line(text: str) -> str:
-    """A title wrapped over lines as one line: "single-\narm" is "single-arm"."""
-    return " ".join(re.sub(r"(?<=\w-)\s*\n\s*", "", text).split())
-
-
 def _journal(page: Page) -> Fact[str] | None:
     exported = export_fields(page.raw).get("journal")  # a citation export's JT / T2 / JF / journal field
     if exported:
@@ -89,7 +85,9 @@ def _journal(page: Page) -> Fact[str] | None:
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
                           (VOLUME_LINE, "issue-line-journal"), (_PUBLISHED_IN, "published-in-journal"),
                           (_DOT_VENUE, "dated-venue-journal")):
-        m = pattern.search(page.clean)
+        m = search_outside_references(pattern, page)
+        if pattern is VOLUME_LINE:  # "Volume 9, Issue 2" alone, then "Rheumatology Adv Pract, Volume 9": the latter
+            m = next((v for v in VOLUME_LINE.finditer(page.clean) if v.group("journal")), m)
         group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
         if m and group and not is_publication_type(m.group(group).strip()):  # "Articles | Volume 5": a section
             value = m.group(group).strip().rstrip(".")  # "Ann Rheum Dis." is cited as "Ann Rheum Dis"
@@ -102,7 +100,7 @@ def _journal(page: Page) -> Fact[str] | None:
 
 
 def _year(page: Page) -> Fact[int] | None:
-    m = _CITATION.search(page.clean)
+    m = search_outside_references(_CITATION, page)
     if m:
         return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "citation-year")
     if issue_year := issue_line_year(page):
@@ -113,7 +111,7 @@ def _year(page: Page) -> Fact[int] | None:
         return _fact(page, int(m.group(0)), m.start(), m.end(), "export-year")
     for pattern, rule in ((_PUBLISHED, "published-year"), (_PUBLISHED_IN, "published-in-year"),
                           (_DOT_VENUE, "dated-venue-year"), (ET_AL, "et-al-year")):
-        m = pattern.search(page.clean)
+        m = search_outside_references(pattern, page)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
     return header_year(page)
@@ -136,8 +134,7 @@ def published_year(page: Page, title: Fact[str] | None) -> Fact[int] | None:
 
 
 def header_year(page: Page, title: str | None = None) -> Fact[int] | None:
-    """The year a page's header dates it by, or that a citation of the page's own title gives
-    ("Ito, S., ... (2014). Ultra-low dose interleukin-2 promotes ...")."""
+    """The year a page's header dates it by, or a citation of the page's own title gives ("Ito, S. (2014). ...")."""
     header = min(_HEADER_CHARS, len(page.clean))
     for pattern in _HEADER_YEARS:
         m = pattern.search(page.clean, 0, header)
@@ -174,10 +171,7 @@ def _pages(page: Page) -> Fact[str] | None:
 
 
 def _group_fact(page: Page, pattern: re.Pattern[str], group: str, rule: str) -> Fact[str] | None:
-    m = pattern.search(page.clean)
-    if not m or not m.group(group):
-        return None
-    return _fact(page, m.group(group), m.start(group), m.end(group), rule)
+    return _match_fact(page, search_outside_references(pattern, page), group, rule)
 
 
 def _match_fact(page: Page, m: re.Match[str] | None, group: str, rule: str) -> Fact[str] | None:
@@ -275,15 +269,21 @@ def is_review(page: Page) -> bool:
                or _REVIEW_AIM.search(page.clean, s.start, s.end) for s in own)
 
 
+def _title(page: Page, span: tuple[int, int]) -> Fact[str]:
+    value = title_text(page.raw[span[0] : span[1]])  # a subtitle line joined by a colon: a normalised form
+    same = value.count(":") == page.raw.count(":", *span)
+    return _fact(page, value, *span, "title" if same else "title-and-subtitle")
+
+
 def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     """Read the page's bibliographic record; `describes_trial` makes it a trial report."""
     title = find_title(page)
     kind_span = title or next(((x.start, x.end) for x in page.sentences), None)
     kind = "trial-report" if describes_trial else "review" if is_review(page) else "article"
-    citation = _CITATION.search(page.clean)
+    citation = search_outside_references(_CITATION, page)
     source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
     return Publication(
-        title=_fact(page, _one_line(page.raw[title[0] : title[1]]), *title, "title") if title else None,
+        title=_title(page, title) if title else None,
         authors=find_authors(page),
         journal=_journal(page),
         year=_year(page),
