@@ -126,3 +126,28 @@ def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | No
     out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
            for m in _ASSIGNED_TO.finditer(page.clean, start, end)]
     return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []
+
+
+# "95 were randomised (38, 38 and 19)": every arm's size, in the order the arms were named.
+_LISTED = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|allocated)\s*"
+                     r"\((?P<body>\d{1,4}(?:\s*,\s*\d{1,4})*\s*,?\s*and\s+\d{1,4})\)", re.I)
+
+
+def listed_sizes(page: Page, count: int, ratio: str | None) -> list[Fact[int]]:
+    """Arm sizes written as a bare list after the randomisation, when there is one per arm and they agree with the
+    allocation ratio (or are all equal): their order is then the arms' own, read from the ratio."""
+    for sentence in page.sentences:
+        m = _LISTED.search(page.clean, sentence.start, sentence.end)
+        if not m:
+            continue
+        numbers = list(re.finditer(r"\d+", m.group("body")))
+        values = [int(n.group(0)) for n in numbers]
+        parts = [int(p) for p in ratio.split(":")] if ratio else []
+        agrees = len(set(values)) == 1 or (len(parts) == len(values)
+                                           and all(v * parts[0] == values[0] * p for v, p in zip(values, parts,
+                                                                                                 strict=True)))
+        if len(values) == count and agrees and all(values):
+            at = m.start("body")
+            return [_fact(page, v, at + n.start(), at + n.end(), "listed-after-randomisation")
+                    for v, n in zip(values, numbers, strict=True)]
+    return []
