@@ -194,7 +194,7 @@ def find_keywords(page: Page) -> tuple[Fact[str], ...]:
     """Return the keywords: a "Keywords:" section, else the first run of three or more short bullet lines."""
     for section in page.sections:
         if section.name == "keywords":
-            items = re.finditer(r"[^;,.\n]+", page.clean[section.start : section.end])
+            items = re.finditer(r"[^;,.\n·•|]+", page.clean[section.start : section.end])
             spans = [(section.start + m.start(), section.start + m.end()) for m in items if m.group(0).strip()]
             return tuple(_fact(page, page.clean[s:e].strip(), s, e, "keywords-section") for s, e in spans)
     run: list[tuple[int, int]] = []

@@ -60,9 +60,13 @@ _LABELS = (
     ),
     ("locations", r"(?:Study )?Locations?|Number of (?:trial |study )?(?:sites|centres|centers)"),
     ("countries", r"Location Countries|Countries of recruitment|Countries"),
+    # A mirror's box of other trials ("Similar trials", "Related studies"): nothing in it is this record's.
+    ("elsewhere", r"Similar (?:trials|studies)|Related (?:trials|studies)|Other (?:trials|studies)(?: like this)?"
+                  r"|More (?:trials|studies) like this|You may also be interested in|People also viewed"),
     (
         "other",
-        r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
+        r"Registration timing|Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria"
+        r"|Exclusion criteria|Sex"
         r"|Gender|Participant gender|Ages?|Accepts Healthy Volunteers\??|(?:Lead |Primary )?Sponsor|Collaborators?"
         r"|Investigators?"
         r"|Responsible Party|Funder types|Date of registration|Register|Last refreshed on|Trial end date|First seen"
@@ -79,7 +83,8 @@ _QUALIFIER = r"actual|estimated|anticipated|expected|target"
 # A table row copied as text can lose its cell break ("Phase Phase II", "Total final enrolment 45"): one space
 # separates label and value only when the value has the field's own form, so a sentence is never a field.
 _SPACED_VALUE = {
-    "phase": r"(?:phase|n/a\b|not applicable\b)",
+    # A bare "Phase 2" line is a value (under "Phase", or a table's cell); "Phase 2-3" (IRCT) can only be a field.
+    "phase": r"(?:phase|n/a\b|not applicable\b|(?:[1-4]|I{1,3}V?)[ab]?[ ]?[-/][ ]?(?:[1-4]|I{1,3}V?)[ab]?[ ]*$)",
     "enrollment": r"\d{1,3}(?:,\d{3})*\s*(?:\((?:actual|estimated|anticipated)\))?\s*$",
 }
 # ANZCTR numbers repeated fields ("Primary outcome [1] ..."): the index ends the label as a colon would.
@@ -165,11 +170,28 @@ def _table_fields(page: Page, lines: list[Line], i: int) -> tuple[list[Field], i
             for (name, label), cell in zip(header, cells, strict=True)], below
 
 
+# Fields side by side on one line, apart by wide spaces or a bar: "Study ID: NCT0...   Phase: 1/2   Status: ...".
+_WIDE = re.compile(r"[ ]{3,}|[ ]+\|[ ]+")
+
+
+def _field_cells(page: Page, line: Line) -> list[Line]:
+    """The line as one Line, or as one per field when each of its wide-spaced parts opens with "Label:"."""
+    cuts = list(_WIDE.finditer(line.text))
+    if not cuts:
+        return [line]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(line.text)]
+    parts = [Line(line.start + a, line.start + b, line.text[a:b]) for a, b in zip(starts, ends, strict=True)]
+    labelled = [(found := _label(page, part)) is not None and ":" in part.text[: found[1].end("label") + 2]
+                for part in parts]
+    return parts if len(parts) >= 2 and all(labelled) else [line]
+
+
 def parse_fields(page: Page) -> tuple[Field, ...]:
     """Split a record into labelled fields; a field's value runs to the next label line. A table whose header
     row is labels gives each cell of the row below it as that label's field (a record page's summary table)."""
     fields: list[Field] = []
-    lines = split_lines(page.clean)
+    lines = [part for line in split_lines(page.clean) for part in _field_cells(page, line)]
     skip_to = -1
     for i, line in enumerate(lines):
         if i <= skip_to:
