@@ -87,12 +87,16 @@ _SPACED_VALUE = {
     "phase": r"(?:phase|n/a\b|not applicable\b|(?:[1-4]|I{1,3}V?)[ab]?[ ]?[-/][ ]?(?:[1-4]|I{1,3}V?)[ab]?[ ]*$)",
     "enrollment": r"\d{1,3}(?:,\d{3})*\s*(?:\((?:actual|estimated|anticipated)\))?\s*$",
 }
+# A bilingual record (ChiCTR) writes each label, and often each value, in Chinese first: "注册号 Registration number:".
+_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][\u3000-\u303f\u4e00-\u9fff\uff00-\uffef \t]*?"
+_CJK_LEAD = re.compile(rf"{_CJK}[ \t]+(?=[A-Za-z0-9])")
 # ANZCTR numbers repeated fields ("Primary outcome [1] ..."): the index ends the label as a colon would.
 _LABEL_LINE = {
     name: re.compile(
-        rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
+        rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:{_CJK}[ \t]*)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
         rf"(?:[ ]*\[\d{{1,2}}\])?[ ]*(?:\((?P<qual>{_QUALIFIER})\))?[ ]*(?::[ \t]*|\t+[ ]*|[ ]{{2,}}|$|(?<=\] )"
-        + (rf"|(?<=[^ ] )(?={_SPACED_VALUE[name]})" if name in _SPACED_VALUE else "") + r")(?P<value>.*)$",
+        + (rf"|(?<=[^ ] )(?={_SPACED_VALUE[name]})" if name in _SPACED_VALUE else "")
+        + r"|(?P<single>(?<=[^ ] )(?=(?-i:[A-Z0-9]))))(?P<value>.*)$",
         re.I,
     )
     for name, alternatives in _LABELS
@@ -120,12 +124,21 @@ class Field:
         return self.lines[-1].end if self.lines else self.label_end
 
 
+def _label_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """A label and its value; one space between them only after a label of several words written capitalised
+    ("Total final enrolment 54", ISRCTN's layout), never after one word ("Intervention With ...")."""
+    m = pattern.match(text)
+    if m and m.group("single") is not None and not (" " in m.group("label") and m.group("label")[0].isupper()):
+        return None
+    return m
+
+
 def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
     """The longest field label that opens a line (matched on the raw text, where tabs still separate cells)."""
     raw = page.raw[line.start : line.end]
     best = None
     for name, pattern in _LABEL_LINE.items():
-        m = pattern.match(raw)
+        m = _label_match(pattern, raw)
         if m and (best is None or m.end("label") > best[1].end("label")):
             best = (name, m)
     return best
@@ -216,6 +229,8 @@ def parse_fields(page: Page) -> tuple[Field, ...]:
         value = ()
         if m.group("value").strip():
             start = line.start + m.start("value")
+            lead = _CJK_LEAD.match(page.clean, start, line.end)  # the Chinese value before its English
+            start = lead.end() if lead else start
             value = (Line(start, line.end, page.clean[start : line.end]),)
         fields.append(Field(name, line.start + m.start("label"), line.start + m.end("label"), qualifier, value))
     return tuple(fields)
@@ -227,7 +242,7 @@ def registry_label_count(text: str) -> int:
     for line in text.splitlines()[:2000]:
         body = _TABLE_MARKS.sub(lambda m: " " * len(m.group(0)), line).strip()
         for name, pattern in _LABEL_LINE.items():
-            m = pattern.match(body)
+            m = _label_match(pattern, body)
             if m:
                 seen.add(m.group("label").lower() if name == "other" else name)
                 break
