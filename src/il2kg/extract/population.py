@@ -49,8 +49,10 @@ _ENROL_CUE = r"\b(?:recruited|enrolled|included|randomi[sz]ed|randomly assigned|
 # opened by the dates ("Between March 4, 2019, and Nov 20, 2020, 58 patients were randomly assigned").
 _PERIOD = re.compile(rf"{_ENROL_CUE}[^.]{{0,60}}?{_RANGE}", re.I)
 _PERIOD_FIRST = re.compile(rf"{_RANGE}(?=,?[^.;]{{0,50}}?{_ENROL_CUE})", re.I)
-_CENTRES = re.compile(rf"(?<![\w-])(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:\w+\s+)?(?:centres|centers|sites|hospitals|"
-                      r"institutions)\b", re.I)
+# "at 92 centres", "9 US and Canadian centers", "a two-centre study" (not "2 of the centres").
+_CENTRES = re.compile(rf"(?<![\w-])(?:(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:(?!(?:of|the|in|at)\b)[\w-]+\s+){{0,3}}?"
+                      r"(?:centres|centers|sites|hospitals|institutions)\b|(?P<n2>\d{1,2}|two|three|four|five|six|seven|"
+                      r"eight|nine|ten)-(?:centre|center|site)\b)", re.I)
 _COUNTRY_NAMES = (
     "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
     "Estonia|Finland|France|Germany|Greece|Hungary|India|Iran|Ireland|Israel|Italy|Japan|Korea|Latvia|Lithuania|"
@@ -256,7 +258,8 @@ def find_centres(page: Page) -> Fact[int] | None:
     for start, end in trial_spans(page):
         m = _CENTRES.search(page.clean, start, end)
         if m:
-            return _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "centres")
+            group = "n" if m.group("n") else "n2"
+            return _fact(page, parse_count(m.group(group)), m.start(group), m.end(group), "centres")
     return None
 
 
