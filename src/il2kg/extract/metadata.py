@@ -47,6 +47,10 @@ _HEADER_YEARS = (
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年"),  # a Chinese journal's issue line: "2024年 第28卷 第5期"
+    # A date line of its own ("March 11, 2025", "9 September 2025"), or a date between bullets ("• 19 Mar 2025 •").
+    re.compile(rf"^[ \t]*(?:{_MONTH_NAME}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH_NAME})\s+(?P<year>(?:19|20)\d\d)[ \t]*$",
+               re.M),
+    re.compile(rf"[•·|]\s*(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?(?P<year>(?:19|20)\d\d)\s*[•·|]"),
 )
 # A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
 # "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
