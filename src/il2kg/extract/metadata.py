@@ -190,8 +190,8 @@ def find_keywords(page: Page) -> tuple[Fact[str], ...]:
     for section in page.sections:
         if section.name == "keywords":
             body = page.clean[section.start : section.end]  # "T-lymphocytes, regulatory; ...": semicolons first
-            items = re.finditer(r"[^;\n·•|]+" if ";" in body else r"[^;,.\n·•|]+", body)
-            spans = [(section.start + m.start(), section.start + m.end()) for m in items if m.group(0).strip()]
+            items = re.finditer(r"[^;\n·•|]+?(?=\.?\s*(?:[;\n·•|]|$))" if ";" in body else r"[^;,.\n·•|]+", body)
+            spans = [(section.start + m.start(), section.start + m.end()) for m in items if m.group(0).strip(" .")]
             return tuple(_fact(page, page.clean[s:e].strip(), s, e, "keywords-section") for s, e in spans)
     run: list[tuple[int, int]] = []
     for start, end in [*iter_lines(page.clean), (len(page.clean), len(page.clean))]:

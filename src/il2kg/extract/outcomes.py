@@ -117,7 +117,7 @@ _CARRIED = (r"(?:(?:the|this|these|that|those|its|their|both|such|an?|mean|media
             r"changes?|increases?|decreases?|reductions?|rises?|effects?|values?|levels?|estimates?|ratios?|it|they)\b")
 _OTHER_SUBJECT = re.compile(
     rf"\s*(?!{_CARRIED}|(?:in|at|among|for|with|after|during|by|on|from|compared|both|all|there|we|no)\b)"
-    r"[A-Za-z][\w-]*(?:\s+[\w-]+){0,5}?\s+(?:did\s+not|was|were|had|showed|remained|differed|improved|worsened|"
+    r"[A-Za-z][\w-]*(?:\s+(?:[\w-]+|\([^()]{1,20}\))){0,5}?\s+(?:did\s+not|was|were|had|showed|remained|differed|improved|worsened|"
     r"increased|decreased|rose|fell|declined|changed|reached|occurred|developed|resolved|normali[sz]ed|persisted|"
     r"responded|achieved)\b", re.IGNORECASE)
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from il2kg.extract.arm_mentions import CONTROL, find_arm_mentions, is_placebo
 from il2kg.extract.cues import SD_CUE, find_timepoints, p_verdict, proportion_statistic
 from il2kg.extract.numbers import Fraction, Number, PValue, to_decimal
+from il2kg.extract.result_time_tables import TimeHeader, time_header, time_row
 from il2kg.extract.results import Context, Finding, p_fields
 from il2kg.extract.terms import TermMatch, find_terms
 from il2kg.extract.text import Sentence, Snippet
@@ -86,14 +87,19 @@ def read_tables(ctx: Context, sentences: tuple[Sentence, ...]) -> tuple[dict[int
     found: dict[int, list[Finding]] = {}
     captioned: set[int] = set()
     header: _Header | None = None
+    timed: TimeHeader | None = None
     under_caption = False
     for i, sentence in enumerate(sentences):
         cells = _cells(ctx, sentence)
-        if header is not None and len(cells) == header.width:
-            found[i] = _row(ctx, header, cells)
+        if (header or timed) is not None and len(cells) == (header or timed).width:
+            found[i] = _row(ctx, header, cells) if header else time_row(ctx, timed, cells)
             captioned |= {i} if under_caption else set()
             continue
         header = _header(ctx, cells) if cells else None
+        timed = time_header(ctx, cells) if cells and header is None else None
+        if timed is not None:
+            found[i] = []
+            under_caption = any(_CAPTION.match(ctx.page.clean, s.start, s.end) for s in sentences[max(0, i - 2) : i])
         if header is not None:
             found[i] = []
             caption = [s for s in sentences[max(0, i - 2) : i] if _CAPTION.match(ctx.page.clean, s.start, s.end)]

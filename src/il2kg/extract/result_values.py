@@ -26,6 +26,7 @@ from il2kg.extract.numbers import (
     to_decimal,
 )
 from il2kg.extract.span import Span
+from il2kg.extract.terms import TermMatch
 
 _RATIO = re.compile(
     r"(?<![\w])(?P<cue>ES|SMD|MD|a?OR|HR|RR|(?i:effect\s+sizes?|(?:adjusted\s+)?odds\s+ratios?|hazard\s+ratios?"
@@ -273,3 +274,25 @@ def _following_arm(
     if any(slot.end <= s.start < mention.start for s in slots) or end > mention.start or not gap.fullmatch(between):
         return None
     return mention.label
+
+
+_NEXT_MEASURE = re.compile(r"\W*(?:and|while|whereas|but)?\s*(?:the\s+|a\s+)?", re.I)
+
+
+def by_measure(measures: list[TermMatch], slots: list[Slot], text: str,
+                offset: int) -> list[tuple[TermMatch, list[Slot], int, int]]:
+    """The slots grouped by the measure named last before each, with each group's span (to the next measure);
+    one group when a slot has no measure before it."""
+    groups: list[tuple[TermMatch, list[Slot], int, int]] = []
+    for slot in slots:
+        before = [m for m in measures if m.end <= slot.start]
+        if not before:
+            return []
+        if groups and groups[-1][0] is before[-1]:
+            groups[-1][1].append(slot)
+        elif groups and not _NEXT_MEASURE.fullmatch(text[groups[-1][1][-1].end - offset : before[-1].start - offset]):
+            return []  # the measure is not the next item of a list ("... 50% reduction in SALT")
+        else:
+            groups.append((before[-1], [slot], before[-1].start, 0))
+    ends = [g[2] for g in groups[1:]] + [10**9]
+    return [(m, group, start, end) for (m, group, start, _), end in zip(groups, ends, strict=True)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from il2kg.extract.arm_mentions import CONTROL, find_arm_mentions, is_placebo
 from il2kg.extract.cue_tables import compile_cues
@@ -18,7 +18,7 @@ from il2kg.extract.cues import (
     proportion_statistic,
 )
 from il2kg.extract.numbers import PValue, find_counts, find_p_values
-from il2kg.extract.result_values import Slot, assign_arms, find_slots
+from il2kg.extract.result_values import Slot, assign_arms, by_measure, find_slots
 from il2kg.extract.terms import TermMatch, find_terms
 from il2kg.extract.text import Page, Sentence
 from il2kg.model import Arm, Fact, Lexicon, Quantity, Result
@@ -193,9 +193,14 @@ def _read_clause(ctx: Context, sc: _SentenceContext, a: int, b: int) -> list[Fin
                      placebo if placebo and any(m.label == placebo for m in mentions) else None, shared)
     slots = [] if _CUES["explanation"].match(ctext) else _slots(ctx, sc, clause, mentions)
     if slots:
+        compared = clause.comparator is not None or bool(_CUES["between"].search(ctext))
+        groups = by_measure(measures, slots, sc.text, sc.base)
+        if len(groups) > 1:  # "Complete response in 15/25 (60%) and partial response in 7/25 (28%)"
+            return [Finding(m, role, timepoint, _slot_results(ctx, sc, replace(clause, p_values=[
+                p for p in clause.p_values if start <= p.start < end]), group, placebo), compared)
+                for m, group, start, end in groups]
         before = [m for m in measures if m.start < slots[0].start]
         measure = before[-1] if before else measures[0] if measures else None
-        compared = clause.comparator is not None or bool(_CUES["between"].search(ctext))
         return [Finding(measure, role, timepoint, _slot_results(ctx, sc, clause, slots, placebo), compared)]
     p = clause.p_values[0] if len(clause.p_values) == 1 else None
     significant = _span_fact(ctx, find_significance(ctext, off, p), "significance")
