@@ -109,28 +109,39 @@ class NativeResult(Result):
     def written(self, fmt: str, max_rows: int) -> tuple[bytes, bool] | None:
         """(the first `max_rows` rows as SPARQL JSON or TSV results written by Oxigraph, whether rows were left
         out), or None when Oxigraph cannot write them here: not a result that ran limited, a row already read, no
-        variable (TSV then cannot tell one empty row from none), or another format. Oxigraph writes TSV first, one
-        line a row (a term's newlines and tabs are escaped), so the rows are counted and cut there; JSON is then
-        written from that TSV."""
+        variable (TSV then cannot tell one empty row from none), or another format.
+
+        JSON is written at once when it cannot hold more than `max_rows` rows: Oxigraph writes its rows with no
+        space between them, so there are at most one more rows than `},{` in it (a `},{` inside a string only
+        raises that bound). Otherwise (and for TSV) the rows are counted and cut on Oxigraph's TSV, one line a row
+        (a term's newlines and tabs are escaped), and JSON is written from that TSV."""
         import pyoxigraph as ox
 
         solutions = self._reader.solutions
         if fmt not in ("json", "tsv") or not self.limited or not self.names or solutions is None or self._reader.read:
             return None
         self._reader.solutions = None  # written: nothing is left to read, and the store is let go
-        tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV)
-        end = at = -1
-        for _ in range(max_rows + 1):  # the header line and max_rows rows
-            at = tsv.find(b"\n", at + 1)
-            if at < 0:
-                break
-            end = at
-        cut = at >= 0 and end + 1 < len(tsv)
-        tsv = tsv[: end + 1] if cut else tsv
+        json_format, tsv_format = ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.TSV
+        if fmt == "json":
+            body = solutions.serialize(format=json_format)
+            if body.count(b"},{") < max_rows:
+                return body + b"\n", False
+            solutions = ox.parse_query_results(body, format=json_format)  # perhaps one row too many: count them
+        tsv, cut = _first_lines(solutions.serialize(format=tsv_format), max_rows + 1)  # the header and the rows
         if fmt == "tsv":
             return tsv, cut
-        rows = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        return rows.serialize(format=ox.QueryResultsFormat.JSON) + b"\n", cut
+        rows = ox.parse_query_results(tsv, format=tsv_format)
+        return rows.serialize(format=json_format) + b"\n", cut
+
+
+def _first_lines(text: bytes, count: int) -> tuple[bytes, bool]:
+    """The first `count` lines of the text, and whether any were left out."""
+    if text.count(b"\n") <= count:
+        return text, False
+    end = -1
+    for _ in range(count):
+        end = text.find(b"\n", end + 1)
+    return text[: end + 1], True
 
 
 class _Reader:
