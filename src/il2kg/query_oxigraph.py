@@ -54,9 +54,10 @@ def lead_values(text: str, bindings: Mapping[Variable, Node]) -> str | None:
     """The SELECT text with its bound values as a VALUES block opening the WHERE group; None when the text has
     not the plain shape (the caller then substitutes), or a bound variable does not occur in it."""
     names = sorted(bindings)
+    if not names:
+        return None
     found = _PLAIN_SELECT.match(text)
-    if not names or found is None or any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():])
-                                         for n in names):
+    if found is None or any(not re.search(rf"[?$]{re.escape(str(n))}\b", text[found.end():]) for n in names):
         return None
     return _leading(text, [str(n) for n in names], [[bindings[n] for n in names]])
 
@@ -190,7 +191,8 @@ def run(graph: Graph, text: str, bindings: Mapping[Variable, Node], prefixes: Ma
     import pyoxigraph as ox
 
     inner = inner_store(graph)
-    known = {prefix: str(ns) for prefix, ns in graph.namespaces()} | {k: str(v) for k, v in prefixes.items()}
+    # The store's own prefix table: graph.namespaces() would make and check an rdflib term of each (0.1 ms a query).
+    known = {prefix: str(ns) for prefix, ns in graph.store.namespaces()} | {k: str(v) for k, v in prefixes.items()}
     led = lead_values(text, bindings)
     substitutions = {} if led else {ox.Variable(str(k)): to_ox(v) for k, v in bindings.items()}
     answer = None
