@@ -13,14 +13,16 @@ process, then prints:
   - a simple query's latency while two queries run into the time limit;
   - what a 389 KB query body and a 10 MB body do to another client sending simple queries meanwhile.
 Figures depend on the machine (2 cores here, shared: the load average is printed); nothing is asserted.
-The clients are threads of this process speaking HTTP/1.1 with keep-alive through http.client: httpx cost 1.8 ms
-of CPU per request here, on the same 2 cores as the server, so the benchmark measured its own client as much as
-the endpoint.
+Under load the clients are kept-alive HTTP/1.1 connections of one asyncio loop in this process (raw requests, each
+answer read whole by its Content-Length): httpx cost 1.8 ms of CPU per request here, on the same 2 cores as the
+server, and 50 http.client threads 0.25 ms and waits for the GIL, so the benchmark measured its own clients as
+much as the endpoint. The other phases use one http.client connection per client.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import os
 import statistics
@@ -103,24 +105,73 @@ def report_queries() -> dict[str, str]:
 
 
 def own_times(url: str, queries: dict[str, str], repeat: int = 3) -> dict[str, float]:
-    """Each query alone, median of `repeat` unique texts (each answered by a worker, not the cache)."""
-    with Client(url) as client:
-        return {name: statistics.median(timed(client, url, f"{text}\n# alone {n}")[0] for n in range(repeat))
-                for name, text in queries.items()}
+    """Each query alone, median of `repeat` unique texts (each answered by a worker, not the cache), sent by one
+    client of the same kind as under load."""
+    parsed = httpx.URL(url)
+    alone = {}
+    for name, text in queries.items():
+        texts = [[f"{text}\n# alone {n}" for n in range(repeat)]]
+        got = asyncio.run(_load(parsed.host, parsed.port, parsed.path, texts))
+        alone[name] = statistics.median(t for t, _ in got)
+    return alone
 
 
 def load(url: str, queries: list[str], clients: int, requests: int, unique: bool) -> tuple[list[float], dict]:
-    def one_client(c: int) -> list[tuple[float, int]]:
-        with Client(url) as client:
-            return [timed(client, url, queries[(c + r) % len(queries)]
-                          + (f"\n# client {c} request {r}" if unique else "")) for r in range(requests)]
-    with ThreadPoolExecutor(clients) as pool:
-        results = [x for batch in pool.map(one_client, range(clients)) for x in batch]
+    """Each of `clients` connections sends `requests` queries one after another, the next as soon as the last is
+    answered (the report queries in turn, each client from its own place); the latencies and the error statuses."""
+    texts = [[queries[(c + r) % len(queries)] + (f"\n# client {c} request {r}" if unique else "")
+              for r in range(requests)] for c in range(clients)]
+    parsed = httpx.URL(url)
+    results = asyncio.run(_load(parsed.host, parsed.port, parsed.path, texts))
     errors: dict[int, int] = {}
     for _, status in results:
         if status != 200:
             errors[status] = errors.get(status, 0) + 1
     return [t for t, _ in results], errors
+
+
+async def _load(host: str, port: int, path: str, texts: list[list[str]]) -> list[tuple[float, int]]:
+    """The clients as connections of one asyncio loop in this process: one thread, so no client waits for
+    Python's GIL behind another (50 http.client threads did: up to 5 ms a switch) and the clients' CPU stays low
+    beside the server on the same cores."""
+    async def one(mine: list[str]) -> list[tuple[float, int]]:
+        reader, writer = await asyncio.open_connection(host, port)
+        out = []
+        for text in mine:
+            body = text.encode("utf-8")
+            head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {HEADERS['Content-Type']}\r\n"
+                    f"Accept: {HEADERS['Accept']}\r\nContent-Length: {len(body)}\r\n\r\n").encode("ascii")
+            began = time.perf_counter()
+            try:
+                writer.write(head + body)
+                status, close = await _response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                status, close = 0, True
+            out.append((time.perf_counter() - began, status))
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+        writer.close()
+        return out
+    batches = await asyncio.gather(*(one(mine) for mine in texts))
+    return [x for batch in batches for x in batch]
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response whole (the endpoint always sends Content-Length): its status, and whether the
+    server closes the connection after it."""
+    status = int((await reader.readline()).split()[1])
+    length, close = None, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+        elif name.strip().lower() == "connection" and "close" in value.lower():
+            close = True
+    if length is None:
+        raise ValueError("no Content-Length")
+    await reader.readexactly(length)
+    return status, close
 
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
