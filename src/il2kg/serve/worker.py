@@ -130,7 +130,9 @@ class Worker:
 
     async def attach(self) -> None:
         """Open the event loop's streams on the socket (the socket becomes non-blocking)."""
-        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock, limit=1 << 20)
+        # A large limit: asyncio stops reading once twice the limit is buffered, and a large answer would then come
+        # in one event-loop turn at a time.
+        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock, limit=16 << 20)
 
     async def ask(self, job: Job, timeout: float) -> Answer | None:
         """Send a job and read its answer; None (and the process killed) when `timeout` seconds pass first.
