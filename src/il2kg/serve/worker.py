@@ -5,7 +5,7 @@ would run queries in parallel and skip this socket (~0.4 ms of CPU a request, me
 query once started (no timeout or cancellation in `Store.query`): a cross product in a thread would burn a core until
 the server stopped. A process can be killed at the time limit, and its address space capped.
 
-The server talks to a worker over a Unix socket pair with length-prefixed frames read by the event loop itself (no
+The server talks to a worker over a socket pair with length-prefixed frames read by the event loop itself (no
 thread per request, no pickled answer): a job goes as a pickle (small; the server is the only sender), an answer
 as a fixed header, the media type and the body bytes as they are.
 """
@@ -132,7 +132,7 @@ class Worker:
         """Open the event loop's streams on the socket (the socket becomes non-blocking)."""
         # A large limit: asyncio stops reading once twice the limit is buffered, and a large answer would then come
         # in one event-loop turn at a time.
-        self.reader, self.writer = await asyncio.open_unix_connection(sock=self.sock, limit=16 << 20)
+        self.reader, self.writer = await asyncio.open_connection(sock=self.sock, limit=16 << 20)  # any stream socket
 
     async def ask(self, job: Job, timeout: float) -> Answer | None:
         """Send a job and read its answer; None (and the process killed) when `timeout` seconds pass first.
