@@ -1,9 +1,10 @@
 """One query worker process and the server's end of its socket: `Worker.start(data)`, `await worker.ask(job, s)`.
 
-Why processes and not threads over one shared Store: pyoxigraph (0.5) evaluates with the GIL released, so threads
-would run queries in parallel and skip this socket (~0.4 ms of CPU a request, measured), but it has no way to stop a
-query once started (no timeout or cancellation in `Store.query`): a cross product in a thread would burn a core until
-the server stopped. A process can be killed at the time limit, and its address space capped.
+Why processes and not threads over one shared Store: pyoxigraph (0.5) evaluates and writes results with the GIL
+released, so threads would run queries in parallel and skip the socket (a prototype: 2.1 instead of 2.4 ms of CPU a
+request on the report questions, against the pipes and thread per request this module replaced), but it has no way
+to stop a query once started (no timeout or cancellation in `Store.query`): a cross product in a thread would burn a
+core until the server stopped. A process can be killed at the time limit, and its address space capped.
 
 The server talks to a worker over a socket pair with length-prefixed frames read by the event loop itself (no
 thread per request, no pickled answer): a job goes as a pickle (small; the server is the only sender), an answer
