@@ -127,6 +127,7 @@ class Worker:
             mine.settimeout(None)
             return worker
         worker.kill()
+        worker.reap()
         return None
 
     async def attach(self) -> None:
