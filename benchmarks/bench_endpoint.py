@@ -4,23 +4,26 @@ The graph is that of IL2KG_ROOT (this checkout by default); `--workers N` sets t
 
 Starts the real server (`python -m il2kg serve`, the graph of data/triples/) on a free loopback port in its own
 process, then prints:
-  - each report query's own time alone (median of 3 unique texts: nothing cached), and the slowest: the base
+  - each report query's own time alone (median of 7 unique texts: nothing cached), and the slowest: the base
     issue 11 measures the p95 against ("within 3x the slowest query's own time");
   - latency p50 / p95 / max under N concurrent clients x M queries each, the report queries in turn: once as
     clients that repeat the library's questions (answers cached) and once with every text unique (no cache),
     with the CPU each request cost (server process, its query workers, these clients) and the queueing floor that
-    sets on 2 cores (N x CPU per request / cores);
+    sets on 2 cores (N x CPU per request / cores), and which requests make the tail (the slowest question's own,
+    or the others);
   - a simple query's latency while two queries run into the time limit;
   - what a 389 KB query body and a 10 MB body do to another client sending simple queries meanwhile.
 Figures depend on the machine (2 cores here, shared: the load average is printed); nothing is asserted.
-The clients are threads of this process speaking HTTP/1.1 with keep-alive through http.client: httpx cost 1.8 ms
-of CPU per request here, on the same 2 cores as the server, so the benchmark measured its own client as much as
-the endpoint.
+Under load the clients are kept-alive HTTP/1.1 connections of one asyncio loop in this process (raw requests, each
+answer read whole by its Content-Length): httpx cost 1.8 ms of CPU per request here, on the same 2 cores as the
+server, and 50 http.client threads 0.25 ms and waits for the GIL, so the benchmark measured its own clients as
+much as the endpoint. The other phases use one http.client connection per client.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import os
 import statistics
@@ -36,6 +39,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 SIMPLE = "PREFIX il2kg: <https://w3id.org/il2kg/> SELECT ?id WHERE {{ ?t il2kg:registryId ?id }} ORDER BY ?id # {n}"
 SLOW = "SELECT (COUNT(*) AS ?{v}) WHERE {{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }}"
+# A reader's buffer: asyncio stops reading a socket once twice its limit is buffered (64 KiB by default), and a
+# 1.3 MB answer then came in one event-loop turn at a time, among 50 connections (its median latency 0.18 s cached).
+BUFFER = 16 << 20
 HEADERS = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
 
 
@@ -102,25 +108,74 @@ def report_queries() -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "queries" / "report").glob("*.rq"))}
 
 
-def own_times(url: str, queries: dict[str, str], repeat: int = 3) -> dict[str, float]:
-    """Each query alone, median of `repeat` unique texts (each answered by a worker, not the cache)."""
-    with Client(url) as client:
-        return {name: statistics.median(timed(client, url, f"{text}\n# alone {n}")[0] for n in range(repeat))
-                for name, text in queries.items()}
+def own_times(url: str, queries: dict[str, str], repeat: int = 7) -> dict[str, float]:
+    """Each query alone, median of `repeat` unique texts (each answered by a worker, not the cache), sent by one
+    client of the same kind as under load."""
+    parsed = httpx.URL(url)
+    alone = {}
+    for name, text in queries.items():
+        texts = [[f"{text}\n# alone {n}" for n in range(repeat)]]
+        got = asyncio.run(_load(parsed.host, parsed.port, parsed.path, texts))
+        alone[name] = statistics.median(t for t, _ in got)
+    return alone
 
 
 def load(url: str, queries: list[str], clients: int, requests: int, unique: bool) -> tuple[list[float], dict]:
-    def one_client(c: int) -> list[tuple[float, int]]:
-        with Client(url) as client:
-            return [timed(client, url, queries[(c + r) % len(queries)]
-                          + (f"\n# client {c} request {r}" if unique else "")) for r in range(requests)]
-    with ThreadPoolExecutor(clients) as pool:
-        results = [x for batch in pool.map(one_client, range(clients)) for x in batch]
+    """Each of `clients` connections sends `requests` queries one after another, the next as soon as the last is
+    answered (the report queries in turn, each client from its own place); the latencies and the error statuses."""
+    texts = [[queries[(c + r) % len(queries)] + (f"\n# client {c} request {r}" if unique else "")
+              for r in range(requests)] for c in range(clients)]
+    parsed = httpx.URL(url)
+    results = asyncio.run(_load(parsed.host, parsed.port, parsed.path, texts))
     errors: dict[int, int] = {}
     for _, status in results:
         if status != 200:
             errors[status] = errors.get(status, 0) + 1
     return [t for t, _ in results], errors
+
+
+async def _load(host: str, port: int, path: str, texts: list[list[str]]) -> list[tuple[float, int]]:
+    """The clients as connections of one asyncio loop in this process: one thread, so no client waits for
+    Python's GIL behind another (50 http.client threads did: up to 5 ms a switch) and the clients' CPU stays low
+    beside the server on the same cores."""
+    async def one(mine: list[str]) -> list[tuple[float, int]]:
+        reader, writer = await asyncio.open_connection(host, port, limit=BUFFER)
+        out = []
+        for text in mine:
+            body = text.encode("utf-8")
+            head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: {HEADERS['Content-Type']}\r\n"
+                    f"Accept: {HEADERS['Accept']}\r\nContent-Length: {len(body)}\r\n\r\n").encode("ascii")
+            began = time.perf_counter()
+            try:
+                writer.write(head + body)
+                status, close = await _response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                status, close = 0, True
+            out.append((time.perf_counter() - began, status))
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port, limit=BUFFER)
+        writer.close()
+        return out
+    batches = await asyncio.gather(*(one(mine) for mine in texts))
+    return [x for batch in batches for x in batch]
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response whole (the endpoint always sends Content-Length): its status, and whether the
+    server closes the connection after it."""
+    status = int((await reader.readline()).split()[1])
+    length, close = None, False
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+        elif name.strip().lower() == "connection" and "close" in value.lower():
+            close = True
+    if length is None:
+        raise ValueError("no Content-Length")
+    await reader.readexactly(length)
+    return status, close
 
 
 def cpu_seconds(pid: int) -> tuple[float, float]:
@@ -182,7 +237,7 @@ def main() -> None:
         print(f"load average at start (2 cores): {os.getloadavg()[0]:.1f}")
         alone = own_times(url, queries)
         slowest = max(alone, key=alone.get)
-        print(f"{len(alone)} report queries alone (median of 3 unique texts): {min(alone.values()):.3f}-"
+        print(f"{len(alone)} report queries alone (median of 7 unique texts): {min(alone.values()):.3f}-"
               f"{alone[slowest]:.3f} s (slowest: {slowest}); " + ", ".join(f"{n} {t:.3f}" for n, t in alone.items()))
         for unique, label in ((False, "repeated questions (cache)"), (True, "every text unique (no cache)")):
             began, (server_cpu, worker_cpu), client_cpu = time.perf_counter(), cpu_seconds(server.pid), \
@@ -194,6 +249,12 @@ def main() -> None:
                   f"{sum(errors.values())} errors {errors or ''}, "
                   f"p50 {pct(times, 50):.3f} s, p95 {pct(times, 95):.3f} s, max {max(times):.3f} s "
                   f"(p95 / slowest alone = {pct(times, 95) / alone[slowest]:.1f}x; {took:.1f} s in all)")
+            names = [list(queries)[(c + r) % len(queries)] for c in range(args.clients) for r in range(args.requests)]
+            own = [t for t, n in zip(times, names, strict=True) if n == slowest]
+            rest = [t for t, n in zip(times, names, strict=True) if n != slowest]
+            if own and len(rest) > 1:  # which requests make the tail: the slowest question's own, or the others
+                print(f"  {slowest}'s {len(own)} requests: median {statistics.median(own):.3f} s; the other "
+                      f"{len(rest)}: p50 {pct(rest, 50):.3f} s, p95 {pct(rest, 95):.3f} s")
             per = sum(split) / len(times)
             print(f"  CPU per request: {per * 1000:.1f} ms (server {split[0] / len(times) * 1000:.1f}, workers "
                   f"{split[1] / len(times) * 1000:.1f}, these clients {split[2] / len(times) * 1000:.1f}); the cores "

@@ -213,3 +213,15 @@ def test_oxigraph_writes_no_more_than_the_row_limit_and_says_when_it_cut():
     assert result.limited and len(result.ox_rows()) == 8  # the appended LIMIT: Oxigraph made no more rows
     for own in ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 3 # mine", "ASK { ?s ?p ?o }"):
         assert not getattr(execute(own, oxigraph, lazy=True, row_limit=8), "limited", False)
+
+
+@pytest.mark.parametrize(("max_rows", "cut"), [(5, False), (3, False), (2, True)])
+def test_json_written_at_once_only_when_it_cannot_hold_too_many_rows(max_rows, cut):
+    """Rows are counted by the '},{' between them; one inside a string only raises the bound, never hides a row."""
+    from il2kg.serve.answer import Job, answer
+
+    oxigraph = worker_graph(ntriples_bytes(fixture_graph()))
+    text = 'SELECT ?x WHERE { VALUES ?x { "a},{b},{c" "d" "e" } }'
+    got = answer(oxigraph, Job("query", text, "application/sparql-results+json", max_rows=max_rows))
+    values = [b["x"]["value"] for b in _bindings(got.body)[1]]
+    assert got.truncated is cut and values == ["a},{b},{c", "d", "e"][:max_rows]

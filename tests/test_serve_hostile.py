@@ -188,3 +188,23 @@ def test_the_cache_keeps_final_answers_within_its_byte_budget():
     assert cache.size <= 800 and cache.get(jobs[0]) is None and cache.get(jobs[-1]) is not None
     cache.put(Job("query", "failed"), Answer(503, "text/plain", b"no"))
     assert cache.get(Job("query", "failed")) is None
+
+
+def test_a_client_that_gives_up_leaves_no_answer_behind_for_the_next_job():
+    """The job runs on in its own task until the time limit (its worker then replaced); the next job on the one
+    worker gets its own answer, not the abandoned one's."""
+    from il2kg.rdf_io import ntriples_bytes
+
+    async def scenario():
+        pool = Pool(ntriples_bytes(fixture_graph()), size=1, queue=4, timeout=1.0)
+        await pool.start()
+        try:
+            abandoned = asyncio.ensure_future(pool.answer(Job("query", SLOW.format(v="gone"))))
+            await asyncio.sleep(0.3)
+            abandoned.cancel()
+            got = await pool.answer(Job("query", SIMPLE + " LIMIT 2", "application/sparql-results+json"))
+            assert got is not None and got.status == 200 and b'"id"' in got.body and b"gone" not in got.body
+            assert pool.cache.get(Job("query", SLOW.format(v="gone"))) is None  # a time-out is not kept
+        finally:
+            pool.close()
+    asyncio.run(scenario())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 from rdflib import Graph, Literal, URIRef
@@ -58,6 +59,7 @@ def refusal(status: int, message: str) -> Answer:
     return Answer(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8", "replace"))
 
 
+@lru_cache(maxsize=512)  # clients send the same few Accept headers: pick once
 def negotiate(accept: str, fmt: str | None, kind: str) -> str:
     """Pick a format name for a result kind ("rows" or "graph") from ?format= or the Accept header."""
     offered = GRAPH_TYPES if kind == "graph" else ROW_TYPES

@@ -1,113 +1,28 @@
 """Query worker processes and the queue in front of them: `Pool.answer(job)` from the server's event loop.
 
-Why processes: a runaway rdflib query in a thread cannot be stopped, and parsing a large query holds the GIL for
-seconds. Each worker loads the graph once and answers jobs one at a time; a job past the time limit gets its
-worker killed and replaced, so later requests are answered. The pool has more workers than the two slow queries a
-client can start before the limit stops them, waiting jobs form one bounded FIFO queue (503 + Retry-After when
-full, or when a job waited `wait` seconds), identical jobs in flight share one run, and answers are kept in a
-small cache: the graph never changes while the server runs.
+Why processes (worker.py says more): a running query in a thread cannot be stopped, and parsing a large query
+holds the GIL for seconds. Each worker loads the graph once and answers jobs one at a time; a job past the time
+limit gets its worker killed and replaced, so later requests are answered. The pool has more workers than the two
+slow queries a client can start before the limit stops them, waiting jobs form one bounded FIFO queue (503 +
+Retry-After when full, or when a job waited `wait` seconds), identical jobs in flight share one run, and answers
+are kept in a small cache: the graph never changes while the server runs. A job runs in a task of its own, so a
+client that goes away does not leave its worker half-read.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 from collections import OrderedDict, deque
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-from rdflib import Graph
+from il2kg.serve.answer import Answer, Job, refusal
+from il2kg.serve.worker import Worker, WorkerGone, worker_graph
 
-from il2kg.deep import STACK_BYTES, deep
-from il2kg.serve.answer import Answer, Job, answer, refusal
-
-READY_SECONDS = 300.0
+__all__ = ["Busy", "Cache", "Pool", "worker_graph"]
 
 
 class Busy(Exception):
     """Every worker is busy and the queue is full (or the job waited too long for a worker)."""
-
-
-def _worker_main(conn: Any, data: bytes) -> None:
-    """Worker process: run the job loop on one deep stack, so deep queries parse instead of failing."""
-    _cap_memory(len(data))
-    deep(lambda: _job_loop(conn, data))
-
-
-def _cap_memory(data_bytes: int) -> None:
-    """Cap the worker's address space, so a query that builds a huge result gets MemoryError (answered 503)
-    instead of pushing the machine into swap: room for the job loop's deep stack (every query runs on it),
-    the graph (~10x its N-Triples) and 2.5 GiB (the interpreter, its libraries, Oxigraph and per-thread malloc
-    arenas reserve address space well beyond what they use)."""
-    try:
-        import resource
-    except ImportError:  # not on Windows: no cap there
-        return
-    cap = STACK_BYTES + (5 << 29) + 10 * data_bytes
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        cap = min(cap, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-
-
-def _job_loop(conn: Any, data: bytes) -> None:
-    graph = worker_graph(data)
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(answer(graph, job))
-
-
-def worker_graph(data: bytes) -> Graph:
-    """The graph a worker answers from: the N-Triples in an in-memory Oxigraph store, as its default graph (no
-    named graphs: GRAPH ?g {...} matches nothing), seen through oxrdflib. Oxigraph answers the report questions
-    10-70x faster than rdflib's engine; rdflib still checks every query a worker takes (query.prepare)."""
-    import pyoxigraph as ox
-    from oxrdflib import OxigraphStore
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    inner = ox.Store()
-    inner.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-    return Graph(store=OxigraphStore(store=inner), identifier=DATASET_DEFAULT_GRAPH_ID)
-
-
-class Worker:
-    """One query process; `ask` waits at most `timeout` seconds for the answer, then kills the process."""
-
-    def __init__(self, data: bytes) -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of the server's threads and event loop
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, data), daemon=True)
-        self.process.start()
-        child.close()
-
-    def wait_ready(self) -> bool:
-        """Block until the worker has loaded the graph (False if it died or took too long)."""
-        try:
-            return bool(self.conn.poll(READY_SECONDS)) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
-            return False
-
-    def ask(self, job: Job, timeout: float) -> Answer | None:
-        """Send a job and wait for the answer; None (and the process killed) when the deadline passes."""
-        self.conn.send(job)
-        if self.conn.poll(timeout):
-            return self.conn.recv()
-        self.stop()
-        return None
-
-    def alive(self) -> bool:
-        """Whether the process still runs."""
-        return self.process.is_alive()
-
-    def stop(self) -> None:
-        """Kill the process."""
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
 
 
 class Cache:
@@ -145,7 +60,8 @@ class Pool:
         self.waiting: deque[asyncio.Future] = deque()
         self.running: dict[Job, asyncio.Future] = {}
         self.cache = Cache(cache_bytes)
-        self.threads = ThreadPoolExecutor(max_workers=2 * size, thread_name_prefix="il2kg-worker")
+        self.threads = ThreadPoolExecutor(max_workers=size + 1, thread_name_prefix="il2kg-spawn")  # start, reap
+        self.chores: set[asyncio.Future] = set()  # replacements under way (referenced, so not collected)
         self.closed = False
 
     async def start(self) -> None:
@@ -162,35 +78,27 @@ class Pool:
         found = self.cache.get(job)
         if found is not None:
             return found
-        if job in self.running:
-            return await asyncio.shield(self.running[job])
-        shared = asyncio.get_running_loop().create_future()
-        self.running[job] = shared
-        try:
-            got = await self._run(job)
-        except BaseException as err:
-            shared.set_exception(err if isinstance(err, Busy) else Busy())
-            shared.exception()  # mark retrieved: no "never retrieved" warning when nobody else waited
-            raise
-        finally:
-            del self.running[job]
-        if got is not None:
-            self.cache.put(job, got)
-        shared.set_result(got)
-        return got
+        run = self.running.get(job)
+        if run is None:
+            run = self.running[job] = asyncio.ensure_future(self._run(job))
+            run.add_done_callback(lambda done: self._finished(job, done))
+        return await asyncio.shield(run)
+
+    def _finished(self, job: Job, run: asyncio.Future) -> None:
+        del self.running[job]
+        if not run.cancelled() and run.exception() is None and run.result() is not None:
+            self.cache.put(job, run.result())
 
     async def _run(self, job: Job) -> Answer | None:
         worker = await self._acquire()
-        loop = asyncio.get_running_loop()
         try:
-            got = await loop.run_in_executor(self.threads, worker.ask, job, self.timeout)
-        except (EOFError, OSError):  # the worker died: out of memory, or a crash in a C extension
+            got = await worker.ask(job, self.timeout)
+        except WorkerGone:  # out of memory, or a crash in a C extension
             got = refusal(503, "the query stopped its worker (out of memory or stack); narrow it or add LIMIT")
         if worker.alive():
             self._release(worker)
-        else:
-            worker.conn.close()
-            asyncio.ensure_future(self._spawn())  # replace it; the job's client is answered meanwhile
+        else:  # killed at the time limit, or died: replace it; the job's client is answered meanwhile
+            self._chore(self._replace(worker))
         return got
 
     async def _acquire(self) -> Worker:
@@ -211,7 +119,7 @@ class Pool:
 
     def _release(self, worker: Worker) -> None:
         if self.closed:
-            worker.stop()
+            worker.kill()
             return
         while self.waiting:
             wanted = self.waiting.popleft()
@@ -220,23 +128,28 @@ class Pool:
                 return
         self.idle.append(worker)
 
+    def _chore(self, work) -> None:
+        task = asyncio.ensure_future(work)
+        self.chores.add(task)
+        task.add_done_callback(self.chores.discard)
+
+    async def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        await asyncio.get_running_loop().run_in_executor(self.threads, worker.reap)
+        if not self.closed:
+            await self._spawn()
+
     async def _spawn(self) -> None:
-        loop = asyncio.get_running_loop()
-
-        def start() -> Worker | None:
-            worker = Worker(self.data)
-            if worker.wait_ready():
-                return worker
-            worker.stop()
-            return None
-
-        worker = await loop.run_in_executor(self.threads, start)
+        worker = await asyncio.get_running_loop().run_in_executor(self.threads, Worker.start, self.data)
         if worker is not None:
+            await worker.attach()
             self._release(worker)
 
     def close(self) -> None:
         """Stop every idle worker; busy ones stop when their job returns."""
         self.closed = True
         while self.idle:
-            self.idle.popleft().stop()
+            worker = self.idle.popleft()
+            worker.kill()
+            worker.reap()
         self.threads.shutdown(wait=False, cancel_futures=True)
