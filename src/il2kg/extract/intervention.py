@@ -168,8 +168,10 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
 
 
 # An arm given nothing: "no treatment (control, n=160)", "untreated", "observation only".
+# Standard care alone, when the treated arm gets IL-2 on top of it, adds no study intervention either.
 _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|intervention|therapy)|untreated|"
-                              r"observation(?:\s+only)?)"
+                              r"observation(?:\s+only)?|(?:standard|usual|routine|conventional)\s+(?:of\s+)?"
+                              r"(?:care|treatment|therapy)\s+(?:alone|only))"
                               r"\b", re.I)
 
 
@@ -208,4 +210,7 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
     for key, fact in untreated:
         role = Fact("no-intervention", replace(fact.evidence, method="intervention.no-intervention-arm"))
         out.append(Arm(key.strip(), role, fact))
+    if untreated:  # beside an arm given nothing, the treated arm is compared: not a single group
+        out = [replace(a, role=Fact("experimental", replace(a.role.evidence, method="intervention.treated-arm.role")))
+               if a.role is not None and a.role.value == "single-group-arm" else a for a in out]
     return tuple(out)
