@@ -31,6 +31,11 @@ MAX_CHARS = 150_000
 def extract(text: str, *, lexicon: Lexicon, kind: str | None = None) -> tuple[str, list[Record]]:
     """Extract records with the extractor of `kind` (detected when None); return the kind used and the records."""
     text = text[:MAX_CHARS]
+    from il2kg.extract import structured  # JSON saved from an API: read by its keys, not as prose
+
+    record = structured.recognise(text)
+    if record is not None and kind in (None, record.kind):
+        return record.kind, structured.extract(text, record, lexicon=lexicon)
     kind = kind or detect_kind(text)
     if kind not in EXTRACTORS:
         raise ValueError(f"unknown document kind {kind!r}: expected one of {', '.join(sorted(EXTRACTORS))}")

@@ -44,6 +44,10 @@ def _own_study(text: str) -> bool:
 
 def detect_kind(text: str) -> str:
     """Return "citation-page", "registry-record" or "article" for a document's text."""
+    from il2kg.extract.structured import recognise  # a JSON record's kind is told by its keys
+
+    if (record := recognise(text)) is not None:
+        return record.kind
     raw, text = text, normalise_chars(text)
     if _STATEMENT_CUES.search(text) and (_QUOTE_LINE.search(text) or _COUNT_CUES.search(text)):
         return CITATION_PAGE

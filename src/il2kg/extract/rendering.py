@@ -1,0 +1,113 @@
+"""A structured record rendered as the text page its site shows, with every value mapped back to the raw record.
+
+The text extractors read labelled lines and prose; a JSON record has keys and values instead. So a record is
+written out as the page the site itself would show ("Enrollment (Actual): 35"), the extractors read that, and
+each fact's span is moved from the rendered text back to the value it came from in the raw record, its quote
+becoming the raw member (`"count": 35`). Labels are the renderer's words and map nowhere: a span that falls on a
+label alone is moved to the nearest value.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+from dataclasses import dataclass
+
+from il2kg.extract.json_scan import Node
+from il2kg.extract.text import collapse
+from il2kg.model import Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Rendered text [start, end) that came from raw [raw_start, raw_end); `exact` when character for character
+    (a string's same-length text), else a display form of the value ("NONE" shown as "None (Open Label)")."""
+
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+    quote_start: int
+    exact: bool
+
+
+class Rendering:
+    """A text built line by line from labels (the renderer's) and values (the record's)."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self.segments: list[Segment] = []
+        self._starts: list[int] = []
+
+    def label(self, text: str) -> None:
+        """Words of the renderer's own (a field's label, a line break)."""
+        self._parts.append(text)
+        self._length += len(text)
+
+    def value(self, node: Node | None, shown: str | None = None) -> bool:
+        """A value of the record, as written or in its display form `shown`; False (nothing written) for none."""
+        if node is None or node.kind not in ("string", "number", "literal"):
+            return False
+        text = shown if shown is not None else node.text
+        if not text.strip():
+            return False
+        exact = shown is None
+        self.segments.append(Segment(self._length, self._length + len(text), node.start, node.end,
+                                     min(node.key_start, node.start), exact))
+        self._starts.append(self._length)
+        self.label(text)
+        return True
+
+    def line(self, label: str, node: Node | None, shown: str | None = None) -> bool:
+        """A "Label: value" line, written only when the value is there."""
+        if node is None or node.kind not in ("string", "number", "literal") or not (shown or node.text).strip():
+            return False
+        self.label(label)
+        self.value(node, shown)
+        self.label("\n")
+        return True
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def _raw(self, segment: Segment, offset: int, end: bool) -> int:
+        if not segment.exact:
+            return segment.raw_end if end else segment.raw_start
+        return segment.raw_start + min(max(offset - segment.start, 0), segment.raw_end - segment.raw_start)
+
+    def evidence(self, raw: str, evidence: Evidence) -> Evidence:
+        """The evidence moved from the rendered text to the raw record: its span, and the raw members it lies in
+        as its quote."""
+        starts = self._starts
+        first = max(bisect.bisect_right(starts, evidence.start) - 1, 0)
+        touched = [s for s in self.segments[first:] if s.start < max(evidence.end, evidence.start + 1)
+                   and evidence.start < s.end]
+        if not touched:  # a label alone: the value nearest after it (else before it)
+            after = bisect.bisect_left(starts, evidence.start)
+            touched = [self.segments[min(after, len(self.segments) - 1)]]
+        head, tail = touched[0], touched[-1]
+        start = self._raw(head, max(evidence.start, head.start), end=False)
+        end = self._raw(tail, min(evidence.end, tail.end), end=True)
+        if end <= start:
+            start, end = head.raw_start, tail.raw_end
+        quote_end = max(s.raw_end for s in touched)
+        quote_end += raw[quote_end : quote_end + 1] == '"'  # the closing quote of a string member
+        quote = collapse(raw[min(s.quote_start for s in touched) : quote_end])
+        return Evidence(start, end, quote or collapse(raw[start:end]), evidence.method)
+
+    def remap(self, raw: str, obj: object) -> object:
+        """The records with every Evidence moved to the raw record (frozen dataclasses and tuples rebuilt)."""
+        if not self.segments:
+            return obj
+        if isinstance(obj, Evidence):
+            return self.evidence(raw, obj)
+        if isinstance(obj, tuple):
+            return tuple(self.remap(raw, item) for item in obj)
+        if isinstance(obj, list):
+            return [self.remap(raw, item) for item in obj]
+        if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            changes = {f.name: self.remap(raw, getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+            return dataclasses.replace(obj, **changes)
+        return obj

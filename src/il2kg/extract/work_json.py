@@ -1,0 +1,202 @@
+"""Bibliographic works saved as JSON: OpenAlex works, Crossref works (`message`), CSL-JSON items (Zotero, citeproc).
+
+The publication's fields are read from their keys, each fact's span the value in the JSON and its quote the
+member (`"cited_by_count": 23`). An abstract ("abstract" in CSL and Crossref, JATS markup and all) is rendered
+under the title as an article page and read by the article extractor, so the trial it reports comes out as it
+does from an abstract page or a RIS export.
+"""
+
+from __future__ import annotations
+
+import re
+
+from il2kg.extract.json_scan import Node
+from il2kg.extract.rendering import Rendering
+from il2kg.extract.text import collapse, read_page
+from il2kg.model import CitationCount, Evidence, Fact, Lexicon, Publication, Record
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+")
+_PMID = re.compile(r"(?<!\d)\d{4,9}(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+_OPENALEX = ("cited_by_count", "referenced_works_count", "publication_year", "authorships", "primary_location")
+_CROSSREF = ("is-referenced-by-count", "references-count", "reference-count", "container-title-short")
+_CSL = ("container-title", "issued", "DOI", "author", "type", "abstract")
+
+
+def _one(node: Node) -> Node:
+    """A list of one work as that work (a CSL export of one item, an index's single result)."""
+    if node.kind == "array" and len(node.items) == 1:
+        return node.items[0]
+    results = node.get("results", "items")
+    if results is not None and results.kind == "array" and len(results.items) == 1:
+        return results.items[0]
+    return node
+
+
+def work_of(root: Node) -> tuple[str, Node] | None:
+    """("openalex" | "crossref" | "csl", the work's object) for a saved work record, else None."""
+    node = _one(root)
+    message = node.get("message")
+    if message is not None and message.kind == "object":
+        node = _one(message)
+    if node.kind != "object" or node.get("title", "display_name") is None:
+        return None
+    if sum(k in node.members for k in _OPENALEX) >= 2:
+        return "openalex", node
+    if any(k in node.members for k in _CROSSREF) or message is not None:
+        return "crossref", node
+    if sum(k in node.members for k in _CSL) >= 2:
+        return "csl", node
+    return None
+
+
+def kind_of(fmt: str, work: Node) -> str:
+    """A work shown with its citation counts and no abstract of its own is an index's page about it: a
+    citation page; otherwise the work's own page, an article."""
+    counted = any(work.get(k) is not None for k in ("cited_by_count", "is-referenced-by-count"))
+    return "citation-page" if counted and _abstract(work) is None else "article"
+
+
+def _fact(raw: str, node: Node, value: object, method: str, start: int | None = None,
+          end: int | None = None, quoted: Node | None = None) -> Fact:
+    """A fact read from a JSON value: its span (all of the value unless given) and the member as its quote."""
+    start = node.start if start is None else start
+    end = node.end if end is None else end
+    quoted = quoted or node
+    quote_end = quoted.end + (raw[quoted.end : quoted.end + 1] == '"')
+    return Fact(value, Evidence(start, end, collapse(raw[quoted.key_start : quote_end]), f"work_json.{method}"))
+
+
+def _first(node: Node | None) -> Node | None:
+    """A value, or the first item of a list of values (Crossref writes titles as lists)."""
+    if node is not None and node.kind == "array":
+        return node.items[0] if node.items else None
+    return node
+
+
+def _text(raw: str, node: Node | None, method: str) -> Fact[str] | None:
+    node = _first(node)
+    value = collapse(node.scalar() or "") if node is not None else ""
+    return _fact(raw, node, value, method) if value else None
+
+
+def _matched(raw: str, node: Node | None, pattern: re.Pattern[str], method: str, *, as_int: bool = False,
+             lower: bool = False) -> Fact | None:
+    """The part of a value a pattern finds ("https://doi.org/10.1/x" holds the DOI 10.1/x)."""
+    node = _first(node)
+    text = node.scalar() if node is not None else None
+    m = pattern.search(text) if text else None
+    if node is None or m is None:
+        return None
+    value: object = int(m.group(0)) if as_int else m.group(0).lower() if lower else m.group(0)
+    return _fact(raw, node, value, method, node.start + m.start(), node.start + m.end())
+
+
+def _year(raw: str, work: Node) -> Fact[int] | None:
+    """The year: OpenAlex's publication_year, else the first date-parts year of issued / published."""
+    found = _matched(raw, work.get("publication_year"), _YEAR, "year", as_int=True)
+    for key in ("issued", "published", "published-print", "published-online"):
+        parts = work.path(key, "date-parts")
+        first = _first(_first(parts))
+        found = found or _matched(raw, first, _YEAR, "year", as_int=True)
+    return found
+
+
+def _authors(raw: str, fmt: str, work: Node) -> tuple[Fact[str], ...]:
+    """Authors as "Given Family" (or as the record names them), each spanning the values it joins."""
+    out = []
+    if fmt == "openalex":
+        for authorship in (work.get("authorships") or Node("array", 0, 0, 0)).list():
+            name = authorship.path("author", "display_name")
+            if (fact := _text(raw, name, "author")) is not None:
+                out.append(fact)
+        return tuple(out)
+    for author in (work.get("author") or Node("array", 0, 0, 0)).list():
+        given, family = author.get("given"), author.get("family")
+        parts = [n for n in (given, family) if n is not None and n.scalar()]
+        if not parts:
+            if (fact := _text(raw, author.get("literal", "name"), "author")) is not None:
+                out.append(fact)
+            continue
+        value = " ".join(collapse(n.text) for n in parts)
+        start, end = min(n.start for n in parts), max(n.end for n in parts)
+        out.append(Fact(value, Evidence(start, end, collapse(raw[author.start : author.end]), "work_json.author")))
+    return tuple(out)
+
+
+def _pages(raw: str, fmt: str, work: Node) -> Fact[str] | None:
+    if fmt != "openalex":
+        return _text(raw, work.get("page"), "pages")
+    first, last = work.path("biblio", "first_page"), work.path("biblio", "last_page")
+    if first is None or not first.scalar():
+        return None
+    if last is None or not last.scalar() or last.scalar() == first.scalar():
+        return _text(raw, first, "pages")
+    value = f"{first.scalar()}-{last.scalar()}"
+    return _fact(raw, first, value, "pages", first.start, last.end, quoted=work.get("biblio"))
+
+
+def _counts(raw: str, work: Node) -> tuple[CitationCount, ...]:
+    out = []
+    for kind, keys in (("citing-publications", ("cited_by_count", "is-referenced-by-count")),
+                       ("references", ("referenced_works_count", "references-count", "reference-count"))):
+        node = work.get(*keys)
+        if node is not None and node.kind == "number" and isinstance(node.value, int) and node.value >= 0:
+            out.append(CitationCount(kind, _fact(raw, node, node.value, f"count-{kind}")))
+    return tuple(out)
+
+
+def _abstract(work: Node) -> Node | None:
+    node = _first(work.get("abstract"))
+    return node if node is not None and node.scalar() and len(node.text.split()) >= 5 else None
+
+
+def publication(raw: str, fmt: str, work: Node, describes_trial: bool, kind: str) -> Publication:
+    """The work's publication record."""
+    title = _text(raw, work.get("title", "display_name"), "title")
+    venue = work.path("primary_location", "source", "display_name") if fmt == "openalex" else work.get(
+        "container-title")
+    ids = work.get("ids")
+    type_of = "trial-report" if describes_trial else "article"
+    return Publication(
+        title=title,
+        authors=_authors(raw, fmt, work),
+        journal=_text(raw, venue, "journal"),
+        year=_year(raw, work),
+        volume=_text(raw, work.path("biblio", "volume") if fmt == "openalex" else work.get("volume"), "volume"),
+        issue=_text(raw, work.path("biblio", "issue") if fmt == "openalex" else work.get("issue"), "issue"),
+        pages=_pages(raw, fmt, work),
+        doi=_matched(raw, work.get("DOI", "doi"), _DOI, "doi", lower=True),
+        pmid=_matched(raw, work.get("PMID") or (ids.get("pmid") if ids else None), _PMID, "pmid"),
+        publication_type=Fact(type_of, title.evidence) if title and kind == "article" else None,
+        citation_counts=_counts(raw, work),
+    )
+
+
+def _trial(raw: str, work: Node, kind: str, lexicon: Lexicon) -> Record | None:
+    """The trial the work's abstract reports (its title heading the rendered page), evidence in the JSON."""
+    from il2kg.extract import article  # the largest extractor: imported when a work is read
+
+    abstract = _abstract(work)
+    if abstract is None and kind != "article":
+        return None
+    page = Rendering()
+    if page.value(_first(work.get("title", "display_name"))):
+        page.label("\n\n")
+    if abstract is not None:
+        page.label("Abstract\n")
+        page.value(abstract)
+        page.label("\n")
+    if not page.segments:
+        return None
+    trial = article.extract_trial(read_page(page.text), lexicon, title_reports=kind == "article")
+    return page.remap(raw, trial) if trial is not None else None
+
+
+def extract(raw: str, fmt: str, work: Node, *, kind: str, lexicon: Lexicon) -> list[Record]:
+    """The Publication of a work record and, when its abstract (or title) reports one, the Trial."""
+    trial = _trial(raw, work, kind, lexicon)
+    pub = publication(raw, fmt, work, trial is not None, kind)
+    if not any((pub.title, pub.doi, pub.pmid)):
+        return []
+    return [pub] if trial is None else [pub, trial]
