@@ -169,7 +169,12 @@ def _places_and_prose(out: Rendering, proto: Node) -> None:
         country = place.get("country", "LocationCountry")
         if country is not None and country.scalar():
             seen.setdefault(country.text.strip().lower(), country)
-    _values(out, "Location Countries:\n", list(seen.values()))
+    if seen:  # one line, as the site lists them: "Location Countries: France, Belgium"
+        out.label("Location Countries: ")
+        for i, country in enumerate(seen.values()):
+            out.label(", " if i else "")
+            out.value(country)
+        out.label("\n")
     description = proto.get("descriptionModule")
     for label, key in (("Brief Summary:\n", "briefSummary"), ("Detailed Description:\n", "detailedDescription")):
         node = description.get(key) if description else None

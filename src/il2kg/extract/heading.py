@@ -137,7 +137,9 @@ def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
     return end
 
 
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
+# A name may open with a capital beyond ASCII: "Ó Briain C", "Øvrebø K", "Łukasik A".
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'\-]*\.?|[A-ZÀ-ÖØ-ÞĀ-ſ]\.?"
+                         r"|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
 _NOT_NAME = frozenset(
     "trial article clinical journal abstract review research study text info tools metrics citation alerts"
     " responses content access open original free full affiliations authors keywords department university"

@@ -5,9 +5,8 @@ long response, a tester's 2,000-byte excerpt) or broken by a stray character giv
 items completed before the break, never an exception. One pass over the text with a stack, so the
 time is linear and nesting depth is no recursion limit.
 
-A string's `text` has the raw string's length: an escape ("\\u00e9", "\\n", "\\"") becomes its character
-padded with spaces, so an offset into `text` is an offset into the raw document (as cleaning does for
-HTML entities).
+A string's `text` is its decoded value ("Beh\\u00e7et" is "Behçet"); when it held escapes, `offsets` gives the
+raw offset of each of its characters, so a span of the text is still a span of the raw document.
 """
 
 from __future__ import annotations
@@ -33,7 +32,8 @@ class Node:
     start: int
     end: int
     key_start: int
-    text: str = ""  # a string's same-length text, a number's or literal's token
+    text: str = ""  # a string's decoded text, a number's or literal's token
+    offsets: tuple[int, ...] | None = None  # a string with escapes: the raw offset of each character of `text`
     value: object = None  # a number's or literal's Python value
     members: dict[str, Node] = field(default_factory=dict)
     items: list[Node] = field(default_factory=list)
@@ -62,6 +62,13 @@ class Node:
         """An array's items; a single value as a list of one (the classic format's lists of one are values)."""
         return self.items if self.kind == "array" else [self]
 
+    def raw_span(self, i: int, j: int) -> tuple[int, int]:
+        """The raw span of characters [i, j) of a string's text."""
+        if self.offsets is None:
+            return self.start + i, self.start + j
+        return (self.offsets[i] if i < len(self.offsets) else self.end,
+                self.offsets[j] if j < len(self.offsets) else self.end)
+
     def scalar(self) -> str | None:
         """A string's or number's text as read (stripped), or None."""
         if self.kind == "string":
@@ -71,17 +78,28 @@ class Node:
         return None
 
 
-def _string_text(raw: str) -> str:
-    """The string's characters with each escape padded to its raw length."""
-    def one(m: re.Match[str]) -> str:
+def _string_text(raw: str, start: int) -> tuple[str, tuple[int, ...] | None]:
+    """A string's decoded text and, when it held escapes, each character's raw offset (`start` is the first's)."""
+    if "\\" not in raw:
+        return raw, None
+    chars: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for m in _ESCAPE.finditer(raw):
+        chars.extend(raw[at : m.start()])
+        offsets.extend(range(start + at, start + m.start()))
         token = m.group(0)
         if token[1] == "u":
             char = chr(int(token[2:], 16))
             char = char if char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF else " "
         else:
             char = _SIMPLE.get(token[1], token[1])
-        return char + " " * (len(token) - 1)
-    return _ESCAPE.sub(one, raw) if "\\" in raw else raw
+        chars.append(char)
+        offsets.append(start + m.start())
+        at = m.end()
+    chars.extend(raw[at:])
+    offsets.extend(range(start + at, start + len(raw)))
+    return "".join(chars), tuple(offsets)
 
 
 def parse(text: str) -> Node | None:
@@ -113,7 +131,7 @@ def parse(text: str) -> Node | None:
             m = _STRING.match(text, pos)
             if not m:
                 break
-            stack[-1] = (top, _string_text(m.group(1)))
+            stack[-1] = (top, _string_text(m.group(1), m.start(1))[0])
             key_start = pos
             pos = m.end()
             continue
@@ -145,12 +163,13 @@ def _value(text: str, pos: int, key_start: int) -> tuple[Node | None, int]:
         m = _STRING.match(text, pos)
         if not m:
             return None, pos
-        return Node("string", m.start(1), m.end(1), key_start, _string_text(m.group(1))), m.end()
+        text, offsets = _string_text(m.group(1), m.start(1))
+        return Node("string", m.start(1), m.end(1), key_start, text, offsets=offsets), m.end()
     m = _NUMBER.match(text, pos)
-    if m and not text[m.end() : m.end() + 1].isalnum():
+    if m and m.end() < len(text) and not text[m.end()].isalnum():  # a number ending the text may be cut short
         number = float(m.group(0)) if re.search(r"[.eE]", m.group(0)) else int(m.group(0))
-        return Node("number", pos, m.end(), key_start, m.group(0), number), m.end()
+        return Node("number", pos, m.end(), key_start, m.group(0), value=number), m.end()
     for word, literal in _LITERALS.items():
         if text.startswith(word, pos):
-            return Node("literal", pos, pos + len(word), key_start, word, literal), pos + len(word)
+            return Node("literal", pos, pos + len(word), key_start, word, value=literal), pos + len(word)
     return None, pos

@@ -21,7 +21,8 @@ from il2kg.model import Evidence
 @dataclass(frozen=True, slots=True)
 class Segment:
     """Rendered text [start, end) that came from raw [raw_start, raw_end); `exact` when character for character
-    (a string's same-length text), else a display form of the value ("NONE" shown as "None (Open Label)")."""
+    (through `offsets` for a string that held escapes), else a display form of the value ("NONE" shown as
+    "None (Open Label)")."""
 
     start: int
     end: int
@@ -29,6 +30,7 @@ class Segment:
     raw_end: int
     quote_start: int
     exact: bool
+    offsets: tuple[int, ...] | None = None
 
 
 class Rendering:
@@ -54,7 +56,7 @@ class Rendering:
             return False
         exact = shown is None
         self.segments.append(Segment(self._length, self._length + len(text), node.start, node.end,
-                                     min(node.key_start, node.start), exact))
+                                     min(node.key_start, node.start), exact, node.offsets if exact else None))
         self._starts.append(self._length)
         self.label(text)
         return True
@@ -75,6 +77,9 @@ class Rendering:
     def _raw(self, segment: Segment, offset: int, end: bool) -> int:
         if not segment.exact:
             return segment.raw_end if end else segment.raw_start
+        if segment.offsets is not None:  # an escape is one character of the text, several of the raw value
+            i = min(max(offset - segment.start, 0), len(segment.offsets))
+            return segment.offsets[i] if i < len(segment.offsets) else segment.raw_end
         return segment.raw_start + min(max(offset - segment.start, 0), segment.raw_end - segment.raw_start)
 
     def evidence(self, raw: str, evidence: Evidence) -> Evidence:
@@ -90,8 +95,8 @@ class Rendering:
         head, tail = touched[0], touched[-1]
         start = self._raw(head, max(evidence.start, head.start), end=False)
         end = self._raw(tail, min(evidence.end, tail.end), end=True)
-        if end <= start:
-            start, end = head.raw_start, tail.raw_end
+        if end <= start:  # values rendered in another order than the record holds them: all of them
+            start, end = min(s.raw_start for s in touched), max(s.raw_end for s in touched)
         quote_end = max(s.raw_end for s in touched)
         quote_end += raw[quote_end : quote_end + 1] == '"'  # the closing quote of a string member
         quote = collapse(raw[min(s.quote_start for s in touched) : quote_end])

@@ -81,7 +81,7 @@ def _text(raw: str, node: Node | None, method: str) -> Fact[str] | None:
 
 
 def _matched(raw: str, node: Node | None, pattern: re.Pattern[str], method: str, *, as_int: bool = False,
-             lower: bool = False) -> Fact | None:
+             lower: bool = False, quoted: Node | None = None) -> Fact | None:
     """The part of a value a pattern finds ("https://doi.org/10.1/x" holds the DOI 10.1/x)."""
     node = _first(node)
     text = node.scalar() if node is not None else None
@@ -89,7 +89,7 @@ def _matched(raw: str, node: Node | None, pattern: re.Pattern[str], method: str,
     if node is None or m is None:
         return None
     value: object = int(m.group(0)) if as_int else m.group(0).lower() if lower else m.group(0)
-    return _fact(raw, node, value, method, node.start + m.start(), node.start + m.end())
+    return _fact(raw, node, value, method, *node.raw_span(m.start(), m.end()), quoted=quoted)
 
 
 def _year(raw: str, work: Node) -> Fact[int] | None:
@@ -98,7 +98,7 @@ def _year(raw: str, work: Node) -> Fact[int] | None:
     for key in ("issued", "published", "published-print", "published-online"):
         parts = work.path(key, "date-parts")
         first = _first(_first(parts))
-        found = found or _matched(raw, first, _YEAR, "year", as_int=True)
+        found = found or _matched(raw, first, _YEAR, "year", as_int=True, quoted=work.get(key))
     return found
 
 
