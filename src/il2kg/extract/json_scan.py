@@ -89,7 +89,7 @@ def _string_text(raw: str, start: int) -> tuple[str, tuple[int, ...] | None]:
         chars.extend(raw[at : m.start()])
         offsets.extend(range(start + at, start + m.start()))
         token = m.group(0)
-        if token[1] == "u":
+        if token[1] == "u" and len(token) == 6:
             char = chr(int(token[2:], 16))
             char = char if char.isprintable() and not 0xD800 <= ord(char) <= 0xDFFF else " "
         else:

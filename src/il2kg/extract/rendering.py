@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 from il2kg.extract.json_scan import Node
@@ -87,8 +88,12 @@ class Rendering:
         as its quote."""
         starts = self._starts
         first = max(bisect.bisect_right(starts, evidence.start) - 1, 0)
-        touched = [s for s in self.segments[first:] if s.start < max(evidence.end, evidence.start + 1)
-                   and evidence.start < s.end]
+        touched = []
+        for segment in itertools.islice(self.segments, first, None):  # in text order: stop past the span
+            if segment.start >= max(evidence.end, evidence.start + 1):
+                break
+            if evidence.start < segment.end:
+                touched.append(segment)
         if not touched:  # a label alone: the value nearest after it (else before it)
             after = bisect.bisect_left(starts, evidence.start)
             touched = [self.segments[min(after, len(self.segments) - 1)]]

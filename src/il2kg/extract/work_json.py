@@ -9,6 +9,7 @@ does from an abstract page or a RIS export.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from il2kg.extract.json_scan import Node
 from il2kg.extract.rendering import Rendering
@@ -168,7 +169,8 @@ def publication(raw: str, fmt: str, work: Node, describes_trial: bool, kind: str
         pages=_pages(raw, fmt, work),
         doi=_matched(raw, work.get("DOI", "doi"), _DOI, "doi", lower=True),
         pmid=_matched(raw, work.get("PMID") or (ids.get("pmid") if ids else None), _PMID, "pmid"),
-        publication_type=Fact(type_of, title.evidence) if title and kind == "article" else None,
+        publication_type=Fact(type_of, replace(title.evidence, method="work_json.publication-type"))
+        if title and kind == "article" else None,
         citation_counts=_counts(raw, work),
     )
 
