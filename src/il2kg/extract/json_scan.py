@@ -154,6 +154,15 @@ def parse(text: str) -> Node | None:
     return root
 
 
+def key_of(text: str, member: Node) -> Node | None:
+    """A member's key as a string node of its own (OpenAlex writes an abstract's words as keys)."""
+    m = _STRING.match(text, member.key_start) if member.key_start != member.start else None
+    if m is None:
+        return None
+    decoded, offsets = _string_text(m.group(1), m.start(1))
+    return Node("string", m.start(1), m.end(1), m.start(), decoded, offsets=offsets)
+
+
 def _value(text: str, pos: int, key_start: int) -> tuple[Node | None, int]:
     """The value opening at `pos` (a container is returned open: its members come later)."""
     char = text[pos]

@@ -32,6 +32,7 @@ class Segment:
     quote_start: int
     exact: bool
     offsets: tuple[int, ...] | None = None
+    scattered: bool = False  # a word of a text the record holds out of order (an inverted index): quote as read
 
 
 class Rendering:
@@ -48,8 +49,9 @@ class Rendering:
         self._parts.append(text)
         self._length += len(text)
 
-    def value(self, node: Node | None, shown: str | None = None) -> bool:
-        """A value of the record, as written or in its display form `shown`; False (nothing written) for none."""
+    def value(self, node: Node | None, shown: str | None = None, *, scattered: bool = False) -> bool:
+        """A value of the record, as written or in its display form `shown`; False (nothing written) for none.
+        `scattered`: the value is one word of a text the record does not hold in reading order."""
         if node is None or node.kind not in ("string", "number", "literal"):
             return False
         text = shown if shown is not None else node.text
@@ -57,7 +59,8 @@ class Rendering:
             return False
         exact = shown is None
         self.segments.append(Segment(self._length, self._length + len(text), node.start, node.end,
-                                     min(node.key_start, node.start), exact, node.offsets if exact else None))
+                                     min(node.key_start, node.start), exact, node.offsets if exact else None,
+                                     scattered))
         self._starts.append(self._length)
         self.label(text)
         return True
@@ -97,6 +100,9 @@ class Rendering:
         if not touched:  # a label alone: the value nearest after it (else before it)
             after = bisect.bisect_left(starts, evidence.start)
             touched = [self.segments[min(after, len(self.segments) - 1)]]
+        if any(s.scattered for s in touched):  # the words read, wherever the record holds them; the text as read
+            return Evidence(min(s.raw_start for s in touched), max(s.raw_end for s in touched), evidence.sentence,
+                            evidence.method)
         head, tail = touched[0], touched[-1]
         start = self._raw(head, max(evidence.start, head.start), end=False)
         end = self._raw(tail, min(evidence.end, tail.end), end=True)

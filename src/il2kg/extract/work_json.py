@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract.json_scan import Node
+from il2kg.extract.json_scan import Node, key_of
 from il2kg.extract.rendering import Rendering
 from il2kg.extract.text import collapse, read_page
 from il2kg.model import CitationCount, Evidence, Fact, Lexicon, Publication, Record
@@ -148,8 +148,24 @@ def _counts(raw: str, work: Node) -> tuple[CitationCount, ...]:
 
 
 def _abstract(work: Node) -> Node | None:
-    node = _first(work.get("abstract"))
+    node = _first(work.get("abstract", "abstract_inverted_index"))
+    if node is not None and node.kind == "object":  # OpenAlex: {"word": [positions]}
+        return node if len(node.members) >= 5 else None
     return node if node is not None and node.scalar() and len(node.text.split()) >= 5 else None
+
+
+_MAX_WORDS = 5_000  # an abstract has a few hundred words; a position beyond this is no abstract's
+
+
+def _inverted_words(raw: str, index: Node) -> list[Node]:
+    """An inverted abstract's words in reading order, each the key it is written as (a gap left out)."""
+    at: dict[int, Node] = {}
+    for member in index.members.values():
+        key = key_of(raw, member)
+        for position in member.list() if key is not None else ():
+            if position.kind == "number" and isinstance(position.value, int) and 0 <= position.value < _MAX_WORDS:
+                at.setdefault(position.value, key)
+    return [at[i] for i in sorted(at)]
 
 
 def publication(raw: str, fmt: str, work: Node, describes_trial: bool, kind: str) -> Publication:
@@ -187,7 +203,12 @@ def _trial(raw: str, work: Node, kind: str, lexicon: Lexicon) -> Record | None:
         page.label("\n\n")
     if abstract is not None:
         page.label("Abstract\n")
-        page.value(abstract)
+        if abstract.kind == "object":
+            for i, word in enumerate(_inverted_words(raw, abstract)):
+                page.label(" " if i else "")
+                page.value(word, scattered=True)
+        else:
+            page.value(abstract)
         page.label("\n")
     if not page.segments:
         return None
