@@ -22,17 +22,19 @@ from il2kg.extract.json_scan import MAX_DEPTH, parse
 from il2kg.extract.kind import detect_kind
 from il2kg.extract.markup import export_authors
 from il2kg.extract.rendering import Rendering
+from il2kg.extract.structured import recognise
 from il2kg.model import Evidence, Fact, Quantity
 
 CASES_DIR = Path(__file__).parent / "cases"
-JSON_CASES = sorted(p for p in CASES_DIR.glob("*/*/input.txt") if p.read_text(encoding="utf-8").lstrip()[:1] in "{[")
+JSON_CASES = sorted(p for p in CASES_DIR.glob("*/*/input.txt") if recognise(p.read_text(encoding="utf-8")))
 CTGOV = CASES_DIR / "registry-record" / "ctgov-api-json-randomised" / "input.txt"
 
 
 def test_there_are_json_cases_of_each_format():
-    names = {p.parent.name for p in JSON_CASES}
-    assert {"ctgov-api-json-randomised", "ctgov-classic-json-fullstudy", "openalex-work-json", "crossref-work-json",
-            "csl-json-item-with-abstract"} <= names
+    formats = {recognise(p.read_text(encoding="utf-8")).format for p in JSON_CASES}
+    assert formats == {"ctgov", "openalex", "crossref", "csl"}
+    # a page that opens with a bracket is no JSON record: "[HTML][HTML] Low-dose ..." is read as text
+    assert recognise("[HTML][HTML] Low-dose IL-2 in lupus") is None
 
 
 def test_values_keep_their_raw_spans():

@@ -35,8 +35,8 @@ class Node:
     text: str = ""  # a string's decoded text, a number's or literal's token
     offsets: tuple[int, ...] | None = None  # a string with escapes: the raw offset of each character of `text`
     value: object = None  # a number's or literal's Python value
-    members: dict[str, Node] = field(default_factory=dict)
-    items: list[Node] = field(default_factory=list)
+    members: dict[str, Node] = field(default_factory=dict)  # an object's (empty and shared by no one otherwise)
+    items: list[Node] = field(default_factory=list)  # an array's
 
     def get(self, *names: str) -> Node | None:
         """The member under the first of `names` present, compared case-insensitively (the API's "nctId" is
