@@ -32,7 +32,7 @@ CTGOV = CASES_DIR / "registry-record" / "ctgov-api-json-randomised" / "input.txt
 
 def test_there_are_json_cases_of_each_format():
     formats = {recognise(p.read_text(encoding="utf-8")).format for p in JSON_CASES}
-    assert formats == {"ctgov", "openalex", "crossref", "csl"}
+    assert formats == {"ctgov", "openalex", "crossref", "csl", "europepmc"}
     # a page that opens with a bracket is no JSON record: "[HTML][HTML] Low-dose ..." is read as text
     assert recognise("[HTML][HTML] Low-dose IL-2 in lupus") is None
 
@@ -220,3 +220,14 @@ def test_export_authors(text, expected):
     assert [name for name, *_ in found] == expected
     for name, start, end, _reordered in found:
         assert set(name.replace(",", "").split()) == set(text[start:end].replace(",", "").split())
+
+
+def test_a_europe_pmc_author_string_is_split_at_commas(lexicon):
+    raw = ('{"resultList": {"result": [{"pmid": "30111222", "title": "Interleukin-2 in lupus: a pilot", '
+           '"authorString": "Smith J, O\'Neil AB, Zhang W.", "journalTitle": "Lupus", "pubYear": "2019", '
+           '"citedByCount": 5}]}}')
+    kind, (publication,) = extract(raw, lexicon=lexicon)
+    assert kind == "citation-page"  # counted, no abstract: an index's page about the work
+    assert [(a.value, raw[a.evidence.start : a.evidence.end]) for a in publication.authors] == [
+        ("Smith J", "Smith J"), ("O'Neil AB", "O'Neil AB"), ("Zhang W", "Zhang W")]
+    assert [(c.kind, c.count.value) for c in publication.citation_counts] == [("citing-publications", 5)]

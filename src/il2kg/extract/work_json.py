@@ -1,4 +1,5 @@
-"""Bibliographic works saved as JSON: OpenAlex works, Crossref works (`message`), CSL-JSON items (Zotero, citeproc).
+"""Bibliographic works saved as JSON: OpenAlex works, Crossref works (`message`), CSL-JSON items (Zotero, citeproc),
+Europe PMC search results of one article (`resultList`).
 
 The publication's fields are read from their keys, each fact's span the value in the JSON and its quote the
 member (`"cited_by_count": 23`). An abstract ("abstract" in CSL and Crossref, JATS markup and all) is rendered
@@ -22,20 +23,30 @@ _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _OPENALEX = ("cited_by_count", "referenced_works_count", "publication_year", "authorships", "primary_location")
 _CROSSREF = ("is-referenced-by-count", "references-count", "reference-count", "container-title-short")
 _CSL = ("container-title", "issued", "DOI", "author", "type", "abstract")
+_EUROPEPMC = ("authorString", "journalTitle", "journalInfo", "pubYear", "pmcid", "citedByCount", "abstractText")
+# Where each format keeps a field ("a|b" alternatives at a step); the rest are read the same way everywhere.
+_PATHS = {
+    "journal": {"openalex": ("primary_location", "source", "display_name"), "europepmc": ("journalTitle",),
+                "europepmc-core": ("journalInfo", "journal", "title")},
+    "volume": {"openalex": ("biblio", "volume"), "europepmc": ("journalVolume",),
+               "europepmc-core": ("journalInfo", "volume")},
+    "issue": {"openalex": ("biblio", "issue"), "europepmc-core": ("journalInfo", "issue")},
+}
+_DEFAULT_PATHS = {"journal": ("container-title",), "volume": ("volume",), "issue": ("issue",)}
 
 
 def _one(node: Node) -> Node:
     """A list of one work as that work (a CSL export of one item, an index's single result)."""
     if node.kind == "array" and len(node.items) == 1:
         return node.items[0]
-    results = node.get("results", "items")
+    results = node.get("results", "items") or node.path("resultList", "result")
     if results is not None and results.kind == "array" and len(results.items) == 1:
         return results.items[0]
     return node
 
 
 def work_of(root: Node) -> tuple[str, Node] | None:
-    """("openalex" | "crossref" | "csl", the work's object) for a saved work record, else None."""
+    """("openalex" | "crossref" | "csl" | "europepmc", the work's object) for a saved work record, else None."""
     node = _one(root)
     message = node.get("message")
     if message is not None and message.kind == "object":
@@ -44,6 +55,8 @@ def work_of(root: Node) -> tuple[str, Node] | None:
         return None
     if sum(k in node.members for k in _OPENALEX) >= 2:
         return "openalex", node
+    if sum(k in node.members for k in _EUROPEPMC) >= 2:
+        return "europepmc", node
     if any(k in node.members for k in _CROSSREF) or message is not None:
         return "crossref", node
     if sum(k in node.members for k in _CSL) >= 2:
@@ -54,7 +67,7 @@ def work_of(root: Node) -> tuple[str, Node] | None:
 def kind_of(fmt: str, work: Node) -> str:
     """A work shown with its citation counts and no abstract of its own is an index's page about it: a
     citation page; otherwise the work's own page, an article."""
-    counted = any(work.get(k) is not None for k in ("cited_by_count", "is-referenced-by-count"))
+    counted = any(work.get(k) is not None for k in ("cited_by_count", "is-referenced-by-count", "citedByCount"))
     return "citation-page" if counted and _abstract(work) is None else "article"
 
 
@@ -95,7 +108,7 @@ def _matched(raw: str, node: Node | None, pattern: re.Pattern[str], method: str,
 
 def _year(raw: str, work: Node) -> Fact[int] | None:
     """The year: OpenAlex's publication_year, else the first date-parts year of issued / published."""
-    found = _matched(raw, work.get("publication_year"), _YEAR, "year", as_int=True)
+    found = _matched(raw, work.get("publication_year", "pubYear"), _YEAR, "year", as_int=True)
     for key in ("issued", "published", "published-print", "published-online"):
         parts = work.path(key, "date-parts")
         first = _first(_first(parts))
@@ -112,6 +125,8 @@ def _authors(raw: str, fmt: str, work: Node) -> tuple[Fact[str], ...]:
             if (fact := _text(raw, name, "author")) is not None:
                 out.append(fact)
         return tuple(out)
+    if fmt == "europepmc":
+        return _europepmc_authors(raw, work)
     for author in (work.get("author") or Node("array", 0, 0, 0)).list():
         given, family = author.get("given"), author.get("family")
         parts = [n for n in (given, family) if n is not None and n.scalar()]
@@ -125,9 +140,26 @@ def _authors(raw: str, fmt: str, work: Node) -> tuple[Fact[str], ...]:
     return tuple(out)
 
 
+def _europepmc_authors(raw: str, work: Node) -> tuple[Fact[str], ...]:
+    """Europe PMC's author list ("fullName" as PubMed writes it), else its authorString split at commas."""
+    listed = work.path("authorList", "author")
+    names = [fact for a in (listed.list() if listed is not None else [])
+             if (fact := _text(raw, a.get("fullName"), "author")) is not None]
+    written = work.get("authorString")
+    if names or written is None or not written.scalar():
+        return tuple(names)
+    out = []
+    for m in re.finditer(r"[^,]+", written.text.rstrip(". ")):
+        name = m.group(0).strip()
+        if name:
+            start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+            out.append(_fact(raw, written, name, "author", *written.raw_span(start, start + len(name))))
+    return tuple(out)
+
+
 def _pages(raw: str, fmt: str, work: Node) -> Fact[str] | None:
     if fmt != "openalex":
-        return _text(raw, work.get("page"), "pages")
+        return _text(raw, work.get("page", "pageInfo"), "pages")
     first, last = work.path("biblio", "first_page"), work.path("biblio", "last_page")
     if first is None or not first.scalar():
         return None
@@ -139,7 +171,7 @@ def _pages(raw: str, fmt: str, work: Node) -> Fact[str] | None:
 
 def _counts(raw: str, work: Node) -> tuple[CitationCount, ...]:
     out = []
-    for kind, keys in (("citing-publications", ("cited_by_count", "is-referenced-by-count")),
+    for kind, keys in (("citing-publications", ("cited_by_count", "is-referenced-by-count", "citedByCount")),
                        ("references", ("referenced_works_count", "references-count", "reference-count"))):
         node = work.get(*keys)
         if node is not None and node.kind == "number" and isinstance(node.value, int) and node.value >= 0:
@@ -148,7 +180,7 @@ def _counts(raw: str, work: Node) -> tuple[CitationCount, ...]:
 
 
 def _abstract(work: Node) -> Node | None:
-    node = _first(work.get("abstract", "abstract_inverted_index"))
+    node = _first(work.get("abstract", "abstract_inverted_index", "abstractText"))
     if node is not None and node.kind == "object":  # OpenAlex: {"word": [positions]}
         return node if len(node.members) >= 5 else None
     return node if node is not None and node.scalar() and len(node.text.split()) >= 5 else None
@@ -168,20 +200,25 @@ def _inverted_words(raw: str, index: Node) -> list[Node]:
     return [at[i] for i in sorted(at)]
 
 
+def _field(fmt: str, work: Node, name: str) -> Node | None:
+    """A field where the work's format keeps it (Europe PMC's core results nest the journal's)."""
+    formats = (fmt + "-core", fmt) if work.get("journalInfo") is not None else (fmt,)
+    paths = [_PATHS[name][f] for f in formats if f in _PATHS[name]] or [_DEFAULT_PATHS[name]]
+    return next((node for path in paths if (node := work.path(*path)) is not None), None)
+
+
 def publication(raw: str, fmt: str, work: Node, describes_trial: bool, kind: str) -> Publication:
     """The work's publication record."""
     title = _text(raw, work.get("title", "display_name"), "title")
-    venue = work.path("primary_location", "source", "display_name") if fmt == "openalex" else work.get(
-        "container-title")
     ids = work.get("ids")
     type_of = "trial-report" if describes_trial else "article"
     return Publication(
         title=title,
         authors=_authors(raw, fmt, work),
-        journal=_text(raw, venue, "journal"),
+        journal=_text(raw, _field(fmt, work, "journal"), "journal"),
         year=_year(raw, work),
-        volume=_text(raw, work.path("biblio", "volume") if fmt == "openalex" else work.get("volume"), "volume"),
-        issue=_text(raw, work.path("biblio", "issue") if fmt == "openalex" else work.get("issue"), "issue"),
+        volume=_text(raw, _field(fmt, work, "volume"), "volume"),
+        issue=_text(raw, _field(fmt, work, "issue"), "issue"),
         pages=_pages(raw, fmt, work),
         doi=_matched(raw, work.get("DOI", "doi"), _DOI, "doi", lower=True),
         pmid=_matched(raw, work.get("PMID") or (ids.get("pmid") if ids else None), _PMID, "pmid"),
