@@ -231,3 +231,36 @@ def test_a_europe_pmc_author_string_is_split_at_commas(lexicon):
     assert [(a.value, raw[a.evidence.start : a.evidence.end]) for a in publication.authors] == [
         ("Smith J", "Smith J"), ("O'Neil AB", "O'Neil AB"), ("Zhang W", "Zhang W")]
     assert [(c.kind, c.count.value) for c in publication.citation_counts] == [("citing-publications", 5)]
+
+
+def _study(design_info: str, enrolment: str = '{"count": 40, "type": "ACTUAL"}', status: str = "COMPLETED") -> str:
+    return ('{"protocolSection": {"identificationModule": {"nctId": "NCT01234567", "briefTitle": "Low-dose IL-2 in '
+            f'lupus"}}, "statusModule": {{"overallStatus": "{status}"}}, "designModule": {{"phases": ["PHASE2"], '
+            f'"designInfo": {design_info}, "enrollmentInfo": {enrolment}}}}}}}')
+
+
+@pytest.mark.parametrize(("design_info", "codes"), [
+    ('{"allocation": "RANDOMIZED", "interventionModel": "PARALLEL", "maskingInfo": {"masking": "DOUBLE"}}',
+     {"randomised", "parallel-group", "double-blind"}),
+    ('{"allocation": "NON_RANDOMIZED", "interventionModel": "SEQUENTIAL", "maskingInfo": {"masking": "SINGLE"}}',
+     {"non-randomised", "single-blind"}),
+    ('{"allocation": "NA", "interventionModel": "SINGLE_GROUP", "maskingInfo": {"masking": "NONE"}}',
+     {"single-group", "open-label"}),
+    ('{"allocation": "RANDOMIZED", "interventionModel": "CROSSOVER", "maskingInfo": {"masking": "TRIPLE"}}',
+     {"randomised", "crossover", "double-blind"}),
+])
+def test_the_api_enumerations_read_as_the_site_shows_them(design_info, codes, lexicon):
+    kind, (trial,) = extract(_study(design_info), lexicon=lexicon)
+    assert kind == "registry-record" and {f.value for f in trial.design} == codes
+    assert trial.phase.value == "2"
+
+
+@pytest.mark.parametrize(("enrolment", "status", "expected"), [
+    ('{"count": 40, "type": "ACTUAL"}', "RECRUITING", 40),
+    ('{"count": 40, "type": "ESTIMATED"}', "COMPLETED", None),  # a target is not the number enrolled
+    ('{"count": 40}', "COMPLETED", 40),  # no type: a finished study's count is its enrolment
+    ('{"count": 40}', "RECRUITING", None),
+])
+def test_only_an_actual_enrolment_is_read(enrolment, status, expected, lexicon):
+    _, (trial,) = extract(_study('{"allocation": "RANDOMIZED"}', enrolment, status), lexicon=lexicon)
+    assert (trial.n_enrolled.value if trial.n_enrolled else None) == expected
