@@ -264,3 +264,29 @@ def test_the_api_enumerations_read_as_the_site_shows_them(design_info, codes, le
 def test_only_an_actual_enrolment_is_read(enrolment, status, expected, lexicon):
     _, (trial,) = extract(_study('{"allocation": "RANDOMIZED"}', enrolment, status), lexicon=lexicon)
     assert (trial.n_enrolled.value if trial.n_enrolled else None) == expected
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 10**6) | st.sampled_from(
+    ["PHASE2", "NONE", "RANDOMIZED", "ACTUAL", "EXPERIMENTAL", "IL-2 1 MIU daily", "", "2020-01", "FG000", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+        ["nctId", "type", "count", "masking", "label", "description", "groupId", "numSubjects", "id", "title",
+         "pValue", "date", "given", "family", "display_name", "achievements", "milestones", "groups"]), inner,
+        max_size=4), max_leaves=12)
+_MODULES = ("identificationModule", "statusModule", "conditionsModule", "designModule", "armsInterventionsModule",
+            "outcomesModule", "descriptionModule", "contactsLocationsModule")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(modules=st.dictionaries(st.sampled_from(_MODULES), _JSON, max_size=5), results=_JSON,
+       work=st.dictionaries(st.sampled_from(["title", "author", "authorships", "cited_by_count", "issued", "DOI",
+                                              "abstract", "abstract_inverted_index", "biblio", "container-title",
+                                              "publication_year", "ids", "authorString", "citedByCount"]), _JSON,
+                            max_size=6))
+def test_records_of_any_shape_never_raise(lexicon, modules, results, work):
+    """Every key we read may hold any JSON value (a list where a string was expected, null, a number)."""
+    study = {"protocolSection": {"identificationModule": {"nctId": "NCT01234567"}, **modules},
+             "resultsSection": {"participantFlowModule": results, "outcomeMeasuresModule": results}}
+    for record in (study, {"FullStudiesResponse": {"FullStudies": [{"Study": study}]}}, {"title": "T", **work},
+                   {"message": {"title": ["T"], **work}}, [{"title": "T", "type": "article", **work}]):
+        kind, records = extract(json.dumps(record), lexicon=lexicon)
+        assert kind in ("article", "citation-page", "registry-record") and isinstance(records, list)

@@ -37,16 +37,19 @@ _DISPLAY = {
 
 def study_of(root: Node) -> Node | None:
     """The study object of a saved response: the root, a one-study `studies` list, or the classic `FullStudy`."""
-    node = root
-    if node.kind == "array" and len(node.items) == 1:
-        node = node.items[0]
-    studies = node.get("studies")
-    if studies is not None and studies.kind == "array" and len(studies.items) == 1:
-        node = studies.items[0]
-    node = node.path("FullStudiesResponse", "FullStudies").list()[0].get("Study") \
-        if node.path("FullStudiesResponse", "FullStudies") else node
-    node = node.path("FullStudy", "Study") or node.get("Study") or node
-    return node if node.get("protocolSection") is not None else None
+    node: Node | None = _only(root)
+    for wrapper in (("studies",), ("FullStudiesResponse", "FullStudies"), ("FullStudy",)):
+        inner = node.path(*wrapper) if node is not None else None
+        node = _only(inner) if inner is not None else node
+    node = (node.get("Study") or node) if node is not None else None
+    return node if node is not None and node.get("protocolSection") is not None else None
+
+
+def _only(node: Node) -> Node | None:
+    """A list of one as its item (a list of several is a search's results, no one record); else the node."""
+    if node.kind != "array":
+        return node
+    return node.items[0] if len(node.items) == 1 else None
 
 
 def _shown(node: Node | None) -> str | None:
