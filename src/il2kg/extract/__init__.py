@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from il2kg.extract import citation_page, registry
+from il2kg.extract import citation_page, registry, structured
 from il2kg.extract.kind import detect_kind
 from il2kg.model import Lexicon, Record
 
@@ -31,9 +31,7 @@ MAX_CHARS = 150_000
 def extract(text: str, *, lexicon: Lexicon, kind: str | None = None) -> tuple[str, list[Record]]:
     """Extract records with the extractor of `kind` (detected when None); return the kind used and the records."""
     text = text[:MAX_CHARS]
-    from il2kg.extract import structured  # JSON saved from an API: read by its keys, not as prose
-
-    record = structured.recognise(text)
+    record = structured.recognise(text)  # JSON saved from an API: read by its keys, not as prose
     if record is not None and kind in (None, record.kind):
         return record.kind, structured.extract(text, record, lexicon=lexicon)
     kind = kind or detect_kind(text)

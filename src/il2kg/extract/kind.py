@@ -6,6 +6,7 @@ import re
 
 from il2kg.extract.furniture import normalise_chars
 from il2kg.extract.registry_fields import registry_label_count
+from il2kg.extract.structured import recognise
 
 CITATION_PAGE = "citation-page"
 REGISTRY_RECORD = "registry-record"
@@ -44,9 +45,7 @@ def _own_study(text: str) -> bool:
 
 def detect_kind(text: str) -> str:
     """Return "citation-page", "registry-record" or "article" for a document's text."""
-    from il2kg.extract.structured import recognise  # a JSON record's kind is told by its keys
-
-    if (record := recognise(text)) is not None:
+    if (record := recognise(text)) is not None:  # a JSON record's kind is told by its keys
         return record.kind
     raw, text = text, normalise_chars(text)
     if _STATEMENT_CUES.search(text) and (_QUOTE_LINE.search(text) or _COUNT_CUES.search(text)):
