@@ -12,6 +12,7 @@ from __future__ import annotations
 from il2kg.extract import registry
 from il2kg.extract.json_scan import Node
 from il2kg.extract.rendering import Rendering
+from il2kg.extract.text import read_page
 from il2kg.model import Lexicon, Record
 
 # The API's enumeration values as ClinicalTrials.gov displays them (its data dictionary's display names).
@@ -233,4 +234,5 @@ def extract(raw: str, study: Node, *, lexicon: Lexicon) -> list[Record]:
     """The Trial of a ClinicalTrials.gov JSON record, its evidence in the JSON."""
     rendering = render(study)
     records = registry.extract(rendering.text, lexicon=lexicon)
-    return list(rendering.remap(raw, tuple(records)))
+    sentences = tuple((s.start, s.end) for s in read_page(rendering.text).sentences)
+    return list(rendering.remap(raw, tuple(records), sentences))

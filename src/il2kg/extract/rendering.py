@@ -35,6 +35,10 @@ class Segment:
     scattered: bool = False  # a word of a text the record holds out of order (an inverted index): quote as read
 
 
+# A member quoted whole up to this length ("count": 48, a title); a longer value (a summary) by its sentence.
+_MEMBER_QUOTE = 300
+
+
 class Rendering:
     """A text built line by line from labels (the renderer's) and values (the record's)."""
 
@@ -43,6 +47,8 @@ class Rendering:
         self._length = 0
         self.segments: list[Segment] = []
         self._starts: list[int] = []
+        self.sentences: tuple[tuple[int, int], ...] = ((0, 0),)  # the rendered text's sentences (see remap)
+        self._sentence_starts: list[int] = [0]
 
     def label(self, text: str) -> None:
         """Words of the renderer's own (a field's label, a line break)."""
@@ -110,20 +116,38 @@ class Rendering:
             start, end = min(s.raw_start for s in touched), max(s.raw_end for s in touched)
         quote_end = max(s.raw_end for s in touched)
         quote_end += raw[quote_end : quote_end + 1] == '"'  # the closing quote of a string member
-        quote = collapse(raw[min(s.quote_start for s in touched) : quote_end])
+        quote_start = min(s.quote_start for s in touched)
+        if quote_end - quote_start > _MEMBER_QUOTE and len(touched) == 1:  # a summary: the sentence, not all of it
+            quote_start, quote_end = self._sentence(head, evidence, start, end)
+        quote = collapse(raw[quote_start:quote_end])
         return Evidence(start, end, quote or collapse(raw[start:end]), evidence.method)
 
-    def remap(self, raw: str, obj: object) -> object:
-        """The records with every Evidence moved to the raw record (frozen dataclasses and tuples rebuilt)."""
+    def _sentence(self, segment: Segment, evidence: Evidence, start: int, end: int) -> tuple[int, int]:
+        """The raw span of the rendered sentence(s) the evidence lies in, within its value (and holding its span)."""
+        i = max(bisect.bisect_right(self._sentence_starts, evidence.start) - 1, 0)
+        j = max(bisect.bisect_left(self._sentence_starts, max(evidence.end, evidence.start + 1)) - 1, i)
+        first, last = self.sentences[i], self.sentences[j] if j < len(self.sentences) else self.sentences[-1]
+        a = self._raw(segment, max(first[0], segment.start), end=False)
+        b = self._raw(segment, min(last[1], segment.end), end=True)
+        return min(a, start), max(b, end)
+
+    def remap(self, raw: str, obj: object, sentences: tuple[tuple[int, int], ...] = ()) -> object:
+        """The records with every Evidence moved to the raw record (frozen dataclasses and tuples rebuilt).
+        `sentences`: the rendered text's sentence spans, to quote one sentence of a long value."""
         if not self.segments:
             return obj
+        if sentences:
+            self.sentences, self._sentence_starts = sentences, [a for a, _b in sentences]
+        return self._remap(raw, obj)
+
+    def _remap(self, raw: str, obj: object) -> object:
         if isinstance(obj, Evidence):
             return self.evidence(raw, obj)
         if isinstance(obj, tuple):
-            return tuple(self.remap(raw, item) for item in obj)
+            return tuple(self._remap(raw, item) for item in obj)
         if isinstance(obj, list):
-            return [self.remap(raw, item) for item in obj]
+            return [self._remap(raw, item) for item in obj]
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            changes = {f.name: self.remap(raw, getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+            changes = {f.name: self._remap(raw, getattr(obj, f.name)) for f in dataclasses.fields(obj)}
             return dataclasses.replace(obj, **changes)
         return obj

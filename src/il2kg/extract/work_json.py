@@ -249,8 +249,10 @@ def _trial(raw: str, work: Node, kind: str, lexicon: Lexicon) -> Record | None:
         page.label("\n")
     if not page.segments:
         return None
-    trial = article.extract_trial(read_page(page.text), lexicon, title_reports=kind == "article")
-    return page.remap(raw, trial) if trial is not None else None
+    rendered = read_page(page.text)
+    trial = article.extract_trial(rendered, lexicon, title_reports=kind == "article")
+    sentences = tuple((s.start, s.end) for s in rendered.sentences)
+    return page.remap(raw, trial, sentences) if trial is not None else None
 
 
 def extract(raw: str, fmt: str, work: Node, *, kind: str, lexicon: Lexicon) -> list[Record]:
