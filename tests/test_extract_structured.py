@@ -290,3 +290,11 @@ def test_records_of_any_shape_never_raise(lexicon, modules, results, work):
                    {"message": {"title": ["T"], **work}}, [{"title": "T", "type": "article", **work}]):
         kind, records = extract(json.dumps(record), lexicon=lexicon)
         assert kind in ("article", "citation-page", "registry-record") and isinstance(records, list)
+
+
+def test_a_fact_of_an_abstract_quotes_its_sentence_not_the_abstract(lexicon):
+    raw = (CASES_DIR / "article" / "csl-json-item-with-abstract" / "input.txt").read_text(encoding="utf-8")
+    _, (_publication, trial) = extract(raw, lexicon=lexicon)
+    quote = trial.n_randomised.evidence.sentence
+    assert quote.startswith("We randomly assigned 54 adults") and quote.endswith("for three cycles.")
+    assert quote in raw and raw[trial.n_randomised.evidence.start : trial.n_randomised.evidence.end] == "54"
