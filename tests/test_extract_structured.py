@@ -298,3 +298,11 @@ def test_a_fact_of_an_abstract_quotes_its_sentence_not_the_abstract(lexicon):
     quote = trial.n_randomised.evidence.sentence
     assert quote.startswith("We randomly assigned 54 adults") and quote.endswith("for three cycles.")
     assert quote in raw and raw[trial.n_randomised.evidence.start : trial.n_randomised.evidence.end] == "54"
+
+
+def test_a_record_broken_before_its_fields_is_read_as_text(lexicon):
+    """Keys that name a study, then a break: nothing is read by key, so the text is read as the registry record
+    its keys say it is (whatever it holds is found in the words)."""
+    text = '{"protocolSection": {"identificationModule": {"nctId": NCT01234567, "briefTitle": "Low-dose IL-2 in SLE"'
+    kind, _records = extract(text, lexicon=lexicon)
+    assert kind == "registry-record"

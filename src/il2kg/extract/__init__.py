@@ -33,7 +33,10 @@ def extract(text: str, *, lexicon: Lexicon, kind: str | None = None) -> tuple[st
     text = text[:MAX_CHARS]
     record = structured.recognise(text)  # JSON saved from an API: read by its keys, not as prose
     if record is not None and kind in (None, record.kind):
-        return record.kind, structured.extract(text, record, lexicon=lexicon)
+        records = structured.extract(text, record, lexicon=lexicon)
+        if records:
+            return record.kind, records
+        kind = record.kind  # a record broken before anything could be read: its text is read as such
     kind = kind or detect_kind(text)
     if kind not in EXTRACTORS:
         raise ValueError(f"unknown document kind {kind!r}: expected one of {', '.join(sorted(EXTRACTORS))}")
