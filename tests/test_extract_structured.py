@@ -23,7 +23,7 @@ from il2kg.extract.kind import detect_kind
 from il2kg.extract.markup import export_authors
 from il2kg.extract.rendering import Rendering
 from il2kg.extract.structured import recognise
-from il2kg.model import Evidence, Fact, Quantity
+from il2kg.model import Evidence, Fact, Quantity, Trial
 
 CASES_DIR = Path(__file__).parent / "cases"
 JSON_CASES = sorted(p for p in CASES_DIR.glob("*/*/input.txt") if recognise(p.read_text(encoding="utf-8")))
@@ -301,8 +301,9 @@ def test_a_fact_of_an_abstract_quotes_its_sentence_not_the_abstract(lexicon):
 
 
 def test_a_record_broken_before_its_fields_is_read_as_text(lexicon):
-    """Keys that name a study, then a break: nothing is read by key, so the text is read as the registry record
-    its keys say it is (whatever it holds is found in the words)."""
-    text = '{"protocolSection": {"identificationModule": {"nctId": NCT01234567, "briefTitle": "Low-dose IL-2 in SLE"'
-    kind, _records = extract(text, lexicon=lexicon)
-    assert kind == "registry-record"
+    """Keys that name a study, then a break (an unquoted id): nothing is read by key, so the words are read."""
+    text = ('{"protocolSection": {"identificationModule": {"nctId": NCT01234567,\n "briefTitle": "Low-dose '
+            'interleukin-2 in systemic lupus erythematosus"\n')
+    kind, records = extract(text, lexicon=lexicon)
+    trial = next(r for r in records if isinstance(r, Trial))
+    assert kind == "article" and [f.value for f in trial.registry_ids] == ["NCT01234567"]

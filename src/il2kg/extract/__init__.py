@@ -36,8 +36,7 @@ def extract(text: str, *, lexicon: Lexicon, kind: str | None = None) -> tuple[st
         records = structured.extract(text, record, lexicon=lexicon)
         if records:
             return record.kind, records
-        kind = record.kind  # a record broken before anything could be read: its text is read as such
-    kind = kind or detect_kind(text)
+    kind = kind or detect_kind(text, by_keys=False)  # a record broken before its fields: read as text
     if kind not in EXTRACTORS:
         raise ValueError(f"unknown document kind {kind!r}: expected one of {', '.join(sorted(EXTRACTORS))}")
     return kind, EXTRACTORS[kind](text, lexicon=lexicon)

@@ -43,9 +43,10 @@ def _own_study(text: str) -> bool:
                (text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end())] for m in _OWN_STUDY.finditer(text)))
 
 
-def detect_kind(text: str) -> str:
-    """Return "citation-page", "registry-record" or "article" for a document's text."""
-    if (record := recognise(text)) is not None:  # a JSON record's kind is told by its keys
+def detect_kind(text: str, *, by_keys: bool = True) -> str:
+    """Return "citation-page", "registry-record" or "article" for a document's text (`by_keys`: a JSON record's
+    kind by its keys; without, by its words)."""
+    if by_keys and (record := recognise(text)) is not None:
         return record.kind
     raw, text = text, normalise_chars(text)
     if _STATEMENT_CUES.search(text) and (_QUOTE_LINE.search(text) or _COUNT_CUES.search(text)):
