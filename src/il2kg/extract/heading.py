@@ -6,8 +6,9 @@ import re
 from functools import lru_cache
 
 from il2kg.extract.cue_tables import compile_cues
+from il2kg.extract.export_authors import export_authors
 from il2kg.extract.issue_line import VOLUME_LINE, journal_above
-from il2kg.extract.markup import export_authors, export_fields
+from il2kg.extract.markup import export_fields
 from il2kg.extract.text import SECTION_ALT, Page, iter_lines, rule_facts
 from il2kg.model import Fact
 
@@ -198,8 +199,8 @@ def find_authors(page: Page) -> tuple[Fact[str], ...]:
     the first of an "et al." line."""
     exported = export_authors(page.raw)
     if exported:
-        return tuple(_fact(page, name, start, end, "export-author-reordered" if reordered else "export-author")
-                     for name, start, end, reordered in exported)
+        return tuple(_fact(page, name, start, end, "export-author-normalised" if normalised else "export-author")
+                     for name, start, end, normalised in exported)
     et_al = ET_AL.search(page.clean, 0, abstract_start(page))
     if et_al:
         return (_fact(page, et_al.group("author"), et_al.start("author"), et_al.end("author"), "et-al-author"),)

@@ -58,7 +58,7 @@ def export_fields(text: str) -> dict[str, tuple[int, int]]:
         found = {name: m.span("v") for name, pattern in _JATS_FIELDS.items() if (m := pattern.search(text))}
         return {"title": jats.span("v"), **found}
     fields: dict[str, tuple[int, int]] = {}
-    for tag, start, end, wanted in _tag_values(text):
+    for tag, start, end, wanted in tag_values(text):
         name = wanted.get(tag) or wanted.get(tag.lower())
         if name is not None and name not in fields and (name != "pmid" or _DIGITS.fullmatch(text[start:end])):
             fields[name] = (start, end)
@@ -69,7 +69,7 @@ def export_fields(text: str) -> dict[str, tuple[int, int]]:
 _DIGITS = re.compile(r"\d{1,9}")
 
 
-def _tag_values(text: str) -> list[tuple[str, int, int, dict[str, str]]]:
+def tag_values(text: str) -> list[tuple[str, int, int, dict[str, str]]]:
     """Each tagged field of a citation export: its tag, its value's span (trimmed), the format's field names."""
     for opening, tag_pattern, wanted in _FORMATS:
         if not opening.match(text):
@@ -89,40 +89,6 @@ def _tag_values(text: str) -> list[tuple[str, int, int, dict[str, str]]]:
                 out.append((m.group("tag"), start + lead, start + len(value), wanted))
         return out
     return []
-
-
-# The author tags of each format, the fuller first: MEDLINE's FAU ("Kowalski, Piotr J") before its AU.
-_AUTHOR_TAGS = (("FAU",), ("AU", "A1", "A", "author"))
-_BIBTEX_AND = re.compile(r"\s+and\s+")
-
-
-def export_authors(text: str) -> list[tuple[str, int, int, bool]]:
-    """The authors of a citation export as (name, start, end, reordered): "Family, Given" is read as "Given
-    Family", a name without a comma ("Kowalski PJ") as written; a BibTeX author field splits at "and"."""
-    values = _tag_values(text)
-    spans: list[tuple[str, int, int]] = []
-    for tags in _AUTHOR_TAGS:
-        spans = [(tag, start, end) for tag, start, end, _w in values if tag in tags or tag.lower() in tags]
-        if spans:
-            break
-    out = []
-    for tag, start, end in spans:
-        cuts = [(start, end)]
-        if tag.lower() == "author":  # BibTeX: "Okonkwo, Chiamaka and Lin, Mei"
-            pieces = _BIBTEX_AND.split(text[start:end])
-            cuts, at = [], start
-            for piece in pieces:
-                at = text.index(piece, at)
-                cuts.append((at, at + len(piece)))
-                at += len(piece)
-        for s, e in cuts:
-            name = " ".join(text[s:e].replace("{", " ").replace("}", " ").split())
-            family, comma, given = name.partition(",")
-            reordered = bool(comma and given.strip())
-            name = f"{given.strip()} {family.strip()}" if reordered else family.strip()
-            if name:
-                out.append((name, s, e, reordered))
-    return out
 
 
 def _blank(text: str, spans: list[tuple[int, int]], first: str = " ") -> str:
