@@ -21,7 +21,8 @@ CASES = sorted(CASES_DIR.glob("*/input.txt"))
 # Rules whose value is a code or a normalised form, not a copy of the text (the span still shows the source).
 NORMALISING_RULES = re.compile(
     r"publication-type|design\.|\.role$|\.agent$|\.placebo$|\.disease$|recruitment|per-day-dose|frequency|"
-    r"comparison|absent$|no-generation$|registry-id|cycle-dosing-plus-break|sum-of-arms$|\.route$|->|title-and-subtitle|-normalised$"
+    r"comparison|absent$|no-generation$|registry-id|cycle-dosing-plus-break|sum-of-arms$|\.route$|->|title-and-subtitle|"
+    r"\.pages$|no-intervention-arm|-normalised$"
 )
 # Part A's rules; outcome and result facts are checked by their own tests.
 PART_A = ("metadata.", "design.", "population.", "intervention.", "safety.")

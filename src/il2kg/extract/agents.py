@@ -205,7 +205,11 @@ _TREATED_COMPARISON = re.compile(
     r"\bcompared\s+(?:with|to)\s+(?:those\s+|patients\s+)?(?:who|receiving|treated|on|given|standard|conventional)\b|"
     r"\bwith\s+or\s+without\b|\buntreated\b|\bno[- ]treatment\b(?!-)|\bcase[- ]control\b|"
     r"\b(?:to|or|versus|vs\.?)\s+(?:[\w-]+\s+){1,3}?alone\b|"  # "... and 18 to dexamethasone alone"
-    r"\b(?:including|of\s+whom)\s+(?:about\s+|approximately\s+|nearly\s+)?(?:one|a|two)[- ](?:third|quarter|half)\b",
+    r"\b(?:including|of\s+whom)\s+(?:about\s+|approximately\s+|nearly\s+)?(?:one|a|two)[- ](?:third|quarter|half)\b|"
+    # "divided into a study group (...) and a routine group (48 cases, routine treatment only)"
+    r"\binto\s+(?:two|three|2|3)\s+groups\b|\binto\s+an?\s+[\w-]+(?:\s+[\w-]+)?\s+group\b[^.;]{0,200}?\band\s+an?\s+"
+    r"[\w-]+(?:\s+[\w-]+)?\s+group\b|\b(?:routine|conventional|standard|usual)\s+(?:treatment|care|therapy)\s+"
+    r"(?:alone|only)\b",
     re.IGNORECASE)
 
 

@@ -25,8 +25,8 @@ _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
 _TO_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
                       r"(?:to|in)\s+(?:the\s+)?(?P<label>[^\s].*?)(?:\s+(?:group|arm))?\s*$", re.I)
 # "(IL-2 n=29; placebo n=29)", also without "n=": "(IL-2 29; sham 29)": each item an arm and its size.
-_LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*:?\s*(?:n\s*=\s*)?(?P<n>\d{1,5})\s*$",
-                           re.I)
+_LABEL_N_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<label>[A-Za-z][\w .+/-]{0,40}?)\s*[:,]?\s*(?:n\s*=\s*)?"
+                           r"(?P<n>\d{1,5})\s*$", re.I)
 # "(20 IL-2, 20 placebo)": the size before the arm; read so only beside a placebo item, so that subgroups
 # ("12 MDD and 12 BD") or sexes are never taken for arms.
 _N_LABEL_ITEM = re.compile(r"^\s*(?:and\s+)?(?P<n>\d{1,5})\s+(?:(?:on|given|received)\s+)?"
@@ -86,7 +86,8 @@ def _to_arms(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[in
     """Sizes from an allocation in parentheses: "(29 to interleukin-2 and 29 to placebo)"."""
     for group in _TO_ARMS.finditer(page.clean, start, end):
         base = group.start("body")
-        pieces = list(re.finditer(r"[^,;]+", group.group("body")))
+        # "(IL-2, n = 61; placebo, n = 61)": with semicolons, commas stay inside an item
+        pieces = list(re.finditer(r"[^;]+" if ";" in group.group("body") else r"[^,;]+", group.group("body")))
         if len(pieces) == 1:  # "29 to IL-2 and 29 to placebo": split at the "and" before a number
             pieces = list(re.finditer(r"(?:^|(?<=\s))(?:and\s+)?\d.*?(?=\s+and\s+\d|$)", group.group("body")))
         parsed = [(base + m.start(), _TO_ITEM.match(m.group(0)) or _LABEL_N_ITEM.match(m.group(0))) for m in pieces]
@@ -126,3 +127,28 @@ def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | No
     out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
            for m in _ASSIGNED_TO.finditer(page.clean, start, end)]
     return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []
+
+
+# "95 were randomised (38, 38 and 19)": every arm's size, in the order the arms were named.
+_LISTED = re.compile(r"\b(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|allocated)\s*"
+                     r"\((?P<body>\d{1,4}(?:\s*,\s*\d{1,4})*\s*,?\s*and\s+\d{1,4})\)", re.I)
+
+
+def listed_sizes(page: Page, count: int, ratio: str | None) -> list[Fact[int]]:
+    """Arm sizes written as a bare list after the randomisation, when there is one per arm and they agree with the
+    allocation ratio (or are all equal): their order is then the arms' own, read from the ratio."""
+    for sentence in page.sentences:
+        m = _LISTED.search(page.clean, sentence.start, sentence.end)
+        if not m:
+            continue
+        numbers = list(re.finditer(r"\d+", m.group("body")))
+        values = [int(n.group(0)) for n in numbers]
+        parts = [int(p) for p in ratio.split(":")] if ratio else []
+        agrees = len(set(values)) == 1 or (len(parts) == len(values)
+                                           and all(v * parts[0] == values[0] * p for v, p in zip(values, parts,
+                                                                                                 strict=True)))
+        if len(values) == count and agrees and all(values):
+            at = m.start("body")
+            return [_fact(page, v, at + n.start(), at + n.end(), "listed-after-randomisation")
+                    for v, n in zip(values, numbers, strict=True)]
+    return []

@@ -19,7 +19,9 @@ _SOURCE = re.compile(r"\s*\(\s*(?P<source>[A-Z][A-Za-z .&-]{1,30}?)\s*\)")
 _COUNT_RULES = (
     ("citation-statements", "statements", re.compile(rf"(?<![\w.,]){_NUM} citation\s+statements?\b", re.I)),
     ("citation-statements", "statements_label", re.compile(rf"\bcitation\s+statements?\s*[:(]\s*{_NUM}", re.I)),
-    ("citing-publications", "cited_by", re.compile(rf"\bcited\s+by\s*(?:count\s*)?[:(]?\s*{_NUM}(?![\w.,])", re.I)),
+    ("citing-publications", "cited_by", re.compile(rf"\b(?:cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|"
+                                                   rf"citato\s+da)\s*(?:count\s*)?[:(]?\s*{_NUM}(?![\w.,])", re.I)),
+    ("citing-publications", "total_citations", re.compile(rf"^{_NUM}\s+total\s+citations?$", re.I)),
     ("citing-publications", "citations", re.compile(rf"(?<![\w.,]){_NUM}[ \n]citations?\b(?!\s+statements?)", re.I)),
     ("citing-publications", "citations_label",
      re.compile(rf"^(?:total\s+|scholarly\s+)?citations?\s*[:(]\s*{_NUM}\s*\)?$", re.I)),
@@ -27,7 +29,8 @@ _COUNT_RULES = (
      re.compile(rf"^citing\s+(?:publications?|works?|articles?)\s*[:(]?\s*{_NUM}\)?$", re.I)),
     ("citation-statements", "smart_citations", re.compile(rf"^smart\s+citations?\s*[:(]?\s*{_NUM}\)?$", re.I)),
     ("citing-publications", "times_cited",
-     re.compile(rf"^(?:total\s+)?times\s+cited\b(?:\s+in\s+(?P<source>[A-Z][\w .&-]{{1,40}}?))?\s*:\s*{_NUM}$", re.I)),
+     re.compile(rf"^(?:total\s+)?times\s+cited\b(?:\s+in\s+(?P<source>[A-Z][\w .&-]{{1,40}}?))?"
+                rf"(?:\s*:|\s{{3,}})\s*{_NUM}$", re.I)),
     ("citing-publications", "documents_cited", re.compile(rf"^cited\s+by\s+{_NUM}\s+documents?\b", re.I)),
     ("citing-publications", "documents_have_cited", re.compile(rf"^{_NUM}\s+documents?\s+have\s+cited\b", re.I)),
     ("citing-publications", "citing_list", re.compile(rf"^citing\s+(?:articles|documents)\s*\(\s*{_NUM}\s*\)$", re.I)),
@@ -64,7 +67,7 @@ def _stacked(lines: list[Line]) -> list[Line]:
     over "118" is "Citing Publications 118", the number keeping its own offsets)."""
     out = list(lines)
     for line in lines:  # "Total citations: 21   Citation statements: 25": each cell a line of its own
-        cells = list(re.finditer(r"\S+(?: \S+)*", line.text))
+        cells = list(re.finditer(r"[^\s|·]+(?: [^\s|·]+)*", line.text))  # "Supporting 4 | Mentioning 61" too
         if len(cells) > 1:
             out += [Line(line.start + c.start(), line.start + c.end(), c.group(0)) for c in cells]
     for i, number in enumerate(lines):
@@ -79,6 +82,24 @@ def _stacked(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _table_pairs(page: Page, lines: list[Line]) -> list[Line]:
+    """A table copied with tabs, a row of labels over a row of numbers ("Citing articles<TAB>Times Cited" over
+    "52<TAB>58"): each label and the number under it read as one line (the number keeping its offsets)."""
+    out = []
+    for above, below in zip(lines, lines[1:], strict=False):
+        cells = [[(line.start + m.start(), line.start + m.end()) for m in re.finditer(r"[^\t]+", page.raw[line.start:
+                  line.end]) if m.group(0).strip()] for line in (above, below)]
+        if len(cells[0]) < 2 or len(cells[0]) != len(cells[1]):
+            continue
+        for (ls, le), (ns, ne) in zip(*cells, strict=True):
+            label, number = page.clean[ls:le].strip(), page.clean[ns:ne].strip()
+            if _COUNT_LABEL.fullmatch(label) and _ASCII_DIGITS.fullmatch(number):
+                ns += page.clean[ns:ne].index(number)
+                ls += page.clean[ls:le].index(label)
+                out.append(Line(ls, ns + len(number), label + " " * (ns - ls - len(label)) + number))
+    return out
+
+
 # A count's label standing on its own line, above or below the bare number.
 _COUNT_LABEL = re.compile(r"(?:smart\s+|total\s+)?citations?|citation\s+statements?|citing\s+(?:publications?|works?|"
                           r"articles?|documents?)|cited\s+references|references|supporting|mentioning|contrasting|"
@@ -89,7 +110,7 @@ def counts(page: Page, lines: list[Line], header_end: int = 0) -> tuple[Citation
     """Collect counts by kind and source; one shown with two different numbers is ambiguous and left out, unless
     only one of them stands in the header (Scholar's "Cited by 38" above citing works each "Cited by 4")."""
     found: dict[tuple[str, str | None], list[CitationCount]] = {}
-    for line in _stacked(lines):
+    for line in _stacked(lines) + _table_pairs(page, lines):
         for kind, rule, m in count_matches(line):
             start, end = line.start + m.start("n"), line.start + m.end("n")
             after = _SOURCE.match(line.text, m.end())

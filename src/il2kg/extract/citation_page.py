@@ -19,7 +19,8 @@ from il2kg.model import Fact, Lexicon, Publication, Record
 # header ends, and its labelled title and year.
 _LINE = compile_cues({
     "header-end": r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)",
-    "title": r"^(?:title|report\s+for)\s*:\s*(?P<title>\S.*)$",
+    "title": r"^(?:title|report\s+for|cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|citato\s+da)\s*:\s*"
+    r"(?P<title>\S.*)$",
     "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
 })
 # A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
@@ -35,22 +36,34 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
     plain = [line for line in lines if line.start not in statement_lines]
     header = _header(plain)
     title = _title(page, header, lexicon)
+    year = _year(page, header, title) or published_year(page, title)
+    listed = _CITING_LIST.search(page.clean)
+    if year and listed and year.evidence.start > listed.start():
+        year = None  # a year among the citing works is one of theirs
     publication = Publication(
         title=title,
         doi=_doi(page, header) or cited_doi(page, title),
-        year=_year(page, header, title) or published_year(page, title),
+        year=year,
         citation_counts=counts(page, plain, _header_end(plain, header)),
     )
     has_any = any((publication.title, publication.doi, publication.year, publication.citation_counts))
     # A count page may show the cited work's abstract; on a statements page the sentences are other works'.
     # Without an abstract, what the title says of the study is not the page reporting it.
     shown = _QUOTED.sub(_spaces, text)
+    if listed := _CITING_LIST.search(shown):  # the citing works listed below: their titles are not this work's
+        shown = shown[: listed.start()] + _NOT_SPACE.sub(" ", shown[listed.start() :])
     if not any(re.match(r"abstract\b", line.text, re.I) for line in lines):
         shown = _without_title(shown, title)
     trial = None if statements else article.extract_trial(read_page(shown), lexicon, title_reports=False)
     return ([publication] if has_any else []) + ([trial] if trial and has_any else []) + statements
 
 
+# The heading of the list of citing works ("Publications that cite this publication", "Search within citing
+# articles", Scholar's German "Suchen in zitierenden Artikeln").
+_CITING_LIST = re.compile(r"^[ \t]*(?:(?:publications|articles|works|documents)\s+(?:that\s+)?cit(?:e|ing)\s+this\b"
+                          r"|search\s+within\s+citing\b|suchen\s+in\s+zitierenden\b|citing\s+(?:articles|publications|"
+                          r"works|documents)\s*(?:\(\d[\d,]*\))?[ \t]*$)", re.I | re.M)
+_NOT_SPACE = re.compile(r"[^\s]")
 # A quoted citing statement (kept or not), or a search engine's snippet cut with an ellipsis: other works' words.
 _QUOTED = re.compile(r'^[ \t]*["\u201c\u2026][^\n]*|^[^\n]*(?:\.\.\.|\u2026)[ \t]*$', re.MULTILINE)
 

@@ -26,7 +26,10 @@ _OTHER_WORK = re.compile(
     r"\b(?:previous(?:ly)?(?!\s+(?:\d+|one|two|three|six|twelve)\s+(?:days?|weeks?|months?|years?)\b)"
     r"|suggested|have shown|has shown|is required|are needed|prior|"
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
-    r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials))\b", re.I)
+    r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials)|earlier (?:\w+ )?(?:studies|trials|reports|work))\b"
+    # a trial cited by its reference mark: "the phase 2 DILfrenz trial (2)", "trials [4-6]"
+    r"|\b(?:trial|study|trials|studies)\s*(?:\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)"
+    r"|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])", re.I)
 
 # "A prospective trial of IL-2 in AIH (EudraCT ...) is now recruiting": a trial the page announces, not its own.
 _OTHER_TRIAL = re.compile(r"\s*an?\s+(?:[\w-]+\s+){0,6}?(?:trial|study)\b[^.]{0,160}?\b(?:is|are)\s+"

@@ -20,7 +20,7 @@ from il2kg.model import Fact, Lexicon, Quantity, Result
 # Cues around a percentage or a p-value that make it no finding, by name.
 _NOT_FINDING = compile_cues({
     # Percentages that are not results: a confidence or power level, a threshold, a concentration.
-    "after": r"\s*(?:CI\b|or\s+(?:more|above|greater|higher|less|below|lower)\b|C\.I\.|confidence|"
+    "after": r"\s*(?:CIs?\b|or\s+(?:more|above|greater|higher|less|below|lower)\b|C\.I\.|confidence|"
     r"credible|power|significance|level\b|"
     r"(?:w/v|v/v|w/w)\b|(?:of\s+)?(?:dextrose|glucose|saline|albumin|ethanol|DMSO)\b)",
     # A bound, a threshold or the SD after "±" ("4.2 ± 1.3%"): not a percentage the study found.

@@ -26,10 +26,9 @@ _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview|m
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$"
                           r"|^[ \t]*(?:practice[ \t]+)?guidelines?[ \t]*$",
                           re.IGNORECASE | re.M)
-# "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link).
-# Also Lancet style, a line opening with the journal, spaces after the separators: "Lancet Rheumatol 2022; 4: e512-21".
+# "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link); Lancet style too.
 _CITATION = re.compile(
-    r"(?:(?P<journal>[A-Z][\w&\-]*(?: [\w&\-]+){0,12}\.) "  # bounded: a journal's name has a dozen words at most
+    r"(?:(?P<journal>[A-Z][\w&\-]*(?:,? [\w&\-]+){0,12}\.) "  # a dozen words at most, commas too ("A, B, and C")
     r"|(?:^|(?<=\n))[ \t]*(?P<journal2>[A-Z][\w&\-]*(?: [A-Z][\w&\-]*){0,12}) )?"
     r"(?P<year>(?:19|20)\d\d)(?: [A-Z][a-z]{2,3}(?:-[A-Z][a-z]{2,3})?(?: \d{1,2})?)?"
     r"; ?(?P<volume>\d+)(?:\((?P<issue>[^)\s]+)\))?: ?(?P<pages>[A-Za-z]?\d+(?:-[A-Za-z]?\d+)?)"
@@ -37,7 +36,7 @@ _CITATION = re.compile(
 _VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Published(?: online)?|Posted(?: online)?|"
                         r"First published(?: online)?|Epub)[ ]*[-:]?[ ]*"
-                        r"(?:\d{1,2} )?(?:[A-Z][a-z]{2,8}\.? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
+                        r"(?:\d{1,2} )?(?:[A-Z][A-Za-z]{2,8}\.? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 # Dates a page header carries: "09-06-2025 | News", "Front. Immunol., 01 April 2021", "BMC Immunology (Sep 2019)",
 # an author line "... Kaplan G. (1997)", a search snippet "... Journal of …, 2011 - Publisher".
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -194,7 +193,8 @@ def find_keywords(page: Page) -> tuple[Fact[str], ...]:
     """Return the keywords: a "Keywords:" section, else the first run of three or more short bullet lines."""
     for section in page.sections:
         if section.name == "keywords":
-            items = re.finditer(r"[^;,.\n]+", page.clean[section.start : section.end])
+            body = page.clean[section.start : section.end]  # "T-lymphocytes, regulatory; ...": semicolons first
+            items = re.finditer(r"[^;\n·•|]+" if ";" in body else r"[^;,.\n·•|]+", body)
             spans = [(section.start + m.start(), section.start + m.end()) for m in items if m.group(0).strip()]
             return tuple(_fact(page, page.clean[s:e].strip(), s, e, "keywords-section") for s, e in spans)
     run: list[tuple[int, int]] = []

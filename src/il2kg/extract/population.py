@@ -15,7 +15,7 @@ _ELIGIBILITY = re.compile(
     r"\b(?:eligibility|inclusion|key inclusion|main inclusion) criteria (?:included|were|was|comprised|:)\s*:?\s*", re.I
 )
 _PEOPLE = (r"(?:patients|pts|subjects|participants|adults|children|individuals|people|volunteers|recipients|persons|"
-           r"inpatients|outpatients)")
+           r"inpatients|outpatients|women|men|adolescents|infants|neonates|mothers|couples|girls|boys|cases)")
 # A count in digits, or in words ("Fifty adults"); the words between it and the people must not make it a
 # count of something else ("two groups of patients", "5 years of patients' data").
 _N = rf"(?:\d{{1,5}}(?![\d.,%/])|(?i:{NUMBER_WORD}))"
@@ -30,9 +30,13 @@ _COUNT = re.compile(rf"(?<![\w./(=-]){_NAMED_NUMBER}(?P<n>{_N})\s+{_BETWEEN}{{0,
 _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 # "46 subjects were screened, of whom 40 were randomized": the count after "of whom" is the one randomised.
-_OF_WHOM_RANDOMISED = re.compile(rf"\b(?:of\s+(?:whom|these|them),?|(?:screened|assessed|enrolled)[^.;]{{0,40}}?\band)"
+_OF_WHOM_RANDOMISED = re.compile(rf"\b(?:of\s+(?:whom|these|them),?|(?:screened|assessed|enrolled)[^.;]{{0,40}}?"
+                                 rf"(?:\band|,))"
                                  rf"\s+(?P<n>{_N})\s+(?:were|was)\s+"
                                  r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\b", re.I)
+# "31 patients were screened and 25 were enrolled": the count after the screening is the one enrolled.
+_SCREENED_THEN_ENROLLED = re.compile(rf"\b(?:screened|assessed(?:\s+for\s+eligibility)?)[^.;]{{0,40}}?(?:\band|,)"
+                                     rf"\s+(?P<n>{_N})\s+(?:were|was)\s+(?:enrolled|included|recruited)\b", re.I)
 _RANDOMISED = re.compile(r"\brandomi[sz]|\brandomly\b|\ballocated\b|\bassigned\b", re.I)
 _MONTHS = ("january february march april may june july august september october november december").split()
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
@@ -45,8 +49,10 @@ _ENROL_CUE = r"\b(?:recruited|enrolled|included|randomi[sz]ed|randomly assigned|
 # opened by the dates ("Between March 4, 2019, and Nov 20, 2020, 58 patients were randomly assigned").
 _PERIOD = re.compile(rf"{_ENROL_CUE}[^.]{{0,60}}?{_RANGE}", re.I)
 _PERIOD_FIRST = re.compile(rf"{_RANGE}(?=,?[^.;]{{0,50}}?{_ENROL_CUE})", re.I)
-_CENTRES = re.compile(rf"(?<![\w-])(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:\w+\s+)?(?:centres|centers|sites|hospitals|"
-                      r"institutions)\b", re.I)
+# "at 92 centres", "9 US and Canadian centers", "a two-centre study" (not "2 of the centres").
+_CENTRES = re.compile(rf"(?<![\w-])(?:(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:(?!(?:of|the|in|at)\b)[\w-]+\s+){{0,3}}?"
+                      r"(?:centres|centers|sites|hospitals|institutions)\b|(?P<n2>\d{1,2}|two|three|four|five|six|seven|"
+                      r"eight|nine|ten)-(?:centre|center|site)\b)", re.I)
 _COUNTRY_NAMES = (
     "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
     "Estonia|Finland|France|Germany|Greece|Hungary|India|Iran|Ireland|Israel|Italy|Japan|Korea|Latvia|Lithuania|"
@@ -98,14 +104,17 @@ _COUNT_CUES = compile_cues({
     # A second group counted beside the patients: healthy controls or donors, "and another 25", "twelve with
     # lupus nephritis ..., and four with ..." (the sentence's total is the sum, which it does not state).
     "other-group": r"\b\d+\s+(?:age-\s*and\s+sex-matched\s+)?healthy\s+(?:controls?|donors?)\b"
+    # "five men and five women": each sex one part of the total
+    rf"|\b(?:\d+|{NUMBER_WORD})\s+(?:men|women|males|females|boys|girls)\s+and\s+(?:\d+|{NUMBER_WORD})\s+"
+    r"(?:men|women|males|females|boys|girls)\b"
     rf"|\band\s+(?:another|the\s+other)\s+\d+\b|\band\s+(?:\d+|{NUMBER_WORD})\s+(?:(?:more|other)\s+)?"
     r"(?:(?:patients|participants|subjects)\s+)?(?:with|who)\b",
     # "the 45 patients" (named before), "occurred in 12 patients" (people with an event): not the enrolment.
     # "... in 71 (69%) of 103 versus ...": a denominator after a count with its percentage, one arm's.
     "anaphora": r"\b(?:the|these|those)\s+$|\b(?:occurred|observed|reported|seen|developed|noted)\s+in\s+$"
     r"|\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*of\s+$"
-    # "two in five patients": a proportion, not a count of people
-    r"|(?<![\w.,])(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+in\s+$",
+    # "two in five patients", "3 of every 4 patients": a proportion, not a count of people
+    r"|(?<![\w.,])(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:in|(?:out\s+)?of\s+every)\s+$",
     "enrolment-before": r"\b(?:a\s+total\s+of|in\s+total|overall)\b[^.;]{0,12}$|\b(?:study|trial|cohort)\b[^.;]{0,40}"
     r"\b(?:in|of|with|including|involving|enrolling|recruiting|involved|enrolled|included|"
     r"recruited)\s+$",
@@ -169,7 +178,15 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
             if m and _is_total(page, m, sentence.start, sentence.end):
                 randomised = _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised")
                 break
-    return randomised, _resolve_enrolled(page, enrolled)
+    return randomised, _resolve_enrolled(page, enrolled) or _screened_then_enrolled(page)
+
+
+def _screened_then_enrolled(page: Page) -> Fact[int] | None:
+    for start, end in trial_spans(page):
+        m = _SCREENED_THEN_ENROLLED.search(page.clean, start, end)
+        if m and parse_count(m.group("n")):
+            return _fact(page, parse_count(m.group("n")), *m.span("n"), "screened-then-enrolled")
+    return None
 
 
 # "Twenty-five patients were randomly assigned to the trial group ... and another 25 patients to the control group"
@@ -241,7 +258,8 @@ def find_centres(page: Page) -> Fact[int] | None:
     for start, end in trial_spans(page):
         m = _CENTRES.search(page.clean, start, end)
         if m:
-            return _fact(page, parse_count(m.group("n")), m.start("n"), m.end("n"), "centres")
+            group = "n" if m.group("n") else "n2"
+            return _fact(page, parse_count(m.group(group)), m.start(group), m.end(group), "centres")
     return None
 
 

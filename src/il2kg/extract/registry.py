@@ -47,7 +47,7 @@ _PLACEBO_ARM = re.compile(
     r"^(?:placebo comparator\s*:|(?:drug|other|biological)\s*:\s*(?:\w{1,3}\s*:\s*)?(?:matching\s+)?placebo\b)", re.I
 )
 _ACTIVE_ARM = re.compile(r"^active comparator\s*:", re.I)
-_PHASE_TOKEN = re.compile(r"(?<![\w/])(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
+_PHASE_TOKEN = re.compile(r"(?<![\w])(?<!\d\d/)(?:phase\s*)?(?P<p>[1-4][ab]?|I{1,3}[ab]?|IV)(?![\w])", re.I)
 _PHASES_ONLY = re.compile(r"^\s*(?:(?:phase\s*)?(?:[1-4][ab]?|I{1,3}[ab]?|IV)(?:\s*[/,&]\s*|\s+and\s+|\s*$))+$", re.I)
 _API_PHASE_LINE = re.compile(r"^\s*PHASE[1-4](?:\s*[,/|]\s*PHASE[1-4])*\s*$")
 _API_PHASE = re.compile(r"PHASE(?P<p>[1-4])")
@@ -191,14 +191,15 @@ def _design(
 
 def _phase(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> Fact[str] | None:
     """Phase(s) as written, joined with "/": "Phase 1/Phase 2" -> "1/2"; EU CTR "(Phase II): Yes" lines."""
-    field = first_field(fields, "phase")
-    if field is not None:
-        text = " ".join(line.text for line in field.lines)
+    phase_fields = [f for f in fields_named(fields, "phase") if f.lines]  # "Phase" over "Phase 2", "Phase 3"
+    if phase_fields:
+        text = " ".join(line.text for f in phase_fields for line in f.lines)
         if re.search(r"\bearly\b|not applicable|\bn/a\b", text, re.I):
             return None
         # The first value line gives bare numbers ("Phase: 2"); a later line only what it calls a phase
         # ("Phase 1" below "Phase 2"), or a line that is phases alone: "Type 1 Diabetes" there is no phase.
-        tokens = [(line, m) for i, line in enumerate(field.lines) for m in _PHASE_TOKEN.finditer(line.text)
+        tokens = [(line, m) for f in phase_fields for i, line in enumerate(f.lines)
+                  for m in _PHASE_TOKEN.finditer(line.text)
                   if i == 0 or m.group(0)[:1].lower() == "p" or _PHASES_ONLY.match(line.text)]
     else:  # EU CTR "(Phase II): Yes" lines, or a status line of the API's values ("PHASE2", "PHASE1, PHASE2")
         tokens = [(line, m) for line in lines for m in _EU_PHASE.finditer(line.text)] or [

@@ -60,9 +60,13 @@ _LABELS = (
     ),
     ("locations", r"(?:Study )?Locations?|Number of (?:trial |study )?(?:sites|centres|centers)"),
     ("countries", r"Location Countries|Countries of recruitment|Countries"),
+    # A mirror's box of other trials ("Similar trials", "Related studies"): nothing in it is this record's.
+    ("elsewhere", r"Similar (?:trials|studies)|Related (?:trials|studies)|Other (?:trials|studies)(?: like this)?"
+                  r"|More (?:trials|studies) like this|You may also be interested in|People also viewed"),
     (
         "other",
-        r"Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria|Exclusion criteria|Sex"
+        r"Registration timing|Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria"
+        r"|Exclusion criteria|Sex"
         r"|Gender|Participant gender|Ages?|Accepts Healthy Volunteers\??|(?:Lead |Primary )?Sponsor|Collaborators?"
         r"|Investigators?"
         r"|Responsible Party|Funder types|Date of registration|Register|Last refreshed on|Trial end date|First seen"
@@ -79,15 +83,20 @@ _QUALIFIER = r"actual|estimated|anticipated|expected|target"
 # A table row copied as text can lose its cell break ("Phase Phase II", "Total final enrolment 45"): one space
 # separates label and value only when the value has the field's own form, so a sentence is never a field.
 _SPACED_VALUE = {
-    "phase": r"(?:phase|n/a\b|not applicable\b)",
+    # A bare "Phase 2" line is a value (under "Phase", or a table's cell); "Phase 2-3" (IRCT) can only be a field.
+    "phase": r"(?:phase|n/a\b|not applicable\b|(?:[1-4]|I{1,3}V?)[ab]?[ ]?[-/][ ]?(?:[1-4]|I{1,3}V?)[ab]?[ ]*$)",
     "enrollment": r"\d{1,3}(?:,\d{3})*\s*(?:\((?:actual|estimated|anticipated)\))?\s*$",
 }
+# A bilingual record (ChiCTR) writes each label, and often each value, in Chinese first: "注册号 Registration number:".
+_CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef][\u3000-\u303f\u4e00-\u9fff\uff00-\uffef \t]*?"
+_CJK_LEAD = re.compile(rf"{_CJK}[ \t]+(?=[A-Za-z0-9])")
 # ANZCTR numbers repeated fields ("Primary outcome [1] ..."): the index ends the label as a colon would.
 _LABEL_LINE = {
     name: re.compile(
-        rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
+        rf"^(?:[A-Z]\.\d+(?:\.\d+)*\.?[ \t]+)?(?:{_CJK}[ \t]*)?(?:(?P<pre>{_QUALIFIER})[ ]+)?(?P<label>{alternatives})"
         rf"(?:[ ]*\[\d{{1,2}}\])?[ ]*(?:\((?P<qual>{_QUALIFIER})\))?[ ]*(?::[ \t]*|\t+[ ]*|[ ]{{2,}}|$|(?<=\] )"
-        + (rf"|(?<=[^ ] )(?={_SPACED_VALUE[name]})" if name in _SPACED_VALUE else "") + r")(?P<value>.*)$",
+        + (rf"|(?<=[^ ] )(?={_SPACED_VALUE[name]})" if name in _SPACED_VALUE else "")
+        + r"|(?P<single>(?<=[^ ] )(?=(?-i:[A-Z0-9]))))(?P<value>.*)$",
         re.I,
     )
     for name, alternatives in _LABELS
@@ -115,12 +124,21 @@ class Field:
         return self.lines[-1].end if self.lines else self.label_end
 
 
+def _label_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """A label and its value; one space between them only after a label of several words written capitalised
+    ("Total final enrolment 54", ISRCTN's layout), never after one word ("Intervention With ...")."""
+    m = pattern.match(text)
+    if m and m.group("single") is not None and not (" " in m.group("label") and m.group("label")[0].isupper()):
+        return None
+    return m
+
+
 def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
     """The longest field label that opens a line (matched on the raw text, where tabs still separate cells)."""
     raw = page.raw[line.start : line.end]
     best = None
     for name, pattern in _LABEL_LINE.items():
-        m = pattern.match(raw)
+        m = _label_match(pattern, raw)
         if m and (best is None or m.end("label") > best[1].end("label")):
             best = (name, m)
     return best
@@ -165,11 +183,28 @@ def _table_fields(page: Page, lines: list[Line], i: int) -> tuple[list[Field], i
             for (name, label), cell in zip(header, cells, strict=True)], below
 
 
+# Fields side by side on one line, apart by wide spaces or a bar: "Study ID: NCT0...   Phase: 1/2   Status: ...".
+_WIDE = re.compile(r"[ ]{3,}|[ ]+\|[ ]+")
+
+
+def _field_cells(page: Page, line: Line) -> list[Line]:
+    """The line as one Line, or as one per field when each of its wide-spaced parts opens with "Label:"."""
+    cuts = list(_WIDE.finditer(line.text))
+    if not cuts:
+        return [line]
+    starts = [0, *(m.end() for m in cuts)]
+    ends = [*(m.start() for m in cuts), len(line.text)]
+    parts = [Line(line.start + a, line.start + b, line.text[a:b]) for a, b in zip(starts, ends, strict=True)]
+    labelled = [(found := _label(page, part)) is not None and ":" in part.text[: found[1].end("label") + 2]
+                for part in parts]
+    return parts if len(parts) >= 2 and all(labelled) else [line]
+
+
 def parse_fields(page: Page) -> tuple[Field, ...]:
     """Split a record into labelled fields; a field's value runs to the next label line. A table whose header
     row is labels gives each cell of the row below it as that label's field (a record page's summary table)."""
     fields: list[Field] = []
-    lines = split_lines(page.clean)
+    lines = [part for line in split_lines(page.clean) for part in _field_cells(page, line)]
     skip_to = -1
     for i, line in enumerate(lines):
         if i <= skip_to:
@@ -194,6 +229,8 @@ def parse_fields(page: Page) -> tuple[Field, ...]:
         value = ()
         if m.group("value").strip():
             start = line.start + m.start("value")
+            lead = _CJK_LEAD.match(page.clean, start, line.end)  # the Chinese value before its English
+            start = lead.end() if lead else start
             value = (Line(start, line.end, page.clean[start : line.end]),)
         fields.append(Field(name, line.start + m.start("label"), line.start + m.end("label"), qualifier, value))
     return tuple(fields)
@@ -205,7 +242,7 @@ def registry_label_count(text: str) -> int:
     for line in text.splitlines()[:2000]:
         body = _TABLE_MARKS.sub(lambda m: " " * len(m.group(0)), line).strip()
         for name, pattern in _LABEL_LINE.items():
-            m = pattern.match(body)
+            m = _label_match(pattern, body)
             if m:
                 seen.add(m.group("label").lower() if name == "other" else name)
                 break

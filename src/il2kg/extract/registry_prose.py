@@ -15,7 +15,8 @@ def prose_only(text: str, fields: tuple[Field, ...]) -> str:
     chars = list(text)
     for field in fields:
         spans = [(field.label_start, field.label_end)]
-        spans += [(line.start, line.end) for line in field.lines if line.end - line.start < _PROSE_MIN]
+        spans += [(line.start, line.end) for line in field.lines
+                  if line.end - line.start < _PROSE_MIN or field.name == "elsewhere"]
         for start, end in spans:
             chars[start:end] = [" "] * (end - start)
     return "".join(chars)
