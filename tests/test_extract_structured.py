@@ -69,6 +69,16 @@ def test_a_cut_record_keeps_what_is_whole():
     assert root.get("cut") is None  # an unfinished string is no value
 
 
+def test_a_list_cut_before_its_end_is_not_a_whole_phase(lexicon):
+    """'"phases": ["PHASE1", "PHA' is not phase 1: the list was 1/2 or more; what it held is left unsaid."""
+    cut = ('{"protocolSection": {"identificationModule": {"nctId": "NCT01234567"}, '
+           '"designModule": {"phases": ["PHASE1", "PHA')
+    whole = cut[: cut.rindex(",")] + "]}}}"
+    assert parse(cut).path("protocolSection", "designModule", "phases").closed is False
+    assert [t.phase for t in extract(cut, lexicon=lexicon)[1]] == [None]
+    assert [t.phase.value for t in extract(whole, lexicon=lexicon)[1]] == ["1"]
+
+
 def test_a_number_that_ends_a_cut_page_is_not_read():
     """'"count": 3' cut from '"count": 35' must not give 3."""
     assert parse('{"count": 3').get("count") is None

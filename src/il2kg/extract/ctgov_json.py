@@ -66,7 +66,7 @@ def _word(node: Node | None) -> str | None:
 def _all(node: Node | None, *steps: str) -> list[Node]:
     """The items under a path, through the classic format's wrappers ("ArmGroupList" / "ArmGroup")."""
     found = node.path(*steps) if node is not None else None
-    return [item for item in found.list()] if found is not None else []
+    return list(found.list()) if found is not None else []
 
 
 def _values(out: Rendering, label: str, nodes: list[Node]) -> None:
@@ -102,7 +102,9 @@ def _status_and_design(out: Rendering, proto: Node) -> None:
     if design is None:
         return
     out.line("Study Type: ", (kind := design.get("studyType")), _shown(kind))
-    _values(out, "Phases:\n", _all(design, "phases") + _all(design, "PhaseList", "Phase"))
+    phases = design.get("phases") or design.path("PhaseList", "Phase")
+    if phases is not None and phases.closed:  # "PHASE1", cut before "PHASE2": no phase rather than a wrong one
+        _values(out, "Phases:\n", phases.list())
     info = design.get("designInfo")
     if info is not None:
         for label, keys in (("Allocation: ", "allocation|DesignAllocation"),

@@ -35,6 +35,7 @@ class Node:
     text: str = ""  # a string's decoded text, a number's or literal's token
     offsets: tuple[int, ...] | None = None  # a string with escapes: the raw offset of each character of `text`
     value: object = None  # a number's or literal's Python value
+    closed: bool = True  # False for an object or array the text ends inside (a cut page): maybe not all of it
     members: dict[str, Node] = field(default_factory=dict)  # an object's (empty and shared by no one otherwise)
     items: list[Node] = field(default_factory=list)  # an array's
 
@@ -121,7 +122,7 @@ def parse(text: str) -> Node | None:
             pos += 1
             continue
         if top is not None and char == ("}" if top.kind == "object" else "]"):
-            top.end = pos + 1
+            top.end, top.closed = pos + 1, True
             stack.pop()
             pos += 1
             if not stack:
@@ -167,7 +168,7 @@ def _value(text: str, pos: int, key_start: int) -> tuple[Node | None, int]:
     """The value opening at `pos` (a container is returned open: its members come later)."""
     char = text[pos]
     if char in "{[":
-        return Node("object" if char == "{" else "array", pos, len(text), key_start), pos + 1
+        return Node("object" if char == "{" else "array", pos, len(text), key_start, closed=False), pos + 1
     if char == '"':
         m = _STRING.match(text, pos)
         if not m:

@@ -81,6 +81,11 @@ def _fact(raw: str, node: Node, value: object, method: str, start: int | None = 
     return Fact(value, Evidence(start, end, collapse(raw[quoted.key_start : quote_end]), f"work_json.{method}"))
 
 
+def _items(node: Node | None) -> list[Node]:
+    """A list's items (a single value as a list of one); none for a missing key."""
+    return node.list() if node is not None else []
+
+
 def _first(node: Node | None) -> Node | None:
     """A value, or the first item of a list of values (Crossref writes titles as lists)."""
     if node is not None and node.kind == "array":
@@ -120,14 +125,14 @@ def _authors(raw: str, fmt: str, work: Node) -> tuple[Fact[str], ...]:
     """Authors as "Given Family" (or as the record names them), each spanning the values it joins."""
     out = []
     if fmt == "openalex":
-        for authorship in (work.get("authorships") or Node("array", 0, 0, 0)).list():
+        for authorship in _items(work.get("authorships")):
             name = authorship.path("author", "display_name")
             if (fact := _text(raw, name, "author")) is not None:
                 out.append(fact)
         return tuple(out)
     if fmt == "europepmc":
         return _europepmc_authors(raw, work)
-    for author in (work.get("author") or Node("array", 0, 0, 0)).list():
+    for author in _items(work.get("author")):
         given, family = author.get("given"), author.get("family")
         parts = [n for n in (given, family) if n is not None and n.scalar()]
         if not parts:
@@ -142,8 +147,7 @@ def _authors(raw: str, fmt: str, work: Node) -> tuple[Fact[str], ...]:
 
 def _europepmc_authors(raw: str, work: Node) -> tuple[Fact[str], ...]:
     """Europe PMC's author list ("fullName" as PubMed writes it), else its authorString split at commas."""
-    listed = work.path("authorList", "author")
-    names = [fact for a in (listed.list() if listed is not None else [])
+    names = [fact for a in _items(work.path("authorList", "author"))
              if (fact := _text(raw, a.get("fullName"), "author")) is not None]
     written = work.get("authorString")
     if names or written is None or not written.scalar():
