@@ -321,3 +321,16 @@ def test_a_record_broken_before_its_fields_is_read_as_text(lexicon):
     kind, records = extract(text, lexicon=lexicon)
     trial = next(r for r in records if isinstance(r, Trial))
     assert kind == "article" and [f.value for f in trial.registry_ids] == ["NCT01234567"]
+
+
+def test_an_inverted_abstract_cut_short_is_read_up_to_its_first_missing_word(lexicon):
+    raw = (CASES_DIR / "article" / "openalex-work-json-inverted-abstract" / "input.txt").read_text(encoding="utf-8")
+    index = parse(raw).get("abstract_inverted_index")
+    from il2kg.extract.work_json import _inverted_words
+
+    words = [w.text for w in _inverted_words(raw, index)]
+    assert " ".join(words).startswith("Methods: Forty patients") and words[-1] == "0.02)."
+    cut = raw[: raw.index('"placebo,"')]  # the index cut before a word first used mid-sentence
+    words = [w.text for w in _inverted_words(cut, parse(cut).get("abstract_inverted_index"))]
+    assert words and " ".join(words) == " ".join(" ".join(w.text for w in _inverted_words(
+        raw, index)).split()[: len(words)]) and "placebo," not in words

@@ -194,14 +194,18 @@ _MAX_WORDS = 5_000  # an abstract has a few hundred words; a position beyond thi
 
 
 def _inverted_words(raw: str, index: Node) -> list[Node]:
-    """An inverted abstract's words in reading order, each the key it is written as (a gap left out)."""
+    """An inverted abstract's words in reading order, each the key it is written as, up to the first gap (an index
+    cut short lacks the words first used late, so the text stops where a word is missing)."""
     at: dict[int, Node] = {}
     for member in index.members.values():
         key = key_of(raw, member)
         for position in member.list() if key is not None else ():
             if position.kind == "number" and isinstance(position.value, int) and 0 <= position.value < _MAX_WORDS:
                 at.setdefault(position.value, key)
-    return [at[i] for i in sorted(at)]
+    words = []
+    while len(words) in at:
+        words.append(at[len(words)])
+    return words
 
 
 def _field(fmt: str, work: Node, name: str) -> Node | None:
