@@ -24,7 +24,7 @@ _OPENALEX = ("cited_by_count", "referenced_works_count", "publication_year", "au
 _CROSSREF = ("is-referenced-by-count", "references-count", "reference-count", "container-title-short")
 _CSL = ("container-title", "issued", "DOI", "author", "type", "abstract")
 _EUROPEPMC = ("authorString", "journalTitle", "journalInfo", "pubYear", "pmcid", "citedByCount", "abstractText")
-# Where each format keeps a field ("a|b" alternatives at a step); the rest are read the same way everywhere.
+# Where each format keeps a field (a path of member names); formats not listed keep it under _DEFAULT_PATHS.
 _PATHS = {
     "journal": {"openalex": ("primary_location", "source", "display_name"), "europepmc": ("journalTitle",),
                 "europepmc-core": ("journalInfo", "journal", "title")},
