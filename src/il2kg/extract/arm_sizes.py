@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from il2kg.extract.arm_mentions import PLACEBO_WORD
+from il2kg.extract.number_words import NUMBER_WORD, parse_count
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Fact
 
@@ -17,8 +18,10 @@ _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|particip
 # "IL-2 (n=30)", also after the regimen in the same parentheses: "IL-2 (1 MIU every other day; n=60)".
 # A dose per unit of time is a label too: "1 MIU/day (cohort 2, n = 6)".
 # An arm named inside the parentheses names it better than the words before them: "(IL-2 group, n = 30)".
-_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?n\s*=\s*(?P<n>\d{1,5})\s*\)",
-                    re.I)
+# "IL-2 (thirty-two patients) or placebo (sixteen patients)": the people counted in the parentheses.
+_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?"
+                    rf"(?:n\s*=\s*(?P<n>\d{{1,5}})|(?P<people>\d{{1,5}}|{NUMBER_WORD})\s+(?:patients|participants|subjects))"
+                    r"\s*\)", re.I)
 _INNER_GROUP = re.compile(r"(?P<label>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:group|arm)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
@@ -56,10 +59,12 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
         if not out and (sentence.section in ("methods", "abstract", None)
                         or _RANDOMISES.search(page.clean, sentence.start, sentence.end)):
             for arm in _ARM_N.finditer(page.clean, sentence.start, sentence.end):
-                label = re.sub(r"^.*\b(?:either|or|and|to)\s+", "", arm.group("label")).strip()
+                label = re.sub(r"^.*\b(?:either|or|and|to|receive|received)\s+", "", arm.group("label")).strip()
                 if arm.group("inner") and (inner := _INNER_GROUP.fullmatch(arm.group("inner").strip())):
                     label = inner.group(0)
-                out.append((label, _fact(page, int(arm.group("n")), arm.start("n"), arm.end("n"), "arm-n")))
+                group = "n" if arm.group("n") else "people"
+                count = parse_count(arm.group(group))
+                out += [(label, _fact(page, count, arm.start(group), arm.end(group), "arm-n"))] if count else []
         if out:
             return tuple(out)
     return ()

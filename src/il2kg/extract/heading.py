@@ -102,6 +102,10 @@ def find_title(page: Page) -> tuple[int, int] | None:
     topical = [c for c in candidates[:4] if _TOPIC.search(page.clean, c[1], lines[c[0]][1])
                and not _STATEMENT.search(page.clean, c[1], lines[c[0]][1])]
     i, start = topical[0] if topical else candidates[0]
+    head = " ".join(page.clean[start : lines[i][1]].lower().split())
+    after = next(((j, s) for j, s in candidates if j == i + 1), None)
+    if after and head in " ".join(page.clean[after[1] : lines[i + 1][1]].lower().split()):
+        i, start = after  # a running head ("... guideline") over the full title that repeats it
     end = _wrapped_end(page, lines[i:], limit)
     return start, end - (1 if page.clean[end - 1] == "." else 0)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from il2kg.extract.funders import find_funders
 from il2kg.extract.heading import ET_AL, abstract_start, find_authors, find_title, title_text
 from il2kg.extract.issue_line import (
     VOLUME_LINE,
@@ -46,6 +47,10 @@ _HEADER_YEARS = (
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年"),  # a Chinese journal's issue line: "2024年 第28卷 第5期"
+    # A date line of its own ("March 11, 2025", "9 September 2025"), or a date between bullets ("• 19 Mar 2025 •").
+    re.compile(rf"^[ \t]*(?:{_MONTH_NAME}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH_NAME})\s+(?P<year>(?:19|20)\d\d)[ \t]*$",
+               re.M),
+    re.compile(rf"[•·|]\s*(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?(?P<year>(?:19|20)\d\d)\s*[•·|]"),
 )
 # A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
 # "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
@@ -64,15 +69,6 @@ _PMID = re.compile(r"\bPMID\s*[:-]?\s*(\d{4,9})\b")
 _ARTICLE_NUMBER = re.compile(r"\bArticle (?:number|no\.?)\s*:?\s*(?P<n>[A-Za-z]?\d+)\b")
 _PAGES_FROM_TO = re.compile(r"\bPages \(from-to\)\s*(?P<p>\d+(?:-\d+)?)")
 _JOURNAL_ROW = re.compile(r"^Journal\s*:?\s*(?P<j>[A-Z][^\n]{2,80}?)\s*$", re.M)
-_FUNDING_LEAD = re.compile(
-    r"^\W*(?:(?:this|the) (?:work|study|trial|research|project) (?:was|is) )?(?:(?:financially|partly|partially) )?"
-    r"(?:supported|funded|sponsored)(?: in part)?(?: by)?\s*:?\s*",
-    re.IGNORECASE,
-)
-_FUNDING_SENTENCE = re.compile(r"\b(?:this|the) (?:work|study|trial|research) was (?:\w+ )?(?:supported|funded) by\b",
-                               re.I)
-
-
 _fact = rule_facts("metadata")
 
 
@@ -207,45 +203,6 @@ def find_keywords(page: Page) -> tuple[Fact[str], ...]:
             return tuple(_fact(page, page.clean[s:e], s, e, "keyword-bullets") for s, e in run)
         run = []
     return ()
-
-
-def _split_funders(text: str, offset: int) -> list[tuple[int, int]]:
-    """Split a funding statement at top-level commas and at a last "and" between named funders."""
-    cuts, depth, out, last = [], 0, [], 0
-    for i, ch in enumerate(text):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and ch in ",;":
-            cuts.append((last, i))
-            last = i + 1
-    cuts.append((last, len(text.rstrip().rstrip("."))))
-    for start, end in cuts:
-        piece = text[start:end]
-        # "... Fellowship to DY and Beijing SL PHARM": "and" after a grant id, initials or ")" joins two funders.
-        m = re.search(r"(?<=[)A-Z0-9]) and (?=(?:the )?[A-Z])", piece)
-        parts = [(start, start + m.start()), (start + m.end(), end)] if m else [(start, end)]
-        for s, e in parts:
-            lead = re.match(r"\s*(?:and\s+)?(?:the\s+)?", text[s:e], re.I)
-            s += lead.end() if lead else 0
-            if len(text[s:e].strip()) >= 3:
-                out.append((offset + s, offset + s + len(text[s:e].rstrip())))
-    return out
-
-
-def find_funders(page: Page) -> tuple[Fact[str], ...]:
-    """Return one Fact per funder named in a Funding section or a "was supported by" sentence."""
-    spans = [(s.start, s.end) for s in page.sections if s.name == "funding"]
-    if not spans:
-        spans = [(s.start, s.end) for s in page.sentences if _FUNDING_SENTENCE.search(page.clean[s.start : s.end])]
-    facts = []
-    for start, end in spans[:1]:
-        text = page.clean[start:end]
-        lead = _FUNDING_LEAD.match(text)
-        if lead is None or lead.end() == 0:
-            lead = re.match(r"\W*", text)
-        body_start = start + lead.end()
-        for s, e in _split_funders(page.clean[body_start:end], body_start):
-            facts.append(_fact(page, page.clean[s:e], s, e, "funder"))
-    return tuple(facts)
 
 
 # "We searched MEDLINE ...", "we aimed to conduct a systematic synthesis and meta-analysis".

@@ -31,7 +31,7 @@ _PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 # "46 subjects were screened, of whom 40 were randomized": the count after "of whom" is the one randomised.
 _OF_WHOM_RANDOMISED = re.compile(rf"\b(?:of\s+(?:whom|these|them),?|(?:screened|assessed|enrolled)[^.;]{{0,40}}?"
-                                 rf"(?:\band|,))"
+                                 rf"(?:\band|,|;))"
                                  rf"\s+(?P<n>{_N})\s+(?:were|was)\s+"
                                  r"(?:randomi[sz]ed|randomly\s+(?:assigned|allocated))\b", re.I)
 # "31 patients were screened and 25 were enrolled": the count after the screening is the one enrolled.

@@ -16,8 +16,9 @@ _LABELS = (
         r"NCT Number|(?:Study )?NCT ID|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Main ID|Identifiers?"
         r"|Registration number|EudraCT (?:protocol )?number"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?"
-        r"|US NCT \(ClinicalTrials\.gov registry\) number|ISRCTN \(International Standard Randomised Controlled Trial\)"
-        r" number|WHO Universal Trial Reference Number \(UTRN\)",
+        r"|US NCT (?:\(ClinicalTrials\.gov registry\) )?number"
+        r"|ISRCTN \(International Standard Randomised Controlled Trial\) number"
+        r"|WHO Universal Trial Reference Number \(UTRN\)",
     ),
     ("title_brief", r"Brief Title|Public title(?: of (?:the )?study)?|Study title|Title|Clinical Trial Results"),
     ("title_official", r"Official Title|Scientific title(?: of (?:the )?study)?|Full title(?: of the trial)?"),

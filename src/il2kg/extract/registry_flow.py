@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract.arm_mentions import is_placebo
+from il2kg.extract.arm_mentions import arm_dose, is_placebo
+from il2kg.extract.doses import find_doses, in_base_units
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
 from il2kg.model import Arm, Fact, Lexicon
@@ -21,10 +22,11 @@ from il2kg.model import Arm, Fact, Lexicon
 # The column titles: an "Arm/Group Title" row, or a row whose first cell is empty right above the flow's first
 # labelled row (the site shows the titles as a header over the labels' column).
 # Cells are split by tabs, pipes or a run of two or more spaces (a table copied as spaced text).
-_TITLES = re.compile(r"^[ \t]*Arm/Group Title(?:[ \t]*[\t|]|[ ]{2,})(?P<cells>[^\n]+)$"
+_TITLES = re.compile(r"^[ \t]*(?:Arm/Group Title|Number of subjects in period \d+)(?:[ \t]*[\t|]|[ ]{2,})"
+                     r"(?P<cells>[^\n]+)$"
                      r"|^\t(?P<cells2>[^\t\n]+(?:\t[^\t\n]+)+)[ \t]*(?=\n[ \t]*(?:Arm/Group Description|STARTED)\b)",
                      re.M)
-_STARTED_ROW = re.compile(r"^[ \t]*STARTED(?:[ \t]*[\t|]|[ ]{2,})(?P<cells>[^\n]+)$", re.M)
+_STARTED_ROW = re.compile(r"^[ \t]*(?:STARTED|Started)(?:[ \t]*[\t|]|[ ]{2,})(?P<cells>[^\n]+)$", re.M)
 _CELL = re.compile(r"[^\t| ]+(?: [^\t| ]+)*")
 _TOTAL = re.compile(r"^\s*total\s*$", re.I)
 
@@ -36,11 +38,19 @@ def _cells(page: Page, m: re.Match[str]) -> list[tuple[int, int, str]]:
 
 
 def _arm_of(title: str, arms: tuple[Arm, ...], lexicon: Lexicon) -> Arm | None:
+    """The one arm a column title names: by its label, placebo, its agent, or (arms of one agent) its dose; a
+    title naming an agent is the only active arm's ("Interleukin-2" over an arm given ILT-101)."""
     agents = {t.term.curie for t in find_terms(title, lexicon, "agent")}
+    active = [a for a in arms if not is_placebo(a)]
+    written = find_doses(title)
+    dose = in_base_units(written[0].value, written[0].unit) if len(written) == 1 else None
     found = [a for a in arms if a.label.lower() == title.lower()
              or (is_placebo(a) and ("il2kg:placebo" in agents or re.search(r"\bplacebo\b", title, re.I)))
-             or (not is_placebo(a) and a.intervention is not None and a.intervention.agent.value in agents
-                 and "il2kg:placebo" not in agents)]
+             or (not is_placebo(a) and a.intervention is not None and "il2kg:placebo" not in agents
+                 and (a.intervention.agent.value in agents or "il2kg:interleukin2" in agents))  # "IL-2": any IL-2
+             or (not is_placebo(a) and len(active) == 1 and agents and "il2kg:placebo" not in agents)]
+    if len(found) > 1 and dose is not None:
+        found = [a for a in found if arm_dose(a) == dose]
     return found[0] if len(found) == 1 else None
 
 
