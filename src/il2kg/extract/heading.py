@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from il2kg.extract.cue_tables import compile_cues
+from il2kg.extract.export_authors import export_authors
 from il2kg.extract.issue_line import VOLUME_LINE, journal_above
 from il2kg.extract.markup import export_fields
 from il2kg.extract.text import SECTION_ALT, Page, iter_lines, rule_facts
@@ -141,7 +142,9 @@ def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
     return end
 
 
-_NAME_TOKEN = re.compile(r"^(?:[A-Z][\w'\-]*\.?|[A-Z]\.?|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
+# A name may open with a capital beyond ASCII: "Ó Briain C", "Øvrebø K", "Łukasik A".
+_NAME_TOKEN = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-ſ][\w'\-]*\.?|[A-ZÀ-ÖØ-ÞĀ-ſ]\.?"
+                         r"|de|del|der|van|von|da|di|la|le|dos|du|ten|ter)$")
 _NOT_NAME = frozenset(
     "trial article clinical journal abstract review research study text info tools metrics citation alerts"
     " responses content access open original free full affiliations authors keywords department university"
@@ -155,7 +158,9 @@ _NOT_NAME = frozenset(
 _DEGREES = re.compile(r"(?<=,)\s*(?:MD|PhD|MSc|MBBS|MBChB|MPH|DPhil|PharmD|RN|BSc|MS|DO|FRCPC?|MRCP)\b\.?"
                       r"|\bet\s+al\b\.?")
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
-_AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+")
+_AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+"
+                          # PubMed's summary text: "Kowalski PJ(1), Sørensen AM(2), Ueda K(3)." (and its full stop)
+                          r"|(?<=\w)\(\d{1,3}(?:,\s?\d{1,3})*\)|(?<=[\w)])\.[ \t]*$")
 
 
 def _is_name(chunk: str) -> bool:
@@ -194,7 +199,12 @@ def _split_squashed(page: Page, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def find_authors(page: Page) -> tuple[Fact[str], ...]:
-    """Return the authors in page order: the author block after the title, or the first of an "et al." line."""
+    """Return the authors in page order: a citation export's author fields, the author block after the title, or
+    the first of an "et al." line."""
+    exported = export_authors(page.raw)
+    if exported:
+        return tuple(_fact(page, name, start, end, "export-author-normalised" if normalised else "export-author")
+                     for name, start, end, normalised in exported)
     et_al = ET_AL.search(page.clean, 0, abstract_start(page))
     if et_al:
         return (_fact(page, et_al.group("author"), et_al.start("author"), et_al.end("author"), "et-al-author"),)

@@ -6,6 +6,7 @@ import re
 
 from il2kg.extract.furniture import normalise_chars
 from il2kg.extract.registry_fields import registry_label_count
+from il2kg.extract.structured import recognise
 
 CITATION_PAGE = "citation-page"
 REGISTRY_RECORD = "registry-record"
@@ -43,8 +44,11 @@ def _own_study(text: str) -> bool:
                (text[text.rfind("\n", 0, m.start()) + 1 : text.find("\n", m.end())] for m in _OWN_STUDY.finditer(text)))
 
 
-def detect_kind(text: str) -> str:
-    """Return "citation-page", "registry-record" or "article" for a document's text."""
+def detect_kind(text: str, *, by_keys: bool = True) -> str:
+    """Return "citation-page", "registry-record" or "article" for a document's text (`by_keys`: a JSON record's
+    kind by its keys; without, by its words)."""
+    if by_keys and (record := recognise(text)) is not None:
+        return record.kind
     raw, text = text, normalise_chars(text)
     if _STATEMENT_CUES.search(text) and (_QUOTE_LINE.search(text) or _COUNT_CUES.search(text)):
         return CITATION_PAGE

@@ -21,6 +21,8 @@ _RIS = re.compile(r"(?:^|(?<=\s))(?P<tag>TY|TI|T1|T2|T3|AU|A1|A2|A3|PY|Y1|Y2|DA|
                   r"UR|KW|ER|SN|PB|CY|ST|ET|LA|M3|AN|DB|DP|L1|L2|C1|C2)\s{2}-\s")
 _BIBTEX_FIELD = re.compile(r"(?:^|(?<=[\s,{]))(?P<tag>title|abstract|author|journal|year|doi|volume|number|pages|"
                            r"keywords|publisher|issn|url|pmid|pmcid|month)\s*=\s*[\"{]", re.IGNORECASE)
+# EndNote's tagged export: one field a line, "%T Title", "%A Family, Given", "%X Abstract".
+_ENDNOTE = re.compile(r"(?:^|(?<=\n))[ \t]*%(?P<tag>[0-9A-Z@!+()*^><\[=~#$&?])[ \t]")
 _LATEX_ESCAPE = re.compile(r"\\(?=[%&_#$])")  # BibTeX's "4.1\%"
 _FORMATS = (
     (re.compile(r"^\s*(?:PT|PMID)\s{0,3}-\s"), _MEDLINE,
@@ -30,6 +32,8 @@ _FORMATS = (
     (re.compile(r"^\s*TY\s{2}-\s"), _RIS, {"TI": "title", "T1": "title", "AB": "abstract", "DO": "doi", "PY": "year",
                                              "Y1": "year",
                                              "T2": "journal", "JO": "journal", "JF": "journal"}),
+    (re.compile(r"^\s*%0[ \t]"), _ENDNOTE, {"T": "title", "X": "abstract", "R": "doi", "D": "year", "J": "journal",
+                                           "M": "pmid"}),
     (re.compile(r"^\s*@\w+\s*\{"), _BIBTEX_FIELD, {"title": "title", "abstract": "abstract", "doi": "doi",
                                                   "year": "year", "journal": "journal", "pmid": "pmid"}),
 )
@@ -53,15 +57,26 @@ def export_fields(text: str) -> dict[str, tuple[int, int]]:
     if jats:
         found = {name: m.span("v") for name, pattern in _JATS_FIELDS.items() if (m := pattern.search(text))}
         return {"title": jats.span("v"), **found}
+    fields: dict[str, tuple[int, int]] = {}
+    for tag, start, end, wanted in tag_values(text):
+        name = wanted.get(tag) or wanted.get(tag.lower())
+        if name is not None and name not in fields and (name != "pmid" or _DIGITS.fullmatch(text[start:end])):
+            fields[name] = (start, end)
+    return fields
+
+
+# A PMID is digits only (EndNote's %M holds any database's accession number: "WOS:000...").
+_DIGITS = re.compile(r"\d{1,9}")
+
+
+def tag_values(text: str) -> list[tuple[str, int, int, dict[str, str]]]:
+    """Each tagged field of a citation export: its tag, its value's span (trimmed), the format's field names."""
     for opening, tag_pattern, wanted in _FORMATS:
         if not opening.match(text):
             continue
         tags = list(tag_pattern.finditer(text))
-        fields: dict[str, tuple[int, int]] = {}
+        out = []
         for i, m in enumerate(tags):
-            name = wanted.get(m.group("tag")) or wanted.get(m.group("tag").lower())
-            if name is None or name in fields:
-                continue
             end = tags[i + 1].start() if i + 1 < len(tags) else len(text)
             start = m.end()
             value = text[start:end].rstrip().rstrip(",").rstrip()
@@ -71,9 +86,9 @@ def export_fields(text: str) -> dict[str, tuple[int, int]]:
                 value, start = value[1:-1], start + 1
             lead = len(value) - len(value.lstrip())
             if value.strip():
-                fields[name] = (start + lead, start + len(value))
-        return fields
-    return {}
+                out.append((m.group("tag"), start + lead, start + len(value), wanted))
+        return out
+    return []
 
 
 def _blank(text: str, spans: list[tuple[int, int]], first: str = " ") -> str:
