@@ -43,7 +43,8 @@ _UNIT = re.compile(
 _TOKEN = re.compile(
     r"(?P<exp>[x×*]\s*10\s*(?:\^|\*\*|[eE])?\s*\(?(?P<e>[4-9])(?!\d)(?:(?<=\(\d)\)|(?<![(]\d))|[x×*]\s*10(?P<es>[⁴-⁹])|(?<![\d.])10\s*\^\s*(?P<eb>[4-9]))"
     # A number glued to a name ("IL-2 125 μg", "interleukin-2 250 000 IU") is the name's, not an amount.
-    r"|(?<![A-Za-z])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?)"
+    # A decimal comma ("1,5 MUI") is one or two digits glued after the comma; a list has a space ("1, 2 and 3 MIU").
+    r"|(?<![A-Za-z])(?<![A-Za-z]-)(?P<num>\d{1,3}(?:[ ,]\d{3})+(?:\.\d+)?(?![\d,])|\d+,\d{1,2}(?![\d,])|\d+(?:\.\d+)?)"
     r"|(?P<word>\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half\s+a)\b)"
     r"|(?P<sep>,\s*(?:and|or)\b|,|\band\b|\bor\b|\bto\b|-(?=\s*\d))"
     r"|(?P<space>\s+|\(\s*n\s*=\s*\d{1,4}\s*\))"  # "0.5 (n=6), 1 (n=6) or 2 MIU": a cohort's size between levels
@@ -71,6 +72,8 @@ class _Amount(Span):
 
 
 def _decimal(text: str) -> Decimal:
+    if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma: "1,5"
+        return Decimal(text.replace(",", "."))
     return Decimal(re.sub(r"[ ,](?=\d{3}\b)", "", text))
 
 

@@ -60,14 +60,20 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if regimen is None:
         return ()
     start, end = regimen
-    doses = [d for d in find_doses(page, start, end) if not _other_drugs_dose(page, d, lexicon)]
+    doses = [d for d in find_doses(page, start, end) if not _other_drugs_dose(page, d, lexicon)
+             and not _CONTROL_CLAUSE.search(page.clean, max(start, d.start - 120), d.start)]
     doses = list({(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
         return ()
     agent = agents[0]
     placebo = PLACEBO_WORD.search(page.clean[start:end])  # the arm, not the design
-    fields = parse_schedule(page, start, end, doses)
+    parallel = _parallel_doses(page, start, end, doses)
+    # "IL-2 1 MIU ... or methotrexate 40 mg daily (n = 89)": another drug's dose in an alternative is its own
+    # arm, the comparator's (and the IL-2 schedule is read before it); a background drug's dose is no arm's.
+    doses, comparators = _comparator_doses(page, lexicon, start, end, doses, agent) if parallel else (doses, [])
+    own_end = min([a.start for _, a in comparators if a.start > agent.start] or [end])
+    fields = parse_schedule(page, start, own_end, doses)
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = received_period(page, spans, regimen)
     fields = with_schedule_text(page, fields)
@@ -75,7 +81,6 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     hits = _agents(page, lexicon, start, end)
     # "IL-2 (aldesleukin) 18 000 U/kg plus HDC 0.5 mg": doses of several agents are one combined regimen
     combined = len({(_nearest_agent(page.clean, d, hits) or agent).term.curie for d in doses}) > 1
-    parallel = _parallel_doses(page, start, end, doses)
     by_dose = len(doses) >= 2 and (parallel or not combined and (controlled or "dose-escalation" in design))
     also: tuple[Intervention, ...] = ()
     if len(doses) >= 2 and not by_dose:  # one regimen: later courses, or another agent given with it
@@ -97,6 +102,9 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         )
         arms.append((dose.start, Arm(label, _fact(page, role, dose.start, dose.end, "role"), None, intervention,
                                      also)))
+    arms += [(d.start, Arm(page.clean[a.start : a.end], _fact(page, "active-comparator", a.start, a.end, "role"),
+                           None, Intervention(agent=_fact(page, a.term.curie, a.start, a.end, "agent"),
+                                              dose=_dose_fact(page, d)))) for d, a in comparators]
     if len(arms) == 1 and (split := split_by_schedule(page, arms[0][1], start, end)):
         return split
     if placebo:
@@ -105,6 +113,27 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         intervention = Intervention(agent=_fact(page, PLACEBO, s, e, "placebo"), **shared)
         arms.append((s, Arm("placebo", _fact(page, "placebo-comparator", s, e, "role"), None, intervention)))
     return tuple(arm for _, arm in sorted(arms, key=lambda item: item[0]))
+
+
+# "The control group received acitretin capsules 30 mg/d orally; the treatment group additionally received ...": a
+# dose in the clause of the control group is the control's.
+_CONTROL_CLAUSE = re.compile(r"\b(?:control|comparator|routine|conventional)\s+(?:group|arm)s?\s+(?:received|took|"
+                             r"(?:was|were)\s+(?:given|treated\s+with))\b(?:(?!\b(?:groups?|arms?)\b)[^;.])*$", re.I)
+
+
+def _comparator_doses(page: Page, lexicon: Lexicon, start: int, end: int, doses: list[Dose],
+                      agent: TermMatch) -> tuple[list[Dose], list[tuple[Dose, TermMatch]]]:
+    """The IL-2 doses of a sentence of alternatives, and the doses of the other drugs named right before theirs
+    (each with its drug); doses of background drugs are dropped."""
+    every = [h for h in find_terms_in(page.clean, start, end, lexicon, "agent") if h.term.curie != PLACEBO]
+    own, others = [], []
+    for dose in doses:
+        named = _nearest_agent(page.clean, dose, every)
+        if named is None or named.term.curie == agent.term.curie:
+            own.append(dose)
+        elif not is_background(page, named.start, named.end, start, end):
+            others.append((dose, named))
+    return (own, others) if own else (doses, [])
 
 
 # The name of a drug the lexicon does not know, right before its dose: "pembrolizumab 200 mg", "on
