@@ -27,6 +27,8 @@ _OTHER_WORK = re.compile(
     r"|suggested|have shown|has shown|is required|are needed|prior|"
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
     r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials)|earlier (?:\w+ )?(?:studies|trials|reports|work))\b"
+    # a trial named as an example ("such as the DILT1D study (ISRCTN...)")
+    r"|\bsuch\s+as\s+the\s+(?:[\w-]+\s+){1,3}?(?:trial|study)\b"
     # a trial cited by its reference mark: "the phase 2 DILfrenz trial (2)", "trials [4-6]"
     r"|\b(?:trial|study|trials|studies)\s*(?:\(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\)"
     r"|\[\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\])", re.I)
@@ -43,6 +45,11 @@ _FUTURE_TRIAL = re.compile(
     r"(?:an?\s+|further\s+|the\s+)?(?:[\w-]+\s+){0,4}?trials?\b"
     r"|\btrials?\b[^.;]{0,60}?\b(?:is|are)\s+(?:needed|warranted|required)\b"
     r"|^\s*an?\s+(?:[\w-]+\s+){0,4}?trial\b(?:\s+\([^()]{1,40}\))?[^.;]{0,60}?\bwill\b", re.I)
+
+# "In a phase 1 trial in patients with UC (NCT...), similar Treg expansion was reported": a trial the page cites.
+_REPORTED_TRIAL = re.compile(r"\s*(?:in|from)\s+an?\s+(?:[\w-]+\s+){0,4}?(?:trial|study)\b[^.]{0,200}?\b"
+                             r"(?:was|were|has\s+been|have\s+been)\s+(?:reported|observed|shown|described|seen|found)\b",
+                             re.I)
 
 DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("non-randomised", re.compile(r"\bnon-?randomi[sz]ed\b", re.I)),
@@ -87,7 +94,8 @@ def sentence_score(page: Page, start: int, end: int, section: str | None) -> int
     score = {"methods": 3, "results": 1, "registration": 1, "background": -1, "discussion": -1}.get(section or "", 0)
     if _OWN_TRIAL.search(text):
         score += 2
-    if section != "methods" and (_OTHER_WORK.search(text) or _OTHER_TRIAL.match(text) or _FUTURE_TRIAL.search(text)):
+    if section != "methods" and (_OTHER_WORK.search(text) or _OTHER_TRIAL.match(text) or _FUTURE_TRIAL.search(text)
+                                 or _REPORTED_TRIAL.match(text)):
         score -= 3
     return score
 
@@ -125,7 +133,8 @@ def _announced(page: Page, offset: int) -> bool:
     """Whether the sentence at offset announces another trial ("A prospective trial ... (EudraCT ...) is now
     recruiting")."""
     sentence = page.sentence_at(offset)
-    return sentence is not None and bool(_OTHER_TRIAL.match(page.clean, sentence.start, sentence.end))
+    return sentence is not None and (bool(_OTHER_TRIAL.match(page.clean, sentence.start, sentence.end))
+                                     or sentence_score(page, sentence.start, sentence.end, sentence.section) < 0)
 
 
 def _initials_match(words: list[str], token: str) -> bool:
