@@ -22,6 +22,8 @@ _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|particip
 _ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?"
                     rf"(?:n\s*=\s*(?P<n>\d{{1,5}})|(?P<people>\d{{1,5}}|{NUMBER_WORD})\s+(?:patients|participants|subjects))"
                     r"\s*\)", re.I)
+_POPULATION = re.compile(r"\b(?:patients|participants|subjects|adults|children|women|men|individuals|volunteers|"
+                         r"people|cases)\b", re.I)
 _INNER_GROUP = re.compile(r"(?P<label>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:group|arm)", re.I)
 # "(29 to interleukin-2 and 29 to placebo)": every item of the parentheses is "<n> to <arm>".
 _TO_ARMS = re.compile(r"\((?P<body>[^()\n]{5,160})\)")
@@ -62,6 +64,8 @@ def find_arm_sizes(page: Page) -> tuple[tuple[str | None, Fact[int]], ...]:
                 label = re.sub(r"^.*\b(?:either|or|and|to|receive|received)\s+", "", arm.group("label")).strip()
                 if arm.group("inner") and (inner := _INNER_GROUP.fullmatch(arm.group("inner").strip())):
                     label = inner.group(0)
+                elif _POPULATION.search(label):
+                    continue  # "Patients with acute coronary syndrome (n = 60) were randomized": everyone, no arm
                 group = "n" if arm.group("n") else "people"
                 count = parse_count(arm.group(group))
                 out += [(label, _fact(page, count, arm.start(group), arm.end(group), "arm-n"))] if count else []
