@@ -131,10 +131,20 @@ _ASSIGNED_TO = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|participa
                           r"(?P<label>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:group|arm)\b", re.I)
 
 
+# "45 were assigned to IL-2 and 45 to placebo": the arms by name alone, read when one of them is the placebo.
+_ASSIGNED_TO_BARE = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+                               r"(?:(?:randomly\s+)?(?:assigned|allocated)|randomi[sz]ed)?\s*to\s+(?:the\s+)?"
+                               r"(?P<label>[\w-]+(?:\s+[\w.-]+){0,2}?)(?=\s*(?:,|;|\.(?!\d)|\(|\band\b|$))", re.I)
+
+
 def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
     """Sizes from counts each sent to a named group, when the sentence names at least two groups so."""
     out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
            for m in _ASSIGNED_TO.finditer(page.clean, start, end)]
+    if len(out) < 2:
+        out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-arm"))
+               for m in _ASSIGNED_TO_BARE.finditer(page.clean, start, end)]
+        out = out if any(PLACEBO_WORD.search(label) for label, _ in out) else []
     return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []
 
 
