@@ -22,7 +22,8 @@ _STATEMENT_CUES = re.compile(
 )
 _QUOTE_LINE = re.compile(r'^[ \t]*"[^\n]{30,}"[ \t]*$', re.M)
 _COUNT_CUES = re.compile(r"^[ \t]*(?:(?:cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|citato\s+da)\s*"
-                         r"(?:count\s*)?:?\s*\d+|^[ \t]*citation\s+report[ \t]*$|"
+                         r"(?:count\s*)?:?\s*\d+|^[ \t]*citation\s+report[ \t]*$|is-referenced-by-count\s*:\s*\d+|"
+                         r"^[ \t]*(?:works|articles|publications)\s+citing\b|"
                          r"referenced\s+works(?:\s+count)?\s*[:(]\s*\d+|\d[\d,]*\s*(?:[A-Z][a-z]+\s+)?citations?|"
                          r"citations?\s*[:(]\s*\d+\)?|(?:total\s+)?times\s+cited\b[^\n:]{0,60}:\s*\d+|"
                          r"citing\s+(?:articles|documents|publications|works)\s*[:(]\s*\d+|"
