@@ -49,8 +49,9 @@ def _plain(value: Decimal) -> str:
 
 
 def _regimen_span(page: Page, spans: tuple[tuple[int, int], ...]) -> tuple[int, int] | None:
-    """Return the first own-trial sentence (not the title) that states a dose."""
-    return next(((s, e) for s, e in spans if find_doses(page, s, e)), None)
+    """Return the first own-trial sentence (not the title) that states a dose (a product's strength is none)."""
+    return next(((s, e) for s, e in spans
+                 if any(not _STRENGTH.match(page.clean, d.end) for d in find_doses(page, s, e))), None)
 
 
 def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tuple[Arm, ...]:
@@ -61,7 +62,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
         return ()
     start, end = regimen
     doses = [d for d in find_doses(page, start, end) if not _other_drugs_dose(page, d, lexicon)
-             and not _CONTROL_CLAUSE.search(page.clean, max(start, d.start - 120), d.start)]
+             and not _CONTROL_CLAUSE.search(page.clean, max(start, d.start - 120), d.start)
+             and not _STRENGTH.match(page.clean, d.end)]
     doses = list({(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
@@ -119,6 +121,10 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
 # dose in the clause of the control group is the control's.
 _CONTROL_CLAUSE = re.compile(r"\b(?:control|comparator|routine|conventional)\s+(?:group|arm)s?\s+(?:received|took|"
                              r"(?:was|were)\s+(?:given|treated\s+with))\b(?:(?!\b(?:groups?|arms?)\b)[^;.])*$", re.I)
+
+
+# A product's strength, not a dose given: "Proleukin 18 x 10^6 IU powder for solution", "per vial".
+_STRENGTH = re.compile(r"\s*(?:powder|lyophili[sz]ed|vials?\b|per\s+vial|solution\s+for|concentrate\s+for)", re.I)
 
 
 def _comparator_doses(page: Page, lexicon: Lexicon, start: int, end: int, doses: list[Dose],

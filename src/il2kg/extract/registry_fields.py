@@ -14,13 +14,14 @@ _LABELS = (
     (
         "id",
         r"NCT Number|(?:Study )?NCT ID|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Main ID|Identifiers?"
-        r"|Registration number|EudraCT (?:protocol )?number"
+        r"|Registration number|EudraCT (?:protocol )?number|EU trial number"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?"
         r"|US NCT (?:\(ClinicalTrials\.gov registry\) )?number"
         r"|ISRCTN \(International Standard Randomised Controlled Trial\) number"
         r"|WHO Universal Trial Reference Number \(UTRN\)",
     ),
-    ("title_brief", r"Brief Title|Public title(?: of (?:the )?study)?|Study title|Title|Clinical Trial Results"),
+    ("title_brief", r"Brief Title|Public title(?: of (?:the )?study)?|Study title|Title|Clinical Trial Results"
+                    r"|Title of the trial for lay people and public"),
     ("title_official", r"Official Title|Scientific title(?: of (?:the )?study)?|Full title(?: of the trial)?"),
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (
@@ -42,7 +43,7 @@ _LABELS = (
     ("start", r"Study Start(?: Date)?|Recruitment start date|Date of first enrolment"),
     ("end", r"Recruitment end date"),
     ("recruiting_time", r"Recruiting time"),
-    ("status", r"(?:Overall |Recruitment )?Status|Overall trial status"),
+    ("status", r"(?:Overall |Recruitment |Trial )?Status|Overall trial status"),
     (
         "primary_outcome",
         r"Primary Outcome Measures?|Primary outcome(?: measures?|\(s\))?|Primary end ?points?(?:\(s\))?"
@@ -60,7 +61,7 @@ _LABELS = (
         r"|Study Arms?",
     ),
     ("locations", r"(?:Study )?Locations?|Number of (?:trial |study )?(?:sites|centres|centers)"),
-    ("countries", r"Location Countries|Countries of recruitment|Countries"),
+    ("countries", r"Location Countries|Countries of recruitment|Countries|Member states concerned"),
     # A mirror's box of other trials ("Similar trials", "Related studies"): nothing in it is this record's.
     ("elsewhere", r"Similar (?:trials|studies)|Related (?:trials|studies)|Other (?:trials|studies)(?: like this)?"
                   r"|More (?:trials|studies) like this|You may also be interested in|People also viewed"),
