@@ -26,6 +26,7 @@ _FINISHED = re.compile(r"(?<!not )(?<!not yet )\b(?:complete|completed|terminate
 # grammar, plus a bare "Yes" under Allocation and masking levels ("Masking: Quadruple (Participant, ...)").
 _REGISTRY_EXTRA = {
     "randomised": r"^yes$",
+    "open-label": r"\bopen\s*\(\s*masking\s+not\s+used\s*\)",
     "double-blind": r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))",
     "single-blind": r"(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))",
 }
@@ -130,17 +131,21 @@ def _header_title(page: Page, lines: tuple[Line, ...]) -> Fact[str] | None:
     return None
 
 
+_ID_ALONE = re.compile(r"[A-Za-z][\w/-]{5,40}")
+
+
 def _ids(page: Page, fields: tuple[Field, ...], lines: tuple[Line, ...]) -> tuple[Fact[str], ...]:
     """Registry ids in the id fields; in the record's first lines when no id field names one."""
     id_lines = [line for f in fields_named(fields, "id") for line in f.lines]
-    for group, rule in ((id_lines, "registry.id_field"), (list(lines[:_HEADER_LINES]), "registry.id_header")):
-        found: dict[str, Fact[str]] = {}
+    # The record's own id often stands alone in its head ("jRCT2031230456") above a "Secondary IDs" field.
+    head = [line for line in lines[:_HEADER_LINES] if _ID_ALONE.fullmatch(line.text)] if id_lines else \
+        list(lines[:_HEADER_LINES])
+    found: dict[str, Fact[str]] = {}
+    for group, rule in ((id_lines, "registry.id_field"), (head, "registry.id_header")):
         for line in group:
             for m in find_registry_ids(line.text):
                 found.setdefault(m.value, Fact(m.value, page.evidence(line.start + m.start, line.start + m.end, rule)))
-        if found:
-            return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
-    return ()
+    return tuple(sorted(found.values(), key=lambda f: f.evidence.start))
 
 
 def _acronym(page: Page, fields: tuple[Field, ...]) -> Fact[str] | None:
