@@ -43,7 +43,7 @@ _PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Pu
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _HEADER_YEARS = (
     re.compile(r"^[ \t]*\d{1,2}[-/.]\d{1,2}[-/.](?P<year>(?:19|20)\d\d)\b", re.M),
-    re.compile(rf"^[ \t]*[A-Z][\w. ]{{2,60}},\s+\d{{1,2}}\s+{_MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.M),
+    re.compile(rf"^[ \t]*[A-Z][\w. ()&'-]{{2,60}},\s+\d{{1,2}}\s+{_MONTH_NAME}\s+(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"\((?:{_MONTH_NAME}\s+)?(?P<year>(?:19|20)\d\d)\)[ \t]*$", re.M),
     re.compile(r"…?,\s*(?P<year>(?:19|20)\d\d)\s+-\s+\S"),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年"),  # a Chinese journal's issue line: "2024年 第28卷 第5期"
@@ -51,6 +51,15 @@ _HEADER_YEARS = (
     re.compile(rf"^[ \t]*(?:{_MONTH_NAME}\s+\d{{1,2}},?|\d{{1,2}}\s+{_MONTH_NAME})\s+(?P<year>(?:19|20)\d\d)[ \t]*$",
                re.M),
     re.compile(rf"[•·|]\s*(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?(?P<year>(?:19|20)\d\d)\s*[•·|]"),
+    # A journal's citation line at the top: "Blood (2024) 144 (Supplement 1): 3512.", "Journal of Crohn's and
+    # Colitis, 2025, 19(3), jjae152", "2023, 37(11): 1245-1250", "Annals of the Rheumatic Diseases 2024;83:Suppl 1".
+    re.compile(r"^[ \t]*[A-Z][^\n]{2,80}?\s\((?P<year>(?:19|20)\d\d)\)\s+\d", re.M),
+    re.compile(r"^[ \t]*(?:[A-Z][^\n\d]{2,80}?,\s+)?(?P<year>(?:19|20)\d\d),\s*\d+\s*\(\d+\)", re.M),
+    re.compile(r"^[ \t]*[A-Z][^\n\d]{2,80}?\s(?P<year>(?:19|20)\d\d);\s*\d+", re.M),
+    # Labelled: "Year : 2024 | Volume : 90", "Date: Sunday, November 17, 2024"; a byline ending in its date.
+    re.compile(r"\bYear\s*:\s*(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(rf"^[ \t]*Date\s*:\s*(?:[A-Z][a-z]+,\s*)?{_MONTH_NAME}\s+\d{{1,2}},?\s+(?P<year>(?:19|20)\d\d)\b", re.M),
+    re.compile(rf"\b{_MONTH_NAME}\s+\d{{1,2}},\s+(?P<year>(?:19|20)\d\d)[ \t]*$", re.M),
 )
 # A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
 # "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
