@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from il2kg.extract import arm_sizes, design, intervention, population, safety
+from il2kg.extract import arm_sizes, design, intervention, population, safety, sites
 from il2kg.extract.agents import (
     ANIMALS,
     PLACEBO,
@@ -113,7 +113,7 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     """
     if is_review(page):
         return None  # a review or meta-analysis reports other studies, not one of its own
-    centres = population.find_centres(page)
+    centres = sites.find_centres(page)
     features = design.with_centres(page, design.find_design(page), centres)
     registry_ids = design.find_registry_ids(page)
     n_randomised, n_enrolled = population.find_counts(page)
@@ -163,7 +163,7 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
         recruitment_start=recruitment_start,
         recruitment_end=recruitment_end,
         centres=centres,
-        countries=population.find_countries(page),
+        countries=sites.find_countries(page),
         follow_up=population.find_follow_up(page),
         arms=arms,
         outcomes=outcomes,

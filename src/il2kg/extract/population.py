@@ -49,22 +49,6 @@ _ENROL_CUE = r"\b(?:recruited|enrolled|included|randomi[sz]ed|randomly assigned|
 # opened by the dates ("Between March 4, 2019, and Nov 20, 2020, 58 patients were randomly assigned").
 _PERIOD = re.compile(rf"{_ENROL_CUE}[^.]{{0,60}}?{_RANGE}", re.I)
 _PERIOD_FIRST = re.compile(rf"{_RANGE}(?=,?[^.;]{{0,50}}?{_ENROL_CUE})", re.I)
-# "at 92 centres", "9 US and Canadian centers", "a two-centre study" (not "2 of the centres").
-_CENTRES = re.compile(rf"(?<![\w-])(?:(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:(?!(?:of|the|in|at)\b)[\w-]+\s+){{0,3}}?"
-                      r"(?:centres|centers|sites|hospitals|institutions)\b|(?P<n2>\d{1,2}|two|three|four|five|six|seven|"
-                      r"eight|nine|ten)-(?:centre|center|site)\b)", re.I)
-_COUNTRY_NAMES = (
-    "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
-    "Estonia|Finland|France|Germany|Greece|Hungary|India|Iran|Ireland|Israel|Italy|Japan|Korea|Latvia|Lithuania|"
-    "Mexico|Netherlands|New Zealand|Norway|Poland|Portugal|Romania|Russia|Serbia|Singapore|Slovakia|Slovenia|"
-    "South Africa|Spain|Sweden|Switzerland|Taiwan|Thailand|Turkey|Ukraine|United Kingdom|UK|United States|USA"
-)
-_COUNTRY = re.compile(rf"\b(?:{_COUNTRY_NAMES})\b")
-_COUNTRY_CUE = re.compile(
-    r"\b(?:cent(?:re|er)s?|sites?|hospitals?|conducted|performed|carried out)\b[^.]{0,40}\bin\b", re.I
-)
-
-
 _fact = rule_facts("population")
 
 
@@ -178,7 +162,21 @@ def find_counts(page: Page) -> tuple[Fact[int] | None, Fact[int] | None]:
             if m and _is_total(page, m, sentence.start, sentence.end):
                 randomised = _fact(page, parse_count(m.group("n")), *m.span("n"), "were-randomised")
                 break
-    return randomised, _resolve_enrolled(page, enrolled) or _screened_then_enrolled(page)
+    randomised = randomised or _of_total(page, randomised=True)
+    return randomised, _resolve_enrolled(page, enrolled) or _screened_then_enrolled(page) or _of_total(page)
+
+
+# "Of 64 patients randomised, 60 completed week 24", "Of 34 patients dosed, ...": the total the clause opens with.
+_OF_TOTAL = re.compile(rf"\s*(?:[A-Z][a-z]+:\s*)?Of\s+(?:the\s+|all\s+)?(?P<n>{_N})\s+{_PEOPLE}\s+(?:who\s+were\s+)?"
+                       r"(?P<how>randomi[sz]ed|randomly\s+assigned|dosed|treated|enrolled|included|recruited)\s*,")
+
+
+def _of_total(page: Page, *, randomised: bool = False) -> Fact[int] | None:
+    for start, end in trial_spans(page):
+        m = _OF_TOTAL.match(page.clean, start, end)
+        if m and m.group("how").lower().startswith("random") == randomised and parse_count(m.group("n")):
+            return _fact(page, parse_count(m.group("n")), *m.span("n"), "of-total")
+    return None
 
 
 def _screened_then_enrolled(page: Page) -> Fact[int] | None:
@@ -251,28 +249,6 @@ def find_recruitment(page: Page) -> tuple[Fact[str] | None, Fact[str] | None]:
             return (_fact(page, first, m.start("m1"), m.end("y1"), "recruitment-start"),
                     _fact(page, last, m.start("m2"), m.end("y2"), "recruitment-end"))
     return None, None
-
-
-def find_centres(page: Page) -> Fact[int] | None:
-    """Return the number of centres stated in an own-trial sentence."""
-    for start, end in trial_spans(page):
-        m = _CENTRES.search(page.clean, start, end)
-        if m:
-            group = "n" if m.group("n") else "n2"
-            return _fact(page, parse_count(m.group(group)), m.start(group), m.end(group), "centres")
-    return None
-
-
-def find_countries(page: Page) -> tuple[Fact[str], ...]:
-    """Return countries where the trial ran ("at 12 centres in France and Germany")."""
-    seen: dict[str, Fact[str]] = {}
-    for start, end in trial_spans(page):
-        cue = _COUNTRY_CUE.search(page.clean, start, end)
-        if not cue:
-            continue
-        for m in _COUNTRY.finditer(page.clean, cue.end(), end):
-            seen.setdefault(m.group(0), _fact(page, m.group(0), m.start(), m.end(), "country"))
-    return tuple(seen.values())
 
 
 _FOLLOW_UP = re.compile(r"\bfollowed(?: up)? for (?:an? )?(?:additional |further )?"
