@@ -26,7 +26,8 @@ _OTHER_WORK = re.compile(
     r"\b(?:previous(?:ly)?(?!\s+(?:\d+|one|two|three|six|twelve)\s+(?:days?|weeks?|months?|years?)\b)"
     r"|suggested|have shown|has shown|is required|are needed|prior|"
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
-    r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials)|earlier (?:\w+ )?(?:studies|trials|reports|work))\b"
+    r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials)|"
+    r"earlier (?:[\w-]+ ){0,3}?(?:studies|study|trials?|reports?|work)|had shown)\b"
     # a trial named as an example ("such as the DILT1D study (ISRCTN...)")
     r"|\bsuch\s+as\s+the\s+(?:[\w-]+\s+){1,3}?(?:trial|study)\b"
     # a trial cited by its reference mark: "the phase 2 DILfrenz trial (2)", "trials [4-6]"

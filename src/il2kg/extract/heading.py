@@ -136,6 +136,8 @@ def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
             break
         if SUBTITLE.fullmatch(following):  # "A Randomized Clinical Trial" under the title (JAMA's layout)
             return next_end
+        if re.match(r"[Bb]y\s+[A-Z][\w'-]+\s+[A-Z]", following):
+            break  # a byline ("by Jennifer Walsh, Contributing Writer")
         if not (_UNFINISHED.search(text) or following[0].islower()) or _NOT_TITLE["section-start"].match(following):
             break
         end = next_end

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from il2kg.extract.arm_mentions import arm_aliases
 from il2kg.extract.cues import ROLE_CUE, find_timepoints, normal_role
+from il2kg.extract.design import sentence_score
 from il2kg.extract.measures import find_kind, find_specimen
 from il2kg.extract.result_tables import read_tables
 from il2kg.extract.results import Context, Finding, read_sentence
@@ -132,7 +133,9 @@ def _is_result_sentence(page: Page, sentence: Sentence, has_results: bool) -> bo
         return False
     if has_results:
         return sentence.section in _RESULT_SECTIONS
-    return sentence.section not in _OTHER_SECTIONS and bool(_STATISTICAL.search(text))
+    # Unsectioned (a news item, a letter): a sentence about other work ("An earlier phase 2 trial had shown ...")
+    return sentence.section not in _OTHER_SECTIONS and bool(_STATISTICAL.search(text)) \
+        and sentence_score(page, sentence.start, sentence.end, sentence.section) >= 0
 
 
 def _is_definition(text: str) -> bool:

@@ -114,11 +114,17 @@ def _is_total(page: Page, m: re.Match[str], start: int, end: int) -> bool:
         return False
     if not parse_count(m.group("n")):
         return False  # "in 0 patients": no one
+    if _DENOMINATOR.search(before) and _EVENT.search(page.clean, start, end) \
+            and not _PARTICIPATING.match(page.clean, m.end(), end):
+        return False  # "occurred in 2 of 12 patients at 3 MIU": the people of one group an event is counted in
     if _PLANNED.search(page.clean, start, m.start("n")) or _TO_BE.match(page.clean, m.end(), end):
         return False  # a protocol's plan ("will enrol 90 adults", "60 patients to be randomised"), not a count
     return not _COUNT_CUES["other-group"].search(page.clean, start, end)
 
 
+_PARTICIPATING = re.compile(r"\s*(?:participating|enrolled|included|treated|taking\s+part)\b")
+_DENOMINATOR = re.compile(r"(?<![\w.,])\d{1,4}\s+(?:out\s+)?of\s+$")
+_EVENT = re.compile(r"\b(?:occurred|experienced|developed|reported|achieved|reached|responded|relapsed|died)\b", re.I)
 _PLANNED = re.compile(r"\b(?:will|shall|plans?\s+to|planned|aims?\s+to|intends?\s+to|targets?|targeted|"
                       r"expected\s+to|estimated)\b[^.;]{0,60}$", re.I)
 # After the count: a plan ("60 patients to be randomised", "24 participants will receive ...") or a power
