@@ -66,7 +66,15 @@ def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int
     """Whether an agent mention inside [start, end) is a therapy everyone keeps or had before, not the study's."""
     before = page.clean[max(start, hit_start - 80) : hit_start]
     return bool(_BACKGROUND_THERAPY.search(before) or _PRIOR_THERAPY.search(before) or _NOT_GIVEN.search(before)
-                or _BACKGROUND_AFTER.match(page.clean, hit_end, end))
+                or _BACKGROUND_AFTER.match(page.clean, hit_end, end)
+                or _MEASURED_BEFORE.search(before) or _MEASURED_AFTER.match(page.clean, hit_end, end))
+
+
+# An agent's name used for what is measured ("serum IL-2 and sIL-2R", "IL-2 levels", "IL-2-producing T cells").
+_MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|circulating|endogenous|measured|baseline|levels?\s+of|"
+                              r"concentrations?\s+of)\s+$", re.I)
+_MEASURED_AFTER = re.compile(r"(?:\s+(?:levels?|concentrations?|production|secretion|mRNA|signall?ing|above|below)\b|"
+                             r"-producing\b|\s*\(?\s*pg/m[lL])")
 
 
 def find_agents(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:

@@ -61,9 +61,11 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if regimen is None:
         return ()
     start, end = regimen
-    doses = [d for d in find_doses(page, start, end) if not _other_drugs_dose(page, d, lexicon)
+    written = find_doses(page, start, end)
+    doses = [d for d in written if not _other_drugs_dose(page, d, lexicon)
              and not _CONTROL_CLAUSE.search(page.clean, max(start, d.start - 120), d.start)
              and not _STRENGTH.match(page.clean, d.end)]
+    not_own = [d.start for d in written if d not in doses]  # other drugs' doses: the IL-2 schedule ends before them
     doses = list({(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
@@ -74,7 +76,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     # "IL-2 1 MIU ... or methotrexate 40 mg daily (n = 89)": another drug's dose in an alternative is its own
     # arm, the comparator's (and the IL-2 schedule is read before it); a background drug's dose is no arm's.
     doses, comparators = _comparator_doses(page, lexicon, start, end, doses, agent) if parallel else (doses, [])
-    own_end = min([a.start for _, a in comparators if a.start > agent.start] or [end])
+    others = [a.start for _, a in comparators] + not_own
+    own_end = min([o for o in others if o > agent.start] or [end])
     fields = parse_schedule(page, start, own_end, doses)
     if "duration" not in fields and not {"cycles", "maintenance_frequency"} & set(fields):
         fields["duration"] = received_period(page, spans, regimen)
