@@ -43,7 +43,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         year = None  # a year among the citing works is one of theirs
     publication = Publication(
         title=title,
-        doi=_doi(page, header) or cited_doi(page, title),
+        doi=_doi(page, header) or cited_doi(page, title) or _labelled_doi(page),
         year=year,
         citation_counts=counts(page, plain, _header_end(plain, header)),
     )
@@ -143,6 +143,19 @@ def _doi(page: Page, header: list[Line]) -> Fact[str] | None:
             start = line.start + m.start()
             return Fact(doi, page.evidence(start, start + len(doi), "citation_page.doi"))
     return None
+
+
+_DOI_LINE = re.compile(r"^[ \t]*DOI\s*:\s*(?P<doi>10\.\d{4,9}/\S+)[ \t]*$", re.I | re.M)
+
+
+def _labelled_doi(page: Page) -> Fact[str] | None:
+    """The page's one "DOI:" line, wherever it stands (a record's last line); none when several."""
+    found = list(_DOI_LINE.finditer(page.clean))
+    if len(found) != 1:
+        return None
+    doi = found[0].group("doi").rstrip(".,;)]")
+    start = found[0].start("doi")
+    return Fact(doi, page.evidence(start, start + len(doi), "citation_page.doi_line"))
 
 
 def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] | None:

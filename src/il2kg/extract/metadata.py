@@ -58,6 +58,9 @@ _HEADER_YEARS = (
     re.compile(r"^[ \t]*[A-Z][^\n\d]{2,80}?\s(?P<year>(?:19|20)\d\d);\s*\d+", re.M),
     # Labelled: "Year : 2024 | Volume : 90", "Date: Sunday, November 17, 2024"; a byline ending in its date.
     re.compile(r"\bYear\s*:\s*(?P<year>(?:19|20)\d\d)\b"),
+    # "Clinical Immunology, Volume 245, December 2022, Article number 109178"
+    re.compile(rf"^[ \t]*[A-Z][^\n\d]{{2,80}}?,\s+Vol(?:ume|\.)\s*\d+[^\n]{{0,30}}?,\s+(?:{_MONTH_NAME}\s+)?"
+               r"(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"^[ \t]*Date\s*:\s*(?:[A-Z][a-z]+,\s*)?{_MONTH_NAME}\s+\d{{1,2}},?\s+(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"\b{_MONTH_NAME}\s+\d{{1,2}},\s+(?P<year>(?:19|20)\d\d)[ \t]*$", re.M),
 )
