@@ -19,6 +19,7 @@ _SOURCE = re.compile(r"\s*\(\s*(?P<source>[A-Z][A-Za-z .&-]{1,30}?)\s*\)")
 _COUNT_RULES = (
     ("citation-statements", "statements", re.compile(rf"(?<![\w.,]){_NUM} citation\s+statements?\b", re.I)),
     ("citation-statements", "statements_label", re.compile(rf"\bcitation\s+statements?\s*[:(]\s*{_NUM}", re.I)),
+    ("citation-statements", "statements_cell", re.compile(rf"^citation\s+statements?\s+{_NUM}$", re.I)),
     ("citing-publications", "cited_by", re.compile(rf"\b(?:cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|"
                                                    rf"citato\s+da)\s*(?:count\s*)?[:(]?\s*{_NUM}(?![\w.,])", re.I)),
     ("citing-publications", "total_citations", re.compile(rf"^{_NUM}\s+total\s+citations?$", re.I)),

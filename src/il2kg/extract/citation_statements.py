@@ -18,6 +18,11 @@ _LINE = compile_cues({
     "section": r"^section\s*:\s*(?P<section>.*?)\s*(?P<intent>mentioning|supporting|contrasting)?$",
     "intent": r"^(?P<intent>mentioning|supporting|contrasting)$",
     "confidence": r"^confidence\s*:?\s*\d+(?:\.\d+)?\s*%$",
+    # Under the quote: "Results · Supporting · from: <citing title> · <journal> · 2022"
+    "section-dot-intent": r"^(?P<section>[A-Za-z][A-Za-z ]{1,30}?)\s*[·|•]\s*"
+    r"(?P<intent>mentioning|supporting|contrasting)"
+    r"(?:\s*[·|•]\s*from\s*:\s*(?P<title>[^·|•\n]+?))?(?:\s*[·|•]\s*[^·|•\n]+?)??"
+    r"(?:\s*[·|•]\s*(?P<year>(?:19|20)\d\d))?$",
     "intent-head": r"^(?P<intent>mentioning|supporting|contrasting)(?:\s*[·|•]\s*(?P<section>[^·|•\n]+?)"
     r"(?:\s*[·|•]\s*[^·|•\n]+?)?(?:\s*[·|•]\s*(?P<year>(?:19|20)\d\d))?)?$",
 })
@@ -111,10 +116,11 @@ def _metadata(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[str
     i = first
     while i < len(lines) and "intent" not in meta:
         line = lines[i]
-        m = _LINE["section"].match(line.text) or _LINE["intent"].match(line.text)
+        m = _LINE["section"].match(line.text) or _LINE["intent"].match(line.text) \
+            or _LINE["section-dot-intent"].match(line.text)
         if not m and not _LINE["confidence"].match(line.text):
             break
-        for name in ("section", "intent"):
+        for name in ("section", "intent", "title", "year"):
             if m and name in m.groupdict() and m.group(name):
                 meta.setdefault(name, (line.start + m.start(name), line.start + m.end(name)))
         i += 1
