@@ -29,10 +29,10 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "ten": 10, "half a": Decimal("0.5")}
 
 # The unit, with what sits in front of it (a multiplier word glued to it) and what follows (per m2, per day).
-# "UI" is the French order of IU ("1.5 MUI/jour").
+# "UI" is the French order of IU ("1.5 MUI/jour"), "Mio. I.E." the German million IU.
 _UNIT = re.compile(
-    r"(?P<mult>(?<![A-Za-z])(?:(?i:million|mill\.?|wan)|M|W|万)\s?)?"
-    r"(?P<unit>IU|UI(?![\w])|international\s+units?|units?|U(?![\w-])|MU(?![\w])|µg|μg|ug|mcg|mug|mg)"
+    r"(?P<mult>(?<![A-Za-z])(?:(?i:million|mill\.?|mio\.?|wan)|M|W|万)\s?)?"
+    r"(?P<unit>IU|UI(?![\w])|I\.E\.|international\s+units?|units?|U(?![\w-])|MU(?![\w])|µg|μg|ug|mcg|mug|mg)"
     r"(?![A-Za-z])(?!\s*/\s*(?:L|l|ml|mL|dL|dl)\b)"
     r"(?:\s*\[[A-Za-z]{1,6}\]|\s*\((?:MIU|IU|U)\))?"  # "1.2 million IU [MIU]/m2": an abbreviation in brackets
     r"(?P<per>\s*(?:/|per)\s*(?:(?:square\s+)?m(?:2|²|\^2|\s2(?!\d))|(?:square\s+)?met(?:er|re)s?(?:\s+squared)?|kg|kilograms?(?:\s+of\s+body[\s-]weight)?|"
@@ -150,7 +150,7 @@ def _unit_code(unit: re.Match[str]) -> tuple[str, int]:
     """Return the base unit code and the power of ten a glued multiplier word adds."""
     word = (unit.group("mult") or "").strip().lower().rstrip(".")
     core = unit.group("unit").lower()
-    exp = 6 if word in ("million", "mill", "m") or core == "mu" else 4 if word in ("w", "wan", "万") else 0
+    exp = 6 if word in ("million", "mill", "mio", "m") or core == "mu" else 4 if word in ("w", "wan", "万") else 0
     if core in ("µg", "μg", "ug", "mcg", "mug"):  # "mug": a µ that lost its glyph in copying
         base = "ug"
     elif core == "mg":

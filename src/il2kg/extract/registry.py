@@ -229,9 +229,9 @@ def _enrolled(page: Page, fields: tuple[Field, ...]) -> Fact[int] | None:
         return None
     line = field.lines[0]
     # "58", "= "58"" (CTRI), "Actual  9" (a sample size given as actual)
-    m = re.match(r"^(?:=\s*\"?|actual\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text, re.I)
+    m = re.match(r"^(?:=\s*\"?|actual,?\s+)?(?P<n>\d{1,3}(?:,\d{3})+|\d+)\b", line.text, re.I)
     label = page.clean[field.label_start : field.label_end].lower()
-    said_actual = bool(re.match(r"actual\s", line.text, re.I))
+    said_actual = bool(re.match(r"actual,?\s", line.text, re.I))  # "Actual  9", DRKS "Actual, 44"
     if (
         m is None
         or "target" in label

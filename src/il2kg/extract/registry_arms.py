@@ -16,8 +16,10 @@ from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page, collapse
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity, Trial
 
+# "Experimental: IL-2 1 MIU", or DRKS's numbered "Arm 1: Interleukin-2 (Proleukin) 1.5 Mio. I.E. ..." (its role
+# read from what it gives).
 _ARM_HEAD = re.compile(
-    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention)"
+    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Arm [1-9])"
     r"\s*:\s*(?P<label>\S.*)$",
     re.I,
 )
@@ -72,6 +74,9 @@ def _descriptions(fields: tuple[Field, ...]) -> dict[str, tuple[Line, ...]]:
 def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Arm:
     m = _ARM_HEAD.match(head.text)
     role_code = _ROLE.get(collapse(m.group("type")).lower())
+    if role_code is None and m.group("type").lower().startswith("arm"):
+        role_code = "placebo-comparator" if re.match(r"(?:matching\s+)?placebo\b", m.group("label"), re.I) \
+            else "experimental"
     role = (
         Fact(role_code, page.evidence(head.start, head.start + m.end("type"), "registry.arm_role"))
         if role_code
@@ -82,6 +87,8 @@ def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Ar
     agent = _agent(page, text_lines, lexicon)
     intervention = _intervention(page, agent, text_lines) if agent else None
     label = collapse(page.raw[label_start : head.end])
+    if m.group("type").lower().startswith("arm"):  # "Arm 1: <what it gives>": named by its number
+        label = "placebo" if role_code == "placebo-comparator" else collapse(m.group("type"))
     label = "placebo" if label.lower() == "placebo" else label  # the key articles use for a placebo arm
     return Arm(label=label, role=role, intervention=intervention)
 

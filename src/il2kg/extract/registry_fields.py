@@ -27,10 +27,11 @@ _LABELS = (
     (
         "conditions",
         r"Conditions?|Condition\(s\)|Condition ?/ ?Disease|Condition or disease"
-        r"|Health condition\(s\) or problem\(s\) studied|Target disease"
+        r"|Health condition(?:\(s\))? or problem(?:\(s\))? studied|Target disease"
         r"|Medical condition\(s\) being investigated|Medical condition",
     ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
+                      r"|Interventions?,? Observational Groups"
                       r"|Investigational medicinal product|Product name|INN - Proposed INN"),
     ("study_type", r"Study Type"),
     ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Phase of (?:the )?trial|Status and phase"),
@@ -38,7 +39,7 @@ _LABELS = (
     ("model", r"Intervention Model|Study design|Study model"),
     ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
     ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|(?:Target )?sample size"
-                   r"|Final Enrol?lment numbers achieved(?: \(Total\))?"
+                   r"|Final Enrol?lment numbers achieved(?: \(Total\))?|Planned/Actual Sample Size"
                    r"|Number of (?:participants|subjects)|Participants"),
     ("start", r"Study Start(?: Date)?|Recruitment start date|Date of first enrolment"),
     ("end", r"Recruitment end date"),
