@@ -5,7 +5,7 @@ registry's own: `NCT01234567`, `EudraCT 2019-001696-36`, `EUCTR2019-001696-36-FR
 `ChiCTR-IOR-17012345`
 (hyphens restored when a page drops them), `ChiCTR2000012345`, `ISRCTN12345678`, `ACTRN12612000123456`,
 `DRKS00012345`, `CTRI/2019/01/012345`, `jRCT2031190123`, `UMIN000012345`, `KCT0001234`, `IRCT20200101045678N1`,
-`NTR5216`, `PACTR201901234567890`, `TCTR20200101001`, `RBR-5x2k4g`, `SLCTR/2021/007`, `NL-OMON54321`.
+`NTR5216`, `PACTR201901234567890`, `TCTR20200101001`, `RBR-5x2k4g`, `SLCTR/2021/007`, `NL-OMON54321`, `LBCTR2023045231`.
 Phases are written in Arabic numerals with "/" between them: "phase I-IIa" is `1/2a`, "Phase II" is `2`.
 """
 
@@ -48,6 +48,7 @@ _REGISTRIES: tuple[tuple[re.Pattern[str], object], ...] = (
     (re.compile(r"\bTCTR\s?(\d{11})(?!\d)", re.I), lambda m: f"TCTR{m.group(1)}"),
     (re.compile(r"\bRBR-([A-Za-z0-9]{6,8})(?![\w-])"), lambda m: f"RBR-{m.group(1)}"),
     (re.compile(r"\bSLCTR/(\d{4}/\d{3})(?!\d)", re.I), lambda m: f"SLCTR/{m.group(1)}"),
+    (re.compile(r"\bLBCTR\s?(\d{10})(?!\d)", re.I), lambda m: f"LBCTR{m.group(1)}"),
     (re.compile(r"\bNL-OMON\s?(\d{4,6})(?!\d)", re.I), lambda m: f"NL-OMON{m.group(1)}"),
 )
 

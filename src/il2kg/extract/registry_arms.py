@@ -19,8 +19,8 @@ from il2kg.model import Arm, Fact, Intervention, Lexicon, Outcome, Quantity, Tri
 # "Experimental: IL-2 1 MIU", or DRKS's numbered "Arm 1: Interleukin-2 (Proleukin) 1.5 Mio. I.E. ..." (its role
 # read from what it gives).
 _ARM_HEAD = re.compile(
-    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Arm [1-9])"
-    r"\s*:\s*(?P<label>\S.*)$",
+    r"^(?P<type>Experimental|Active Comparator|Placebo Comparator|Sham Comparator|No Intervention|Arm [1-9]"
+    r"|Cohort [1-9])\s*(?::|\s[-–]\s)\s*(?P<label>\S.*)$",
     re.I,
 )
 _ROLE = {
@@ -74,7 +74,7 @@ def _descriptions(fields: tuple[Field, ...]) -> dict[str, tuple[Line, ...]]:
 def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Arm:
     m = _ARM_HEAD.match(head.text)
     role_code = _ROLE.get(collapse(m.group("type")).lower())
-    if role_code is None and m.group("type").lower().startswith("arm"):
+    if role_code is None and m.group("type").lower().startswith(("arm", "cohort")):
         role_code = "placebo-comparator" if re.match(r"(?:matching\s+)?placebo\b", m.group("label"), re.I) \
             else "experimental"
     role = (
@@ -87,10 +87,16 @@ def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Ar
     agent = _agent(page, text_lines, lexicon)
     intervention = _intervention(page, agent, text_lines) if agent else None
     label = collapse(page.raw[label_start : head.end])
-    if m.group("type").lower().startswith("arm"):  # "Arm 1: <what it gives>": named by its number
+    if m.group("type").lower().startswith(("arm", "cohort")):  # "Arm 1: <what it gives>": named by its number
         label = "placebo" if role_code == "placebo-comparator" else collapse(m.group("type"))
     label = "placebo" if label.lower() == "placebo" else label  # the key articles use for a placebo arm
-    return Arm(label=label, role=role, intervention=intervention)
+    n = _ARM_N.search(head.text)  # "Cohort 1 - IL-2 0.5 MIU/day ..., n=6"
+    size = Fact(int(n.group(1)), page.evidence(head.start + n.start(1), head.start + n.end(1), "registry.arm_n")) \
+        if n else None
+    return Arm(label=label, role=role, size=size, intervention=intervention)
+
+
+_ARM_N = re.compile(r"\bn\s*=\s*(\d{1,4})\b")
 
 
 def _agent(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> Fact[str] | None:
