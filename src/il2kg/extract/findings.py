@@ -26,7 +26,8 @@ _NOT_FINDING = compile_cues({
     # A bound, a threshold or the SD after "±" ("4.2 ± 1.3%"): not a percentage the study found.
     "before": r"(?:[≥≤<>±]=?|\+/-|\bat\s+least|\bmore\s+than|\bless\s+than|\bgreater\s+than|"
     r"\bup\s+to|\bpower\s+of|\bby\s+at\s+least|\bthreshold\s+of|\bcut-?off\s+of|"
-    r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least))\s*$",
+    r"\bdefined\s+as(?:\s+an?)?|\bachiev\w*\s+(?:an?|at\s+least)"
+    r"|\b(?:null|assumed|expected|target|hypothesi[sz]ed)\s+(?:[\w-]+\s+){0,2}(?:of\s+)?)\s*$",
     # "P < 0.05 was considered significant", "significance was set at p < 0.05": a threshold, not a finding.
     "threshold-before": r"(?:\b(?:considered|deemed|regarded|defined|set|level|threshold|alpha|significance)\b"
     r"(?:\s+(?:at|of|as|was|to|be|statistically|significant|if|when))*\s*[:(]?|\*+)\s*$",
