@@ -205,6 +205,9 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
     return {k: v for k, v in fields.items() if not any(s <= v.evidence.start < e for s, e in private)}
 
 
+_IL2_WORD = re.compile(r"\b(?:rh)?IL-?2\b|\binterleukin[- ]?2\b|\baldesleukin\b|\bproleukin\b", re.I)
+
+
 # An arm given nothing: "no treatment (control, n=160)", "untreated", "observation only".
 # Standard care alone, when the treated arm gets IL-2 on top of it, adds no study intervention either.
 _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|intervention|therapy)|untreated|"
@@ -214,8 +217,12 @@ _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|interventio
 
 
 def _names(key: str, arm: Arm) -> bool:
-    """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day")."""
+    """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day"), or
+    IL-2 by any name for the treated arm of an IL-2 product ("(IL-2 group, n = 30)" for an arm called Proleukin)."""
     if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
+        return True
+    if _IL2_WORD.search(key) and arm.role is not None and arm.role.value in ("experimental", "single-group-arm") \
+            and _IL2_WORD.search(arm.label):
         return True
     written = doses.find_doses(key)
     return len(written) == 1 and arm_dose(arm) == doses.in_base_units(written[0].value, written[0].unit)

@@ -13,6 +13,7 @@ from il2kg.extract.identifiers import find_registry_ids, phase_code
 from il2kg.extract.layout import Line, read_plain_page, split_lines
 from il2kg.extract.registry_fields import Field, field_countries, fields_named, first_field, parse_fields
 from il2kg.extract.registry_prose import prose_only, with_prose
+from il2kg.extract.registry_table_arms import table_arms
 from il2kg.extract.text import Page, collapse, read_page
 from il2kg.model import Fact, Lexicon, Record, Trial
 
@@ -78,7 +79,7 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
         return []
     lines = split_lines(page.clean)
     arm_lines = tuple(line for f in fields_named(fields, "arms") for line in f.lines) or lines
-    arms = registry_arms.arms(page, arm_lines, lexicon, fields)
+    arms = registry_arms.arms(page, arm_lines, lexicon, fields) or table_arms(page, lines, lexicon)
     centres = _centres(page, fields)
     header = None if first_field(fields, "title_official", "title_brief") else _header_title(page, lines)
     trial = Trial(

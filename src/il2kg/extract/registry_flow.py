@@ -48,7 +48,7 @@ def _arm_of(title: str, arms: tuple[Arm, ...], lexicon: Lexicon) -> Arm | None:
              or (is_placebo(a) and ("il2kg:placebo" in agents or re.search(r"\bplacebo\b", title, re.I)))
              or (not is_placebo(a) and a.intervention is not None and "il2kg:placebo" not in agents
                  and (a.intervention.agent.value in agents or "il2kg:interleukin2" in agents))  # "IL-2": any IL-2
-             or (not is_placebo(a) and len(active) == 1 and agents and "il2kg:placebo" not in agents)]
+             or (not is_placebo(a) and len(active) == 1 and agents == {"il2kg:interleukin2"})]
     if len(found) > 1 and dose is not None:
         found = [a for a in found if arm_dose(a) == dose]
     return found[0] if len(found) == 1 else None
