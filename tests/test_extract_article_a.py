@@ -91,7 +91,7 @@ def _check_evidence(raw: str, records) -> None:
         words = 0 if span.strip().lower() == "none" else parse_count(span)  # "Fifty adults", "in none given placebo"
         digits = re.sub(r"(?<=\d),(?=\d{3})", "", span)  # "125,000 IU/m2" holds 125000
         one_line = " ".join(re.sub(r"(?<=\w-)\s*\n\s*", "", span).split())  # a title wrapped over lines
-        in_words = any(parse_count(w) == value for w in re.findall(r"[A-Za-z-]+", span))  # "for five days"
+        in_words = any(str(parse_count(w)) == text for w in re.findall(r"[A-Za-z-]+", span))  # "for eight weeks"
         ok = text.lower() in span.lower() or text in digits or words == value or text in one_line or in_words
         assert ok, f"{fact.evidence.method}: {text!r} not in span {span!r}"
 
