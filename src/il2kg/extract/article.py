@@ -136,6 +136,8 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     if n_randomised is None and "randomised" in codes:
         n_randomised = population.randomised_from_arms(page, [a.size for a in arms]) \
             or population.randomised_as_enrolled(page, n_enrolled)
+    if n_randomised is not None and sum(a.size.value for a in arms if a.size) > n_randomised.value:
+        n_randomised = None  # the arms hold more than that count: one of them is misread, and each arm says its own
     beyond = _beyond_title(page, [f for f in found if f is not None])
     if not beyond and not (title_reports and _clinical_title(page, lexicon)):
         return None  # nothing but a title names the study, and not as a treatment of patients

@@ -124,9 +124,12 @@ def find_numbers(text: str, offset: int = 0) -> list[Number]:
     return [_number(m, "num", offset, bool(m.group("pct"))) for m in NUMBER.finditer(text)]
 
 
-# A spread's bounds are no one's values: "(IQR, 5%-41%)", "(interquartile range −8% to 14%)", "(range 2-9)".
+# A spread's bounds are no one's values: "(IQR, 5%-41%)", "(interquartile range −8% to 14%)", "(range 2-9)"; nor is a
+# difference between arms in percentage points with its interval ("difference −15·0%, 95% CI −36·4 to 6·4").
 _SPREAD = re.compile(rf"\b(?:IQR|interquartile\s+range|range)\s*[,:=]?\s*[\[(]?\s*{SIGNED}\s*%?\s*(?:-|–|—|to)\s*"
-                     rf"{SIGNED}\s*%?", re.I)
+                     rf"{SIGNED}\s*%?|\b(?:absolute\s+|risk\s+|rate\s+)?difference\s*[,:=]?\s*(?:of\s+)?{SIGNED}\s*%"
+                     rf"(?:\s*(?:points?|pp))?(?:\s*[;,]\s*\d{{2}}\s*%\s*(?:CI|confidence\s+interval)\s*[,:]?\s*{SIGNED}\s*%?"
+                     rf"\s*(?:to|-|–|,)\s*{SIGNED}\s*%?)?", re.I)
 
 
 def find_spreads(text: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -27,7 +27,10 @@ _NAMED_NUMBER = "".join(f"(?<![{w[0].upper()}{w[0]}]{w[1:]} )"
                         for w in ("type", "grade", "stage", "phase", "class", "level", "step"))
 _COUNT = re.compile(rf"(?<![\w./(=-]){_NAMED_NUMBER}(?P<n>{_N})\s+{_BETWEEN}{{0,2}}?{_PEOPLE}\b")
 # "AD individuals (n = 8)", "patients with SLE (n=30)": the count in parentheses after the people.
-_PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+[^()\n.;]{{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
+# (The words after "with" name a condition, never a verb: in "Patients with SLE were randomized to IL-2 (n = 41)"
+# the count is the arm's.)
+_PEOPLE_N = re.compile(rf"\b{_PEOPLE}\b(?:\s+with\s+(?:(?!\b(?:were|was|are|received|randomi[sz]ed|assigned|"
+                       rf"allocated)\b)[^()\n.;]){{1,40}}?)?\s*\(\s*n\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _WERE_RANDOMISED = re.compile(rf"(?<![\w./(=-])(?P<n>{_N}) {_PEOPLE} were (?:randomi[sz]ed|randomly assigned)\b")
 # "46 subjects were screened, of whom 40 were randomized": the count after "of whom" is the one randomised.
 _OF_WHOM_RANDOMISED = re.compile(rf"\b(?:of\s+(?:whom|these|them),?|(?:screened|assessed|enrolled)[^.;]{{0,40}}?"

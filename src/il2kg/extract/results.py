@@ -119,7 +119,8 @@ def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict, active: 
     statistic = _statistic(slot, sentence)
     if statistic:
         f["statistic"] = _fact(ctx, statistic, *span, "statistic")
-    if slot.value is not None:
+    share = statistic in ("response-rate", "proportion") and slot.unit == "%"
+    if slot.value is not None and not (share and not 0 <= slot.value.value <= 100):  # "-15%": a difference, no share
         f["value"] = _fact(ctx, Quantity(slot.value.value, slot.unit), *span, "value")
     if slot.sd:
         f["sd"] = _fact(ctx, slot.sd.value, slot.sd.start, slot.sd.end, "sd")
