@@ -28,6 +28,8 @@ _OTHER_WORK = re.compile(
     r"warrant(?:s|ed)?|merits?|future|further (?:\w+ )?(?:studies|trials|research)|should be (?:tested|confirmed|"
     r"explored|evaluated)|larger (?:\w+ )?(?:studies|trials)|"
     r"earlier (?:[\w-]+ ){0,3}?(?:studies|study|trials?|reports?|work)|had shown)\b"
+    # a trial a relative clause cites ("low-dose IL-2, which in a randomized trial in SLE patients (NCT...) improved")
+    r"|\b(?:which|that)\s+in\s+an?\s+(?:[\w,-]+\s+){0,6}?(?:trial|study)\b"
     # a trial named as an example ("such as the DILT1D study (ISRCTN...)")
     r"|\bsuch\s+as\s+the\s+(?:[\w-]+\s+){1,3}?(?:trial|study)\b"
     # a trial cited by its reference mark: "the phase 2 DILfrenz trial (2)", "trials [4-6]"

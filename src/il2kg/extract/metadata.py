@@ -25,7 +25,8 @@ _REVIEW = re.compile(r"\b(?:systematic review|review|meta-analys[ie]s|overview|m
                      r"lessons\s+learned|a\s+primer|guidelines?|recommendations|consensus\s+statement|"
                      r"position\s+statement|position\s+paper)\b", re.IGNORECASE)
 _REVIEW_TYPE = re.compile(r"contribution to journal\W*review\b|^[ \t]*(?:systematic[ \t]+)?review[ \t]*$"
-                          r"|^[ \t]*(?:practice[ \t]+)?guidelines?[ \t]*$",
+                          r"|^[ \t]*(?:practice[ \t]+)?guidelines?[ \t]*$"
+                          r"|^[ \t]*(?:[\w–-]+[ \t]+){0,3}consensus(?:[ \t]+(?:statement|recommendations))?[ \t]*$",
                           re.IGNORECASE | re.M)
 # "Ann Rheum Dis. 2019 Feb;78(2):209-217" (journal optional: PubMed drops it into a link); Lancet style too.
 _CITATION = re.compile(

@@ -75,8 +75,8 @@ def _arm(page: Page, head: Line, body: tuple[Line, ...], lexicon: Lexicon) -> Ar
     m = _ARM_HEAD.match(head.text)
     role_code = _ROLE.get(collapse(m.group("type")).lower())
     if role_code is None and m.group("type").lower().startswith(("arm", "cohort")):
-        role_code = "placebo-comparator" if re.match(r"(?:matching\s+)?placebo\b", m.group("label"), re.I) \
-            else "experimental"
+        role_code = "placebo-comparator" if re.match(r"(?:control\s+group\s*:\s*)?(?:matching\s+)?placebo\b",
+                                                     m.group("label"), re.I) else "experimental"
     role = (
         Fact(role_code, page.evidence(head.start, head.start + m.end("type"), "registry.arm_role"))
         if role_code
