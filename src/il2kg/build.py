@@ -29,6 +29,8 @@ from il2kg.ontology import load_ontology
 from il2kg.rdf_io import atomic_write, canonical, current_umask, new_graph, parse_turtle_bytes, write_turtle
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
 from il2kg.validate import Report, format_report
+from il2kg.views.parts import view_data_of_files
+from il2kg.views.plot_cache import Claim
 
 Progress = Callable[[str], None]
 
@@ -117,7 +119,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     cache.save()
     progress(f"SHACL: {'conforms' if report.conforms else 'does not conform'} ({len(report.violations)} results)")
     phases.done("validate")
-    view_data = _view_data(files, cache_dir(triples_dir))
+    view_data = view_data_of_files(files, cache_dir(triples_dir) / "views")
     phases.done("index")  # the views' and the reasoner's index, merged from the files' cached parts
     if not report.conforms:
         raise ValidationFailed(f"{triples_dir}: the graph does not conform to the shapes; nothing written\n"
@@ -139,16 +141,24 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
     """Reason and write dist/ through `staging`. The views, which read the index only, are drawn on the second
     core meanwhile; the exports list and hash the folder's files (void.ttl, SHA256SUMS) once the views are there."""
     progress("writing views and plots (a second process)")
-    views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache_dir(triples_dir)),
+    cache, plots = cache_dir(triples_dir), Claim()
+    views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache, plots),
                                     "drawing the views"))
+
+    def views_written() -> None:  # the plots drawn here if the child has not begun them: this core would wait
+        if plots():
+            _write_plots(view_data, ontology, staging, cache)
+        views()
+
     try:
         result = _reason_and_export(ontology, files, graph, report, view_data, staging, phases, progress,
-                                    with_reasoning, left_out, views, cache_dir(triples_dir) / "exports")
+                                    with_reasoning, left_out, views_written, cache / "exports")
         _swap(staging, dist_dir)
         phases.done("views+exports")
         return result
     finally:
         views(quiet=True)  # never leave the child writing into a folder about to be removed
+        plots.close()
 
 
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
@@ -180,8 +190,7 @@ def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, vie
 
 
 class _Once:
-    """A wait made once: the views' child is waited for where the exports need its files, and again (quietly,
-    a no-op by then) when anything stops the build."""
+    """A wait made once: where the exports need the views' files, and again (quietly, a no-op) on any stop."""
 
     def __init__(self, join: Callable[..., object]) -> None:
         self._join, self._done = join, False
@@ -232,17 +241,16 @@ def _line_count(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _view_data(files: Sequence[tuple[Path, bytes]], cache: Path):
-    """The views' and the reasoner's index, merged from the data files' cached parts (views/parts.py)."""
-    from il2kg.views.parts import view_data_of_files
-
-    return view_data_of_files(files, cache / "views")
-
-
-def _write_views(view_data, ontology: Graph, out_dir: Path, cache: Path) -> None:
+def _write_views(view_data, ontology: Graph, out_dir: Path, cache: Path, plots: Callable[[], bool]) -> None:
     from il2kg.views import write_views
 
-    write_views(view_data, ontology, out_dir, layouts=cache / "layouts")
+    write_views(view_data, ontology, out_dir, cache / "layouts", cache / "plots", claim=plots)
+
+
+def _write_plots(view_data, ontology: Graph, out_dir: Path, cache: Path) -> None:
+    from il2kg.views import write_views
+
+    write_views(view_data, ontology, out_dir, plots=cache / "plots", network=False)
 
 
 DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours

@@ -157,8 +157,7 @@ def _computed(size: int, edges: list[tuple[int, int]], piece: bool = False) -> l
     """Kamada-Kawai, DrL or grid Fruchterman-Reingold coordinates of one shape, normalised to the unit disc."""
     if size == 1:
         return [(0.0, 0.0)]
-    import igraph
-
+    igraph = igraph_module()
     rng = random.Random(SEED)
     igraph.set_random_number_generator(rng)  # igraph draws its start positions from this generator
     try:
@@ -175,6 +174,27 @@ def _computed(size: int, edges: list[tuple[int, int]], piece: bool = False) -> l
     cy = sum(y for _, y in found) / size
     reach = max(math.hypot(x - cx, y - cy) for x, y in found) or 1.0
     return [((x - cx) / reach, (y - cy) / reach) for x, y in found]
+
+
+def igraph_module():
+    """igraph, imported without matplotlib: its drawing package imports matplotlib.pyplot when it can (~0.3 s of
+    every build, and pyplot's global state), and the layouts never draw. With matplotlib hidden from that import,
+    igraph keeps a stand-in that raises only if something plots through igraph; the plots import matplotlib
+    themselves, afterwards, as usual."""
+    import sys
+
+    found = sys.modules.get("igraph")
+    if found is not None:
+        return found
+    hidden = {name: sys.modules.pop(name) for name in [n for n in sys.modules if n == "matplotlib"
+                                                         or n.startswith("matplotlib.")]}
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes `import matplotlib` raise ImportError
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+        sys.modules.update(hidden)
+    return igraph
 
 
 def force_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
