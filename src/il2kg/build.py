@@ -12,7 +12,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from functools import cache as cache_of
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -30,12 +29,10 @@ from il2kg.ontology import load_ontology
 from il2kg.rdf_io import atomic_write, canonical, current_umask, new_graph, parse_turtle_bytes, write_turtle
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
 from il2kg.validate import Report, format_report
-from il2kg.views.ahead import Ahead
 from il2kg.views.parts import view_data_of_files
 from il2kg.views.plot_cache import Claim
 
 Progress = Callable[[str], None]
-_Lazy = Callable[[], Graph]
 
 
 def _quiet(_: str) -> None:
@@ -103,21 +100,19 @@ def write_rejected(left_out: Sequence[tuple[str, str]], path: Path) -> None:
 
 def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRIPLES_DIR,
           progress: Progress = _quiet, with_reasoning: bool = True,
-          left_out: Sequence[tuple[str, str]] = (), ahead: Ahead | None = None) -> dict[str, object]:
+          left_out: Sequence[tuple[str, str]] = ()) -> dict[str, object]:
     """Gate, reason and write dist/ (all files swapped in at once; nothing on failure).
 
     No rdflib graph of the data is loaded on the way: the gate reads each file's cached verdict, the views and
     the reasoner a compact index merged from per-file parts cached by sha256, the exports the files as Oxigraph
     parses them. The rdflib graph is made only where something falls back to it (a report with results to
-    label, a file Oxigraph refuses). `ahead`: the views' process forked before the extraction (views/ahead.py)."""
+    label, a file Oxigraph refuses)."""
     phases = Phases(progress)
-    if ahead is not None:
-        ahead.data_ready()  # the files are final: the views' process makes its own index meanwhile
     ontology = load_ontology()
     files = load_files(triples_dir)
     progress(f"read {len(ontology)} ontology triples and {len(files)} data files")
     cache = GateCache(cache_dir(triples_dir))
-    graph = cache_of(lambda: _merged(files))  # made the first time it is asked for
+    graph = _Lazy(lambda: _merged(files))
     phases.done("load")
     vocabulary = frozenset(str(t) for triple in ontology for t in triple)
     report = gate_files(files, vocabulary, cache)
@@ -135,24 +130,20 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     staging = _staging_for(dist_dir)
     try:
         return _reason_and_write(ontology, files, graph, report, view_data, staging, dist_dir, triples_dir, phases,
-                                 progress, with_reasoning, left_out, ahead)
+                                 progress, with_reasoning, left_out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
 def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path, dist_dir: Path,
                       triples_dir: Path, phases: Phases, progress: Progress, with_reasoning: bool,
-                      left_out: Sequence[tuple[str, str]], ahead: Ahead | None) -> dict[str, object]:
+                      left_out: Sequence[tuple[str, str]]) -> dict[str, object]:
     """Reason and write dist/ through `staging`. The views, which read the index only, are drawn on the second
     core meanwhile; the exports list and hash the folder's files (void.ttl, SHA256SUMS) once the views are there."""
     progress("writing views and plots (a second process)")
-    cache = cache_dir(triples_dir)
-    if ahead is None:
-        plots = Claim()
-        views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache, plots),
-                                        "drawing the views"))
-    else:  # forked before the extraction: its imports and its index are made by now
-        plots, views = ahead.claim, _Once(ahead.go(staging))
+    cache, plots = cache_dir(triples_dir), Claim()
+    views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache, plots),
+                                    "drawing the views"))
 
     def views_written() -> None:  # the plots drawn here if the child has not begun them: this core would wait
         if plots():
@@ -167,8 +158,7 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
         return result
     finally:
         views(quiet=True)  # never leave the child writing into a folder about to be removed
-        if ahead is None:
-            plots.close()
+        plots.close()
 
 
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
@@ -209,6 +199,18 @@ class _Once:
         if not self._done:
             self._done = True
             self._join(quiet)
+
+
+class _Lazy:
+    """A value made the first time it is asked for."""
+
+    def __init__(self, make: Callable[[], Graph]) -> None:
+        self._make, self._value = make, None
+
+    def __call__(self) -> Graph:
+        if self._value is None:
+            self._value = self._make()
+        return self._value
 
 
 def _labels(report: Report, view_data, graph: _Lazy):

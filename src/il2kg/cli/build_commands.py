@@ -33,24 +33,17 @@ def build(corpora: tuple[Path, ...], strict: bool, no_reason: bool, data: Path, 
     from il2kg.build import build as run_build
     from il2kg.build import check_output_folder
     from il2kg.corpus import rebuild_triples
-    from il2kg.views.ahead import Ahead
 
     check_output_folder(out)
     left_out: list[tuple[str, str]] = []
-    ahead = Ahead(data) if Ahead.available() else None  # the views' process: imports on the idle core meanwhile
-    try:
-        if corpora:
-            started = time.perf_counter()
-            summary = rebuild_triples(list(corpora), data, progress=progress, strict=strict)
-            progress(f"extracted {len(summary.written) - summary.reused} documents, reused {summary.reused} "
-                     f"unchanged, left out {len(summary.failed)}")
-            progress(f"timing: extract+gate {time.perf_counter() - started:.2f} s")
-            left_out = summary.failed
-        summary_built = run_build(out, data, progress=progress, with_reasoning=not no_reason, left_out=left_out,
-                                  ahead=ahead)
-    finally:
-        if ahead is not None:
-            ahead.stop()  # nothing drawn when the build stopped before the views (waited for either way)
+    if corpora:
+        started = time.perf_counter()
+        summary = rebuild_triples(list(corpora), data, progress=progress, strict=strict)
+        progress(f"extracted {len(summary.written) - summary.reused} documents, reused {summary.reused} unchanged, "
+                 f"left out {len(summary.failed)}")
+        progress(f"timing: extract+gate {time.perf_counter() - started:.2f} s")
+        left_out = summary.failed
+    summary_built = run_build(out, data, progress=progress, with_reasoning=not no_reason, left_out=left_out)
     click.echo(f"built {summary_built['triples']} triples into {out}")
     if left_out:
         for name, report in left_out:
