@@ -26,7 +26,7 @@ from il2kg.views.lookup import lookup
 from il2kg.views.plot_data import column_label, dose_panels, dose_points, effect_cells, forest_rows
 from il2kg.vocab import IL
 
-PLOT_VERSION = "il2kg-plots-1"  # change it with the drawing code (views/plots.py): cached plots are then drawn again
+PLOT_VERSION = "il2kg-plots-2"  # change it with the drawing code (views/plots.py): cached plots are then drawn again
 NAMES = ("effect-matrix", "dose-treg", "forest")
 _MAGIC = b"il2kg-plot-1\n"
 

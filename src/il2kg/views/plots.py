@@ -22,17 +22,25 @@ from il2kg.views.style import DIRECTION_COLOURS
 RC = {"svg.hashsalt": "il2kg", "svg.fonttype": "path", "font.family": "DejaVu Sans", "font.size": 9}
 SYMBOLS = {"increase": "\u2191", "decrease": "\u2193", "no change": "\u2192", "mixed": "\u2195"}
 MARKERS = "osD^vP*Xh<>p"
+DPI = 120
 TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
          "#17becf")
 
 
 def figure_bytes(figure: Figure) -> tuple[bytes, bytes]:
-    """The figure as PNG and SVG bytes (same bytes for the same figure)."""
+    """The figure as PNG and SVG bytes (same bytes for the same figure). The tight box around the drawing is
+    measured once, on the PNG's canvas, and used for both: measuring it again for the SVG took a quarter of a
+    plot's time (~0.1 s of the dose-treg plot at 1,000 documents)."""
+    from matplotlib import rcParams
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     found = []
     with rc_context(RC):
+        figure.set_dpi(DPI)
+        box = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer()).padded(rcParams["savefig.pad_inches"])
         for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None})):
             buffer = io.BytesIO()
-            figure.savefig(buffer, format=fmt, dpi=120, metadata=metadata, bbox_inches="tight")
+            figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, bbox_inches=box)
             found.append(buffer.getvalue())
     return found[0], found[1]
 
