@@ -12,6 +12,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import cache as cache_of
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -33,10 +34,10 @@ from il2kg.views.parts import view_data_of_files
 from il2kg.views.plot_cache import Claim
 
 Progress = Callable[[str], None]
+_Lazy = Callable[[], Graph]
 
 
-def _quiet(_: str) -> None:
-    return None
+def _quiet(_: str) -> None: ...
 
 
 class Phases:
@@ -112,7 +113,7 @@ def build(dist_dir: Path = resources.DIST_DIR, triples_dir: Path = resources.TRI
     files = load_files(triples_dir)
     progress(f"read {len(ontology)} ontology triples and {len(files)} data files")
     cache = GateCache(cache_dir(triples_dir))
-    graph = _Lazy(lambda: _merged(files))
+    graph = cache_of(lambda: _merged(files))  # made the first time it is asked for
     phases.done("load")
     vocabulary = frozenset(str(t) for triple in ontology for t in triple)
     report = gate_files(files, vocabulary, cache)
@@ -154,7 +155,7 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
         result = _reason_and_export(ontology, files, graph, report, view_data, staging, phases, progress,
                                     with_reasoning, left_out, views_written, cache / "exports")
         _swap(staging, dist_dir)
-        phases.done("views+exports")
+        phases.done("views")  # the rest of the wait for the views' child, the folder listed and swapped in
         return result
     finally:
         views(quiet=True)  # never leave the child writing into a folder about to be removed
@@ -164,29 +165,40 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
                        phases: Phases, progress: Progress, with_reasoning: bool, left_out: Sequence[tuple[str, str]],
                        views: Callable[..., None], exports_cache: Path) -> dict[str, object]:
-    reasoning = reason(ontology, view_data) if with_reasoning else None
-    if reasoning is not None:
-        verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
-        engine = reasoning.engine if reasoning.engine == "HermiT" else (
-            f"{reasoning.individuals} individuals is over HermiT's {HERMIT_MAX_INDIVIDUALS}: SPARQL rules")
-        progress(reasoning.skipped or f"{engine}: {verdict}, {len(reasoning.inferred)} inferred types on "
-                 f"{reasoning.individuals} individuals in {reasoning.seconds:.1f} s")
-        if reasoning.consistent is False:
-            raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
-    phases.done("reason")
-    # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
-    write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
-    atomic_write(staging / "validation-report.txt",
-                 format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
-    if left_out:
-        write_rejected(left_out, staging / "rejected.txt")
+    """Write the exports, then reason: nothing exported reads the reasoner's types, and reasoning after the exports
+    fills time this process would spend waiting for the views' child. The release's own files (inferred.ttl, the
+    validation report) are written, and an inconsistent graph stops the build, before the folder is listed."""
+    found: dict[str, object] = {}
+
+    def then_reason() -> None:  # where the exports list the folder (void.ttl, SHA256SUMS); once
+        if "reasoning" in found:
+            return
+        phases.done("exports")
+        found["reasoning"] = reasoning = reason(ontology, view_data) if with_reasoning else None
+        if reasoning is not None:
+            verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
+            engine = reasoning.engine if reasoning.engine == "HermiT" else (
+                f"{reasoning.individuals} individuals is over HermiT's {HERMIT_MAX_INDIVIDUALS}: SPARQL rules")
+            progress(reasoning.skipped or f"{engine}: {verdict}, {len(reasoning.inferred)} inferred types on "
+                     f"{reasoning.individuals} individuals in {reasoning.seconds:.1f} s")
+            if reasoning.consistent is False:
+                raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
+        phases.done("reason")
+        # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
+        write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
+        atomic_write(staging / "validation-report.txt",
+                     format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
+        if left_out:
+            write_rejected(left_out, staging / "rejected.txt")
+        phases.done("release")
+        views()
+
     progress("writing exports")
-    phases.done("release")
-    # The merged graph is the data with the ontology labelled as the exports label it, made only if a writer
-    # falls back to rdflib.
+    # The merged graph (data and ontology labelled as the exports label it) is made only if a writer falls back.
     write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
-                  report.conforms, cache=exports_cache, before_listing=views)
-    return {"triples": _line_count(staging / "il2kg.nt"), "conforms": report.conforms, "reasoning": reasoning}
+                  report.conforms, cache=exports_cache, before_listing=then_reason)
+    return {"triples": _line_count(staging / "il2kg.nt"), "conforms": report.conforms,
+            "reasoning": found.get("reasoning")}
 
 
 class _Once:
@@ -199,18 +211,6 @@ class _Once:
         if not self._done:
             self._done = True
             self._join(quiet)
-
-
-class _Lazy:
-    """A value made the first time it is asked for."""
-
-    def __init__(self, make: Callable[[], Graph]) -> None:
-        self._make, self._value = make, None
-
-    def __call__(self) -> Graph:
-        if self._value is None:
-            self._value = self._make()
-        return self._value
 
 
 def _labels(report: Report, view_data, graph: _Lazy):
