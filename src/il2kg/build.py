@@ -31,7 +31,7 @@ from il2kg.rdf_io import atomic_write, canonical, current_umask, new_graph, pars
 from il2kg.reason import HERMIT_MAX_INDIVIDUALS, inferred_graph, reason
 from il2kg.validate import Report, format_report
 from il2kg.views.parts import view_data_of_files
-from il2kg.views.plot_cache import Claim
+from il2kg.views.shared import SharedViews
 
 Progress = Callable[[str], None]
 _Lazy = Callable[[], Graph]
@@ -142,24 +142,23 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
     """Reason and write dist/ through `staging`. The views, which read the index only, are drawn on the second
     core meanwhile; the exports list and hash the folder's files (void.ttl, SHA256SUMS) once the views are there."""
     progress("writing views and plots (a second process)")
-    cache, plots = cache_dir(triples_dir), Claim()
-    views = _Once(in_second_process(lambda: _write_views(view_data, ontology, staging, cache, plots),
-                                    "drawing the views"))
+    shared = SharedViews(view_data, ontology, staging, cache_dir(triples_dir))
+    views = _Once(in_second_process(lambda: _write_views(shared), "drawing the views"))
 
-    def views_written() -> None:  # the plots drawn here if the child has not begun them: this core would wait
-        if plots():
-            _write_plots(view_data, ontology, staging, cache)
+    def views_written() -> None:
+        shared.main()  # what the child has not begun: this core would otherwise wait for it
         views()
+        shared.done()
 
     try:
         result = _reason_and_export(ontology, files, graph, report, view_data, staging, phases, progress,
-                                    with_reasoning, left_out, views_written, cache / "exports")
+                                    with_reasoning, left_out, views_written, cache_dir(triples_dir) / "exports")
         _swap(staging, dist_dir)
         phases.done("views")  # the rest of the wait for the views' child, the folder listed and swapped in
         return result
     finally:
         views(quiet=True)  # never leave the child writing into a folder about to be removed
-        plots.close()
+        shared.close()
 
 
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
@@ -241,16 +240,8 @@ def _line_count(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
 
 
-def _write_views(view_data, ontology: Graph, out_dir: Path, cache: Path, plots: Callable[[], bool]) -> None:
-    from il2kg.views import write_views
-
-    write_views(view_data, ontology, out_dir, cache / "layouts", cache / "plots", claim=plots)
-
-
-def _write_plots(view_data, ontology: Graph, out_dir: Path, cache: Path) -> None:
-    from il2kg.views import write_views
-
-    write_views(view_data, ontology, out_dir, plots=cache / "plots", network=False)
+def _write_views(shared: SharedViews) -> None:
+    shared.child()
 
 
 DIST_MARKER = ".il2kg-dist"  # written into every output folder, so a later build knows the folder is ours

@@ -8,7 +8,7 @@ vis-network files are read).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,15 +45,16 @@ def project(view: str, graph: Graph, ontology: Graph):
 
 
 def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts: Path | None = None,
-                plots: Path | None = None, claim: Callable[[], bool] | None = None, network: bool = True) -> list[Path]:
+                plots: Path | None = None, units: Sequence[str] | None = None,
+                take: Callable[[str], bool] | None = None, prune: bool = True) -> list[Path]:
     """Write mechanism-map, citation-map and full-graph as .html and .graphml, and the plots, into out_dir.
 
     `graph` is the data: an rdflib graph of data/triples, or the ViewData the build merges from cached
     per-file parts (views/parts.py); `ontology` the ontology graph (labels, mechanisms). With `layouts`, the
-    layouts of large components are cached in that folder by a hash of each component (views/positions.py); with
-    `plots`, the plots' files by a hash of what each shows (views/plot_cache.py). With `claim`, the plots are drawn
-    only if it returns True (the build's other process draws them otherwise; plot_cache.Claim); network=False
-    draws the plots only.
+    layouts of large components are cached in that folder by a hash of each component (views/positions.py;
+    prune=False leaves the unused ones for the caller to remove); with `plots`, the plots' files by a hash of
+    what each shows (views/plot_cache.py). `units` names what to draw and in which order (keys of VIEWS and
+    "plots"; all by default), `take` whether to draw each here (views/shared.py splits them between processes).
     """
     from il2kg.views.data import view_data
     from il2kg.views.graphml import write_graphml
@@ -71,13 +72,17 @@ def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with sharing(), cached_in(layouts):
-            for view, (stem, title, _) in VIEWS.items() if network else ():
-                projection = project(view, graph, ontology)
+        with sharing(), cached_in(layouts, prune):
+            for unit in (*VIEWS, "plots") if units is None else units:
+                if take is not None and not take(unit):
+                    continue
+                if unit == "plots":
+                    written += write_plots(graph, ontology, out_dir, plots)
+                    continue
+                stem, title, _ = VIEWS[unit]
+                projection = project(unit, graph, ontology)
                 written.append(write_html(projection, out_dir / f"{stem}.html", title))
                 written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))
-            if claim is None or claim():
-                written += write_plots(graph, ontology, out_dir, plots)
             return written
     finally:
         if enabled:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,10 +87,12 @@ _MEMO: dict[str, list[tuple[float, float]]] = {}  # shapes laid out in this bloc
 
 
 @contextmanager
-def cached_in(folder: Path | None) -> Iterator[None]:
+def cached_in(folder: Path | None, prune: bool = True) -> Iterator[None]:
     """Inside the block, keep the layout of each shape (a component's or a cluster's size and edges, which decide
     its layout) in `folder` by a hash of the shape, and reuse it; layouts the block did not use are removed at its
-    end, so the folder holds only what the last build drew."""
+    end, so the folder holds only what the last build drew. With prune=False (the build, whose two processes
+    share the folder) nothing is removed here: each layout used is touched, and `prune_unused` removes, once
+    both are done, those neither touched since `started`."""
     if folder is None:
         yield
         return
@@ -98,12 +101,31 @@ def cached_in(folder: Path | None) -> Iterator[None]:
     _MEMO.clear()
     try:
         yield
-        for stale in folder.glob("*.json"):
-            if stale.name not in _USED:
-                stale.unlink(missing_ok=True)
+        if prune:
+            for stale in folder.glob("*.json"):
+                if stale.name not in _USED:
+                    stale.unlink(missing_ok=True)
     finally:
         _CACHE.pop()
         _MEMO.clear()
+
+
+def started(folder: Path) -> int:
+    """A mark of now in the clock file times are kept in (a file touched later has a time no earlier)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mark = folder / ".started"
+    mark.touch()
+    return mark.stat().st_mtime_ns
+
+
+def prune_unused(folder: Path, since: int) -> None:
+    """Remove the layouts no process touched since the mark `since` (`started`)."""
+    for stale in folder.glob("*.json"):
+        try:
+            if stale.stat().st_mtime_ns < since:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # gone meanwhile
 
 
 def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[tuple[float, float]]:
@@ -120,6 +142,8 @@ def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[
     if path is not None:
         _USED.add(name)
         found = _read(path, size)
+        if found is not None:
+            _touch(path)
     if found is None:
         found = _computed(size, edges, piece)
         if 1 < size <= EVEN_UP_TO:
@@ -132,6 +156,13 @@ def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[
                 pass  # a read-only checkout still builds; it only lays out again next time
     _MEMO[name] = found
     return found
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)  # used in this build: kept by prune_unused
+    except OSError:
+        pass  # a read-only checkout still builds
 
 
 def _read(path: Path, size: int) -> list[tuple[float, float]] | None:
