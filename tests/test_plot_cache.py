@@ -1,6 +1,5 @@
 """The plots' cache (views/plot_cache.py): a hit copies the bytes drawn before and draws nothing, a changed spec is
-drawn, a corrupt entry is drawn again, stale entries are dropped; and the claim that lets either build process
-draw them goes to exactly one."""
+drawn, a corrupt entry is drawn again, stale entries are dropped."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from test_views import example_graph
 
 from il2kg.rdf_io import new_graph
 from il2kg.views import plot_cache, plots
-from il2kg.views.plot_cache import NAMES, Claim, read_entry, spec_key, write_entry, write_plots
+from il2kg.views.plot_cache import NAMES, read_entry, spec_key, write_entry, write_plots
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -86,16 +85,3 @@ def test_the_key_follows_the_spec_and_not_the_hash_seed(ontology):
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(keys) == 1 and spec_key("dose-treg", spec) in keys.pop()
 
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the build shares the plots between forked processes")
-def test_exactly_one_process_gets_the_claim():
-    claim = Claim()
-    pid = os.fork()
-    if pid == 0:
-        os._exit(1 if claim() else 0)
-    mine = claim()
-    _, status = os.waitpid(pid, 0)
-    assert mine + os.waitstatus_to_exitcode(status) == 1
-    assert not claim()
-    claim.close()
-    assert not claim()

@@ -1,5 +1,6 @@
-"""The views split between the build's two processes (views/shared.py): whichever takes which unit, the files
-are the bytes `write_views` writes alone; the layouts cache keeps what either used and drops the rest."""
+"""The views split between the build's two processes (views/shared.py): each unit of the queue goes to exactly one
+process; whichever takes which, the files are the bytes `write_views` writes alone; the layouts cache keeps what
+either used and drops the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from test_views import example_graph
 
 from il2kg.views import write_views
-from il2kg.views.shared import SharedViews
+from il2kg.views.shared import SHARED, Queue, SharedViews
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -31,12 +32,12 @@ def test_either_split_writes_the_bytes_of_the_views_drawn_alone(main_first, alon
     shared = SharedViews(example_graph(), ontology, out, cache)
     try:
         if main_first:
-            shared.main()  # claims the citation map, the mechanism map and the plots
+            shared.main()  # takes the plots, the citation map and the mechanism map
             assert sorted(os.listdir(out)) == sorted(n for n in alone if not n.startswith("full-graph"))
         shared.child()
         if not main_first:
-            assert _files(out) == alone  # the child claimed everything
-        shared.main()  # nothing left to claim
+            assert _files(out) == alone  # the child took everything
+        shared.main()  # nothing left to take
         shared.done()
     finally:
         shared.close()
@@ -60,3 +61,23 @@ def test_done_keeps_the_layouts_either_process_used_and_drops_the_rest(ontology,
     second.done()
     second.close()
     assert {p.name for p in (cache / "layouts").glob("*.json")} == used
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the build shares the queue between forked processes")
+def test_each_unit_of_the_queue_goes_to_exactly_one_process():
+    queue = Queue(SHARED)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child takes what it can, as the views' child does, and reports it
+        os.close(read)
+        os.write(write, " ".join(queue).encode())
+        os._exit(0)
+    os.close(write)
+    mine = list(queue)
+    with os.fdopen(read) as pipe:
+        theirs = pipe.read().split()
+    os.waitpid(pid, 0)
+    assert sorted(mine + theirs) == sorted(SHARED)
+    assert queue.take() is None
+    queue.close()
+    assert queue.take() is None

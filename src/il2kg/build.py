@@ -146,13 +146,13 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
     views = _Once(in_second_process(lambda: _write_views(shared), "drawing the views"))
 
     def views_written() -> None:
-        shared.main()  # what the child has not begun: this core would otherwise wait for it
         views()
         shared.done()
 
     try:
         result = _reason_and_export(ontology, files, graph, report, view_data, staging, phases, progress,
-                                    with_reasoning, left_out, views_written, cache_dir(triples_dir) / "exports")
+                                    with_reasoning, left_out, (shared.main, views_written),
+                                    cache_dir(triples_dir) / "exports")
         _swap(staging, dist_dir)
         phases.done("views")  # the rest of the wait for the views' child, the folder listed and swapped in
         return result
@@ -163,10 +163,11 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
 
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
                        phases: Phases, progress: Progress, with_reasoning: bool, left_out: Sequence[tuple[str, str]],
-                       views: Callable[..., None], exports_cache: Path) -> dict[str, object]:
-    """Write the exports, then reason: nothing exported reads the reasoner's types, and reasoning after the exports
-    fills time this process would spend waiting for the views' child. The release's own files (inferred.ttl, the
-    validation report) are written, and an inconsistent graph stops the build, before the folder is listed."""
+                       views: tuple[Callable[[], None], Callable[[], None]], exports_cache: Path) -> dict[str, object]:
+    """Write the exports, then reason, then draw the views' units the child has not taken (`views`: that, then the
+    wait for the child): nothing exported reads the reasoner's types, and both fill time this process would spend
+    waiting for the child. The release's own files (inferred.ttl, the validation report) are written, and an
+    inconsistent graph stops the build, before the folder is listed."""
     found: dict[str, object] = {}
 
     def then_reason() -> None:  # where the exports list the folder (void.ttl, SHA256SUMS); once
@@ -190,7 +191,9 @@ def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, vie
         if left_out:
             write_rejected(left_out, staging / "rejected.txt")
         phases.done("release")
-        views()
+        views[0]()  # the views' units the child has not taken: this core would otherwise wait for it
+        phases.done("views-shared")
+        views[1]()
 
     progress("writing exports")
     # The merged graph (data and ontology labelled as the exports label it) is made only if a writer falls back.

@@ -8,7 +8,7 @@ vis-network files are read).
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -45,16 +45,15 @@ def project(view: str, graph: Graph, ontology: Graph):
 
 
 def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts: Path | None = None,
-                plots: Path | None = None, units: Sequence[str] | None = None,
-                take: Callable[[str], bool] | None = None, prune: bool = True) -> list[Path]:
+                plots: Path | None = None, units: Iterable[str] | None = None, prune: bool = True) -> list[Path]:
     """Write mechanism-map, citation-map and full-graph as .html and .graphml, and the plots, into out_dir.
 
     `graph` is the data: an rdflib graph of data/triples, or the ViewData the build merges from cached
     per-file parts (views/parts.py); `ontology` the ontology graph (labels, mechanisms). With `layouts`, the
     layouts of large components are cached in that folder by a hash of each component (views/positions.py;
     prune=False leaves the unused ones for the caller to remove); with `plots`, the plots' files by a hash of
-    what each shows (views/plot_cache.py). `units` names what to draw and in which order (keys of VIEWS and
-    "plots"; all by default), `take` whether to draw each here (views/shared.py splits them between processes).
+    what each shows (views/plot_cache.py). `units` names what to draw, in order (keys of VIEWS and "plots"; all by
+    default), read as drawn (views/shared.py takes them from a queue the build's two processes share).
     """
     from il2kg.views.data import view_data
     from il2kg.views.graphml import write_graphml
@@ -74,8 +73,6 @@ def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts
     try:
         with sharing(), cached_in(layouts, prune):
             for unit in (*VIEWS, "plots") if units is None else units:
-                if take is not None and not take(unit):
-                    continue
                 if unit == "plots":
                     written += write_plots(graph, ontology, out_dir, plots)
                     continue

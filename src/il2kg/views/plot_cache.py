@@ -5,9 +5,6 @@ of it, of the drawing code (PLOT_VERSION) and of matplotlib's version. `write_pl
 a cache folder under the sha256 of those; a rebuild whose rows did not change copies the bytes it drew before and
 imports no matplotlib (~0.3 s) when no plot changed. An entry carries the sha256 of its bytes: a corrupt or
 truncated one is drawn again, never an error; entries the build did not use are removed (one per plot is kept).
-
-The build draws the plots in whichever of its two processes is free first (`Claim`): the views' child, after the
-network views, or the main process, once the exports are written; the bytes are the same either way.
 """
 
 from __future__ import annotations
@@ -15,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 from functools import cache
 from pathlib import Path
 
@@ -139,28 +135,3 @@ def write_entry(path: Path, files: tuple[bytes, bytes]) -> None:
         pass  # a read-only checkout still draws; it only draws again next time
 
 
-
-class Claim:
-    """A piece of work that either of two processes may do, done by the first to claim it: a pipe holding one byte,
-    made before the fork and read without blocking (reading one byte from a pipe is atomic, so one reader gets it).
-    Where fork is missing, the one process claims it."""
-
-    def __init__(self) -> None:
-        self._read, write = os.pipe()
-        os.write(write, b"x")
-        os.close(write)  # the byte stays; an empty pipe then reads as end of file, never blocks
-        os.set_blocking(self._read, False)
-
-    def __call__(self) -> bool:
-        """True for the first caller in any of the processes sharing this claim, False for every later one."""
-        if self._read < 0:
-            return False
-        try:
-            return os.read(self._read, 1) == b"x"
-        except BlockingIOError:
-            return False
-
-    def close(self) -> None:
-        if self._read >= 0:
-            os.close(self._read)
-            self._read = -1

@@ -1,7 +1,7 @@
 """The views of one build drawn by its two processes: the child forked to draw them takes the full graph (most of
-the work) first, then whatever of the citation map, the mechanism map and the plots the main process has not
-claimed; the main process, once its exports are written and the graph reasoned, claims them from the other end
-(each unit is a `plot_cache.Claim`: one process gets it). So the core that would wait for the other draws.
+the work) first; the other units (the plots, the citation map, the mechanism map, largest first) wait in a queue
+that both processes take from when free: the main process once its exports are written and the graph reasoned.
+So the core that would otherwise wait for the other draws, whichever process gets ahead.
 
 Each process draws a unit whole, into the same staging folder, with the bytes either would write. The layouts
 cache is shared: neither process removes what it did not use; each touches what it used, and once both are done
@@ -10,39 +10,69 @@ cache is shared: neither process removes what it did not use; each touches what 
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from rdflib import Graph
 
-from il2kg.views.plot_cache import Claim
+SHARED = ("plots", "citations", "mechanism")  # the queue's order: largest first
 
-SHARED = ("citations", "mechanism", "plots")  # the child takes them in this order, the main process in reverse
-CHILD = ("all", *SHARED)
+
+class Queue:
+    """Units of work that either of two processes takes, each by one: their indexes, one byte each, in a pipe made
+    before the fork and read a byte at a time without blocking (a one-byte read from a pipe is atomic)."""
+
+    def __init__(self, units: tuple[str, ...]) -> None:
+        self.units = units
+        self._read, write = os.pipe()
+        os.write(write, bytes(range(len(units))))
+        os.close(write)  # what is left stays readable; an empty pipe then reads as end of file, never blocks
+        os.set_blocking(self._read, False)
+
+    def take(self) -> str | None:
+        """The next unit, or None when every unit is taken (in this process or the other)."""
+        if self._read < 0:
+            return None
+        try:
+            found = os.read(self._read, 1)
+        except BlockingIOError:
+            return None
+        return self.units[found[0]] if found else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.take, None)
+
+    def close(self) -> None:
+        if self._read >= 0:
+            os.close(self._read)
+            self._read = -1
 
 
 class SharedViews:
     """The views of `graph` into `out_dir`, split between the child (`child`) and the main process (`main`)."""
 
     def __init__(self, graph, ontology: Graph, out_dir: Path, cache: Path) -> None:
-        self.graph, self.ontology, self.out_dir, self.cache = graph, ontology, out_dir, cache
         from il2kg.views.positions import started  # networkx with it: the child's import, not before the fork
 
-        self.claims = {unit: Claim() for unit in SHARED}
+        self.graph, self.ontology, self.out_dir, self.cache = graph, ontology, out_dir, cache
+        self.queue = Queue(SHARED)
         self.since = started(cache / "layouts")
 
-    def _draw(self, units: tuple[str, ...]) -> None:
+    def _draw(self, units) -> None:
         from il2kg.views import write_views
 
         write_views(self.graph, self.ontology, self.out_dir, self.cache / "layouts", self.cache / "plots", units,
-                    take=lambda unit: unit not in self.claims or self.claims[unit](), prune=False)
+                    prune=False)
 
     def child(self) -> None:
-        """The full graph, then each shared unit the main process has not claimed (the forked child's work)."""
-        self._draw(CHILD)
+        """The full graph, then units from the queue until it is empty (the forked child's work)."""
+        self._draw(chain(("all",), self.queue))
 
     def main(self) -> None:
-        """Each shared unit the child has not claimed yet, the cheapest first (the main process, when free)."""
-        self._draw(tuple(reversed(SHARED)))
+        """Units from the queue until it is empty (the main process, when free)."""
+        self._draw(iter(self.queue))
 
     def done(self) -> None:
         """Both processes are done: remove the layouts neither used."""
@@ -51,5 +81,4 @@ class SharedViews:
         prune_unused(self.cache / "layouts", self.since)
 
     def close(self) -> None:
-        for claim in self.claims.values():
-            claim.close()
+        self.queue.close()
