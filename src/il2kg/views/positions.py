@@ -91,8 +91,8 @@ def cached_in(folder: Path | None, prune: bool = True) -> Iterator[None]:
     """Inside the block, keep the layout of each shape (a component's or a cluster's size and edges, which decide
     its layout) in `folder` by a hash of the shape, and reuse it; layouts the block did not use are removed at its
     end, so the folder holds only what the last build drew. With prune=False (the build, whose two processes
-    share the folder) nothing is removed here: each layout used is touched, and `prune_unused` removes, once
-    both are done, those neither touched since `started`."""
+    share the folder) nothing is removed here: each layout used is touched (its file time), and views/shared.py
+    removes, once both are done, those neither touched since the build started."""
     if folder is None:
         yield
         return
@@ -108,24 +108,6 @@ def cached_in(folder: Path | None, prune: bool = True) -> Iterator[None]:
     finally:
         _CACHE.pop()
         _MEMO.clear()
-
-
-def started(folder: Path) -> int:
-    """A mark of now in the clock file times are kept in (a file touched later has a time no earlier)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    mark = folder / ".started"
-    mark.touch()
-    return mark.stat().st_mtime_ns
-
-
-def prune_unused(folder: Path, since: int) -> None:
-    """Remove the layouts no process touched since the mark `since` (`started`)."""
-    for stale in folder.glob("*.json"):
-        try:
-            if stale.stat().st_mtime_ns < since:
-                stale.unlink(missing_ok=True)
-        except OSError:
-            pass  # gone meanwhile
 
 
 def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[tuple[float, float]]:

@@ -50,12 +50,28 @@ class Queue:
             self._read = -1
 
 
+def started(folder: Path) -> int:
+    """A mark of now in the clock file times are kept in (a file touched later has a time no earlier)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mark = folder / ".started"
+    mark.touch()
+    return mark.stat().st_mtime_ns
+
+
+def prune_unused(folder: Path, since: int) -> None:
+    """Remove the layouts no process touched since the mark `since` (`started`)."""
+    for stale in folder.glob("*.json"):
+        try:
+            if stale.stat().st_mtime_ns < since:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass  # gone meanwhile
+
+
 class SharedViews:
     """The views of `graph` into `out_dir`, split between the child (`child`) and the main process (`main`)."""
 
     def __init__(self, graph, ontology: Graph, out_dir: Path, cache: Path) -> None:
-        from il2kg.views.positions import started  # networkx with it: the child's import, not before the fork
-
         self.graph, self.ontology, self.out_dir, self.cache = graph, ontology, out_dir, cache
         self.queue = Queue(SHARED)
         self.since = started(cache / "layouts")
@@ -76,8 +92,6 @@ class SharedViews:
 
     def done(self) -> None:
         """Both processes are done: remove the layouts neither used."""
-        from il2kg.views.positions import prune_unused
-
         prune_unused(self.cache / "layouts", self.since)
 
     def close(self) -> None:
