@@ -164,43 +164,38 @@ def _reason_and_write(ontology: Graph, files, graph: _Lazy, report: Report, view
 def _reason_and_export(ontology: Graph, files, graph: _Lazy, report: Report, view_data, staging: Path,
                        phases: Phases, progress: Progress, with_reasoning: bool, left_out: Sequence[tuple[str, str]],
                        views: tuple[Callable[[], None], Callable[[], None]], exports_cache: Path) -> dict[str, object]:
-    """Write the exports, then reason, then draw the views' units the child has not taken (`views`: that, then the
-    wait for the child): nothing exported reads the reasoner's types, and both fill time this process would spend
-    waiting for the child. The release's own files (inferred.ttl, the validation report) are written, and an
-    inconsistent graph stops the build, before the folder is listed."""
-    found: dict[str, object] = {}
+    """Reason, write the release's own files and the exports, then draw the views' units the child has not taken
+    (`views`: that, then the wait for the child) before the exports list the folder. Reasoning goes first: measured
+    after the exports instead, the +1 build took 7.8-8.1 s where this order took 4.6 s (load 3-3.5)."""
+    reasoning = reason(ontology, view_data) if with_reasoning else None
+    if reasoning is not None:
+        verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
+        engine = reasoning.engine if reasoning.engine == "HermiT" else (
+            f"{reasoning.individuals} individuals is over HermiT's {HERMIT_MAX_INDIVIDUALS}: SPARQL rules")
+        progress(reasoning.skipped or f"{engine}: {verdict}, {len(reasoning.inferred)} inferred types on "
+                 f"{reasoning.individuals} individuals in {reasoning.seconds:.1f} s")
+        if reasoning.consistent is False:
+            raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
+    phases.done("reason")
+    # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
+    write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
+    atomic_write(staging / "validation-report.txt",
+                 format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
+    if left_out:
+        write_rejected(left_out, staging / "rejected.txt")
+    progress("writing exports")
+    phases.done("release")
 
-    def then_reason() -> None:  # where the exports list the folder (void.ttl, SHA256SUMS); once
-        if "reasoning" in found:
-            return
+    def then_views() -> None:  # where the exports list the folder (void.ttl, SHA256SUMS)
         phases.done("exports")
-        found["reasoning"] = reasoning = reason(ontology, view_data) if with_reasoning else None
-        if reasoning is not None:
-            verdict = {True: "consistent", False: "INCONSISTENT", None: "consistency not checked"}[reasoning.consistent]
-            engine = reasoning.engine if reasoning.engine == "HermiT" else (
-                f"{reasoning.individuals} individuals is over HermiT's {HERMIT_MAX_INDIVIDUALS}: SPARQL rules")
-            progress(reasoning.skipped or f"{engine}: {verdict}, {len(reasoning.inferred)} inferred types on "
-                     f"{reasoning.individuals} individuals in {reasoning.seconds:.1f} s")
-            if reasoning.consistent is False:
-                raise ValidationFailed("the ontology and data are inconsistent under HermiT; nothing written")
-        phases.done("reason")
-        # il2kg.owl and il2kg.ttl (what write_release writes) come with the exports: not written twice.
-        write_turtle(inferred_graph(reasoning) if reasoning else Graph(), staging / "inferred.ttl")
-        atomic_write(staging / "validation-report.txt",
-                     format_report(report, _labels(report, view_data, graph)).encode("utf-8"))
-        if left_out:
-            write_rejected(left_out, staging / "rejected.txt")
-        phases.done("release")
         views[0]()  # the views' units the child has not taken: this core would otherwise wait for it
         phases.done("views-shared")
         views[1]()
 
-    progress("writing exports")
     # The merged graph (data and ontology labelled as the exports label it) is made only if a writer falls back.
     write_exports(lambda: _with_ontology(graph(), ontology), ontology, LazyDocuments(files), staging,
-                  report.conforms, cache=exports_cache, before_listing=then_reason)
-    return {"triples": _line_count(staging / "il2kg.nt"), "conforms": report.conforms,
-            "reasoning": found.get("reasoning")}
+                  report.conforms, cache=exports_cache, before_listing=then_views)
+    return {"triples": _line_count(staging / "il2kg.nt"), "conforms": report.conforms, "reasoning": reasoning}
 
 
 class _Once:
