@@ -2,8 +2,10 @@
 
 Run: python benchmarks/bench_build.py [--documents 10 100 1000] [--no-reason] [--keep DIR]
 For each size: a cold build (empty cache), then one more document and a rebuild. Prints seconds per phase
-(from the build's "timing:" lines: extract+gate, load, validate, reason, release, views, exports), wall
-time, peak RSS of the build process, and `il2kg extract` throughput with the gate. Asserts nothing.
+(from the build's "timing:" lines: extract+gate, load, validate, index, reason, release, exports (the views drawn
+meanwhile in a second process), views-shared (the views' units the main process took), views (the rest of the wait
+for the second process, the folder listed and swapped in)),
+wall time, peak RSS of the build process, and `il2kg extract` throughput with the gate. Asserts nothing.
 Targets on a 2-core machine: 1,000 documents cold <= 60 s, +1 document <= 5 s, RSS <= 2 GiB, extract >= 50/s.
 """
 

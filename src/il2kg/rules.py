@@ -97,14 +97,20 @@ def rule_types(store, ancestors: dict[str, frozenset[str]]) -> tuple[tuple[str, 
 
     texts = [text for _, text in _rule_texts()]
     a, default = ox.NamedNode(str(RDF.type)), ox.DefaultGraph()
+    # Each rule's new types go into the store before the next rule runs, so a chain of rules completes in one round
+    # (two rounds a build, not three); the rules are monotone (no negation), so the fixpoint, and with it the
+    # answer, is the one rounds of all rules at once reach.
     new: set[tuple] = set()
-    while True:
-        found = {(t.subject, t.object) for text in texts for t in store.query(text) if t.predicate == a}
-        fresh = {pair for pair in found if not any(store.quads_for_pattern(pair[0], a, pair[1], default))}
-        if not fresh:
-            break
-        store.extend(ox.Quad(s, a, o, default) for s, o in fresh)
-        new |= fresh
+    changed = True
+    while changed:
+        changed = False
+        for text in texts:
+            found = {(t.subject, t.object) for t in store.query(text) if t.predicate == a}
+            fresh = {pair for pair in found - new if not any(store.quads_for_pattern(pair[0], a, pair[1], default))}
+            if fresh:
+                store.extend(ox.Quad(s, a, o, default) for s, o in fresh)
+                new |= fresh
+                changed = True
     inferred = set()
     for individual, cls in new:
         types = {q.object.value for q in store.quads_for_pattern(individual, a, None, default)

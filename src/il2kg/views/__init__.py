@@ -1,12 +1,14 @@
 """Interactive network views and evidence plots of the graph: `write_views(graph, ontology, out_dir)`.
 
 Projections (`projections`), self-contained HTML pages (`html`), GraphML (`graphml`) and matplotlib
-plots (`plots`); matplotlib is imported only by the modules that draw (pyvis never: its vis-network files are read).
+plots (`plots`, cached by `plot_cache`); matplotlib is imported only when a plot is drawn (pyvis never: its
+vis-network files are read).
 """
 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -42,18 +44,22 @@ def project(view: str, graph: Graph, ontology: Graph):
     return getattr(projections, VIEWS[view].projection)(graph, ontology)
 
 
-def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts: Path | None = None) -> list[Path]:
+def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts: Path | None = None,
+                plots: Path | None = None, units: Iterable[str] | None = None, prune: bool = True) -> list[Path]:
     """Write mechanism-map, citation-map and full-graph as .html and .graphml, and the plots, into out_dir.
 
     `graph` is the data: an rdflib graph of data/triples, or the ViewData the build merges from cached
     per-file parts (views/parts.py); `ontology` the ontology graph (labels, mechanisms). With `layouts`, the
-    layouts of large components are cached in that folder by a hash of each component (views/positions.py).
+    layouts of large components are cached in that folder by a hash of each component (views/positions.py;
+    prune=False leaves the unused ones for the caller to remove); with `plots`, the plots' files by a hash of
+    what each shows (views/plot_cache.py). `units` names what to draw, in order (keys of VIEWS and "plots"; all by
+    default), read as drawn (views/shared.py takes them from a queue the build's two processes share).
     """
     from il2kg.views.data import view_data
     from il2kg.views.graphml import write_graphml
     from il2kg.views.html import write_html
     from il2kg.views.lookup import sharing
-    from il2kg.views.plots import write_plots
+    from il2kg.views.plot_cache import write_plots
     from il2kg.views.positions import cached_in
 
     out_dir = Path(out_dir)
@@ -65,12 +71,16 @@ def write_views(graph: Graph | ViewData, ontology: Graph, out_dir: Path, layouts
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with sharing(), cached_in(layouts):
-            for view, (stem, title, _) in VIEWS.items():
-                projection = project(view, graph, ontology)
+        with sharing(), cached_in(layouts, prune):
+            for unit in (*VIEWS, "plots") if units is None else units:
+                if unit == "plots":
+                    written += write_plots(graph, ontology, out_dir, plots)
+                    continue
+                stem, title, _ = VIEWS[unit]
+                projection = project(unit, graph, ontology)
                 written.append(write_html(projection, out_dir / f"{stem}.html", title))
                 written.append(write_graphml(projection, out_dir / f"{stem}.graphml"))
-            return written + write_plots(graph, ontology, out_dir)
+            return written
     finally:
         if enabled:
             gc.enable()

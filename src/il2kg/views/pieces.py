@@ -102,8 +102,9 @@ def pieced(nodes: list[str], edges: list[tuple[int, int]], shape: Shape, radius:
 def _quotient(size: int, links: dict[tuple[int, int], int], radii: list[float]) -> list[tuple[float, float]]:
     """Centres of the pieces: a seeded grid Fruchterman-Reingold of the quotient graph (weights: links, damped),
     scaled to give the pieces room, then discs pushed apart."""
-    import igraph
+    from il2kg.views.positions import igraph_module
 
+    igraph = igraph_module()
     pairs = sorted(links)
     degree = [0] * size
     for a, b in pairs:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,10 +87,12 @@ _MEMO: dict[str, list[tuple[float, float]]] = {}  # shapes laid out in this bloc
 
 
 @contextmanager
-def cached_in(folder: Path | None) -> Iterator[None]:
+def cached_in(folder: Path | None, prune: bool = True) -> Iterator[None]:
     """Inside the block, keep the layout of each shape (a component's or a cluster's size and edges, which decide
     its layout) in `folder` by a hash of the shape, and reuse it; layouts the block did not use are removed at its
-    end, so the folder holds only what the last build drew."""
+    end, so the folder holds only what the last build drew. With prune=False (the build, whose two processes
+    share the folder) nothing is removed here: each layout used is touched (its file time), and views/shared.py
+    removes, once both are done, those neither touched since the build started."""
     if folder is None:
         yield
         return
@@ -98,9 +101,10 @@ def cached_in(folder: Path | None) -> Iterator[None]:
     _MEMO.clear()
     try:
         yield
-        for stale in folder.glob("*.json"):
-            if stale.name not in _USED:
-                stale.unlink(missing_ok=True)
+        if prune:
+            for stale in folder.glob("*.json"):
+                if stale.name not in _USED:
+                    stale.unlink(missing_ok=True)
     finally:
         _CACHE.pop()
         _MEMO.clear()
@@ -120,6 +124,8 @@ def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[
     if path is not None:
         _USED.add(name)
         found = _read(path, size)
+        if found is not None:
+            _touch(path)
     if found is None:
         found = _computed(size, edges, piece)
         if 1 < size <= EVEN_UP_TO:
@@ -132,6 +138,13 @@ def shape(size: int, edges: list[tuple[int, int]], piece: bool = False) -> list[
                 pass  # a read-only checkout still builds; it only lays out again next time
     _MEMO[name] = found
     return found
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)  # used in this build: kept by prune_unused
+    except OSError:
+        pass  # a read-only checkout still builds
 
 
 def _read(path: Path, size: int) -> list[tuple[float, float]] | None:
@@ -157,8 +170,7 @@ def _computed(size: int, edges: list[tuple[int, int]], piece: bool = False) -> l
     """Kamada-Kawai, DrL or grid Fruchterman-Reingold coordinates of one shape, normalised to the unit disc."""
     if size == 1:
         return [(0.0, 0.0)]
-    import igraph
-
+    igraph = igraph_module()
     rng = random.Random(SEED)
     igraph.set_random_number_generator(rng)  # igraph draws its start positions from this generator
     try:
@@ -175,6 +187,27 @@ def _computed(size: int, edges: list[tuple[int, int]], piece: bool = False) -> l
     cy = sum(y for _, y in found) / size
     reach = max(math.hypot(x - cx, y - cy) for x, y in found) or 1.0
     return [((x - cx) / reach, (y - cy) / reach) for x, y in found]
+
+
+def igraph_module():
+    """igraph, imported without matplotlib: its drawing package imports matplotlib.pyplot when it can (~0.3 s of
+    every build, and pyplot's global state), and the layouts never draw. With matplotlib hidden from that import,
+    igraph keeps a stand-in that raises only if something plots through igraph; the plots import matplotlib
+    themselves, afterwards, as usual."""
+    import sys
+
+    found = sys.modules.get("igraph")
+    if found is not None:
+        return found
+    hidden = {name: sys.modules.pop(name) for name in [n for n in sys.modules if n == "matplotlib"
+                                                         or n.startswith("matplotlib.")]}
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes `import matplotlib` raise ImportError
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+        sys.modules.update(hidden)
+    return igraph
 
 
 def force_positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
