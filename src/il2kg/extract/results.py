@@ -117,10 +117,12 @@ def _slot_result(ctx: Context, slot: Slot, sentence: str, common: dict, active: 
     f: dict = dict(common)
     span = (slot.value or slot.fraction or slot).start, (slot.value or slot.fraction or slot).end
     statistic = _statistic(slot, sentence)
+    share = statistic in ("response-rate", "proportion") and slot.unit == "%"
+    if share and slot.value is not None and not 0 <= slot.value.value <= 100:
+        statistic = None  # "-15%", "a 420% increase": a difference or a relative change, no share of people
     if statistic:
         f["statistic"] = _fact(ctx, statistic, *span, "statistic")
-    share = statistic in ("response-rate", "proportion") and slot.unit == "%"
-    if slot.value is not None and not (share and not 0 <= slot.value.value <= 100):  # "-15%": a difference, no share
+    if slot.value is not None and statistic or not share:
         f["value"] = _fact(ctx, Quantity(slot.value.value, slot.unit), *span, "value")
     if slot.sd:
         f["sd"] = _fact(ctx, slot.sd.value, slot.sd.start, slot.sd.end, "sd")
