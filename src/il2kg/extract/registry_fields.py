@@ -21,17 +21,17 @@ _LABELS = (
         r"|WHO Universal Trial Reference Number \(UTRN\)",
     ),
     ("title_brief", r"Brief Title|Public title(?: of (?:the )?study)?|Study title|Title|Clinical Trial Results"
-                    r"|Title of the trial for lay people and public"),
+                    r"|Title of the trial for lay people and public|Trial title"),
     ("title_official", r"Official Title|Scientific title(?: of (?:the )?study)?|Full title(?: of the trial)?"),
     ("acronym", r"Acronym|Trial acronym|Study acronym|Name or abbreviated title of the trial where available"),
     (
         "conditions",
         r"Conditions?|Condition\(s\)|Condition ?/ ?Disease|Condition or disease"
         r"|Health condition(?:\(s\))? or problem(?:\(s\))? studied|Target disease"
-        r"|Medical condition\(s\) being investigated|Medical condition",
+        r"|Medical condition\(s\) being investigated|Medical condition(?:\(s\))?",
     ),
     ("interventions", r"Interventions?|Intervention\(s\)|Intervention ?/ ?Treatment|Treatments?"
-                      r"|Interventions?,? Observational Groups"
+                      r"|Interventions?,? Observational Groups|Dose and schedule"
                       r"|Investigational medicinal product|Product name|INN - Proposed INN"),
     ("study_type", r"Study Type"),
     ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Phase of (?:the )?trial|Status and phase"),
@@ -68,7 +68,8 @@ _LABELS = (
                   r"|More (?:trials|studies) like this|You may also be interested in|People also viewed"),
     (
         "other",
-        r"Registration timing|Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria"
+        r"Registration timing|Strength|Pharmaceutical form|Product role|Active substance|Therapeutic area|Short title"
+        r"|Brief Summary|Detailed Description|Eligibility(?: Criteria)?|Inclusion criteria"
         r"|Exclusion criteria|Sex"
         r"|Gender|Participant gender|Ages?|Accepts Healthy Volunteers\??|(?:Lead |Primary )?Sponsor|Collaborators?"
         r"|Investigators?"
