@@ -70,6 +70,9 @@ def _stacked(lines: list[Line]) -> list[Line]:
     """The lines, plus a label and the bare number on the line under it read as one line ("Citing Publications"
     over "118" is "Citing Publications 118", the number keeping its own offsets)."""
     out = list(lines)
+    for line in lines:  # "Cited by 112 for: <title>": the count before the title
+        if m := re.match(r"cited\s+by\s+\d[\d,]*(?=\s+for\s*:)", line.text, re.I):
+            out.append(Line(line.start, line.start + m.end(), m.group(0)))
     for line in lines:  # "Total citations: 21   Citation statements: 25": each cell a line of its own
         cells = list(re.finditer(r"[^\s|·]+(?: [^\s|·]+)*", line.text))  # "Supporting 4 | Mentioning 61" too
         if len(cells) > 1:

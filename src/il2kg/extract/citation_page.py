@@ -19,8 +19,8 @@ from il2kg.model import Fact, Lexicon, Publication, Record
 # header ends, and its labelled title and year.
 _LINE = compile_cues({
     "header-end": r"^(?:abstract\b|citation\s+types?$|search\s+citation\s+statements)",
-    "title": r"^(?:title|report\s+for|cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|citato\s+da)\s*:\s*"
-    r"(?P<title>\S.*)$",
+    "title": r"^(?:title|report\s+for|(?:cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|citato\s+da)"
+    r"(?:\s+\d[\d,]*\s+for)?)\s*:\s*(?P<title>\S.*)$",
     "year": r"^(?:year|published|publication\s+year|year\s+of\s+publication)\s*:\s*(?P<year>(?:19|20)\d\d)$",
 })
 # A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
