@@ -19,7 +19,7 @@ _PER_GROUP = re.compile(r"\b(?P<n>\d{1,4})\s+(?:patients\s+|subjects\s+|particip
 # A dose per unit of time is a label too: "1 MIU/day (cohort 2, n = 6)".
 # An arm named inside the parentheses names it better than the words before them: "(IL-2 group, n = 30)".
 # "IL-2 (thirty-two patients) or placebo (sixteen patients)": the people counted in the parentheses.
-_ARM_N = re.compile(r"(?P<label>[\w.\-/ ]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?"
+_ARM_N = re.compile(r"(?P<label>[\w.\-/ ×^]{1,40}?)\s*\((?:(?P<inner>[^()\n]{0,80}?)[;,]\s*)?"
                     rf"(?:n\s*=\s*(?P<n>\d{{1,5}})|(?P<people>\d{{1,5}}|{NUMBER_WORD})\s+(?:patients|participants|subjects))"
                     r"\s*\)", re.I)
 _POPULATION = re.compile(r"\b(?:patients|participants|subjects|adults|children|women|men|individuals|volunteers|"
@@ -137,6 +137,11 @@ _ASSIGNED_TO_BARE = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|part
                                r"(?P<label>[\w-]+(?:\s+[\w.-]+){0,2}?)(?=\s*(?:,|;|\.(?!\d)|\(|\band\b|$))", re.I)
 
 
+# "121 received interleukin 2 and 119 received tocilizumab": each count with what its group received.
+_RECEIVED_BY = re.compile(r"(?<![\w.,])(?P<n>\d{1,5})\s+(?:(?:patients|participants|subjects)\s+)?received\s+"
+                          r"(?P<label>[\w-]+(?:\s+[\w.-]+){0,2}?)(?=\s*(?:,|;|\.(?!\d)|\(|\band\b|$))", re.I)
+
+
 def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | None, Fact[int]]]:
     """Sizes from counts each sent to a named group, when the sentence names at least two groups so."""
     out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-group"))
@@ -145,6 +150,9 @@ def _assigned_to_groups(page: Page, start: int, end: int) -> list[tuple[str | No
         out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "assigned-to-arm"))
                for m in _ASSIGNED_TO_BARE.finditer(page.clean, start, end)]
         out = out if any(PLACEBO_WORD.search(label) for label, _ in out) else []
+    if len(out) < 2:
+        out = [(m.group("label"), _fact(page, int(m.group("n")), m.start("n"), m.end("n"), "received-by-group"))
+               for m in _RECEIVED_BY.finditer(page.clean, start, end)]
     return out if len(out) >= 2 and len({label.lower() for label, _ in out}) == len(out) else []
 
 

@@ -205,6 +205,8 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
     return {k: v for k, v in fields.items() if not any(s <= v.evidence.start < e for s, e in private)}
 
 
+_STANDARD_CARE = re.compile(r"\b(?:SOC|standard\s+(?:of\s+)?care|usual\s+care|best\s+supportive\s+care|"
+                            r"control\s+arm)\b", re.I)
 _IL2_WORD = re.compile(r"\b(?:rh)?IL-?2\b|\binterleukin[- ]?2\b|\baldesleukin\b|\bproleukin\b", re.I)
 
 
@@ -242,7 +244,9 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
     for arm in arms:
         found = []
         for key, fact in sizes:
-            if key is not None and CONTROL_WORD.search(key) and not _names(key, arm):
+            comparator = key is not None and (CONTROL_WORD.search(key) or _STANDARD_CARE.search(key)
+                                              and not re.match(r"\s*(?:plus|with|and|\+)\s", key, re.I))
+            if comparator and not _names(key, arm):
                 continue  # "(control group, n = 15)": a comparator we may not record as an arm, never the treated arm
             if key is None:
                 found.append(fact)
