@@ -70,7 +70,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
         return ()
-    agent = agents[0]
+    # IL-2 is what the page's arms are about when it is given beside another drug ("CsA plus rhIL-2 ... or CsA alone")
+    agent = next((a for a in agents if _IL2 in (a.term.curie, *a.term.broader)), agents[0])
     placebo = PLACEBO_WORD.search(page.clean[start:end])  # the arm, not the design
     parallel = _parallel_doses(page, start, end, doses)
     # "IL-2 1 MIU ... or methotrexate 40 mg daily (n = 89)": another drug's dose in an alternative is its own
@@ -135,12 +136,14 @@ def _comparator_doses(page: Page, lexicon: Lexicon, start: int, end: int, doses:
     """The IL-2 doses of a sentence of alternatives, and the doses of the other drugs named right before theirs
     (each with its drug); doses of background drugs are dropped."""
     every = [h for h in find_terms_in(page.clean, start, end, lexicon, "agent") if h.term.curie != PLACEBO]
+    alone = _given_alone(page, lexicon)  # "... or CsA alone": every arm gets it, a background drug
     own, others = [], []
     for dose in doses:
         named = _nearest_agent(page.clean, dose, every)
         if named is None or named.term.curie == agent.term.curie:
             own.append(dose)
-        elif not is_background(page, named.start, named.end, start, end):
+        elif not is_background(page, named.start, named.end, start, end) and named.term.curie not in alone \
+                and all(named.term.curie != a.term.curie for _, a in others):  # "3-5 mg/kg": one comparator
             others.append((dose, named))
     return (own, others) if own else (doses, [])
 
@@ -207,6 +210,7 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
 
 _STANDARD_CARE = re.compile(r"\b(?:SOC|standard\s+(?:of\s+)?care|usual\s+care|best\s+supportive\s+care|"
                             r"control\s+arm)\b", re.I)
+_IL2 = "il2kg:interleukin2"
 _IL2_WORD = re.compile(r"\b(?:rh)?IL-?2\b|\binterleukin[- ]?2\b|\baldesleukin\b|\bproleukin\b", re.I)
 
 
