@@ -26,6 +26,7 @@ _LINE = compile_cues({
 # A venue line under the title: "The Lancet Diabetes and Endocrinology, 2013, 1(4), pp. 295-305".
 _VENUE_YEAR = re.compile(r"^[A-Z][^\d\n]{2,80}?,?\s+\(?(?P<year>(?:19|20)\d\d)\)?[,;.]\s*\d[^\n]*$")
 _BRACKET_YEAR = re.compile(r"^[A-Z][^\d\n]{2,80}?\((?P<year>(?:19|20)\d\d)\)")  # "Ann Rheum Dis (2020) · Article"
+_LEAD_YEAR = re.compile(r"(?P<year>(?:19|20)\d\d)\s*[·|•]")  # "2021 · article · Open access"
 _DOTTED_YEAR = re.compile(r"[·|]\s*(?P<year>(?:19|20)\d\d)\s*[·|]")
 
 
@@ -64,7 +65,8 @@ def extract(text: str, *, lexicon: Lexicon) -> list[Record]:
 _CITING_LIST = re.compile(r"^[ \t]*(?:(?:publications|articles|works|documents)\s+(?:that\s+)?cit(?:e|ing)\s+this\b"
                           r"|search\s+within\s+citing\b|suchen\s+in\s+zitierenden\b|citing\s+(?:articles|publications|"
                           r"works|documents)\s*(?:\(\d[\d,]*\))?[ \t]*$"
-                          r"|showing\s+\d+\s*[-–]\s*\d+\s+of\s+[\d,]+\s+citing\b)",
+                          r"|showing\s+\d+\s*[-–]\s*\d+\s+of\s+[\d,]+\s+citing\b"
+                          r"|cited\s+by\s*\(\d[\d,]*\)\s*[-–—]\s*showing\b)",
                           re.I | re.M)
 _NOT_SPACE = re.compile(r"[^\s]")
 # A quoted citing statement (kept or not), or a search engine's snippet cut with an ellipsis: other works' words.
@@ -171,7 +173,8 @@ def _year(page: Page, header: list[Line], title: Fact[str] | None) -> Fact[int] 
     under = [later for i, line in enumerate(header) if title and line.start == title.evidence.start
              for later in header[i + 1 : i + 3]]
     candidates += [(line, YEAR_LINE.match(line.text) or _VENUE_YEAR.match(line.text)
-                    or _DOTTED_YEAR.search(line.text + " ·") or _BRACKET_YEAR.search(line.text), "year_under_title")
+                    or _DOTTED_YEAR.search(line.text + " ·") or _BRACKET_YEAR.search(line.text)
+                    or _LEAD_YEAR.match(line.text), "year_under_title")
                    for line in under]
     for line, m, rule in candidates:
         if m:
