@@ -72,9 +72,10 @@ def is_background(page: Page, hit_start: int, hit_end: int, start: int, end: int
 
 # An agent's name used for what is measured ("serum IL-2 and sIL-2R", "IL-2 levels", "IL-2-producing T cells").
 _MEASURED_BEFORE = re.compile(r"\b(?:serum|plasma|circulating|endogenous|measured|baseline|median|mean|cumulative|"
-                              r"levels?\s+of|concentrations?\s+of)\s+$", re.I)
+                              r"levels?\s+of|concentrations?\s+of|(?i:la\s+)?dose\s+de)\s+$", re.I)
 _MEASURED_AFTER = re.compile(r"(?:\s+(?:levels?|concentrations?|production|secretion|mRNA|signall?ing|above|below|"
                              r"receptors?|pathway|markers?|responsiveness|sensitivity)\b|[-\s]?R(?:α|a|alpha)?\b|"
+                             r"\s+doses?\s+(?:was|were|decreased|fell|dropped|declined|was\s+reduced|was\s+tapered)\b|"
                              r"-producing\b|\s*\(?\s*pg/m[lL])")
 
 

@@ -104,8 +104,9 @@ def find_title(page: Page) -> tuple[int, int] | None:
     i, start = topical[0] if topical else candidates[0]
     head = " ".join(page.clean[start : lines[i][1]].lower().split())
     after = next(((j, s) for j, s in candidates if j == i + 1), None)
-    if after and head in " ".join(page.clean[after[1] : lines[i + 1][1]].lower().split()):
-        i, start = after  # a running head ("... guideline") over the full title that repeats it
+    following = " ".join(page.clean[after[1] : lines[i + 1][1]].lower().split()) if after else ""
+    if after and (head in following or _english(following) > _english(head) + 1):
+        i, start = after  # a running head over the full title, or a title in French over its English translation
     end = _wrapped_end(page, lines[i:], limit)
     return start, end - (1 if page.clean[end - 1] == "." else 0)
 
@@ -125,6 +126,10 @@ def title_text(text: str) -> str:
     if len(lines) > 1 and SUBTITLE.fullmatch(lines[-1].strip()) and re.search(r"[\w)]\s*$", lines[-2]):
         lines[-2] += ":"
     return " ".join(" ".join(lines).split())
+
+
+def _english(text: str) -> int:
+    return len(re.findall(r"\b(?:the|of|in|and|with|for|an|to|on|at|by|from|study|trial|patients)\b", text))
 
 
 def _wrapped_end(page: Page, lines: list[tuple[int, int]], limit: int) -> int:
