@@ -64,6 +64,11 @@ _HEADER_YEARS = (
                r"(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"^[ \t]*Date\s*:\s*(?:[A-Z][a-z]+,\s*)?{_MONTH_NAME}\s+\d{{1,2}},?\s+(?P<year>(?:19|20)\d\d)\b", re.M),
     re.compile(rf"\b{_MONTH_NAME}\s+\d{{1,2}},\s+(?P<year>(?:19|20)\d\d)[ \t]*$", re.M),
+    # "Crit Care Med. 2024 Aug 12." (ahead of print), "Letters | 4 March 2025", "Nat Rev Rheumatol 21, 312–313 (2025)."
+    re.compile(rf"^[ \t]*[A-Z][\w .&]{{2,60}}\.\s+(?P<year>(?:19|20)\d\d)\s+{_MONTH_NAME}(?:\s+\d{{1,2}})?\.", re.M),
+    re.compile(rf"[|•·]\s*(?:\d{{1,2}}\s+)?{_MONTH_NAME}\s+(?:\d{{1,2}},?\s+)?(?P<year>(?:19|20)\d\d)[ \t]*$", re.M),
+    re.compile(r"^[ \t]*[A-Z][^\n]{2,80}?\s\d+,\s*[A-Za-z]?\d+(?:[-–][A-Za-z]?\d+)?\s*"
+               r"\((?P<year>(?:19|20)\d\d)\)\.?[ \t]*$", re.M),
 )
 # A catalogue page's dated venue line: "Published in Journal of Autoimmunity 1 August 2022",
 # "January 2023 · Ocular Immunology and Inflammation 31(2):1-8".
