@@ -23,6 +23,8 @@ _COUNT_RULES = (
     ("citing-publications", "cited_by", re.compile(rf"\b(?:cited\s+by|zitiert\s+von|cit[ée]\s+par|citado\s+por|"
                                                    rf"citato\s+da)\s*(?:count\s*)?[:(]?\s*{_NUM}(?![\w.,])", re.I)),
     ("citing-publications", "total_citations", re.compile(rf"^{_NUM}\s+total\s+citations?$", re.I)),
+    ("citing-publications", "n_citing",
+     re.compile(rf"^{_NUM}\s+citing\s+(?:publications?|works?|articles?|documents?)$", re.I)),
     ("citing-publications", "referenced_by_count", re.compile(rf"^is-referenced-by-count\s*:\s*{_NUM}$", re.I)),
     ("citing-publications", "of_citing", re.compile(rf"\bof\s+{_NUM}\s+citing\s+(?:works|articles|publications)\b",
                                                     re.I)),

@@ -23,9 +23,14 @@ _LINE = compile_cues({
     r"(?P<intent>mentioning|supporting|contrasting)"
     r"(?:\s*[·|•]\s*from\s*:\s*(?P<title>[^·|•\n]+?))?(?:\s*[·|•]\s*[^·|•\n]+?)??"
     r"(?:\s*[·|•]\s*(?P<year>(?:19|20)\d\d))?$",
-    "intent-head": r"^(?P<intent>mentioning|supporting|contrasting)(?:\s*[·|•]\s*(?P<section>[^·|•\n]+?)"
+    # Above the quote: "Supporting · Introduction · Ann Rheum Dis · 2025", "MENTIONING (Introduction)"
+    "intent-head": r"^(?P<intent>mentioning|supporting|contrasting)(?:\s*(?:[·|•]\s*|\()(?P<section>[^·|•()\n]+?)\)?"
     r"(?:\s*[·|•]\s*[^·|•\n]+?)?(?:\s*[·|•]\s*(?P<year>(?:19|20)\d\d))?)?$",
 })
+
+
+_AUTHOR_YEAR_VENUE_TITLE = re.compile(r"^[^·|•\n]{2,80}?,\s*(?P<year>(?:19|20)\d\d)\s*[·|•]\s*[^·|•\n]{2,80}?\s*"
+                                      r"[·|•]\s*(?P<title>[^·|•\n]{10,300}?)\s*$")
 
 
 def find_statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[list[Citation], set[int]]:
@@ -80,6 +85,12 @@ def _work_lines(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[s
         line = lines[i]
         if _quote(lines, i) or _LINE["intent-head"].match(line.text):
             break
+        dotted = _AUTHOR_YEAR_VENUE_TITLE.match(line.text)
+        if dotted and "title" not in meta:  # "Wang et al., 2024 · Frontiers in Immunology · <title>"
+            meta |= {"title": (line.start + dotted.start("title"), line.start + dotted.end("title")),
+                     "year": (line.start + dotted.start("year"), line.start + dotted.end("year"))}
+            i += 1
+            continue
         section, year = _LINE["section"].match(line.text), YEAR_LINE.match(line.text)
         source = re.match(r"^(?:from|in|cited\s+in)\s*:\s*", line.text, re.I)  # "from: <the citing work's title>"
         if source and "title" not in meta:
