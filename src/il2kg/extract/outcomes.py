@@ -30,7 +30,8 @@ _TERM_LINK = re.compile(r"[\s(),]*(?:(?:and|or)\s+)?[\s(),]*", re.IGNORECASE)
 _COORDINATED = re.compile(r"[\s(),]*(?:[\w-]+\s+)?(?:and|or)\s+[\s(),]*|[\s(),]*", re.IGNORECASE)
 _VERDICT = re.compile(
     r"\b(?P<role>co-primary|primary|key[\s-]+secondary|secondary)\s+(?:efficacy\s+)?(?:end\s*-?\s*points?|outcomes?|"
-    r"objectives?)\s+(?:was|were|has\s+been|had\s+been|is)\s+(?P<neg>not\s+)?(?:met|achieved|reached|attained)\b"
+    r"objectives?)\s+(?:was|were|has\s+been|had\s+been|is)\s+(?:(?P<neg>not\s+)?(?:met|achieved|reached|attained)|"
+    r"(?P<missed>missed))\b"
     r"|\b(?P<verb>did\s+not\s+meet|failed\s+to\s+(?:meet|achieve)|did\s+not\s+achieve|met|achieved)\s+(?:its|the|their)"
     r"\s+(?P<role2>co-primary|primary|key[\s-]+secondary|secondary)\s+(?:efficacy\s+)?(?:end\s*-?\s*points?|outcomes?)",
     re.IGNORECASE,
@@ -94,6 +95,8 @@ def extract_outcomes(page: Page, lexicon: Lexicon, arms: tuple[Arm, ...]) -> tup
     tables, captioned = read_tables(ctx, page.sentences)
     for i, sentence in enumerate(page.sentences):
         table = i in tables and (_in_results(sentence, has_results) or i in captioned)
+        if sentence.section == "conclusions":  # "Interpretation: The trial did not meet its primary endpoint."
+            _apply_verdicts(ctx, sentence, drafts)
         if not table and not _is_result_sentence(page, sentence, has_results):
             continue
         _apply_verdicts(ctx, sentence, drafts)
@@ -265,7 +268,8 @@ def _apply_verdicts(ctx: Context, sentence: Sentence, drafts: list[_Draft]) -> N
     text, base = ctx.page.clean[sentence.start : sentence.end], sentence.start
     for m in _VERDICT.finditer(text):
         role = normal_role(m.group("role") or m.group("role2"))
-        met = not (m.group("neg") or (m.group("verb") and re.match(r"did|failed", m.group("verb"), re.IGNORECASE)))
+        met = not (m.group("neg") or m.group("missed")
+                   or (m.group("verb") and re.match(r"did|failed", m.group("verb"), re.IGNORECASE)))
         times = {v for _s, _e, v in find_timepoints(text)}
         chosen = [d for d in drafts if d.role and d.role.value == role]
         timed = [d for d in chosen if d.timepoint and d.timepoint.value in times]
