@@ -10,7 +10,7 @@ from il2kg.extract import doses
 from il2kg.extract.agents import is_background
 from il2kg.extract.arm_mentions import CONTROL_WORD, PLACEBO_WORD, arm_dose
 from il2kg.extract.design import trial_spans
-from il2kg.extract.doses import Dose
+from il2kg.extract.doses import Dose, in_base_units
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
 from il2kg.extract.schedule_arms import split_by_schedule
 from il2kg.extract.terms import TermMatch, find_terms_in
@@ -66,7 +66,8 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
              and not _CONTROL_CLAUSE.search(page.clean, max(start, d.start - 120), d.start)
              and not _STRENGTH.match(page.clean, d.end)]
     not_own = [d.start for d in written if d not in doses]  # other drugs' doses: the IL-2 schedule ends before them
-    doses = list({(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
+    # One dose written twice ("100 WIU (1 × 10^6 IU)", "2 MIU (2,000,000 IU)") is one dose level.
+    doses = list({in_base_units(d.value, d.unit): d for d in reversed(doses)}.values())[::-1]
     agents = _agents(page, lexicon, start, end) or next((a for s in spans if (a := _agents(page, lexicon, *s))), [])
     if not agents:
         return ()
@@ -210,6 +211,8 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
 
 _STANDARD_CARE = re.compile(r"\b(?:SOC|standard\s+(?:of\s+)?care|usual\s+care|best\s+supportive\s+care|"
                             r"control\s+arm)\b", re.I)
+_TREATED_GROUP = re.compile(r"\b(?:combination|intervention|treatment|treated|experimental|active|study|IL-?2)\s+"
+                            r"(?:arm|group)\b", re.I)
 _IL2 = "il2kg:interleukin2"
 _IL2_WORD = re.compile(r"\b(?:rh)?IL-?2\b|\binterleukin[- ]?2\b|\baldesleukin\b|\bproleukin\b", re.I)
 
@@ -227,9 +230,9 @@ def _names(key: str, arm: Arm) -> bool:
     IL-2 by any name for the treated arm of an IL-2 product ("(IL-2 group, n = 30)" for an arm called Proleukin)."""
     if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
         return True
-    if _IL2_WORD.search(key) and arm.role is not None and arm.role.value in ("experimental", "single-group-arm") \
-            and _IL2_WORD.search(arm.label):
-        return True
+    treated = arm.role is not None and arm.role.value in ("experimental", "single-group-arm")
+    if treated and (_IL2_WORD.search(key) and _IL2_WORD.search(arm.label) or _TREATED_GROUP.search(key)):
+        return True  # "(combination arm, 45; control arm, 43)": the treated group by what it is called
     written = doses.find_doses(key)
     return len(written) == 1 and arm_dose(arm) == doses.in_base_units(written[0].value, written[0].unit)
 
