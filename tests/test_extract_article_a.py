@@ -63,19 +63,20 @@ def _subset(want: dict, got: dict, where: str) -> None:
         assert got.get(key) == expected, f"{where}.{key}: expected {expected!r}, got {got.get(key)!r}"
 
 
-def _facts(obj: object):
+def facts_in(obj: object):
+    """Every Fact inside a record, its fields and tuples or lists of them (other tests walk records with it)."""
     if isinstance(obj, Fact):
         yield obj
     elif dataclasses.is_dataclass(obj):
         for field in dataclasses.fields(obj):
-            yield from _facts(getattr(obj, field.name))
-    elif isinstance(obj, tuple):
+            yield from facts_in(getattr(obj, field.name))
+    elif isinstance(obj, tuple | list):
         for item in obj:
-            yield from _facts(item)
+            yield from facts_in(item)
 
 
 def _check_evidence(raw: str, records) -> None:
-    for fact in _facts(tuple(records)):
+    for fact in facts_in(tuple(records)):
         span = html.unescape(raw[fact.evidence.start : fact.evidence.end]).replace("\u00b7", ".")  # XML: "&amp;"
         assert fact.evidence.end > fact.evidence.start, fact
         assert fact.evidence.sentence, fact

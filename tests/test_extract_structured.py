@@ -6,7 +6,6 @@ crossref-work-json*, csl-json-*, endnote-*, medline-export-full-author-names); h
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_extract_article_a import facts_in
 
 from il2kg.extract import extract
 from il2kg.extract.export_authors import export_authors
@@ -23,7 +23,7 @@ from il2kg.extract.json_scan import MAX_DEPTH, parse
 from il2kg.extract.kind import detect_kind
 from il2kg.extract.rendering import Rendering
 from il2kg.extract.structured import recognise
-from il2kg.model import Evidence, Fact, Quantity, Trial
+from il2kg.model import Evidence, Quantity, Trial
 
 CASES_DIR = Path(__file__).parent / "cases"
 JSON_CASES = sorted(p for p in CASES_DIR.glob("*/*/input.txt") if recognise(p.read_text(encoding="utf-8")))
@@ -114,17 +114,6 @@ def test_the_kind_of_a_json_record_is_told_by_its_keys(case: Path, lexicon):
     assert detect_kind(text) == case.parent.parent.name == extract(text, lexicon=lexicon)[0]
 
 
-def _facts(obj: object):
-    if isinstance(obj, Fact):
-        yield obj
-    elif dataclasses.is_dataclass(obj):
-        for field in dataclasses.fields(obj):
-            yield from _facts(getattr(obj, field.name))
-    elif isinstance(obj, tuple | list):
-        for item in obj:
-            yield from _facts(item)
-
-
 # Rules that copy a value as the record writes it: their span, decoded, holds the value (other rules normalise:
 # "PHASE2" is phase 2, "NONE" open-label, "Thirty-six" 36; their spans are checked to lie in the record).
 _COPIES = re.compile(r"^work_json\.(?!publication-type)|^registry\.(?:title|acronym|enrollment|country|flow-started)$")
@@ -134,7 +123,7 @@ _COPIES = re.compile(r"^work_json\.(?!publication-type)|^registry\.(?:title|acro
 def test_every_fact_points_into_the_json_and_quotes_it(case: Path, lexicon):
     raw = case.read_text(encoding="utf-8")
     _, records = extract(raw, lexicon=lexicon)
-    facts = list(_facts(records))
+    facts = list(facts_in(records))
     assert facts
     for fact in facts:
         ev = fact.evidence
@@ -177,7 +166,7 @@ def test_a_span_on_a_rendered_label_moves_to_the_nearest_value():
 def test_a_record_cut_anywhere_is_read_without_error(cut, lexicon):
     raw = CTGOV.read_text(encoding="utf-8")[:cut]
     kind, records = extract(raw, lexicon=lexicon)
-    for fact in _facts(records):
+    for fact in facts_in(records):
         assert 0 <= fact.evidence.start < fact.evidence.end <= len(raw)
 
 

@@ -125,13 +125,8 @@ def _arms(out: Rendering, proto: Node) -> None:
     if groups:
         out.label("Arms and Interventions:\n")
     for group in groups:
-        kind = group.get("type", "ArmGroupType")
-        if out.value(kind, _shown(kind)):
-            out.label(": ")
-        out.value(group.get("label", "ArmGroupLabel"))
-        out.label("\n")
-        if out.value(group.get("description", "ArmGroupDescription")):
-            out.label("\n")
+        _typed_item(out, group, ("type", "ArmGroupType"), ("label", "ArmGroupLabel"),
+                    ("description", "ArmGroupDescription"))
         for name in _all(group, "interventionNames") + _all(group, "ArmGroupInterventionList",
                                                             "ArmGroupInterventionName"):
             if out.value(name):
@@ -140,13 +135,20 @@ def _arms(out: Rendering, proto: Node) -> None:
     if interventions:
         out.label("Interventions:\n")
     for item in interventions:
-        kind = item.get("type", "InterventionType")
-        if out.value(kind, _shown(kind)):
-            out.label(": ")
-        out.value(item.get("name", "InterventionName"))
+        _typed_item(out, item, ("type", "InterventionType"), ("name", "InterventionName"),
+                    ("description", "InterventionDescription"))
+
+
+def _typed_item(out: Rendering, node: Node, kind_keys: tuple[str, str], name_keys: tuple[str, str],
+                description_keys: tuple[str, str]) -> None:
+    """ "Experimental: <label>" or "Drug: <name>" on a line, its description on the next (v2 or classic keys)."""
+    kind = node.get(*kind_keys)
+    if out.value(kind, _shown(kind)):
+        out.label(": ")
+    out.value(node.get(*name_keys))
+    out.label("\n")
+    if out.value(node.get(*description_keys)):
         out.label("\n")
-        if out.value(item.get("description", "InterventionDescription")):
-            out.label("\n")
 
 
 def _outcomes(out: Rendering, proto: Node) -> None:
