@@ -142,6 +142,9 @@ def find_percentages(text: str, offset: int = 0) -> list[Number]:
     return [n for n in find_numbers(text, offset) if n.percent]
 
 
+_P_LISTED = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+)(?P<num>0?\.\d+)(?![\w]|[.,]\d)")
+
+
 def find_p_values(text: str, offset: int = 0) -> list[PValue]:
     """Return p-values ("p < 0.0001", "P = .03", "p value of 0.01", "NS"); impossible values are dropped."""
     found = []
@@ -153,6 +156,13 @@ def find_p_values(text: str, offset: int = 0) -> list[PValue]:
         start, end = offset + m.start(), offset + m.end()
         number = "num" if m.group("num") else "bare"
         found.append(PValue(start, end, value, op, offset + m.start(number), end))
+        at = m.end()
+        while more := _P_LISTED.match(text, at):  # "(P = .71, .49 and .37)": one p per item, the same operator
+            listed = to_decimal(more.group("num"))
+            if listed is not None and listed <= 1:
+                found.append(PValue(offset + more.start("num"), offset + more.end(), listed, op,
+                                    offset + more.start("num"), offset + more.end()))
+            at = more.end()
     for m in _NOT_SIGNIFICANT.finditer(text):
         found.append(PValue(offset + m.start(), offset + m.end(), None, None, offset + m.start(), offset + m.end()))
     return sorted(found, key=lambda p: p.start)
