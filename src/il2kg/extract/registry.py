@@ -27,7 +27,7 @@ _FINISHED = re.compile(r"(?<!not )(?<!not yet )\b(?:complete|completed|terminate
 # grammar, plus a bare "Yes" under Allocation and masking levels ("Masking: Quadruple (Participant, ...)").
 _REGISTRY_EXTRA = {
     "randomised": r"^yes$",
-    "open-label": r"\bopen\s*\(\s*masking\s+not\s+used\s*\)",
+    "open-label": r"\bopen\s*\(\s*masking\s+not\s+used\s*\)|(?:^|[;,]\s*)open(?:\s*\(?\s*masking\s*\)?)?\s*(?:[;,]|$)",
     "double-blind": r"(?:^|\bmasking:\s*)(?:double|triple|quadruple)(?=\s*(?:\(|$|[.;]))",
     "single-blind": r"(?:^|\bmasking:\s*)single(?=\s*(?:\(|$|[.;]))",
 }

@@ -36,7 +36,7 @@ _LABELS = (
     ("study_type", r"Study Type"),
     ("phase", r"Phases?|Phase\(s\)|Study phase|Trial phase|Phase of (?:the )?trial|Status and phase"),
     ("allocation", r"Allocation|Randomi[sz]ation|Randomi[sz]ed"),
-    ("model", r"Intervention Model|Study design|Study model"),
+    ("model", r"Intervention Model|Study design|Study model|Intervention assignment|Assignment"),
     ("masking", r"Masking|Blinding|Masking \(Blinding\)"),
     ("enrollment", r"Enrol?lment|Total final enrolment|Target number of participants|(?:Target )?sample size"
                    r"|Final Enrol?lment numbers achieved(?: \(Total\))?|Planned/Actual Sample Size"
