@@ -76,6 +76,9 @@ _LABEL_WORDS = frozenset({"purpose", "key points", "experimental design", "impor
                           "summary", "highlights", "objective", "objectives", "background", "abstract"})
 
 
+_DEGREE_LIST = re.compile(r",\s*(?:M\.D\.|Ph\.D\.|M\.P\.H\.|MD|PhD|MBBS|FRCP)(?:,|\s|$)")
+
+
 @lru_cache(maxsize=16)
 def find_title(page: Page) -> tuple[int, int] | None:
     """Return the span of the title: an export's title field, else the first title-like line before the abstract."""
@@ -94,7 +97,7 @@ def find_title(page: Page) -> tuple[int, int] | None:
         lead = _CAPTION_LEAD.match(line)
         if not _is_title_line(line[lead.end() if lead else 0 :]) or (journal and journal.evidence.start == start):
             continue
-        if line.count(",") >= 3 and _names_in(line):  # an author list, not a title
+        if line.count(",") >= 3 and _names_in(line) or _DEGREE_LIST.search(line):  # an author list, not a title
             continue
         candidates.append((i, start + (lead.end() if lead else 0)))
     if not candidates:
@@ -163,7 +166,8 @@ _NOT_NAME = frozenset(
 )
 # Degrees after a name's comma ("Naomi Castellanos, MD, PhD"; "Smith MD" is a name and initials) and "et al".
 _DEGREES = re.compile(r"(?<=,)\s*(?:MD|PhD|MSc|MBBS|MBChB|MPH|DPhil|PharmD|RN|BSc|MS|DO|FRCPC?|MRCP)\b\.?"
-                      r"|\bet\s+al\b\.?")
+                      r"|(?<=,)\s*(?:M\.D\.|Ph\.D\.|M\.P\.H\.|M\.B\.)|\bet\s+al\b\.?"
+                      r"|,?\s*\bfor\s+the\s+[^,;]{2,60}?(?:Group|Investigators|Consortium|Network)\b\*?\s*$")
 _ORCID = re.compile(r"\S*orcid\.org/[\dX\-]{19}")
 _AFFIL_MARKS = re.compile(r"(?<=[A-Za-z])[\d*†‡§]+(?:,[\d*†‡§]+)*|^\s*\d+\.\s+"
                           # PubMed's summary text: "Kowalski PJ(1), Sørensen AM(2), Ueda K(3)." (and its full stop)
