@@ -134,7 +134,16 @@ def _amounts_before(text: str, unit_start: int) -> tuple[list[_Amount], bool]:
         i -= 1
     if pending_exp is not None:
         amounts = []
-    return amounts[::-1], is_range and len(amounts) == 2
+    amounts = amounts[::-1]
+    descending = len(amounts) == 2 and amounts[0].value >= amounts[1].value and amounts[0].exp == amounts[1].exp
+    ratio = len(amounts) == 2 and re.search(r"\d\s*[:/]\s*$", text[max(0, amounts[0].start - 4) : amounts[0].start])
+    # "...: 62 to placebo, 61 to 50 μg, 63 to 100 μg": an item of a list of allocations, people to a dose
+    before = text[max(0, amounts[0].start - 6) : amounts[0].start] if amounts else ""
+    listed = len(amounts) == 2 and re.search(r"(?:[,:;]|\band)\s*$", before)
+    if is_range and (descending or ratio or listed):
+        # "61 to 50 μg" (61 people to 50 μg), "randomized 1:1 to 1.5 × 10^6 IU": no range, the dose is the last
+        return amounts[1:], False
+    return amounts, is_range and len(amounts) == 2
 
 
 def _expects_amount(tokens: list, i: int) -> bool:
