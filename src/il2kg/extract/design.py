@@ -47,6 +47,9 @@ _FUTURE_TRIAL = re.compile(
     r"\b(?:justif(?:y|ies)|warrant(?:s|ing)?|supports?|call(?:s)?\s+for|need\s+for|merits?|pave\s+the\s+way\s+for)\s+"
     r"(?:an?\s+|further\s+|the\s+)?(?:[\w-]+\s+){0,4}?trials?\b"
     r"|\btrials?\b[^.;]{0,60}?\b(?:is|are)\s+(?:needed|warranted|required)\b"
+    # "plans a phase 3 study next year", "(phase 2 planned)"
+    r"|\bplan(?:s|ned|ning)?\s+(?:to\s+\w+\s+)?(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:trial|study)\b"
+    r"|\bphase\s+(?:[1-4]|I{1,3}V?)[ab]?\s+(?:trial\s+|study\s+)?(?:is\s+)?planned\b"
     r"|^\s*an?\s+(?:[\w-]+\s+){0,4}?trial\b(?:\s+\([^()]{1,40}\))?[^.;]{0,60}?\bwill\b", re.I)
 
 # "In a phase 1 trial in patients with UC (NCT...), similar Treg expansion was reported": a trial the page cites.

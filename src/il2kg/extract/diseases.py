@@ -22,7 +22,8 @@ _PATIENT_CUE = re.compile(
 _fact = rule_facts("population")
 
 
-def _is_category(labels: tuple[str, ...]) -> bool:
+def is_category(labels: tuple[str, ...]) -> bool:
+    """Whether a disease term is a category ("autoimmune disease"), not a disease."""
     return any(_CATEGORY_LABEL.match(label) for label in labels)
 
 
@@ -34,7 +35,7 @@ def find_diseases(page: Page, lexicon: Lexicon) -> tuple[Fact[str], ...]:
     hits = _disease_hits(page, lexicon, [s for s in spans if page.section_of(s[0]) != "results"], title) \
         or _disease_hits(page, lexicon, list(spans), title)
     # A category ("11 autoimmune diseases") is a studied disease only when no specific disease is named.
-    specific = [h for h in hits if not _is_category(h.term.labels)]
+    specific = [h for h in hits if not is_category(h.term.labels)]
     chosen = specific or hits
     seen: dict[str, Fact[str]] = {}
     for hit in sorted(chosen):

@@ -14,7 +14,7 @@ _LABELS = (
     (
         "id",
         r"NCT Number|(?:Study )?NCT ID|ClinicalTrials\.gov (?:ID|Identifier)|Study ID|Trial ID|Main ID|Identifiers?"
-        r"|Registration number|EudraCT (?:protocol )?number|EU trial number"
+        r"|Registration number|EudraCT (?:protocol )?number|EU trial number|DRKS-ID"
         r"|ISRCTN(?: number)?|EU CT number|Secondary IDs?|Other Study ID Numbers?|Unique Protocol ID|Registry IDs?"
         r"|US NCT (?:\(ClinicalTrials\.gov registry\) )?number"
         r"|ISRCTN \(International Standard Randomised Controlled Trial\) number"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from il2kg.extract.agents import PLACEBO, most_specific
+from il2kg.extract.diseases import is_category
 from il2kg.extract.layout import term_facts
 from il2kg.extract.registry_fields import Field, fields_named
 from il2kg.extract.text import Page
@@ -47,7 +48,10 @@ def diseases(page: Page, fields: tuple[Field, ...], lexicon: Lexicon,
     if header is not None:
         for fact in term_facts(page, header.evidence.start, header.evidence.end, lexicon, "disease", "registry.title"):
             found.setdefault(fact.value, fact)
-    return tuple(found.values())
+    # A category ("Condition category: Autoimmune diseases") is the studied disease only when no disease is named.
+    labels = {t.curie: t.labels for t in lexicon.of_kind("disease")}
+    specific = {k: v for k, v in found.items() if not is_category(labels.get(k, ()))}
+    return tuple((specific or found).values())
 
 
 def unlisted_conditions(page: Page, fields: tuple[Field, ...], lexicon: Lexicon) -> tuple[Fact[str], ...]:
