@@ -33,6 +33,11 @@ _AUTHOR_YEAR_VENUE_TITLE = re.compile(r"^[^·|•\n]{2,80}?,\s*(?P<year>(?:19|20
                                       r"[·|•]\s*(?P<title>[^·|•\n]{10,300}?)\s*$")
 
 
+# "Real-world IL-2 in SLE · Rheumatology (Oxford) · 2025 · doi:..."
+_TITLE_VENUE_YEAR = re.compile(r"^(?P<title>[^·|•\n]{10,300}?)\s*[·|•]\s*[^·|•\n]{2,80}?\s*[·|•]\s*"
+                               r"(?P<year>(?:19|20)\d\d)\b")
+
+
 def find_statements(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[list[Citation], set[int]]:
     """One Citation per distinct quoted statement with an intent; also the starts of the lines they use."""
     citations: list[Citation] = []
@@ -85,7 +90,7 @@ def _work_lines(page: Page, lines: tuple[Line, ...], first: int) -> tuple[dict[s
         line = lines[i]
         if _quote(lines, i) or _LINE["intent-head"].match(line.text):
             break
-        dotted = _AUTHOR_YEAR_VENUE_TITLE.match(line.text)
+        dotted = _AUTHOR_YEAR_VENUE_TITLE.match(line.text) or _TITLE_VENUE_YEAR.match(line.text)
         if dotted and "title" not in meta:  # "Wang et al., 2024 · Frontiers in Immunology · <title>"
             meta |= {"title": (line.start + dotted.start("title"), line.start + dotted.end("title")),
                      "year": (line.start + dotted.start("year"), line.start + dotted.end("year"))}
