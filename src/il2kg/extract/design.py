@@ -62,8 +62,8 @@ DESIGN_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("randomised", re.compile(r"(?<!non-)(?<!non)\brandomi[sz]ed\b|"
                               r"\brandomly (?:assigned|allocated|divided|grouped|distributed|split)\b|"
                               r"(?<!non-)\brandomi[sz](?:ation|ing)\b", re.I)),
-    ("double-blind", re.compile(r"\bdouble[- ](?:blind(?:ed)?|masked)\b", re.I)),
-    ("single-blind", re.compile(r"\bsingle[- ](?:blind(?:ed)?|masked)\b", re.I)),
+    ("double-blind", re.compile(r"\b(?:double|triple|quadruple)[- ](?:blind(?:ed)?|masked)\b", re.I)),
+    ("single-blind", re.compile(r"\b(?:single|assessor|observer|evaluator|rater)[- ](?:blind(?:ed)?|masked)\b", re.I)),
     ("open-label", re.compile(r"\bopen[- ]label(?:led|ed)?\b|\bopen\b(?=,?(?: [\w-]+){0,2} (?:trial|study)\b)", re.I)),
     ("placebo-controlled", re.compile(r"\b(?:placebo|sham)[- ]controlled\b|"
                                       r"\b(?:versus|vs\.?|or|compared\s+(?:with|to)|against|"

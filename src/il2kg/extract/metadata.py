@@ -37,8 +37,8 @@ _CITATION = re.compile(
 )
 _VOLUME_ISSUE = re.compile(r"\bVol(?:ume|\.)?\s*(?P<volume>\d+),?\s*(?:Issue|No\.?)\s*(?P<issue>\d+)", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:\b|(?<=[a-z]))(?:Publication status[ ]*Published|Published(?: online)?|Posted(?: online)?|"
-                        r"First published(?: online)?|Epub)[ ]*[-:]?[ ]*"
-                        r"(?:\d{1,2} )?(?:[A-Z][A-Za-z]{2,8}\.? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
+                        r"First published(?: online)?|Epub|Available online|[Pp]osted)[ ]*[-:]?[ ]*"
+                        r"(?:\d{1,2} )?(?:[A-Z][A-Za-z]{2,8}\.?,? )?(?:\d{1,2},? )?(?P<year>(?:19|20)\d\d)\b")
 # Dates a page header carries: "09-06-2025 | News", "Front. Immunol., 01 April 2021", "BMC Immunology (Sep 2019)",
 # an author line "... Kaplan G. (1997)", a search snippet "... Journal of …, 2011 - Publisher".
 _MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"

@@ -11,7 +11,7 @@ from il2kg.model import Fact
 
 # "at 92 centres", "9 US and Canadian centers", "a two-centre study" (not "2 of the centres").
 _CENTRES = re.compile(rf"(?<![\w-])(?:(?P<n>\d{{1,3}}|{NUMBER_WORD})\s+(?:(?!(?:of|the|in|at)\b)[\w-]+\s+){{0,3}}?"
-                      r"(?:centres|centers|sites|hospitals|institutions)\b|(?P<n2>\d{1,2}|two|three|four|five|six|seven|"
+                      r"(?:centres|centers|sites|hospitals|institutions|departments|clinics)\b|(?P<n2>\d{1,2}|two|three|four|five|six|seven|"
                       r"eight|nine|ten)-(?:centre|center|site)\b)", re.I)
 _COUNTRY_NAMES = (
     "Argentina|Australia|Austria|Belgium|Brazil|Bulgaria|Canada|Chile|China|Croatia|Czech Republic|Denmark|Egypt|"
