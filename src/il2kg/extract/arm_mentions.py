@@ -17,8 +17,9 @@ from il2kg.extract.terms import find_terms
 from il2kg.model import Arm, Lexicon
 
 # "the observation group" is the treated group in abstracts written opposite "the control group".
-_GENERIC_ACTIVE = re.compile(
-    r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug|experimental|observation|research)\s+"
+GENERIC_ACTIVE = re.compile(
+    r"\b(?:treated|treatment|active|intervention|verum|study[\s-]drug|experimental|observation|research|combination|"
+    r"study)\s+"
     r"(?:groups?|arms?|patients)\b", re.IGNORECASE
 )
 # "placebo-controlled" names the design; a sham (or dummy) injection is the placebo of an injected drug.
@@ -127,7 +128,7 @@ def find_arm_mentions(text: str, offset: int, arms: tuple[Arm, ...], lexicon: Le
         label = None if PLACEBO_WORD.fullmatch(text[match.start : match.end]) else _agent_label(match.term.curie, arms)
         found += [ArmMention(match.start, match.end, label)] if label else []
     if len(active) == 1:
-        found += [ArmMention(m.start(), m.end(), active[0].label) for m in _GENERIC_ACTIVE.finditer(text)]
+        found += [ArmMention(m.start(), m.end(), active[0].label) for m in GENERIC_ACTIVE.finditer(text)]
     taken: list[ArmMention] = []
     for mention in sorted(found, key=lambda m: (m.start, -(m.end - m.start))):
         if not taken or mention.start >= taken[-1].end:

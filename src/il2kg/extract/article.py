@@ -124,7 +124,7 @@ def extract_trial(page: Page, lexicon: Lexicon, *, title_reports: bool = True) -
     arms = intervention.find_arms(page, lexicon, codes)
     agents = find_agents(page, lexicon)
     arms = with_placebo_arm(page, arms, agents, codes) if arms else arms_from_agents(page, agents, codes, n_enrolled)
-    arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes), lexicon)
+    arms = with_arm_sizes(page, intervention.with_sizes(arms, sizes, lexicon), lexicon)
     arms = with_specific_agents(as_single_group(page, arms, agents, codes, n_enrolled), agents, lexicon)
     if arms and all(a.size is None for a in arms) and "randomised" in codes:
         listed = arm_sizes.listed_sizes(page, len(arms), ratio.value if (ratio := design.find_allocation_ratio(page))

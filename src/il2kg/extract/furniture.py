@@ -48,6 +48,7 @@ _FURNITURE_LINE = re.compile(
 # next line reads like a reference entry: on citation pages "References" is also a tab label followed by
 # a count ("References 34 publications") or by quoted citing statements, which must be kept.
 _REFERENCES_HEADING = re.compile(r"^\s*(?:references|bibliography|literature cited)\s*$", re.IGNORECASE)
+_REFERENCES_INLINE = re.compile(r"^\s*(?:references|bibliography|literature cited)\s*:\s*(?P<first>.+)$", re.IGNORECASE)
 _REFERENCE_ENTRY = re.compile(
     r"^\s*(?:\[\d{1,3}\]|\d{1,3}[.)]?\s+[A-Z][\w'\-]+,?\s+[A-Z]{1,3}\b|\d{1,3}[.)]\s+\S)"  # "1. ", "[1]", "1 Smith J"
     r"|^\s*[A-Z][\w'\-]+,?\s+(?:[A-Z]\.?[ -]?){1,3}[,.]"  # "Smith J, Doe A." / "Smith, J., ..."
@@ -80,6 +81,11 @@ def clean(raw: str) -> str:
             text = _blank(text, start, end)
             continue
         if _REFERENCES_HEADING.match(body):
+            in_references = _opens_reference_list(lines[index + 1 :])
+            text = _blank(text, start, end)
+            continue
+        inline = _REFERENCES_INLINE.match(body)
+        if inline and _REFERENCE_ENTRY.match(inline.group("first")):  # "References: 1. He J, et al. Nat Med 2016;..."
             in_references = _opens_reference_list(lines[index + 1 :])
             text = _blank(text, start, end)
             continue

@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from il2kg.extract import doses
 from il2kg.extract.agents import is_background
-from il2kg.extract.arm_mentions import CONTROL_WORD, PLACEBO_WORD, arm_dose
+from il2kg.extract.arm_mentions import CONTROL_WORD, GENERIC_ACTIVE, PLACEBO_WORD, arm_dose
 from il2kg.extract.design import trial_spans
 from il2kg.extract.doses import Dose, in_base_units
 from il2kg.extract.schedule import parse_schedule, received_period, with_schedule_text
 from il2kg.extract.schedule_arms import split_by_schedule
-from il2kg.extract.terms import TermMatch, find_terms_in
+from il2kg.extract.terms import TermMatch, find_terms, find_terms_in
 from il2kg.extract.text import Page, rule_facts
 from il2kg.model import Arm, Fact, Intervention, Lexicon, Quantity
 
@@ -72,7 +72,7 @@ def find_arms(page: Page, lexicon: Lexicon, design: tuple[str, ...] = ()) -> tup
     if not agents:
         return ()
     # IL-2 is what the page's arms are about when it is given beside another drug ("CsA plus rhIL-2 ... or CsA alone")
-    agent = next((a for a in agents if _IL2 in (a.term.curie, *a.term.broader)), agents[0])
+    agent = next((a for a in agents if _is_il2(a.term.curie, lexicon)), agents[0])
     placebo = PLACEBO_WORD.search(page.clean[start:end])  # the arm, not the design
     parallel = _parallel_doses(page, start, end, doses)
     # "IL-2 1 MIU ... or methotrexate 40 mg daily (n = 89)": another drug's dose in an alternative is its own
@@ -211,10 +211,7 @@ def _placebo_fields(page: Page, start: int, placebo: int, fields: dict[str, Fact
 
 _STANDARD_CARE = re.compile(r"\b(?:SOC|standard\s+(?:of\s+)?care|usual\s+care|best\s+supportive\s+care|"
                             r"control\s+arm)\b", re.I)
-_TREATED_GROUP = re.compile(r"\b(?:combination|intervention|treatment|treated|experimental|active|study|IL-?2)\s+"
-                            r"(?:arm|group)\b", re.I)
 _IL2 = "il2kg:interleukin2"
-_IL2_WORD = re.compile(r"\b(?:rh)?IL-?2\b|\binterleukin[- ]?2\b|\baldesleukin\b|\bproleukin\b", re.I)
 
 
 # An arm given nothing: "no treatment (control, n=160)", "untreated", "observation only".
@@ -225,19 +222,27 @@ _NO_INTERVENTION = re.compile(r"^(?:no(?:\s+further)?\s+(?:treatment|interventio
                               r"\b", re.I)
 
 
-def _names(key: str, arm: Arm) -> bool:
+def _names(key: str, arm: Arm, lexicon: Lexicon) -> bool:
     """Whether the text a size is keyed by names the arm: its label as a word, or its dose ("0.5 MIU/day"), or
     IL-2 by any name for the treated arm of an IL-2 product ("(IL-2 group, n = 30)" for an arm called Proleukin)."""
     if re.search(rf"(?<![\w.]){re.escape(arm.label)}(?![\w-])", key, re.I):
         return True
     treated = arm.role is not None and arm.role.value in ("experimental", "single-group-arm")
-    if treated and (_IL2_WORD.search(key) and _IL2_WORD.search(arm.label) or _TREATED_GROUP.search(key)):
+    given_il2 = arm.intervention is not None and _is_il2(arm.intervention.agent.value, lexicon)
+    if treated and (given_il2 and any(_is_il2(t.term.curie, lexicon) for t in find_terms(key, lexicon, "agent"))
+                    or GENERIC_ACTIVE.search(key)):
         return True  # "(combination arm, 45; control arm, 43)": the treated group by what it is called
     written = doses.find_doses(key)
     return len(written) == 1 and arm_dose(arm) == doses.in_base_units(written[0].value, written[0].unit)
 
 
-def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...]) -> tuple[Arm, ...]:
+def _is_il2(curie: str, lexicon: Lexicon) -> bool:
+    """Whether an agent is IL-2 or one of its products (the lexicon's broader terms say so)."""
+    return curie == _IL2 or any(t.curie == curie and _IL2 in t.broader for t in lexicon.of_kind("agent"))
+
+
+def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]], ...],
+               lexicon: Lexicon) -> tuple[Arm, ...]:
     """Give arms their sizes: a size for every arm (key None), or one keyed by the arm's text ("placebo", "IL-2").
 
     A size keyed by an arm given nothing ("no treatment (n=160)") is that arm, added when the arms lack it.
@@ -253,12 +258,12 @@ def with_sizes(arms: tuple[Arm, ...], sizes: tuple[tuple[str | None, Fact[int]],
         for key, fact in sizes:
             comparator = key is not None and (CONTROL_WORD.search(key) or _STANDARD_CARE.search(key)
                                               and not re.match(r"\s*(?:plus|with|and|\+)\s", key, re.I))
-            if comparator and not _names(key, arm):
+            if comparator and not _names(key, arm, lexicon):
                 continue  # "(control group, n = 15)": a comparator we may not record as an arm, never the treated arm
             if key is None:
                 found.append(fact)
             elif bool(PLACEBO_WORD.search(key)) == (arm.label == "placebo") and (
-                arm.label == "placebo" or len(active) == 1 or _names(key, arm)
+                arm.label == "placebo" or len(active) == 1 or _names(key, arm, lexicon)
             ):
                 found.append(fact)
         size = found[-1] if len({f.value for f in found}) == 1 else None  # "(arm A, n=14) ... (arm B, n=13)" for

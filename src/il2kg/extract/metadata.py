@@ -16,7 +16,6 @@ from il2kg.extract.issue_line import (
     logo_journal,
 )
 from il2kg.extract.markup import export_fields
-from il2kg.extract.references import search_outside_references
 from il2kg.extract.text import Page, collapse, iter_lines, rule_facts
 from il2kg.model import Fact, Publication
 
@@ -98,7 +97,7 @@ def _journal(page: Page) -> Fact[str] | None:
     for pattern, rule in ((ET_AL, "et-al-journal"), (_CITATION, "citation-journal"), (_JOURNAL_ROW, "journal-row"),
                           (VOLUME_LINE, "issue-line-journal"), (_PUBLISHED_IN, "published-in-journal"),
                           (_DOT_VENUE, "dated-venue-journal")):
-        m = search_outside_references(pattern, page)
+        m = pattern.search(page.clean)
         if pattern is VOLUME_LINE:  # "Volume 9, Issue 2" alone, then "Rheumatology Adv Pract, Volume 9": the latter
             m = next((v for v in VOLUME_LINE.finditer(page.clean) if v.group("journal")), m)
         group = next((g for g in ("j", "journal", "journal2") if g in pattern.groupindex and m and m.group(g)), None)
@@ -113,7 +112,7 @@ def _journal(page: Page) -> Fact[str] | None:
 
 
 def _year(page: Page) -> Fact[int] | None:
-    m = search_outside_references(_CITATION, page)
+    m = _CITATION.search(page.clean)
     if m:
         return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), "citation-year")
     if issue_year := issue_line_year(page):
@@ -124,7 +123,7 @@ def _year(page: Page) -> Fact[int] | None:
         return _fact(page, int(m.group(0)), m.start(), m.end(), "export-year")
     for pattern, rule in ((_PUBLISHED, "published-year"), (_PUBLISHED_IN, "published-in-year"),
                           (_DOT_VENUE, "dated-venue-year"), (ET_AL, "et-al-year")):
-        m = search_outside_references(pattern, page)
+        m = pattern.search(page.clean)
         if m:
             return _fact(page, int(m.group("year")), m.start("year"), m.end("year"), rule)
     return header_year(page)
@@ -184,7 +183,7 @@ def _pages(page: Page) -> Fact[str] | None:
 
 
 def _group_fact(page: Page, pattern: re.Pattern[str], group: str, rule: str) -> Fact[str] | None:
-    return _match_fact(page, search_outside_references(pattern, page), group, rule)
+    return _match_fact(page, pattern.search(page.clean), group, rule)
 
 
 def _match_fact(page: Page, m: re.Match[str] | None, group: str, rule: str) -> Fact[str] | None:
@@ -255,7 +254,7 @@ def extract_publication(page: Page, *, describes_trial: bool) -> Publication:
     title = find_title(page)
     kind_span = title or next(((x.start, x.end) for x in page.sentences), None)
     kind = "trial-report" if describes_trial else "review" if is_review(page) else "article"
-    citation = search_outside_references(_CITATION, page)
+    citation = _CITATION.search(page.clean)
     source = citation or _VOLUME_ISSUE.search(page.clean) or VOLUME_LINE.search(page.clean)
     return Publication(
         title=_title(page, title) if title else None,

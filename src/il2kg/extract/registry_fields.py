@@ -149,15 +149,17 @@ def _label(page: Page, line: Line) -> tuple[str, re.Match[str]] | None:
 
 
 _CELL = re.compile(r"[^|\t]+")
+_ANY_CELL = re.compile(r"(?:(?<=[|\t])|^)[^|\t]*")
 _RULE_ROW = re.compile(r"^[\s|:-]*$")
 
 
-def _cells(page: Page, line: Line) -> list[Line]:
-    """A table row's cells, split at pipes or tabs (read in the raw text, where tabs are kept)."""
+def table_cells(page: Page, line: Line, *, keep_empty: bool = False) -> list[Line]:
+    """A table row's cells, split at pipes or tabs (read in the raw text, where tabs are kept); `keep_empty` keeps
+    the empty ones too, so that a row lines up with its header cell by cell ("... | 60 |")."""
     raw = page.raw[line.start : line.end]
     return [Line(line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip()),
                  line.start + m.start() + len(m.group(0).rstrip()), m.group(0).strip())
-            for m in _CELL.finditer(raw) if m.group(0).strip()]
+            for m in (_ANY_CELL if keep_empty else _CELL).finditer(raw) if keep_empty or m.group(0).strip()]
 
 
 def _table_header(page: Page, line: Line) -> list[tuple[str, Line]] | None:
@@ -165,7 +167,7 @@ def _table_header(page: Page, line: Line) -> list[tuple[str, Line]] | None:
     if not re.search(r"[|\t]", page.raw[line.start : line.end]):
         return None
     named = []
-    for cell in _cells(page, line):
+    for cell in table_cells(page, line):
         found = _label(page, cell)
         if found is None or found[1].group("value").strip():
             return None
@@ -180,7 +182,7 @@ def _table_fields(page: Page, lines: list[Line], i: int) -> tuple[list[Field], i
     if header is None:
         return None
     below = next((j for j in range(i + 1, min(i + 3, len(lines))) if not _RULE_ROW.match(lines[j].text)), None)
-    cells = _cells(page, lines[below]) if below is not None else []
+    cells = table_cells(page, lines[below]) if below is not None else []
     if len(cells) != len(header):
         return None
     return [Field(name, label.start, label.end, None, (cell,))

@@ -14,6 +14,7 @@ import re
 
 from il2kg.extract.doses import find_doses
 from il2kg.extract.layout import Line
+from il2kg.extract.registry_fields import table_cells
 from il2kg.extract.schedule import ROUTES, find_codes
 from il2kg.extract.terms import find_terms
 from il2kg.extract.text import Page
@@ -36,7 +37,7 @@ def table_arms(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[A
             continue
         arms = []
         for row in lines[i + 1 :]:
-            cells = _cells(page, row)
+            cells = _row_cells(page, row)
             if len(cells) != header["width"]:
                 break
             arm = _arm(page, header, cells, lexicon)
@@ -46,20 +47,12 @@ def table_arms(page: Page, lines: tuple[Line, ...], lexicon: Lexicon) -> tuple[A
     return ()
 
 
-def _cells(page: Page, line: Line) -> list[Line]:
-    raw = page.raw[line.start : line.end]
-    if "|" not in raw:
-        return []
-    out, at = [], 0
-    for part in raw.split("|"):
-        lead = len(part) - len(part.lstrip())
-        out.append(Line(line.start + at + lead, line.start + at + len(part.rstrip()), part.strip()))
-        at += len(part) + 1
-    return out
+def _row_cells(page: Page, line: Line) -> list[Line]:
+    return table_cells(page, line, keep_empty=True) if "|" in page.raw[line.start : line.end] else []
 
 
 def _header(page: Page, line: Line) -> dict | None:
-    cells = _cells(page, line)
+    cells = _row_cells(page, line)
     found: dict = {"width": len(cells)}
     for index, cell in enumerate(cells):
         for name, pattern in _COLUMNS.items():
