@@ -25,7 +25,12 @@ ODD = "¹²₂①⁶×·‐–—\u00a0\u200b\x00\ufeff|:;()[]{}<>\"'\\*_#"
 @given(cuts=st.lists(st.tuples(st.integers(0, len(SEED)), st.text(alphabet=st.sampled_from(list(ODD) + list(SEED)),
                                                                       max_size=12)), max_size=8))
 def test_mutated_documents_never_raise(lexicon, cuts):
-    text = SEED
+    assert_extracts_after_inserts(SEED, cuts, lexicon)
+
+
+def assert_extracts_after_inserts(seed: str, cuts, lexicon) -> None:
+    """Insert each (position, text) into the seed and check extraction gives a kind and a list, never raising."""
+    text = seed
     for at, insert in cuts:
         text = text[:at] + insert + text[at:]
     kind, records = extract(text, lexicon=lexicon)
